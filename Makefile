@@ -1,0 +1,35 @@
+# Every target bootstraps .venv itself; the install is redone only when pyproject.toml changes.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: demo test dev lint bench clean
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/tuoke demo
+
+test: $(STAMP)
+	$(BIN)/python -m pytest -q -n 2 --dist loadfile
+
+dev: $(STAMP)
+	TUOKE_SOURCES_DIR=$${TUOKE_SOURCES_DIR:-configs/demo/sources} DAGSTER_HOME=$${DAGSTER_HOME:-$(CURDIR)/data/dagster_home} \
+		sh -c 'mkdir -p "$$DAGSTER_HOME" && $(BIN)/dagster dev -m pipelines.definitions -h 127.0.0.1 -p 3000'
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+
+bench: $(STAMP)
+	$(BIN)/python -m benchmarks.bench_extract
+	$(BIN)/python -m benchmarks.bench_crawl
+	$(BIN)/python -m benchmarks.resolve
+	$(BIN)/python -m benchmarks.bench_rank
+
+clean:
+	rm -rf data demo/site .pytest_cache

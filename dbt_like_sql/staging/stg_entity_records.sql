@@ -1,0 +1,52 @@
+-- staging.stg_entity_records: one row per record that names a company — every public mention and
+-- every row of the bank's internal feeds — the input of entity resolution (warehouse/resolve).
+CREATE OR REPLACE TABLE staging.stg_entity_records AS
+WITH public_mentions AS (
+    SELECT mention_id AS record_id, source_id, source_kind, name, uscc, address,
+           coalesce(district, region) AS region_hint
+    FROM staging.stg_mentions
+),
+payroll_employers AS (
+    SELECT record_id, 'feed:payroll' AS source_id, 'internal' AS source_kind, employer_name AS name,
+           uscc, NULL AS address, NULL AS region_hint
+    FROM raw.feed_payroll
+),
+pos_merchants AS (
+    SELECT record_id, 'feed:pos', 'internal', coalesce(nullif(trim(company_name), ''), merchant_name),
+           uscc, NULL, NULL
+    FROM raw.feed_pos
+),
+transaction_counterparties AS (
+    SELECT record_id, 'feed:counterparties', 'internal', counterparty_name, NULL, NULL, NULL
+    FROM raw.feed_counterparties
+),
+credit_customers AS (
+    SELECT record_id, 'feed:credit_customers', 'internal', customer_name, uscc, NULL, NULL
+    FROM raw.feed_credit_customers
+),
+open_applications AS (
+    SELECT record_id, 'feed:open_applications', 'internal', customer_name, uscc, NULL, NULL
+    FROM raw.feed_open_applications
+),
+risk_declines AS (
+    SELECT record_id, 'feed:risk_declines', 'internal', customer_name, uscc, NULL, NULL
+    FROM raw.feed_risk_declines
+),
+do_not_contact AS (
+    SELECT record_id, 'feed:do_not_contact', 'internal', customer_name, uscc, NULL, NULL
+    FROM raw.feed_do_not_contact
+),
+all_records AS (
+    SELECT * FROM public_mentions
+    UNION ALL SELECT * FROM payroll_employers
+    UNION ALL SELECT * FROM pos_merchants
+    UNION ALL SELECT * FROM transaction_counterparties
+    UNION ALL SELECT * FROM credit_customers
+    UNION ALL SELECT * FROM open_applications
+    UNION ALL SELECT * FROM risk_declines
+    UNION ALL SELECT * FROM do_not_contact
+)
+SELECT record_id, source_id, source_kind, trim(name) AS name, nullif(trim(uscc), '') AS uscc,
+       address, region_hint
+FROM all_records
+WHERE nullif(trim(name), '') IS NOT NULL;

@@ -1,0 +1,146 @@
+"""Loads landing JSONL files (one per crawl run) into raw.mentions, idempotently per file.
+
+A landing file is immutable once written, so reloading it replaces exactly its own rows: running
+the load twice leaves the warehouse as running it once. Run stats go to raw.crawl_stats.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import duckdb
+
+from tuoke.paths import DataPaths
+from warehouse.db import ensure_schemas
+
+# Column order and DuckDB types of raw.mentions: the landing Mention contract (docs/CONTRACTS.md).
+MENTION_COLUMNS: dict[str, str] = {
+    "mention_id": "VARCHAR",
+    "source_id": "VARCHAR",
+    "source_kind": "VARCHAR",
+    "run_id": "VARCHAR",
+    "url": "VARCHAR",
+    "fetched_at": "TIMESTAMP",
+    "content_hash": "VARCHAR",
+    "notice_id": "VARCHAR",
+    "notice_title": "VARCHAR",
+    "published_at": "DATE",
+    "is_correction": "BOOLEAN",
+    "supersedes": "VARCHAR",
+    "role": "VARCHAR",
+    "name": "VARCHAR",
+    "uscc": "VARCHAR",
+    "address": "VARCHAR",
+    "amount_yuan": "DOUBLE",
+    "lot": "VARCHAR",
+    "rank": "INTEGER",
+    "project_name": "VARCHAR",
+    "project_code": "VARCHAR",
+    "region": "VARCHAR",
+    "district": "VARCHAR",
+    "tier": "VARCHAR",
+    "industry": "VARCHAR",
+    "list_name": "VARCHAR",
+    "penalty_type": "VARCHAR",
+    "reason": "VARCHAR",
+    "authority": "VARCHAR",
+    "status": "VARCHAR",
+    "extra": "JSON",
+}
+
+STATS_COLUMNS: dict[str, str] = {
+    "source_id": "VARCHAR",
+    "run_id": "VARCHAR",
+    "started_at": "TIMESTAMP",
+    "finished_at": "TIMESTAMP",
+    "finish_reason": "VARCHAR",
+    "pages": "INTEGER",
+    "list_pages": "INTEGER",
+    "detail_pages": "INTEGER",
+    "attachments": "INTEGER",
+    "items": "INTEGER",
+    "quarantined": "INTEGER",
+    "blocked": "INTEGER",
+    "http_errors": "INTEGER",
+    "unused_labels": "JSON",
+    "quarantine_reasons": "JSON",
+}
+
+
+def create_raw_tables(con: duckdb.DuckDBPyConnection) -> None:
+    ensure_schemas(con)
+    mention_cols = ", ".join(f'"{c}" {t}' for c, t in MENTION_COLUMNS.items())
+    con.execute(f"CREATE TABLE IF NOT EXISTS raw.mentions ({mention_cols}, landing_file VARCHAR)")
+    con.execute(
+        "CREATE TABLE IF NOT EXISTS raw.landing_files ("
+        "landing_file VARCHAR PRIMARY KEY, source_id VARCHAR, run_id VARCHAR, rows INTEGER,"
+        " bytes BIGINT, loaded_at TIMESTAMP)"
+    )
+    stats_cols = ", ".join(f'"{c}" {t}' for c, t in STATS_COLUMNS.items())
+    con.execute(f"CREATE TABLE IF NOT EXISTS raw.crawl_stats ({stats_cols}, stats_file VARCHAR)")
+
+
+def _relative(path: Path, paths: DataPaths) -> str:
+    return path.relative_to(paths.landing).as_posix()
+
+
+def _load_one(con: duckdb.DuckDBPyConnection, path: Path, name: str) -> int:
+    columns = ", ".join(f"'{c}': '{t}'" for c, t in MENTION_COLUMNS.items())
+    select = ", ".join(f'"{c}"' for c in MENTION_COLUMNS)
+    con.execute("BEGIN TRANSACTION")
+    try:
+        con.execute("DELETE FROM raw.mentions WHERE landing_file = ?", [name])
+        if path.stat().st_size:
+            con.execute(
+                f"INSERT INTO raw.mentions SELECT {select}, ? AS landing_file "
+                f"FROM read_json(?, format='newline_delimited', columns={{{columns}}})",
+                [name, str(path)],
+            )
+        rows = con.execute("SELECT count(*) FROM raw.mentions WHERE landing_file = ?", [name]).fetchone()[0]
+        source_id = path.parent.name
+        con.execute("DELETE FROM raw.landing_files WHERE landing_file = ?", [name])
+        con.execute(
+            "INSERT INTO raw.landing_files VALUES (?, ?, ?, ?, ?, current_timestamp)",
+            [name, source_id, path.stem, rows, path.stat().st_size],
+        )
+        con.execute("COMMIT")
+    except Exception:
+        con.execute("ROLLBACK")
+        raise
+    return rows
+
+
+def _load_stats(con: duckdb.DuckDBPyConnection, path: Path, name: str) -> None:
+    data = json.loads(path.read_text(encoding="utf-8"))
+    values = []
+    for column, ctype in STATS_COLUMNS.items():
+        value = data.get(column)
+        if ctype == "JSON":
+            value = json.dumps(value or {}, ensure_ascii=False)
+        values.append(value)
+    placeholders = ", ".join("?" for _ in range(len(values) + 1))
+    con.execute("DELETE FROM raw.crawl_stats WHERE stats_file = ?", [name])
+    con.execute(f"INSERT INTO raw.crawl_stats VALUES ({placeholders})", [*values, name])
+
+
+def load_landing(con: duckdb.DuckDBPyConnection, paths: DataPaths | None = None) -> dict:
+    """Load every landing file not yet loaded (or changed since) and every run's stats."""
+    paths = paths or DataPaths.from_env()
+    create_raw_tables(con)
+    loaded = {
+        row[0]: row[1]
+        for row in con.execute("SELECT landing_file, bytes FROM raw.landing_files").fetchall()
+    }
+    files = sorted(paths.landing.glob("*/*.jsonl")) if paths.landing.exists() else []
+    new_files, new_rows = 0, 0
+    for path in files:
+        name = _relative(path, paths)
+        if loaded.get(name) == path.stat().st_size:
+            continue
+        new_rows += _load_one(con, path, name)
+        new_files += 1
+    for stats_path in sorted(paths.landing.glob("*/*.stats.json")) if paths.landing.exists() else []:
+        _load_stats(con, stats_path, _relative(stats_path, paths))
+    total = con.execute("SELECT count(*) FROM raw.mentions").fetchone()[0]
+    return {"files_seen": len(files), "files_loaded": new_files, "rows_loaded": new_rows, "mentions_total": total}
