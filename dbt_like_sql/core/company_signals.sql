@@ -1,0 +1,230 @@
+-- core.company_signals: one row per piece of evidence about a company — a public mention (a win,
+-- a 专精特新 listing, a negative-list entry…) or a row of one of the bank's internal feeds (a
+-- payroll employer, a POS merchant, a counterparty of our customers, a credit customer, a bank
+-- state such as an open application) — tied to its company_id. `value` is the signal's main
+-- fact (project, tier, status active/lifted, headcount…), `amount` its amount in yuan,
+-- `observed_at` its date, `evidence_id` the mention_id or feed record_id it came from.
+CREATE OR REPLACE TABLE core.company_signals AS
+WITH public_evidence AS (
+    SELECT
+        m.company_id,
+        CASE
+            WHEN m.penalty_type = '失信被执行人' THEN 'dishonest_debtor'
+            WHEN m.penalty_type = '限制高消费' THEN 'consumption_restricted'
+            WHEN m.penalty_type = '严重违法失信' THEN 'serious_violation'
+            WHEN m.penalty_type = '经营异常' THEN 'abnormal_operation'
+            WHEN m.penalty_type = '行政处罚' THEN 'administrative_penalty'
+            WHEN m.role = 'penalized' THEN 'administrative_penalty'
+            WHEN m.role = 'winner' THEN 'procurement_win'
+            WHEN m.role = 'candidate' THEN 'tender_candidate'
+            WHEN m.role = 'bidder' THEN 'procurement_bid'
+            WHEN m.role = 'listed' AND m.source_kind = 'srdi_list' THEN 'srdi_listed'
+            WHEN m.role = 'member' THEN 'association_member'
+            WHEN m.role = 'tenant' THEN 'park_tenant'
+        END AS signal,
+        m.*
+    FROM core.company_mentions AS m
+    WHERE m.company_id IS NOT NULL
+),
+procurement_signals AS (
+    SELECT
+        company_id, signal,
+        CASE
+            WHEN purchaser_name IS NULL OR coalesce(project_name, notice_title, '') LIKE '%' || purchaser_name || '%'
+                THEN coalesce(project_name, notice_title)
+            ELSE purchaser_name || ' ' || coalesce(project_name, notice_title, '')
+        END AS value,
+        amount_yuan AS amount,
+        coalesce(published_at, CAST(fetched_at AS DATE)) AS observed_at,
+        source_id, url,
+        purchaser_name AS detail,
+        notice_title AS list_name,
+        mention_id AS evidence_id
+    FROM public_evidence
+    WHERE signal IN ('procurement_win', 'tender_candidate', 'procurement_bid')
+    -- one award published by two platforms counts once
+    QUALIFY row_number() OVER (
+        PARTITION BY company_id, signal, coalesce(project_code, project_name, notice_title, url), coalesce(lot, '')
+        ORDER BY published_at NULLS LAST, url
+    ) = 1
+),
+listing_signals AS (
+    SELECT
+        company_id, signal,
+        CASE
+            WHEN signal <> 'srdi_listed' THEN tier
+            WHEN coalesce(list_name, '') || coalesce(tier, '') LIKE '%小巨人%' THEN '国家级专精特新"小巨人"'
+            WHEN coalesce(list_name, '') || coalesce(tier, '') LIKE '%创新型%' THEN '创新型中小企业'
+            WHEN coalesce(tier, '') LIKE '%国家%' OR coalesce(list_name, '') LIKE '%国家%' THEN '国家级专精特新'
+            WHEN coalesce(tier, '') LIKE '%省%' OR coalesce(list_name, '') LIKE '%省%' THEN '省级专精特新'
+            WHEN coalesce(tier, '') LIKE '%市%' OR coalesce(list_name, '') LIKE '%市%' THEN '市级专精特新'
+            ELSE '专精特新'
+        END AS value,
+        amount_yuan AS amount,
+        coalesce(published_at, CAST(fetched_at AS DATE)) AS observed_at,
+        source_id, url,
+        tier AS detail,
+        coalesce(list_name, notice_title, source_id) AS list_name,
+        mention_id AS evidence_id
+    FROM public_evidence
+    WHERE signal IN ('srdi_listed', 'association_member', 'park_tenant')
+),
+negative_list_signals AS (
+    SELECT
+        company_id, signal,
+        coalesce(status, 'active') AS value,
+        amount_yuan AS amount,
+        coalesce(published_at, CAST(fetched_at AS DATE)) AS observed_at,
+        source_id, url,
+        coalesce(reason, penalty_type) AS detail,
+        coalesce(list_name, authority, notice_title, source_id) AS list_name,
+        mention_id AS evidence_id
+    FROM public_evidence
+    WHERE signal IN ('dishonest_debtor', 'consumption_restricted', 'serious_violation', 'abnormal_operation',
+                     'administrative_penalty')
+),
+public_signals_deduplicated AS (
+    SELECT * FROM procurement_signals
+    UNION ALL
+    SELECT * FROM (
+        SELECT * FROM listing_signals
+        UNION ALL
+        SELECT * FROM negative_list_signals
+    )
+    -- the same list entry reached through two sources counts once
+    QUALIFY row_number() OVER (
+        PARTITION BY company_id, signal, list_name, coalesce(value, ''), coalesce(detail, ''), observed_at
+        ORDER BY url
+    ) = 1
+),
+payroll_employers AS (
+    SELECT l.company_id AS company_id,
+           'payroll_employer' AS signal,
+           CAST(f.headcount AS VARCHAR) AS value,
+           f.monthly_payroll_yuan AS amount,
+           f.feed_date AS observed_at,
+           'feed:payroll' AS source_id,
+           NULL AS url,
+           CAST(f.months_active AS VARCHAR) AS detail,
+           f.branch AS list_name,
+           f.record_id AS evidence_id
+    FROM raw.feed_payroll AS f
+    JOIN core.entity_links AS l ON l.record_id = f.record_id
+    -- payroll is a snapshot: only each employer's latest export counts
+    QUALIFY dense_rank() OVER (PARTITION BY l.company_id ORDER BY f.feed_date DESC, f.feed_file DESC) = 1
+),
+pos_merchants AS (
+    SELECT l.company_id AS company_id,
+           'pos_merchant' AS signal,
+           CAST(f.terminals AS VARCHAR) AS value,
+           f.monthly_volume_yuan AS amount,
+           f.feed_date AS observed_at,
+           'feed:pos' AS source_id,
+           NULL AS url,
+           f.mcc AS detail,
+           f.branch AS list_name,
+           f.record_id AS evidence_id
+    FROM raw.feed_pos AS f
+    JOIN core.entity_links AS l ON l.record_id = f.record_id
+    QUALIFY dense_rank() OVER (PARTITION BY l.company_id ORDER BY f.feed_date DESC, f.feed_file DESC) = 1
+),
+counterparties_of_customers AS (
+    SELECT l.company_id AS company_id,
+           'counterparty_of_customers' AS signal,
+           CAST(f.our_customers AS VARCHAR) AS value,
+           coalesce(f.inflow_yuan, 0) + coalesce(f.outflow_yuan, 0) AS amount,
+           coalesce(f.month, f.feed_date) AS observed_at,
+           'feed:counterparties' AS source_id,
+           NULL AS url,
+           f.counterparty_bank AS detail,
+           NULL AS list_name,
+           f.record_id AS evidence_id
+    FROM raw.feed_counterparties AS f
+    JOIN core.entity_links AS l ON l.record_id = f.record_id
+),
+credit_customers AS (
+    SELECT l.company_id AS company_id,
+           'credit_customer' AS signal,
+           f.product AS value,
+           f.balance_yuan AS amount,
+           f.feed_date AS observed_at,
+           'feed:credit_customers' AS source_id,
+           NULL AS url,
+           CASE WHEN f.overdue THEN 'overdue' ELSE 'current' END AS detail,
+           NULL AS list_name,
+           f.record_id AS evidence_id
+    FROM raw.feed_credit_customers AS f
+    JOIN core.entity_links AS l ON l.record_id = f.record_id
+    QUALIFY dense_rank() OVER (PARTITION BY l.company_id ORDER BY f.feed_date DESC, f.feed_file DESC) = 1
+),
+overdue_credit AS (
+    SELECT company_id, 'credit_overdue' AS signal, value, amount, observed_at, source_id, url, detail, list_name, evidence_id
+    FROM credit_customers
+    WHERE detail = 'overdue'
+),
+open_applications AS (
+    SELECT l.company_id AS company_id,
+           'open_application' AS signal,
+           f.product AS value,
+           NULL::DOUBLE AS amount,
+           f.applied_at AS observed_at,
+           'feed:open_applications' AS source_id,
+           NULL AS url,
+           NULL AS detail,
+           NULL AS list_name,
+           f.record_id AS evidence_id
+    FROM raw.feed_open_applications AS f
+    JOIN core.entity_links AS l ON l.record_id = f.record_id
+),
+risk_declines AS (
+    SELECT l.company_id AS company_id,
+           'risk_decline' AS signal,
+           f.reason AS value,
+           NULL::DOUBLE AS amount,
+           f.declined_at AS observed_at,
+           'feed:risk_declines' AS source_id,
+           NULL AS url,
+           NULL AS detail,
+           NULL AS list_name,
+           f.record_id AS evidence_id
+    FROM raw.feed_risk_declines AS f
+    JOIN core.entity_links AS l ON l.record_id = f.record_id
+),
+do_not_contact AS (
+    SELECT l.company_id AS company_id,
+           'do_not_contact' AS signal,
+           f.reason AS value,
+           NULL::DOUBLE AS amount,
+           coalesce(f.registered_at, f.feed_date) AS observed_at,
+           'feed:do_not_contact' AS source_id,
+           NULL AS url,
+           NULL AS detail,
+           NULL AS list_name,
+           f.record_id AS evidence_id
+    FROM raw.feed_do_not_contact AS f
+    JOIN core.entity_links AS l ON l.record_id = f.record_id
+),
+all_signals AS (
+    SELECT * FROM public_signals_deduplicated
+    UNION ALL SELECT * FROM payroll_employers
+    UNION ALL SELECT * FROM pos_merchants
+    UNION ALL SELECT * FROM counterparties_of_customers
+    UNION ALL SELECT * FROM credit_customers
+    UNION ALL SELECT * FROM overdue_credit
+    UNION ALL SELECT * FROM open_applications
+    UNION ALL SELECT * FROM risk_declines
+    UNION ALL SELECT * FROM do_not_contact
+)
+SELECT
+    company_id,
+    signal,
+    value,
+    CAST(amount AS DOUBLE) AS amount,
+    CAST(observed_at AS DATE) AS observed_at,
+    source_id,
+    url,
+    detail,
+    list_name,
+    evidence_id
+FROM all_signals
+WHERE signal IS NOT NULL AND company_id IS NOT NULL;

@@ -1,0 +1,33 @@
+-- marts.new_signals: one row per alert-worthy signal first seen in the latest scoring build (a new
+-- win, a new 专精特新 listing, a new negative-list hit…) on a company we would call on or already
+-- serve: the trigger list a branch acts on this week. `kind` says opportunity / risk / relationship;
+-- `on_prospect` whether the company is currently ranked (not excluded or suppressed).
+CREATE OR REPLACE TABLE marts.new_signals AS
+WITH latest_build AS (
+    SELECT build_id, built_at FROM marts.scoring_builds ORDER BY built_at DESC, build_id DESC LIMIT 1
+),
+first_seen_now AS (
+    SELECT h.*
+    FROM marts.signal_history AS h
+    JOIN latest_build AS b USING (build_id)
+)
+SELECT
+    coalesce(p.branch, '未分配') AS branch,
+    n.company_id,
+    coalesce(p.name, n.company_id) AS name,
+    n.signal,
+    coalesce(r.label, n.signal) AS signal_label,
+    coalesce(r.kind, 'opportunity') AS kind,
+    n.reason_text,
+    n.url,
+    n.observed_at,
+    n.first_seen_at AS first_seen,
+    p.rank,
+    p.score,
+    p.rank IS NOT NULL AS on_prospect,
+    coalesce(p.excluded, false) AS excluded,
+    coalesce(p.suppressed, false) AS suppressed
+FROM first_seen_now AS n
+JOIN marts.prospects_ranked AS p USING (company_id)
+LEFT JOIN ref.scoring_signals AS r ON r.signal = n.signal
+ORDER BY branch, kind, n.observed_at DESC NULLS LAST, p.score DESC;

@@ -1,0 +1,180 @@
+"""The bank's own sample exports (payroll, POS, counterparties, credit, applications, declines, DNC).
+
+Deterministic from the same company universe as the demo web (seed 42 → the committed CSVs in
+demo/internal/). They overlap the public lists only partly, use messy names as bank systems hold
+them, and carry a few deliberately bad rows (empty name, amount "abc", bad check digits, blank
+codes, a personal ID number in the payroll contact column) for the feed loader to deal with.
+
+    python -m demo.internal            # rewrite demo/internal/*.csv (seed 42)
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import random
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from demo.companies import Company, GIVEN, SURNAMES, build_universe, corrupt_uscc, name_variant, short_city, \
+    short_district
+from demo.sitekit import Pools, allocate
+
+INTERNAL_DIR = Path(__file__).resolve().parent / "internal"
+
+BANKS = ["中国工商银行", "中国农业银行", "中国建设银行", "中国银行", "交通银行", "招商银行", "杭州银行",
+         "宁波银行", "浙商银行", "浙江农商银行"]
+PRODUCTS = ["政采贷", "科创贷", "专精特新贷", "商户贷", "税易贷", "信用贷", "抵押经营贷"]
+DECLINE_REASONS = ["征信查询次数过多", "企业主个人征信逾期", "经营流水不足", "涉诉信息较多", "行业准入限制",
+                   "担保条件不足"]
+DNC_REASONS = ["客户要求不再联系", "投诉记录", "关联企业风险", "已被他行包装贷款"]
+SHOP_WORDS = ["便利店", "餐厅", "五金店", "汽配城店", "建材商行", "茶叶店", "服装店", "超市"]
+
+
+def bank_branch(company: Company) -> str:
+    """The sub-branch (支行) that holds a company's account, named as the bank's systems do."""
+    return f"{short_city(company.city)}{short_district(company.district)}支行"
+
+
+def personal_id(rng: random.Random, division: str) -> str:
+    """A synthetic 18-digit 居民身份证号码 with a valid GB 11643 check character."""
+    body = f"{division}{rng.randint(1965, 1995)}{rng.randint(1, 12):02d}{rng.randint(1, 28):02d}{rng.randint(100, 999)}"
+    weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
+    check = "10X98765432"[sum(int(d) * w for d, w in zip(body, weights)) % 11]
+    return body + check
+
+
+@dataclass
+class Table:
+    filename: str
+    feed: str
+    columns: list[str]
+    rows: list[list[str]] = field(default_factory=list)
+    encoding: str = "utf-8"
+
+
+@dataclass
+class InternalData:
+    tables: list[Table]
+    uses: list[tuple[Company, str, str, str, str]]   # company, text, variant, feed, role
+    credit_customers: list[Company]
+
+
+def _division(company: Company) -> str:
+    return company.uscc[2:8] if company.uscc else "330100"
+
+
+def build_internal(universe: list[Company], pools: Pools, seed: int = 42) -> InternalData:
+    rng = random.Random(f"{seed}:internal")
+    uses: list[tuple[Company, str, str, str, str]] = []
+
+    def name(company: Company, feed: str, role: str, messy: float = 0.3) -> str:
+        text, variant = name_variant(company, rng, messy=messy)
+        uses.append((company, text, variant, feed, role))
+        return text
+
+    def code(company: Company, p_bad: float = 0.05, p_blank: float = 0.06) -> str:
+        roll = rng.random()
+        if roll < p_blank or not company.uscc:
+            return ""
+        if roll < p_blank + p_bad:
+            return corrupt_uscc(company.uscc)
+        return company.uscc if rng.random() > 0.1 else company.uscc.lower() if rng.random() < 0.3 else f" {company.uscc}"
+
+    def pick(pool: list[Company], k: int) -> list[Company]:
+        return rng.sample(pool, min(k, len(pool)))
+
+    io_ = pools.internal_only
+    aw = pools.award_winners
+    # Payroll employers: some public winners, chamber and park members, and firms no public list names.
+    payroll_cos = pick(aw, 24) + pick(pools.chamber, 8) + pick(pools.park, 6) + io_[:12]
+    payroll = Table("payroll_employers.csv", "payroll",
+                    ["代发单位名称", "统一社会信用代码", "开户网点", "代发人数", "月代发金额(元)", "代发月数",
+                     "联系人", "联系人身份证号"], encoding="gbk")
+    for c in payroll_cos:
+        heads = rng.randint(3, 180)
+        payroll.rows.append([name(c, "payroll", "employer"), code(c), bank_branch(c), str(heads),
+                             f"{heads * rng.uniform(4800, 9800):.2f}", str(rng.randint(1, 36)),
+                             rng.choice(SURNAMES) + rng.choice(GIVEN), personal_id(rng, _division(c))])
+    payroll.rows.insert(7, ["", "", "杭州西湖支行", "12", "86000.00", "6", "", ""])          # empty name
+    payroll.rows[15][4] = "abc"                                                              # bad amount
+    payroll.rows[21][7] = ""                                                                  # no contact ID
+    # One export where the contact ID was pasted into the code column (PII in the wrong place).
+    payroll.rows[30][1] = payroll.rows[30][7]
+
+    pos_cos = pick(aw[30:], 16) + pick(pools.srdi, 6) + pick(pools.chamber, 10) + io_[6:18]
+    pos = Table("pos_merchants.csv", "pos", ["商户名称", "营业执照名称", "统一社会信用代码", "MCC", "月均交易额(元)",
+                                             "终端数", "收单网点"])
+    for c in pos_cos:
+        shop = f"{c.trade_name or c.name[:2]}{rng.choice(SHOP_WORDS)}（{c.district}店）"
+        pos.rows.append([shop, name(c, "pos", "merchant"), code(c), c.mcc, f"{rng.uniform(8_000, 900_000):.2f}",
+                         str(rng.randint(1, 6)), bank_branch(c)])
+    pos.rows.insert(11, ["某某小吃", "", "", "5812", "12000.00", "1", "宁波慈溪支行"])           # no license name
+    pos.rows[20][4] = "1,2O0.00"                                                             # letter O in amount
+
+    cp_cos = pick(pools.grid, 12) + pick(aw, 14) + pick(pools.award_bidders, 10) + io_[:6] + pick(pools.ggzy, 6)
+    counterparties = Table("counterparties.csv", "counterparties",
+                           ["交易对手名称", "交易对手开户行", "流入金额(元)", "流出金额(元)", "我行交易客户数", "统计月份"],
+                           encoding="utf-8-sig")
+    for c in cp_cos:
+        counterparties.rows.append([
+            name(c, "counterparties", "counterparty", messy=0.45),
+            f"{rng.choice(BANKS)}{short_city(c.city)}{short_district(c.district)}支行",
+            f"{rng.uniform(0, 2_000_000):.2f}", f"{rng.uniform(10_000, 3_000_000):.2f}", str(rng.randint(1, 9)),
+            rng.choice(["2026-09", "2026-10", "2026-11"])])
+    counterparties.rows.insert(5, ["", "中国银行杭州分行", "100.00", "0.00", "1", "2026-10"])
+
+    credit_cos = pick(aw[:40], 12) + pick(pools.srdi, 8) + pick(pools.chamber, 6) + io_[10:18] + pick(pools.park, 4)
+    credit = Table("credit_customers.csv", "credit_customers",
+                   ["客户名称", "统一社会信用代码", "贷款产品", "贷款余额(元)", "是否逾期"])
+    for c in credit_cos:
+        credit.rows.append([name(c, "credit_customers", "customer", messy=0.15), code(c, 0.03, 0.03),
+                            rng.choice(PRODUCTS), f"{rng.randint(10, 300) * 10_000:.2f}",
+                            "是" if rng.random() < 0.08 else "否"])
+    credit.rows[9][3] = "abc"
+
+    def small(filename: str, feed: str, columns: list[str], cos: list[Company], extra) -> Table:
+        table = Table(filename, feed, columns)
+        for c in cos:
+            table.rows.append([name(c, feed, "customer", messy=0.2), code(c, 0.03, 0.05)] + extra(c))
+        return table
+
+    def day(lo: str = "2026-08-01") -> str:
+        m = rng.randint(int(lo[5:7]), 11)
+        return f"2026-{m:02d}-{rng.randint(1, 28):02d}"
+
+    apps = small("open_applications.csv", "open_applications", ["客户名称", "统一社会信用代码", "申请日期", "申请产品"],
+                 pick(aw, 8) + pick(pools.srdi, 4), lambda c: [day(), rng.choice(PRODUCTS)])
+    declines = small("risk_declines.csv", "risk_declines", ["客户名称", "统一社会信用代码", "拒绝日期", "拒绝原因"],
+                     pick(aw, 6) + pick(pools.negative_only, 3) + io_[:2],
+                     lambda c: [f"2026/{rng.randint(1, 11)}/{rng.randint(1, 28)}", rng.choice(DECLINE_REASONS)])
+    dnc = small("do_not_contact.csv", "do_not_contact", ["客户名称", "统一社会信用代码", "登记日期", "原因"],
+                pick(aw, 4) + pick(pools.chamber, 3) + io_[-1:],
+                lambda c: [day("2026-01-01"), rng.choice(DNC_REASONS)])
+    dnc.rows.append(["", "", "2026-05-06", "客户要求不再联系"])
+    return InternalData([payroll, pos, counterparties, credit, apps, declines, dnc], uses, credit_cos)
+
+
+def table_bytes(table: Table) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(table.columns)
+    writer.writerows(table.rows)
+    return buffer.getvalue().encode(table.encoding, "replace")
+
+
+def write_internal(out_dir: Path = INTERNAL_DIR, seed: int = 42, scale: int = 1) -> list[Path]:
+    universe = build_universe(seed, scale)
+    data = build_internal(universe, allocate(universe, seed), seed)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    written = []
+    for table in data.tables:
+        path = out_dir / table.filename
+        path.write_bytes(table_bytes(table))
+        written.append(path)
+    return written
+
+
+if __name__ == "__main__":
+    for written_path in write_internal():
+        print(f"{written_path}  {written_path.stat().st_size} bytes")

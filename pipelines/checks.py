@@ -1,0 +1,369 @@
+"""Asset checks that guard the core and the marts.
+
+Crawl checks come from each source YAML (`assertions: {min, max}`) and from the previous run.
+Warehouse checks run on the working DuckDB file inside the build, before publish: a BLOCKING
+check that fails with ERROR severity stops everything downstream of its asset, so the published
+warehouse keeps the last good build.
+"""
+
+
+import json
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import dagster as dg
+
+from pipelines.crawl_assets import crawl_key
+from pipelines.resources import DUCKDB_WRITE_POOL, TuokeWarehouse
+from tuoke.sources import SourceConfig
+
+# Thresholds a data engineer tunes; named so the check descriptions can quote them.
+USCC_VALID_RECORD_SHARE_MIN = 0.90  # entity records: codes as the sources wrote them (warn)
+DUPLICATE_NAME_RATE_MAX = 0.02  # companies sharing one exact name under two company_ids
+MENTIONS_RESOLVED_SHARE_MIN = 0.95  # public mentions tied to a company
+PREVIOUS_RUN_DROP_FACTOR = 0.5  # a crawl under half of the previous run warns
+
+# Signal names in core.company_signals the ranking-sanity check compares.
+PROCUREMENT_WIN_SIGNALS = ("procurement_win",)
+PAYROLL_SIGNALS = ("payroll_employer",)
+
+ERROR, WARN = dg.AssetCheckSeverity.ERROR, dg.AssetCheckSeverity.WARN
+
+_USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+_USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
+
+
+def uscc_is_valid(code: str | None) -> bool:
+    """统一社会信用代码 check character (GB 32100-2015)."""
+    if not code or len(code) != 18:
+        return False
+    code = code.upper()
+    if any(c not in _USCC_ALPHABET for c in code):
+        return False
+    total = sum(_USCC_ALPHABET.index(c) * w for c, w in zip(code[:17], _USCC_WEIGHTS))
+    return _USCC_ALPHABET[(31 - total % 31) % 31] == code[17]
+
+
+# ---------------------------------------------------------------- crawl checks (per source YAML)
+
+
+def run_stats_files(landing_dir: Path) -> list[dict[str, Any]]:
+    """All run stats of one source, oldest first (run ids start with a UTC timestamp)."""
+    stats = []
+    for path in sorted(landing_dir.glob("*.stats.json")):
+        try:
+            stats.append(json.loads(path.read_text(encoding="utf-8")))
+        except (OSError, json.JSONDecodeError):
+            continue
+    return stats
+
+
+def evaluate_item_assertions(items: int | None, minimum: int | None, maximum: int | None) -> tuple[bool, str]:
+    if items is None:
+        return False, "no run stats found for the latest crawl"
+    if minimum is not None and items < minimum:
+        return False, f"{items} items, fewer than the minimum {minimum} a healthy run yields"
+    if maximum is not None and items > maximum:
+        return False, f"{items} items, more than the maximum {maximum} a healthy run yields"
+    return True, f"{items} items within [{minimum if minimum is not None else '-'}, {maximum if maximum is not None else '-'}]"
+
+
+def evaluate_against_previous(latest: int | None, previous: int | None) -> tuple[bool, str]:
+    if latest is None:
+        return False, "no run stats found for the latest crawl"
+    if previous is None:
+        return True, f"first run: {latest} items"
+    if previous > 0 and latest == 0:
+        return False, f"0 items; the previous run yielded {previous}"
+    if previous > 0 and latest < previous * PREVIOUS_RUN_DROP_FACTOR:
+        return False, f"{latest} items, under half of the previous run's {previous}"
+    return True, f"{latest} items; previous run {previous}"
+
+
+def _crawl_checks(source: SourceConfig) -> list[dg.AssetChecksDefinition]:
+    key = crawl_key(source.id)
+
+    @dg.asset_check(
+        asset=key,
+        name="items_within_assertions",
+        blocking=True,
+        description=f"Items of the latest crawl within the YAML assertions {dict(source.assertions) or '(none)'}.",
+    )
+    def items_within_assertions(warehouse: TuokeWarehouse) -> dg.AssetCheckResult:
+        runs = run_stats_files(warehouse.paths().source_landing(source.id))
+        latest = runs[-1] if runs else {}
+        items = latest.get("items")
+        if not source.assertions and runs:
+            return dg.AssetCheckResult(passed=True, description="source declares no assertions",
+                                       metadata={"items": int(items or 0)})
+        passed, text = evaluate_item_assertions(items, source.min_items, source.max_items)
+        return dg.AssetCheckResult(
+            passed=passed, severity=ERROR, description=text,
+            metadata={"items": int(items or 0), "run_id": str(latest.get("run_id") or "")},
+        )
+
+    @dg.asset_check(
+        asset=key,
+        name="items_vs_previous_run",
+        blocking=False,
+        description="A crawl that yields 0 or under half of the previous run's items warns.",
+    )
+    def items_vs_previous_run(warehouse: TuokeWarehouse) -> dg.AssetCheckResult:
+        runs = run_stats_files(warehouse.paths().source_landing(source.id))
+        latest = runs[-1].get("items") if runs else None
+        previous = runs[-2].get("items") if len(runs) > 1 else None
+        passed, text = evaluate_against_previous(latest, previous)
+        return dg.AssetCheckResult(
+            passed=passed, severity=WARN, description=text,
+            metadata={"items": int(latest or 0), "previous_items": int(previous or 0)},
+        )
+
+    return [items_within_assertions, items_vs_previous_run]
+
+
+def build_crawl_checks(sources: Sequence[SourceConfig]) -> list[dg.AssetChecksDefinition]:
+    return [check for source in sources for check in _crawl_checks(source)]
+
+
+# ---------------------------------------------------------------- warehouse checks
+
+
+@dataclass(frozen=True)
+class WarehouseCheck:
+    table: str  # the asset checked, "schema.table"
+    name: str
+    blocking: bool
+    description: str
+    evaluate: Callable[[Any], dg.AssetCheckResult]  # open read-only DuckDB connection → result
+    reads: tuple[str, ...] = ()  # other tables it reads (become deps so it runs after them)
+
+    @property
+    def key(self) -> dg.AssetKey:
+        return dg.AssetKey(self.table.split("."))
+
+
+def _columns(con, table: str) -> set[str]:
+    schema, name = table.split(".")
+    return {
+        r[0]
+        for r in con.execute(
+            "SELECT column_name FROM information_schema.columns WHERE table_schema = ? AND table_name = ?",
+            [schema, name],
+        ).fetchall()
+    }
+
+
+def _require(con, table: str, columns: Iterable[str]) -> dg.AssetCheckResult | None:
+    missing = sorted(set(columns) - _columns(con, table))
+    if missing:
+        return dg.AssetCheckResult(
+            passed=False, severity=ERROR,
+            description=f"{table} lacks column(s) {', '.join(missing)} this check needs",
+        )
+    return None
+
+
+def check_uscc_record_share(con) -> dg.AssetCheckResult:
+    if (problem := _require(con, "core.entity_records", ["uscc", "uscc_valid"])) is not None:
+        return problem
+    with_code, valid = con.execute(
+        "SELECT count(*) FILTER (WHERE uscc IS NOT NULL AND uscc <> ''), "
+        "count(*) FILTER (WHERE uscc IS NOT NULL AND uscc <> '' AND uscc_valid) FROM core.entity_records"
+    ).fetchone()
+    share = valid / with_code if with_code else 1.0
+    return dg.AssetCheckResult(
+        passed=share >= USCC_VALID_RECORD_SHARE_MIN, severity=WARN,
+        description=f"{share:.1%} of {with_code} records with a USCC have a valid check character "
+        f"(minimum {USCC_VALID_RECORD_SHARE_MIN:.0%})",
+        metadata={"records_with_uscc": int(with_code), "valid": int(valid), "share": float(share)},
+    )
+
+
+def check_company_uscc_valid(con) -> dg.AssetCheckResult:
+    if (problem := _require(con, "core.companies", ["company_id", "uscc"])) is not None:
+        return problem
+    codes = con.execute("SELECT company_id, uscc FROM core.companies WHERE uscc IS NOT NULL").fetchall()
+    invalid = [(cid, code) for cid, code in codes if not uscc_is_valid(code)]
+    share = 1 - len(invalid) / len(codes) if codes else 1.0
+    return dg.AssetCheckResult(
+        passed=not invalid, severity=ERROR,
+        description=f"{share:.2%} of {len(codes)} company codes pass the GB 32100 check character",
+        metadata={"companies_with_uscc": len(codes), "invalid": len(invalid),
+                  "examples": dg.MetadataValue.json([list(x) for x in invalid[:10]])},
+    )
+
+
+def check_duplicate_companies(con) -> dg.AssetCheckResult:
+    if (problem := _require(con, "core.companies", ["company_id", "name", "uscc"])) is not None:
+        return problem
+    total, distinct_ids = con.execute("SELECT count(*), count(DISTINCT company_id) FROM core.companies").fetchone()
+    dup_uscc = con.execute(
+        "SELECT count(*) FROM (SELECT uscc FROM core.companies WHERE uscc IS NOT NULL "
+        "GROUP BY uscc HAVING count(DISTINCT company_id) > 1)"
+    ).fetchone()[0]
+    dup_name_companies = con.execute(
+        "SELECT coalesce(sum(n), 0) FROM (SELECT count(DISTINCT company_id) AS n FROM core.companies "
+        "GROUP BY name HAVING count(DISTINCT company_id) > 1)"
+    ).fetchone()[0]
+    name_rate = dup_name_companies / total if total else 0.0
+    problems = []
+    if total != distinct_ids:
+        problems.append(f"{total - distinct_ids} repeated company_id rows")
+    if dup_uscc:
+        problems.append(f"{dup_uscc} USCCs split over several company_ids")
+    if name_rate > DUPLICATE_NAME_RATE_MAX:
+        problems.append(f"{name_rate:.1%} of companies share an exact name with another (max {DUPLICATE_NAME_RATE_MAX:.0%})")
+    return dg.AssetCheckResult(
+        passed=not problems, severity=ERROR,
+        description="; ".join(problems) or f"{total} companies, no duplicate ids or codes, {name_rate:.1%} shared names",
+        metadata={"companies": int(total), "duplicate_uscc": int(dup_uscc), "duplicate_name_rate": float(name_rate)},
+    )
+
+
+def check_mentions_resolved(con) -> dg.AssetCheckResult:
+    mentions = con.execute("SELECT count(*) FROM staging.stg_mentions").fetchone()[0]
+    resolved = con.execute(
+        "SELECT count(DISTINCT mention_id) FROM core.company_mentions WHERE company_id IS NOT NULL"
+    ).fetchone()[0]
+    share = resolved / mentions if mentions else 1.0
+    return dg.AssetCheckResult(
+        passed=share >= MENTIONS_RESOLVED_SHARE_MIN, severity=ERROR,
+        description=f"{share:.1%} of {mentions} public mentions are tied to a company "
+        f"(minimum {MENTIONS_RESOLVED_SHARE_MIN:.0%})",
+        metadata={"mentions": int(mentions), "resolved": int(resolved), "share": float(share)},
+    )
+
+
+def check_no_excluded_ranked(con) -> dg.AssetCheckResult:
+    if (problem := _require(con, "marts.prospects_ranked", ["company_id", "rank", "excluded"])) is not None:
+        return problem
+    rows = con.execute(
+        "SELECT company_id FROM marts.prospects_ranked WHERE excluded AND rank IS NOT NULL ORDER BY 1 LIMIT 10"
+    ).fetchall()
+    count = con.execute("SELECT count(*) FROM marts.prospects_ranked WHERE excluded AND rank IS NOT NULL").fetchone()[0]
+    return dg.AssetCheckResult(
+        passed=count == 0, severity=ERROR,
+        description=f"{count} excluded companies carry a rank" if count else "no excluded company is ranked",
+        metadata={"excluded_but_ranked": int(count), "examples": dg.MetadataValue.json([r[0] for r in rows])},
+    )
+
+
+def check_score_is_sum_of_points(con) -> dg.AssetCheckResult:
+    for table, cols in (("marts.prospects_ranked", ["company_id", "score"]), ("marts.signal_points", ["company_id", "points"])):
+        if (problem := _require(con, table, cols)) is not None:
+            return problem
+    branch_join = ""
+    if {"branch"} <= _columns(con, "marts.signal_points") and {"branch"} <= _columns(con, "marts.prospects_ranked"):
+        branch_join = " AND p.branch IS NOT DISTINCT FROM s.branch"
+    group = "company_id, branch" if branch_join else "company_id"
+    mismatches = con.execute(
+        f"""
+        WITH traced AS (SELECT {group}, sum(points) AS points FROM marts.signal_points GROUP BY {group})
+        SELECT p.company_id, p.score, coalesce(s.points, 0) AS traced
+        FROM marts.prospects_ranked AS p
+        LEFT JOIN traced AS s ON s.company_id = p.company_id{branch_join}
+        WHERE abs(coalesce(p.score, 0) - coalesce(s.points, 0)) > 1e-6
+        ORDER BY p.company_id
+        """
+    ).fetchall()
+    return dg.AssetCheckResult(
+        passed=not mismatches, severity=ERROR,
+        description=f"{len(mismatches)} scores differ from the sum of their traced points"
+        if mismatches else "every score equals the sum of its traced points",
+        metadata={"mismatches": len(mismatches),
+                  "examples": dg.MetadataValue.json([[c, float(s or 0), float(t)] for c, s, t in mismatches[:10]])},
+    )
+
+
+def check_procurement_and_payroll_outrank_neither(con) -> dg.AssetCheckResult:
+    for table, cols in (("marts.prospects_ranked", ["company_id", "score", "excluded"]),
+                        ("core.company_signals", ["company_id", "signal"])):
+        if (problem := _require(con, table, cols)) is not None:
+            return problem
+    suppressed = "AND NOT coalesce(p.suppressed, false)" if "suppressed" in _columns(con, "marts.prospects_ranked") else ""
+    win = ", ".join(f"'{s}'" for s in PROCUREMENT_WIN_SIGNALS)
+    pay = ", ".join(f"'{s}'" for s in PAYROLL_SIGNALS)
+    both, neither = con.execute(
+        f"""
+        WITH flags AS (
+            SELECT company_id,
+                   bool_or(signal IN ({win})) AS has_win,
+                   bool_or(signal IN ({pay})) AS has_payroll
+            FROM core.company_signals GROUP BY company_id
+        ), scored AS (
+            SELECT p.company_id, max(p.score) AS score,
+                   coalesce(bool_or(f.has_win), false) AS has_win,
+                   coalesce(bool_or(f.has_payroll), false) AS has_payroll
+            FROM marts.prospects_ranked AS p LEFT JOIN flags AS f USING (company_id)
+            WHERE NOT coalesce(p.excluded, false) {suppressed}
+            GROUP BY p.company_id
+        )
+        SELECT median(score) FILTER (WHERE has_win AND has_payroll),
+               median(score) FILTER (WHERE NOT has_win AND NOT has_payroll)
+        FROM scored
+        """
+    ).fetchone()
+    if both is None or neither is None:
+        return dg.AssetCheckResult(passed=True, severity=ERROR,
+                                   description="not enough companies on both sides to compare")
+    passed = both > neither
+    return dg.AssetCheckResult(
+        passed=passed, severity=ERROR,
+        description=f"median score with a procurement win and payroll {both:.2f} "
+        f"{'>' if passed else '<='} median with neither {neither:.2f}",
+        metadata={"median_both": float(both), "median_neither": float(neither)},
+    )
+
+
+WAREHOUSE_CHECKS: tuple[WarehouseCheck, ...] = (
+    WarehouseCheck("core.entity_records", "uscc_validity_rate", False,
+                   "Share of resolution records with a USCC whose check character is valid.",
+                   check_uscc_record_share),
+    WarehouseCheck("core.companies", "company_uscc_valid", True,
+                   "Every company code passes the GB 32100 check character.", check_company_uscc_valid),
+    WarehouseCheck("core.companies", "duplicate_company_rate", True,
+                   "No repeated company_id, no USCC split over two companies, few shared exact names.",
+                   check_duplicate_companies),
+    WarehouseCheck("core.company_mentions", "mentions_resolved_share", True,
+                   "Share of public mentions tied to a company.", check_mentions_resolved,
+                   reads=("staging.stg_mentions",)),
+    WarehouseCheck("marts.prospects_ranked", "no_excluded_company_ranked", True,
+                   "An excluded company (不得受理) is listed with its reason but never ranked.",
+                   check_no_excluded_ranked),
+    WarehouseCheck("marts.prospects_ranked", "score_equals_traced_points", True,
+                   "Every score is the sum of its traced points in marts.signal_points.",
+                   check_score_is_sum_of_points, reads=("marts.signal_points",)),
+    WarehouseCheck("marts.prospects_ranked", "procurement_and_payroll_outrank_neither", True,
+                   "Companies with a procurement win and payroll outrank those with neither (median score).",
+                   check_procurement_and_payroll_outrank_neither, reads=("core.company_signals",)),
+)
+
+
+def _warehouse_check(spec: WarehouseCheck) -> dg.AssetChecksDefinition:
+    @dg.asset_check(
+        asset=spec.key,
+        name=spec.name,
+        blocking=spec.blocking,
+        description=spec.description,
+        additional_deps=[dg.AssetKey(t.split(".")) for t in spec.reads],
+        pool=DUCKDB_WRITE_POOL,
+    )
+    def _check(warehouse: TuokeWarehouse) -> dg.AssetCheckResult:
+        with warehouse.open_read() as con:
+            return spec.evaluate(con)
+
+    return _check
+
+
+def build_warehouse_checks(
+    available: Iterable[dg.AssetKey], checks: Sequence[WarehouseCheck] = WAREHOUSE_CHECKS
+) -> list[dg.AssetChecksDefinition]:
+    """Checks whose asset (and every table they read) exists in this graph."""
+    available = set(available)
+    return [
+        _warehouse_check(spec)
+        for spec in checks
+        if spec.key in available and all(dg.AssetKey(t.split(".")) in available for t in spec.reads)
+    ]

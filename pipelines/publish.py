@@ -1,0 +1,42 @@
+"""The publish asset: the last step of every build, downstream of every warehouse table.
+
+It runs only when every blocking check upstream passed (Dagster skips it otherwise), and swaps the
+working DuckDB file onto the published path atomically (`warehouse.publish`), so readers always see
+the last complete, checked build.
+"""
+
+
+from collections.abc import Iterable
+
+import dagster as dg
+
+from pipelines.resources import DUCKDB_WRITE_POOL, TuokeWarehouse
+from warehouse.publish import publish
+
+PUBLISH_KEY = dg.AssetKey(["published", "warehouse"])
+
+
+def build_publish_asset(upstream: Iterable[dg.AssetKey]) -> dg.AssetsDefinition:
+    @dg.asset(
+        key=PUBLISH_KEY,
+        deps=sorted(set(upstream), key=lambda k: k.to_user_string()),
+        description="data/tuoke.duckdb: the working warehouse, copied and swapped in atomically once "
+        "every blocking check passed. Readers (tuoke query, BI tools) open this file read-only.",
+        group_name="publish",
+        pool=DUCKDB_WRITE_POOL,
+        kinds={"duckdb"},
+    )
+    def published_warehouse(context: dg.AssetExecutionContext, warehouse: TuokeWarehouse) -> dg.MaterializeResult:
+        paths = warehouse.paths()
+        result = publish(paths.working_db, paths.published_db)
+        context.log.info(f"published {len(result.tables)} tables to {result.published}")
+        return dg.MaterializeResult(
+            metadata={
+                "path": dg.MetadataValue.path(str(result.published)),
+                "bytes": dg.MetadataValue.int(result.bytes),
+                "tables": dg.MetadataValue.json(list(result.tables)),
+                "seconds": dg.MetadataValue.float(result.seconds),
+            }
+        )
+
+    return published_warehouse

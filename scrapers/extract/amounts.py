@@ -1,0 +1,83 @@
+"""Money: 元 / 万元 / 亿元, ￥ ¥ $, full-width commas, spaced digits, 大写 numerals, template tags, rates."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import cn2an
+
+from scrapers.extract.text import fold
+
+_TEMPLATE = re.compile(r"\{\{|\}\}|\$\{[^}]*\}|\{%.*?%\}")
+_NUMBER = r"(\d{1,3}(?:,\d{3})+(?:\s*\.\s*\d+)?|\d+(?:\s*\.\s*\d+)?)"
+_WITH_UNIT = re.compile(_NUMBER + r"\s*(亿元|万元|亿|万|元)")
+_WITH_SIGN = re.compile(r"(?:¥|\$|RMB|CNY|人民币)\s*[:：]?\s*" + _NUMBER)
+_BARE = re.compile(r"(?<![\d.])" + _NUMBER + r"(?![\d.%])")
+_RATE = re.compile(r"元\s*/\s*(天|日|月|年|次|小时|人|人次|台班|平方米|㎡|m2|吨|公里|件|张|份)|每(天|日|月|年|次)")
+_CAPITAL = re.compile(r"[零壹贰叁肆伍陆柒捌玖拾佰仟万亿一二三四五六七八九十百千两〇]+(?:[元圆](?:[零壹贰叁肆伍陆柒捌玖一二三四五六七八九]角)?(?:[零壹贰叁肆伍陆柒捌玖一二三四五六七八九]分)?整?)")
+_DIGIT = {c: i for i, c in enumerate("零壹贰叁肆伍陆柒捌玖")} | {c: i for i, c in enumerate("〇一二三四五六七八九")}
+_SCALE = {"万元": 1e4, "万": 1e4, "亿元": 1e8, "亿": 1e8, "元": 1.0}
+_SEE_ELSEWHERE = ("详见", "见附件", "见公告", "见附表", "见下表", "另行")
+
+
+@dataclass(frozen=True)
+class Amount:
+    yuan: float | None
+    rate: float | None = None  # e.g. 元/天 prices: kept apart, never summed as an amount
+    rate_unit: str | None = None
+
+
+def _to_float(number: str) -> float:
+    return float(re.sub(r"[\s,]", "", number))
+
+
+def _capital_to_yuan(text: str) -> float | None:
+    match = _CAPITAL.search(text)
+    if not match:
+        return None
+    raw = match.group(0)
+    head, sep, tail = re.split(r"([元圆])", raw, maxsplit=1) if re.search(r"[元圆]", raw) else (raw, "", "")
+    if not head or not re.search(r"[拾佰仟万亿十百千壹贰叁肆伍陆柒捌玖一二三四五六七八九]", head):
+        return None
+    try:
+        value = float(cn2an.cn2an(head.replace("两", "二"), "smart"))
+    except (ValueError, KeyError, IndexError, TypeError):
+        return None
+    for digit, unit in re.findall(r"(.)([角分])", tail):
+        if digit in _DIGIT:
+            value += _DIGIT[digit] * (0.1 if unit == "角" else 0.01)
+    return round(value, 2)
+
+
+def parse_amount(text: str | None, unit_hint: str | None = None) -> Amount:
+    """Read one money value; `unit_hint` is the unit a label or column header carried ("万元")."""
+    if not text:
+        return Amount(None)
+    text = fold(_TEMPLATE.sub(" ", text))
+    rate = _RATE.search(text)
+    if unit_hint and "/" in unit_hint:
+        rate = rate or re.search(r"/(.)", unit_hint)
+    match = _WITH_UNIT.search(text)
+    if match:
+        value = _to_float(match.group(1)) * _SCALE[match.group(2)]
+    else:
+        match = _WITH_SIGN.search(text) or _BARE.search(text)
+        if match:
+            unit = (unit_hint or "元").split("/")[0]
+            value = _to_float(match.group(1)) * _SCALE.get(unit, 1.0)
+        else:
+            if any(w in text for w in _SEE_ELSEWHERE):
+                return Amount(None)
+            value = _capital_to_yuan(text)
+            if value is None:
+                return Amount(None)
+    value = round(value, 2)
+    if rate:
+        return Amount(None, rate=value, rate_unit=next(g for g in rate.groups() if g))
+    return Amount(value)
+
+
+def parse_amount_yuan(text: str | None, unit_hint: str | None = None) -> float | None:
+    """Amount in 元 as a float, or None (rates per day, 详见附件, no number)."""
+    return parse_amount(text, unit_hint).yuan

@@ -1,0 +1,313 @@
+"""HTML -> a `Page`: ordered events (label/value pairs, header tables) plus lines, title, links.
+
+One pass over the lxml tree, no per-site selectors. Work is capped (characters, elements, rows)
+so a 10 MB page cannot hang a crawl.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from lxml import etree
+
+from scrapers.extract.labels import IGNORED, field_for, looks_like_label
+from scrapers.extract.pairs import Pair, classify, line_pairs
+
+MAX_CHARS = 1_500_000
+MAX_ELEMENTS = 200_000
+MAX_ROWS = 5_000
+_SKIP = {"script", "style", "noscript", "template", "head", "select", "option", "textarea", "iframe", "svg", "button"}
+_BLOCK = {
+    "p", "div", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "dt", "dd", "dl", "section",
+    "article", "header", "footer", "blockquote", "pre", "center", "form", "fieldset", "hr", "address", "main", "td", "th",
+}
+_HEADING = {"h1", "h2", "h3", "h4"}
+_TEMPLATE_ATTRS = ("th:text", "v-text", "th:utext", "data-value")
+_NUMERIC_ATTR = re.compile(r"^\s*[\d,.\s]+\s*$")
+# Plain etree (not lxml.html): no per-element class lookup, which costs a third of the walk.
+_PARSER = etree.HTMLParser(recover=True, remove_comments=True, remove_pis=True)
+_XML_DECL = re.compile(r"^<\?xml[^>]*\?>")
+_WS = re.compile(r"[\s\u00a0\u3000\u200b\ufeff]+")
+# Fields whose presence makes a row of cells a table header rather than a label/value row.
+NAME_FIELDS = {"winner_name", "bidder_name", "candidate_name", "name", "uscc"}
+
+
+@dataclass
+class Grid:
+    """A table found by its header text: one record per data row, keyed by field."""
+
+    header: list[str]
+    fields: list[str | None]
+    units: list[str | None]
+    rows: list[list[str]]
+    lines_before: list[str] = field(default_factory=list)
+
+    def records(self) -> list[dict]:
+        out = []
+        for row in self.rows:
+            record: dict = {"_row": " ".join(row)}
+            for col, value in enumerate(row):
+                name = self.fields[col] if col < len(self.fields) else None
+                if name and name != IGNORED and value and name not in record:
+                    record[name] = value
+                    if self.units[col]:
+                        record[f"{name}_unit"] = self.units[col]
+            out.append(record)
+        return out
+
+    def unused_headers(self) -> list[str]:
+        return [h for h, f in zip(self.header, self.fields) if f is None and h and looks_like_label(h)]
+
+
+@dataclass
+class Page:
+    title: str = ""
+    headings: list[str] = field(default_factory=list)
+    lines: list[str] = field(default_factory=list)
+    events: list = field(default_factory=list)  # Pair | Grid, in document order
+    links: list[tuple[str, str]] = field(default_factory=list)  # (href, text)
+    meta: dict[str, str] = field(default_factory=dict)
+    root: object = None
+    truncated: bool = False
+
+    @property
+    def grids(self) -> list[Grid]:
+        return [e for e in self.events if isinstance(e, Grid)]
+
+    @property
+    def pairs(self) -> list[Pair]:
+        return [e for e in self.events if isinstance(e, Pair)]
+
+
+def _tag(el) -> str | None:
+    tag = el.tag
+    return tag if isinstance(tag, str) else None
+
+
+def text_of(el) -> str:
+    return "".join(el.itertext())
+
+
+class _Walker:
+    def __init__(self, page: Page):
+        self.page = page
+        self.budget = MAX_ELEMENTS
+
+    def lines_of(self, root, into_page: bool) -> list[str]:
+        """Text lines of `root` (block elements and <br> break lines); tables handled apart."""
+        lines: list[str] = []
+        buf: list[str] = []
+
+        def flush() -> None:
+            if buf:
+                line = _WS.sub(" ", "".join(buf)).strip()
+                buf.clear()
+                if line:
+                    lines.append(line)
+                    if into_page:
+                        self.page.lines.append(line)
+                        self.page.events.extend(line_pairs(line))
+
+        stack: list[tuple[object, bool]] = [(root, False)]
+        while stack:
+            el, closing = stack.pop()
+            if closing:
+                if _tag(el) in _BLOCK:
+                    flush()
+                if el.tail and el is not root:
+                    buf.append(el.tail)
+                continue
+            self.budget -= 1
+            tag = _tag(el)
+            if tag is None or tag in _SKIP or self.budget < 0:
+                if el.tail and el is not root:
+                    buf.append(el.tail)
+                continue
+            if tag == "table" and el is not root:
+                flush()
+                self.table(el)
+                if el.tail:
+                    buf.append(el.tail)
+                continue
+            if tag == "br":
+                flush()
+                if el.tail:
+                    buf.append(el.tail)
+                continue
+            if tag in _BLOCK:
+                flush()
+            if tag == "a":
+                href = el.get("href")
+                if href:
+                    self.page.links.append((href.strip(), _WS.sub(" ", text_of(el)).strip()))
+            if tag in _HEADING or (tag in ("div", "p", "span") and "title" in (el.get("class") or "")):
+                heading = _WS.sub(" ", text_of(el)).strip()
+                if 1 < len(heading) < 120:
+                    self.page.headings.append(heading)
+            text = el.text
+            if not (text and text.strip()) and len(el) == 0:
+                for attr in _TEMPLATE_ATTRS:
+                    value = el.get(attr)
+                    if value and _NUMERIC_ATTR.match(value):
+                        text = value
+                        break
+            if text:
+                buf.append(text)
+            stack.append((el, True))
+            stack.extend((child, False) for child in reversed(el))
+        flush()
+        return lines
+
+    def table(self, table) -> None:
+        rows = table.xpath("./tr|./thead/tr|./tbody/tr|./tfoot/tr")[:MAX_ROWS]
+        matrix: list[list[tuple[str, list[str]]]] = []
+        pending: dict[int, tuple[int, tuple[str, list[str]]]] = {}  # col -> (rows left, cell)
+        for tr in rows:
+            row: list[tuple[str, list[str]]] = []
+            col = 0
+            cells = [c for c in tr if _tag(c) in ("td", "th")]
+            for cell in cells:
+                while col in pending:
+                    left, carried = pending[col]
+                    row.append(carried)
+                    pending[col] = (left - 1, carried) if left > 1 else None
+                    if pending[col] is None:
+                        del pending[col]
+                    col += 1
+                lines = self.lines_of(cell, into_page=False)
+                entry = (" ".join(lines), lines)
+                span = _int(cell.get("colspan"), 1, 20)
+                down = _int(cell.get("rowspan"), 1, 200)
+                for _ in range(span):
+                    row.append(entry)
+                    if down > 1:
+                        pending[col] = (down - 1, entry)
+                    col += 1
+            while col in pending:
+                left, carried = pending.pop(col)
+                row.append(carried)
+                if left > 1:
+                    pending[col] = (left - 1, carried)
+                col += 1
+            matrix.append(row)
+        self.classify_table(matrix)
+
+    def classify_table(self, matrix: list[list[tuple[str, list[str]]]]) -> None:
+        header_at = _header_row(matrix)
+        if header_at is not None:
+            head = [text for text, _ in matrix[header_at]]
+            mapped = [field_for(h) for h in head]
+            body = []
+            for row in matrix[header_at + 1:]:
+                texts = [text for text, _ in row]
+                if texts == head or not any(texts):
+                    continue
+                if len(texts) == 1 or len(set(texts)) == 1:
+                    self.emit_lines(row[0][1])  # a full-width note row inside the table
+                    continue
+                body.append(texts)
+            grid = Grid(head, [m[0] for m in mapped], [m[1] for m in mapped], body)
+            for row in matrix[:header_at]:
+                for _, lines in row:
+                    self.emit_lines(lines)
+            self.page.events.append(grid)
+            return
+        for row in matrix:
+            self.label_value_row(row)
+
+    def label_value_row(self, row: list[tuple[str, list[str]]]) -> None:
+        # colspan copies one cell several times; for label/value reading each cell counts once
+        row = [cell for i, cell in enumerate(row) if i == 0 or cell is not row[i - 1]]
+        index = 0
+        while index < len(row):
+            text, lines = row[index]
+            nxt = row[index + 1][0] if index + 1 < len(row) else None
+            if nxt is not None and _is_label_cell(text) and not _is_known_label_cell(nxt):
+                if ":" in text.rstrip(":：") or "：" in text.rstrip(":："):
+                    self.emit_lines(lines)  # "项目名称：X" already a pair inside the cell
+                else:
+                    field, unit = classify(text)
+                    self.page.events.append(Pair(text.strip(), nxt.strip(), field, unit, origin="cell"))
+                    self.page.lines.append(f"{text}：{nxt}")
+                    index += 2
+                    continue
+            else:
+                self.emit_lines(lines)
+            index += 1
+
+    def emit_lines(self, lines: list[str]) -> None:
+        for line in lines:
+            self.page.lines.append(line)
+            self.page.events.extend(line_pairs(line))
+
+
+def _int(value, default: int, cap: int) -> int:
+    try:
+        return max(1, min(int(str(value).strip()), cap))
+    except (TypeError, ValueError):
+        return default
+
+
+def _is_label_cell(text: str) -> bool:
+    stripped = text.strip().rstrip(":：")
+    if not stripped or len(stripped) > 30:
+        return False
+    field, _ = field_for(stripped)
+    if field:
+        return True
+    return looks_like_label(stripped) and (text.strip().endswith(("：", ":")) or len(stripped) <= 10)
+
+
+def _is_known_label_cell(text: str) -> bool:
+    field, _ = field_for(text)
+    return field is not None and field != IGNORED and len(text.strip()) <= 16
+
+
+def _header_row(matrix) -> int | None:
+    for index, row in enumerate(matrix[:4]):
+        texts = [text for text, _ in row]
+        nonempty = [t for t in dict.fromkeys(texts) if t]
+        if len(nonempty) < 2 or index + 1 >= len(matrix):
+            continue
+        fields = [field_for(t)[0] if len(t) <= 24 else None for t in nonempty]
+        known = {f for f in fields if f and f != IGNORED}
+        if len(known) < 2 or not (known & NAME_FIELDS or {"lot", "budget"} <= known or {"lot", "amount"} <= known):
+            continue
+        # A label/value row (label, value, label, value) is not a header: most cells must be labels.
+        if sum(1 for f in fields if f) >= max(2, len(nonempty) - 1):
+            return index
+    return None
+
+
+def parse_html(text: str) -> Page:
+    """Parse decoded HTML into a Page (never raises on broken markup)."""
+    page = Page()
+    if len(text) > MAX_CHARS:
+        text = text[:MAX_CHARS]
+        page.truncated = True
+    text = _XML_DECL.sub("", text.strip(), count=1)
+    if not text:
+        return page
+    try:
+        root = etree.fromstring(text, parser=_PARSER)
+    except (etree.ParserError, etree.XMLSyntaxError, ValueError):
+        root = None
+    if root is None:
+        try:
+            root = etree.fromstring(f"<div>{text}</div>", parser=_PARSER)
+        except (etree.ParserError, etree.XMLSyntaxError, ValueError):
+            return page
+    if root is None:
+        return page
+    page.root = root
+    for meta in root.iter("meta"):
+        name = (meta.get("name") or meta.get("property") or "").strip()
+        if name and meta.get("content"):
+            page.meta[name.lower()] = meta.get("content").strip()
+    title = root.find(".//title")
+    if title is not None:
+        page.title = _WS.sub(" ", text_of(title)).strip()
+    body = root.find(".//body")
+    _Walker(page).lines_of(body if body is not None else root, into_page=True)
+    return page

@@ -1,0 +1,42 @@
+"""Maps a label as written on a page to a field name, or says it is unknown / ignored."""
+
+from __future__ import annotations
+
+import re
+
+from scrapers.extract.lookups import label_table
+from scrapers.extract.text import has_cjk, label_key
+
+IGNORED = "_ignored"
+_LABELISH = re.compile(r"^[\u4e00-\u9fffA-Za-z()（）/、_]{2,16}$")
+
+
+def field_for(label: str) -> tuple[str | None, str | None]:
+    """(field | IGNORED | None, unit hint) for one label or column header."""
+    key, unit = label_key(label)
+    if not key:
+        return None, unit
+    exact, ignore, contains = label_table()
+    field = exact.get(key)
+    if field:
+        return field, unit
+    if key in ignore:
+        return IGNORED, unit
+    for needle, target in contains:
+        if needle in key:
+            return target, unit
+    return None, unit
+
+
+def looks_like_label(text: str) -> bool:
+    """A short run of CJK with no digits: what a label cell or a `key：` prefix looks like."""
+    key, _ = label_key(text)
+    return bool(key) and has_cjk(key) and bool(_LABELISH.match(key))
+
+
+def split_known_suffix(label: str) -> tuple[str, str] | None:
+    """'某某公司 联系人' -> ('某某公司', '联系人') when the tail is a known label."""
+    parts = label.rsplit(" ", 1)
+    if len(parts) == 2 and field_for(parts[1])[0]:
+        return parts[0], parts[1]
+    return None

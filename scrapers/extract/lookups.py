@@ -1,0 +1,38 @@
+"""Loads the YAML lookups (label synonyms, word lists) once; the rules read them as data."""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+
+import yaml
+
+from scrapers.extract.text import label_key
+
+_DIR = Path(__file__).parent / "lookups"
+
+
+@functools.cache
+def _load(name: str) -> dict:
+    return yaml.safe_load((_DIR / f"{name}.yaml").read_text(encoding="utf-8")) or {}
+
+
+@functools.cache
+def label_table() -> tuple[dict[str, str], frozenset[str], tuple[tuple[str, str], ...]]:
+    """(normalised label -> field, ignored labels, ordered substring rules)."""
+    data = _load("labels")
+    exact: dict[str, str] = {}
+    for field, synonyms in data["fields"].items():
+        for synonym in synonyms:
+            exact.setdefault(label_key(str(synonym))[0], field)
+    ignore = frozenset(label_key(str(s))[0] for s in data.get("ignore", []))
+    contains = tuple((label_key(str(s))[0], f) for s, f in data.get("contains", []))
+    return exact, ignore, contains
+
+
+def words(name: str) -> tuple[str, ...]:
+    return tuple(str(w) for w in _load("words")[name])
+
+
+def penalty_rules() -> tuple[tuple[str, tuple[str, ...]], ...]:
+    return tuple((t, tuple(kw)) for t, kw in _load("penalties")["penalty_types"])

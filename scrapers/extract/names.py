@@ -1,0 +1,45 @@
+"""Company-name clean-up and the 'obviously not a company' test."""
+
+from __future__ import annotations
+
+import re
+
+from scrapers.extract.codes import find_usccs
+from scrapers.extract.lookups import words
+from scrapers.extract.text import has_cjk, strip_markup
+
+_WS = re.compile(r"[\s\u00a0\u3000]+")
+_TRIM = " \t:：;；,，。、|/\\-—_*·"
+_TRAILERS = re.compile(r"[(（]\s*(?:盖章|签章|公章|联合体牵头人|牵头人|主办方|成员方|联合体成员)\s*[)）]\s*$")
+_USCC_IN_NAME = re.compile(r"[(（\[]?\s*(?:统一社会信用代码|信用代码)?\s*[:：]?\s*[0-9A-Z]{18}\s*[)）\]]?")
+MAX_NAME = 60
+
+
+def clean_name(raw: str | None) -> str:
+    """Trimmed name as written: markup, script bodies, '(盖章)' and a glued USCC removed."""
+    if not raw:
+        return ""
+    text = strip_markup(raw)
+    text = _WS.sub(" ", text).strip(_TRIM + " ")
+    if find_usccs(text):
+        text = _USCC_IN_NAME.sub("", text).strip(_TRIM + " ")
+    text = _TRAILERS.sub("", text).strip(_TRIM + " ")
+    # A trailing district tag or note in square brackets is not part of the name.
+    text = re.sub(r"\s*[\[［【][^\]］】]{1,10}[\]］】]\s*$", "", text)
+    return text
+
+
+def name_problem(name: str) -> str | None:
+    """Why `name` is not a company name, or None when it may be one."""
+    if not name:
+        return "empty"
+    if len(name) > MAX_NAME:
+        return f"too long ({len(name)} characters)"
+    for word in words("not_names"):
+        if name == word or (len(word) > 2 and word in name):
+            return f"placeholder text {word!r}"
+    if not has_cjk(name) and not re.search(r"[A-Za-z]{3}", name):
+        return "no letters"
+    if re.fullmatch(r"[\d\s.,%元万¥$￥()（）-]+", name):
+        return "digits only"
+    return None

@@ -1,0 +1,346 @@
+"""Award, candidate and tender notices: who won / ranks / buys, for how much, in which lot.
+
+The page arrives as ordered events (label/value pairs and header tables). A name label starts
+a new record; address, amount and code labels that follow fill the record last started.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+
+import cn2an
+
+from scrapers.extract.amounts import parse_amount
+from scrapers.extract.codes import find_usccs
+from scrapers.extract.common import is_failed_text
+from scrapers.extract.dates import parse_datetime_iso
+from scrapers.extract.dom import Grid, Page
+from scrapers.extract.lookups import words
+from scrapers.extract.pairs import Pair
+from scrapers.extract.result import PageResult
+
+AWARD_KINDS = ("procurement_award", "winner_list")
+_NAME_FIELDS = ("winner_name", "candidate_1", "candidate_2", "candidate_3", "candidate_name", "bidder_name")
+_RANK = re.compile(r"第?\s*([一二三四五六七八九十\d]{1,3})\s*(?:名|中标|候选|成交|$)")
+_SME_NO = re.compile(r"(?:非|不)(?:专门)?面向中小(?:微)?企业|不专门面向")
+_SME_YES = re.compile(r"专门面向中小(?:微)?企业|预留.{0,10}中小(?:微)?企业|面向中小企业采购")
+
+
+def _rank(text: str | None) -> int | None:
+    if not text:
+        return None
+    match = _RANK.search(text.strip())
+    if not match:
+        return None
+    try:
+        value = int(match.group(1)) if match.group(1).isdigit() else int(cn2an.cn2an(match.group(1), "smart"))
+    except (ValueError, KeyError, TypeError):
+        return None
+    return value if 0 < value < 100 else None
+
+
+def _lot(text: str | None) -> str | None:
+    if not text:
+        return None
+    text = re.sub(r"\s+", "", text)
+    return text[:40] or None
+
+
+class _Records:
+    """Records in page order, merged when the same company is seen twice."""
+
+    def __init__(self, result: PageResult, kind: str):
+        self.result, self.kind = result, kind
+        self.items: list[dict] = []
+        self.current: dict | None = None  # last entity started: record, purchaser or agent
+        self.pending: dict = {}
+        self.lot: str | None = None
+        self.rank: int | None = None
+        self.failed_lots: list[dict] = []
+        self.purchaser: dict | None = None
+        self.agent: dict | None = None
+
+    def role_for(self, field: str) -> tuple[str, int | None]:
+        candidate_kind = self.kind == "candidate_notice"
+        if field == "winner_name":
+            return ("candidate", 1) if candidate_kind else ("winner", None)
+        if field.startswith("candidate_") and field[-1].isdigit():
+            return "candidate", int(field[-1])
+        if field == "candidate_name":
+            return "candidate", self.rank
+        return "bidder", None
+
+    def start(self, role: str, name: str, rank: int | None = None, lot: str | None = None, **fields) -> dict:
+        record = {"role": role, "name": name, "rank": rank, "lot": lot if lot is not None else self.lot,
+                  "address": None, "uscc": None, "amount": None, "rate": None, "rate_unit": None}
+        for key, value in fields.items():
+            if value is not None:
+                record[key] = value
+        for key, value in self.pending.items():
+            if record.get(key) is None:
+                record[key] = value
+        self.pending = {}
+        self.rank = None
+        self.items.append(record)
+        self.current = record
+        return record
+
+    def fill(self, key: str, value) -> None:
+        target = self.current
+        if target is None:
+            self.pending.setdefault(key, value)
+        elif target.get(key) is None:
+            target[key] = value
+
+    def set_amount(self, text: str, unit: str | None) -> None:
+        amount = parse_amount(text, unit)
+        if amount.rate is not None:
+            self.fill("rate", amount.rate)
+            self.fill("rate_unit", amount.rate_unit)
+        elif amount.yuan is not None:
+            self.fill("amount", amount.yuan)
+        elif self.current is not None:
+            self.current.setdefault("amount_text", text[:60])
+
+
+def _pair(records: _Records, event: Pair, result: PageResult) -> None:
+    field, value = event.field, event.value
+    if field in _NAME_FIELDS:
+        if is_failed_text(value) and len(value) < 12:
+            records.failed_lots.append({"lot": records.lot, "reason": value})
+            return
+        codes = find_usccs(value)
+        name = result.accept_name(value, event.label)
+        if name:
+            role, rank = records.role_for(field)
+            records.start(role, name, rank, uscc=codes[0] if codes else None)
+        return
+    if field == "lot":
+        records.lot = _lot(value)
+        return
+    if field == "rank":
+        rank = _rank(value)
+        if records.current is not None and records.current.get("role") == "candidate" and records.current["rank"] is None:
+            records.current["rank"] = rank
+        else:
+            records.rank = rank
+        return
+    if field in ("winner_address", "address"):
+        if value:
+            records.fill("address", value)
+        return
+    if field in ("amount", "price"):
+        if records.current is not None and records.current.get("role") in ("purchaser", "agent"):
+            records.current = None  # an amount belongs to a supplier, not to the buyer block
+        records.set_amount(value, event.unit)
+        return
+    if field == "uscc":
+        codes = find_usccs(value)
+        if codes:
+            records.fill("uscc", codes[0])
+        elif value and records.current is not None:
+            records.current.setdefault("uscc_as_written", value[:40])
+        return
+    if field in ("purchaser_name", "agent_name"):
+        role = "purchaser" if field == "purchaser_name" else "agent"
+        if getattr(records, role) is None:
+            name = result.accept_name(value, event.label)
+            if name:
+                entity = {"role": role, "name": name, "address": None, "uscc": None}
+                setattr(records, role, entity)
+                records.current = entity
+        return
+    if field in ("purchaser_address", "agent_address"):
+        entity = records.purchaser if field == "purchaser_address" else records.agent
+        if entity is not None and entity["address"] is None:
+            entity["address"] = value
+        return
+    if field in ("status", "fail_reason") and is_failed_text(value):
+        records.failed_lots.append({"lot": records.lot, "reason": value[:200]})
+        if records.current is not None and records.current.get("lot") == records.lot and records.current in records.items:
+            records.items.remove(records.current)
+            records.current = None
+        return
+    if field is None or field.startswith("_"):
+        codes = find_usccs(value)
+        if codes and records.current is not None and records.current.get("uscc") is None:
+            records.current["uscc"] = codes[0]
+
+
+def _grid(records: _Records, grid: Grid, result: PageResult) -> None:
+    fields = set(grid.fields)
+    candidate_columns = [(i, int(f[-1])) for i, f in enumerate(grid.fields) if f and f.startswith("candidate_") and f[-1].isdigit()]
+    if candidate_columns:
+        for row in grid.rows:
+            for col, rank in candidate_columns:
+                if col < len(row):
+                    name = result.accept_name(row[col], grid.header[col])
+                    if name:
+                        records.start("candidate", name, rank)
+        return
+    name_field = next((f for f in ("winner_name", "candidate_name", "bidder_name", "name") if f in fields), None)
+    if name_field is None:
+        return
+    has_price = "price" in fields
+    if name_field == "winner_name":
+        role = "candidate" if records.kind == "candidate_notice" else "winner"
+    elif name_field == "candidate_name" or ("rank" in fields and name_field == "name"):
+        role = "candidate"
+    elif name_field == "bidder_name":
+        role = "bidder" if has_price or "amount" not in fields else ("candidate" if records.kind == "candidate_notice" else "winner")
+    else:
+        role = "winner" if ({"lot", "amount"} & fields and records.kind != "candidate_notice") else "candidate"
+    last_lot = None
+    position = 0
+    for record in grid.records():
+        lot = _lot(record.get("lot")) or last_lot
+        last_lot = lot
+        row_text = record["_row"]
+        raw_name = record.get(name_field)
+        if (role in ("winner", "candidate")) and (is_failed_text(record.get("status")) or is_failed_text(record.get("fail_reason"))
+                                                   or (raw_name and is_failed_text(raw_name) and len(raw_name) < 12)):
+            records.failed_lots.append({"lot": lot, "reason": (record.get("fail_reason") or record.get("status") or raw_name or "")[:200]})
+            continue
+        codes = find_usccs(record.get("uscc") or row_text)
+        name = result.accept_name(raw_name, grid.header[grid.fields.index(name_field)])
+        if not name:
+            continue
+        position += 1
+        rank = _rank(record.get("rank")) if record.get("rank") else None
+        if role == "candidate" and rank is None:
+            rank = position
+        if role == "candidate" and records.kind == "candidate_notice" and name_field == "winner_name" and rank is None:
+            rank = 1
+        entry = records.start(role, name, rank, lot=lot, uscc=codes[0] if codes else None, address=record.get("address") or record.get("winner_address"))
+        amount_key = "amount" if record.get("amount") else "price"
+        if record.get(amount_key):
+            records.set_amount(record[amount_key], record.get(f"{amount_key}_unit"))
+        elif record.get("budget"):
+            records.set_amount(record["budget"], record.get("budget_unit"))
+        if record.get("lot_name"):
+            entry["lot_name"] = record["lot_name"]
+    records.current = None
+
+
+def _merge(items: list[dict]) -> list[dict]:
+    merged: list[dict] = []
+    for item in items:
+        twin = next((m for m in merged if m["role"] == item["role"] and m["name"] == item["name"]
+                     and (m["lot"] == item["lot"] or m["lot"] is None or item["lot"] is None)
+                     and (m.get("rank") == item.get("rank") or m.get("rank") is None or item.get("rank") is None)), None)
+        if twin is None:
+            merged.append(item)
+            continue
+        for key, value in item.items():
+            if twin.get(key) is None and value is not None:
+                twin[key] = value
+    return merged
+
+
+def _winner_from_sentences(page: Page) -> str | None:
+    suffix = "|".join(sorted(words("org_suffixes"), key=len, reverse=True))
+    name = rf"([^\s，,。；;：:、“”\"]{{2,40}}?(?:{suffix}))"
+    patterns = (
+        rf"(?:确定|推荐|由|选定)\s*{name}\s*为\s*(?:本项目|该项目|本次)?的?(?:中标|成交|中选)",
+        rf"(?:中标|成交|中选)(?:供应商|人|单位)\s*(?:为|是)\s*[:：]?\s*{name}",
+    )
+    for line in page.lines:
+        if "中标" not in line and "成交" not in line and "中选" not in line:
+            continue
+        for pattern in patterns:
+            match = re.search(pattern, line)
+            if match:
+                return match.group(1)
+    return None
+
+
+def extract_notice(page: Page, url: str, kind: str, config: Mapping | None, result: PageResult, first: dict) -> None:
+    records = _Records(result, kind)
+    for event in page.events:
+        if isinstance(event, Grid):
+            _grid(records, event, result)
+        else:
+            _pair(records, event, result)
+    items = _merge(records.items)
+    region = first.get("region") or (config or {}).get("region")
+    title = f"{result.notice.get('notice_title') or ''} {page.title}"
+    failed_notice = any(w in title for w in words("failed_notice_title"))
+
+    if kind == "tender_notice":
+        _tender(page, url, records, items, result, first, region)
+        return
+
+    winners = [i for i in items if i["role"] == "winner"]
+    if kind in AWARD_KINDS and not winners:
+        firsts = [i for i in items if i["role"] == "candidate" and i.get("rank") == 1]
+        if firsts:
+            for item in firsts:
+                item["role"] = "winner"
+            winners = firsts
+        else:
+            sentence = _winner_from_sentences(page)
+            name = result.accept_name(sentence, "sentence") if sentence else None
+            if name:
+                winner = {"role": "winner", "name": name, "rank": None, "lot": None, "address": None, "uscc": None,
+                          "amount": None, "rate": None, "rate_unit": None, "from_text": True}
+                items.append(winner)
+                winners = [winner]
+    # Losing bidders only: a bidder who also won is the winner (its price fills a missing amount).
+    for bidder in [i for i in items if i["role"] == "bidder"]:
+        twin = next((w for w in winners if w["name"] == bidder["name"] and (w["lot"] in (None, bidder["lot"]) or bidder["lot"] is None)), None)
+        if twin is not None:
+            if twin.get("amount") is None:
+                twin["amount"] = bidder.get("amount")
+            items.remove(bidder)
+    total = parse_amount(first.get("total_amount")).yuan if first.get("total_amount") else None
+    if len(winners) == 1 and winners[0].get("amount") is None and winners[0].get("rate") is None and total is not None:
+        winners[0]["amount"] = total
+    for entity in (records.purchaser, records.agent):
+        if entity:
+            result.add(url, region, role=entity["role"], name=entity["name"], address=entity["address"], uscc=entity["uscc"])
+    for item in items:
+        extra = {k: item[k] for k in ("rate", "rate_unit", "amount_text", "lot_name", "from_text", "uscc_as_written") if item.get(k) is not None}
+        result.add(url, region, role=item["role"], name=item["name"], uscc=item["uscc"], address=item["address"],
+                   amount_yuan=item["amount"], lot=item["lot"], rank=item.get("rank"), **extra)
+    if records.failed_lots:
+        result.notice["failed_lots"] = records.failed_lots
+    if kind in AWARD_KINDS and not winners and not records.failed_lots and not failed_notice:
+        if not (kind == "winner_list" and result.attachment_links):
+            result.problem("no_winner", "award notice names no winner and no lot is marked failed (废标/流标/终止)")
+    if kind == "candidate_notice" and not any(i["role"] == "candidate" for i in items) and not records.failed_lots and not failed_notice:
+        result.problem("no_candidate", "candidate notice names no ranked candidate")
+
+
+def _tender(page: Page, url: str, records: _Records, items: list[dict], result: PageResult, first: dict, region) -> None:
+    lots = []
+    for grid in page.grids:
+        if "lot" in grid.fields and ("budget" in grid.fields or "lot_name" in grid.fields):
+            for record in grid.records():
+                budget = parse_amount(record.get("budget"), record.get("budget_unit")).yuan
+                lots.append({"lot": _lot(record.get("lot")), "name": record.get("lot_name"), "budget_yuan": budget})
+    budget = None
+    for event in page.pairs:
+        if event.field == "budget":
+            budget = parse_amount(event.value, event.unit).yuan
+            if budget is not None:
+                break
+    if budget is None and lots and all(l["budget_yuan"] is not None for l in lots):
+        budget = round(sum(l["budget_yuan"] for l in lots), 2)
+    text = "\n".join(page.lines)
+    sme = None
+    if _SME_NO.search(text):
+        sme = False
+    elif _SME_YES.search(text):
+        sme = True
+    deadline = parse_datetime_iso(first.get("deadline"))
+    purchaser = records.purchaser
+    if purchaser is None:
+        result.problem("no_purchaser", "tender notice names no purchaser (采购人/招标人)")
+        return
+    result.add(url, region, role="purchaser", name=purchaser["name"], address=purchaser["address"], uscc=purchaser["uscc"],
+               amount_yuan=budget, deadline=deadline or first.get("deadline"), sme_set_aside=sme, lots=lots or None)
+    if sme is False or sme is None:
+        result.mentions[-1]["extra"]["sme_set_aside"] = sme if sme is not None else False
+    if records.agent:
+        result.add(url, region, role="agent", name=records.agent["name"], address=records.agent["address"])

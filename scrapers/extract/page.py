@@ -1,0 +1,62 @@
+"""extract_page: bytes of one detail page -> PageResult, by kind, without per-site selectors."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from scrapers.extract.common import apply_selectors, fill_notice, report_unused
+from scrapers.extract.decode import decode_report
+from scrapers.extract.directories import extract_directory
+from scrapers.extract.dom import MAX_CHARS, parse_html
+from scrapers.extract.lists import list_name_from, listed_mention
+from scrapers.extract.negative import extract_negative
+from scrapers.extract.notices import extract_notice
+from scrapers.extract.result import PageResult
+
+KINDS = ("procurement_award", "candidate_notice", "tender_notice", "winner_list", "srdi_list", "directory", "negative_list")
+_TRUNCATED_TAIL = ("</html>", "</body>")
+
+
+def _list_page(page, url, kind, config, result, first) -> None:
+    from scrapers.extract.entities import entity_records
+
+    list_name = (config or {}).get("list_name") or list_name_from(result.notice.get("notice_title"), page.title, *page.headings)
+    region = (config or {}).get("region")
+    for record in entity_records(page, ("winner_name", "name") if kind == "winner_list" else ("name", "winner_name")):
+        if "lot" not in record and first.get("lot"):
+            record["lot"] = first["lot"]
+        listed_mention(result, record, url, kind=kind, list_name=list_name, region=region)
+    if kind == "winner_list" and not result.mentions:
+        extract_notice(page, url, "winner_list", config, result, first)
+    elif not result.mentions and not result.attachment_links:
+        result.problem("no_entries", "list page has neither a table of companies nor an attachment")
+
+
+def extract_page(body: bytes, url: str, *, kind: str, headers: Mapping | None = None, config: Mapping | None = None) -> PageResult:
+    """Mentions, notice fields, unused labels and problems of one page. Never raises on bad input."""
+    result = PageResult()
+    if kind not in KINDS:
+        raise ValueError(f"kind {kind!r} is not one of {', '.join(KINDS)}")
+    if not body:
+        result.problem("empty_page", "page body is empty")
+        return result
+    text, encoding, bad = decode_report(body, headers)
+    if bad:
+        result.problem("bad_encoding", f"no encoding decodes the page cleanly; {bad} characters replaced ({encoding})")
+    if len(text) > MAX_CHARS:
+        result.problem("oversized_page", f"page has {len(text)} characters; only the first {MAX_CHARS} were read")
+    elif not any(tail in text[-2000:].lower() for tail in _TRUNCATED_TAIL) and "<html" in text[:2000].lower():
+        result.problem("truncated_html", "page ends before </html>: it may be cut off")
+    page = parse_html(text)
+    apply_selectors(page, config)
+    first = fill_notice(page, url, result)
+    if kind in ("procurement_award", "candidate_notice", "tender_notice"):
+        extract_notice(page, url, kind, config, result, first)
+    elif kind in ("srdi_list", "winner_list"):
+        _list_page(page, url, kind, config, result, first)
+    elif kind == "directory":
+        extract_directory(page, url, config, result, first)
+    else:
+        extract_negative(page, url, config, result, first)
+    report_unused(page, result)
+    return result

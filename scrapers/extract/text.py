@@ -1,0 +1,48 @@
+"""Text clean-up shared by every rule: width folding, whitespace, label keys."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_WS = re.compile(r"[\s\u00a0\u3000\u200b\ufeff]+")
+_TAG = re.compile(r"<\s*(script|style)\b.*?(?:<\s*/\s*\1\s*>|$)|<[^<>]{0,500}>", re.IGNORECASE | re.DOTALL)
+_NUMBERING = re.compile(
+    r"^(?:[（(]?[一二三四五六七八九十]{1,3}[)）、.．]|[（(]?\d{1,2}[)）]|\d{1,2}(?:\.\d{1,2})*[.、．)）](?!\d)|[①-⑳]|[★*●·•■□◆◇>-])+"
+)
+_UNIT_SUFFIX = re.compile(r"[(（\[]\s*((?:人民币)?\s*(?:万元|亿元|元|万)(?:/[天日月年])?)\s*[)）\]]$")
+_LABEL_JUNK = re.compile(r"[:：\s_*★●]+")
+
+
+def fold(text: str) -> str:
+    """NFKC (full-width digits, brackets, colons, ￥ become ASCII) and single spaces."""
+    return _WS.sub(" ", unicodedata.normalize("NFKC", text)).strip()
+
+
+def squash(text: str) -> str:
+    """Fold and drop every space: for labels spaced out between characters ("项 目 名 称")."""
+    return _WS.sub("", unicodedata.normalize("NFKC", text))
+
+
+def strip_markup(text: str) -> str:
+    """Remove HTML tags and script/style bodies that leaked into a value as text."""
+    if "<" not in text:
+        return text
+    return _TAG.sub("", text)
+
+
+def label_key(label: str) -> tuple[str, str | None]:
+    """Normalise a label: no spaces, numbering, colons; a trailing unit like (万元) is returned apart."""
+    key = squash(label)
+    key = _LABEL_JUNK.sub("", key)
+    key = _NUMBERING.sub("", key)
+    unit = None
+    match = _UNIT_SUFFIX.search(key)
+    if match:
+        unit = match.group(1).replace("人民币", "")
+        key = key[: match.start()]
+    return key.strip(":："), unit
+
+
+def has_cjk(text: str) -> bool:
+    return any("\u4e00" <= ch <= "\u9fff" for ch in text)

@@ -1,0 +1,131 @@
+"""`tuoke demo`: serve the bundled demo web, crawl it with the real spiders, build the warehouse
+through Dagster, print the top prospects and write the Excel export."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import time
+from datetime import date
+from pathlib import Path
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from tuoke.paths import REPO_ROOT, DataPaths, demo_sources_dir
+
+DEMO_INTERNAL_DIR = REPO_ROOT / "demo" / "internal"
+
+# Which bank export in demo/internal/ goes to which feed's drop folder (data/inbox/<feed>/).
+DEMO_FEED_FILES = {
+    "payroll_employers.csv": "payroll",
+    "pos_merchants.csv": "pos",
+    "counterparties.csv": "counterparties",
+    "credit_customers.csv": "credit_customers",
+    "open_applications.csv": "open_applications",
+    "risk_declines.csv": "risk_declines",
+    "do_not_contact.csv": "do_not_contact",
+}
+
+EXAMPLE_QUERY = (
+    "SELECT branch, rank, name, score, segment FROM marts.prospects_ranked "
+    "WHERE rank <= 5 ORDER BY branch, rank"
+)
+
+
+def drop_demo_feeds(paths: DataPaths) -> int:
+    """Copy the sample bank exports into the feed drop folders, as a bank job would."""
+    copied = 0
+    for filename, feed in DEMO_FEED_FILES.items():
+        source = DEMO_INTERNAL_DIR / filename
+        if not source.exists():
+            continue
+        target_dir = paths.inbox / feed
+        target_dir.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(source, target_dir / filename)
+        copied += 1
+    return copied
+
+
+def _print_top(console: Console, published_db: Path, top: int) -> None:
+    from warehouse.db import connect
+
+    con = connect(published_db, read_only=True)
+    try:
+        rows = con.execute(
+            "SELECT rank, name, branch, score, segment, reasons FROM marts.prospects_ranked "
+            "WHERE NOT excluded AND NOT coalesce(suppressed, false) AND rank IS NOT NULL "
+            "ORDER BY score DESC, company_id LIMIT ?",
+            [top],
+        ).fetchall()
+    finally:
+        con.close()
+    table = Table(title=f"Top {top} prospects (all branches)", show_lines=False)
+    table.add_column("#", justify="right")
+    table.add_column("name")
+    table.add_column("branch")
+    table.add_column("score", justify="right")
+    table.add_column("segment")
+    table.add_column("reasons")
+    for position, (branch_rank, name, branch, score, segment, reasons) in enumerate(rows, start=1):
+        table.add_row(
+            str(position), name, f"{branch or '-'} #{branch_rank}", f"{score:.1f}", segment,
+            "；".join(reasons or [])[:160],
+        )
+    console.print(table)
+
+
+def demo_command(
+    seed: int = typer.Option(42, help="Seed of the demo web generator (same seed, same site)."),
+    top: int = typer.Option(20, help="How many prospects to print."),
+) -> None:
+    """Serve the demo web on localhost, crawl it, build the warehouse, print and export prospects."""
+    from demo.generate import generate_site
+    from demo.server import DemoServer
+    from pipelines.runner import run_build, run_crawls
+    from tuoke.exporting import export_prospects_xlsx
+
+    console = Console()
+    started = time.monotonic()
+    paths = DataPaths.from_env()
+    paths.root.mkdir(parents=True, exist_ok=True)
+    os.environ.setdefault("TUOKE_SOURCES_DIR", str(demo_sources_dir()))
+    site_dir = paths.root / "demo_site"
+
+    with Progress(
+        SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
+        TimeElapsedColumn(), console=console,
+    ) as progress:
+        step = progress.add_task("generating the demo web", total=1)
+        generate_site(site_dir, seed=seed)
+        progress.update(step, completed=1)
+        with DemoServer(site_dir) as server:
+            os.environ["TUOKE_DEMO_BASE_URL"] = server.base_url
+            progress.console.print(f"demo web served at {server.base_url}")
+            drop_demo_feeds(paths)
+            crawl_stats = run_crawls(progress=progress)
+        build_result = run_build(progress=progress)
+
+    crawl_table = Table("source", "pages", "items", "quarantined", "blocked", title="Crawl runs")
+    for source_id, stats in sorted(crawl_stats.items()):
+        crawl_table.add_row(
+            source_id, str(stats.get("pages", 0)), str(stats.get("items", 0)),
+            str(stats.get("quarantined", 0)), str(stats.get("blocked", 0)),
+        )
+    console.print(crawl_table)
+    _print_top(console, paths.published_db, top)
+    export_path = paths.exports / f"prospects-{date.today().isoformat()}.xlsx"
+    export_prospects_xlsx(paths.published_db, export_path)
+    console.print(f"Excel export: [bold]{export_path}[/bold]")
+    console.print(f"Warehouse:    [bold]{paths.published_db}[/bold]  (read-only copy of the last complete build)")
+    console.print(f'Try:          tuoke query "{EXAMPLE_QUERY}"')
+    console.print(f"   or:        duckdb -readonly {paths.published_db}")
+    if not build_result.get("success", True):
+        console.print("[yellow]Some checks failed; see above.[/yellow]")
+    console.print(f"Done in {time.monotonic() - started:.0f} s.")
+
+
+def register(app: typer.Typer) -> None:
+    app.command("demo")(demo_command)

@@ -1,0 +1,91 @@
+"""`tuoke extract`: run generic extraction on saved pages, attachments or http(s) URLs.
+
+Prints one JSON object per mention on stdout; unused labels and problems go to stderr, so a
+page from a portal tuoke has never seen can be judged in seconds.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import typer
+
+from tuoke.errors import UserError
+
+KINDS = ("procurement_award", "candidate_notice", "tender_notice", "winner_list", "srdi_list", "directory", "negative_list")
+_ATTACHMENT = re.compile(r"\.(xlsx?|xlsm|pdf|csv)$", re.IGNORECASE)
+_PRINTED = ("role", "name", "amount_yuan", "lot", "rank", "uscc", "address", "project_name", "project_code", "published_at", "source_url")
+
+
+def _read(target: str) -> tuple[bytes, dict, str]:
+    if target.startswith(("http://", "https://")):
+        try:
+            with urllib.request.urlopen(urllib.request.Request(target, headers={"User-Agent": "tuoke-extract"}), timeout=30) as response:
+                return response.read(), dict(response.headers.items()), target
+        except (urllib.error.URLError, TimeoutError, ValueError) as exc:
+            raise UserError(f"cannot fetch {target}: {getattr(exc, 'reason', exc)}") from exc
+    path = Path(target)
+    if not path.is_file():
+        raise UserError(f"{target}: no such file (give a saved page, an attachment or an http(s) URL)")
+    return path.read_bytes(), {}, path.resolve().as_uri()
+
+
+def guess_kind(text: str) -> str:
+    """Kind from page words when neither --source nor --kind says it."""
+    head = text[:6000]
+    rules = (
+        ("negative_list", ("失信被执行人", "限制高消费", "经营异常", "行政处罚", "严重违法失信")),
+        ("srdi_list", ("专精特新",)),
+        ("candidate_notice", ("中标候选人公示", "候选人公示", "第一中标候选人")),
+        ("tender_notice", ("招标公告", "采购公告", "磋商公告", "询价公告", "谈判公告", "投标截止")),
+        ("directory", ("会员单位", "会长单位", "理事单位", "入驻企业", "会员名录")),
+    )
+    for kind, needles in rules:
+        if any(n in head for n in needles):
+            return kind
+    return "procurement_award"
+
+
+def extract_command(
+    targets: list[str] = typer.Argument(..., help="Saved pages / attachments (xlsx, xls, pdf, csv) or http(s) URLs."),
+    source: str = typer.Option(None, "--source", help="Source id: its kind and detail selectors are used."),
+    kind: str = typer.Option(None, "--kind", help=f"Page kind: {', '.join(KINDS)} (default: from --source or the page)."),
+) -> None:
+    """Extract mentions from pages or attachments; JSON lines on stdout, warnings on stderr."""
+    from scrapers.extract import decode_body, extract_attachment, extract_page
+
+    if kind and kind not in KINDS:
+        raise UserError(f"--kind {kind!r} is not one of {', '.join(KINDS)}")
+    config = None
+    if source:
+        from tuoke.sources import get_source
+
+        found = get_source(source)
+        config = {**found.raw, "detail": found.detail, "region": found.region}
+        kind = kind or found.kind
+    for target in targets:
+        body, headers, url = _read(target)
+        page_kind = kind or guess_kind(decode_body(body[:20000], headers))
+        if _ATTACHMENT.search(target.split("?")[0]):
+            result = extract_attachment(body, target.rsplit("/", 1)[-1], kind=page_kind, config=config)
+        else:
+            result = extract_page(body, url, kind=page_kind, headers=headers, config=config)
+        for mention in result.mentions:
+            row = {key: mention.get(key) for key in _PRINTED}
+            row["source_url"] = url
+            row.update({k: v for k, v in mention.items() if k not in row and v not in (None, {}, False)})
+            sys.stdout.write(json.dumps(row, ensure_ascii=False, default=str) + "\n")
+        if result.unused_labels:
+            sys.stderr.write(f"{target}: unused labels: {', '.join(result.unused_labels)}\n")
+        for reason, detail in result.problems:
+            sys.stderr.write(f"{target}: problem {reason}: {detail}\n")
+        sys.stderr.write(f"{target}: kind={page_kind} mentions={len(result.mentions)} attachments={len(result.attachment_links)}\n")
+
+
+def register(app: typer.Typer) -> None:
+    app.command("extract")(extract_command)

@@ -1,0 +1,269 @@
+"""Company-name normalisation: `parse_company_name(raw) -> CompanyName`.
+
+A Chinese company name is region + 字号 (trade name) + industry + legal form. The region may also
+sit in brackets after the trade name (澳妆（上海）国际贸易有限公司) or just before the legal form
+(…技术上海有限公司); "（中国）" marks a foreign-invested firm; the bracket in 合伙企业（有限合伙）
+belongs to the legal form. Branches (…有限公司杭州分公司, …银行杭州分行) are entities of their own
+with a parent key; public bodies (医院, 学校, 局, 协会…) are flagged non-enterprise.
+
+Steps: NFKC + traditional→simplified + invisible/whitespace removal → one bracket form "()" →
+branch split → legal form (longest first, from lookups/legal_forms.csv) → region from the front,
+from brackets and before the legal form → core (字号 + industry) → trade name / industry split.
+Every word list is a data file in `warehouse/lookups`; regexes are compiled once; results are
+cached per raw string.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+from warehouse.lookups import read_rows, read_words
+from warehouse.regions import (
+    _FIRST as REGION_FIRST,
+    INDEX as REGION_INDEX,
+    Region,
+    lookup_region,
+    match_region_prefix,
+    match_region_suffix,
+)
+
+try:  # the C++ binding; ~2 µs per name
+    import opencc
+
+    _T2S = opencc.OpenCC("t2s.json").convert
+except Exception:  # pragma: no cover - opencc is a declared dependency
+    _T2S = None
+
+
+@dataclass(frozen=True)
+class CompanyName:
+    raw: str
+    display: str
+    match_key: str
+    core: str
+    trade_name: str
+    industry: str
+    region: str
+    province: str | None  # 2-digit division code
+    city: str | None  # 4-digit
+    district: str | None  # 6-digit
+    legal_form: str
+    legal_class: str  # company|joint_stock|partnership|sole|coop|individual|group|"" (unknown)
+    is_branch: bool
+    parent_key: str | None
+    branch_label: str
+    is_non_enterprise: bool
+
+    @property
+    def region_codes(self) -> Region:
+        return Region(self.province, self.city, self.district)
+
+
+# ---------------------------------------------------------------- character level
+_INVISIBLE = re.compile("[\u200b-\u200f\u2060\ufeff\u00ad\u180e\u2028\u2029]")
+_OPEN = "（【〔［[{｛〖《<＜"
+_CLOSE = "）】〕］]}｝〗》>＞"
+_PUNCT = re.compile(r"[^\w()]|_")  # anything that is not a letter, digit, CJK or bracket
+_BRACKET_GROUP = re.compile(r"\(([^()]*)\)")
+_BRACKET_CHARS = re.compile(r"[()]")
+
+
+def _to_text(raw: object) -> str:
+    if raw is None or (isinstance(raw, float) and raw != raw):
+        return ""
+    return str(raw)
+
+
+def _display(raw: str) -> str:
+    """Trimmed, NFKC (full-width brackets kept), simplified, invisible characters removed."""
+    text = raw
+    if _INVISIBLE.search(text):
+        text = _INVISIBLE.sub("", text)
+    if not unicodedata.is_normalized("NFKC", text):
+        protect = "（" in text or "）" in text
+        if protect:
+            text = text.replace("（", "\x01").replace("）", "\x02")
+        text = unicodedata.normalize("NFKC", text)
+        if protect:
+            text = text.replace("\x01", "（").replace("\x02", "）")
+    if _T2S is not None:
+        text = _T2S(text)
+    return " ".join(text.split())
+
+
+def _key(display: str) -> str:
+    text = "".join(display.split())
+    for opening in _OPEN:
+        if opening in text:
+            text = text.replace(opening, "(")
+    for closing in _CLOSE:
+        if closing in text:
+            text = text.replace(closing, ")")
+    if text.isascii() or _ASCII_LETTER.search(text):
+        text = text.upper()
+    if _PUNCT.search(text):
+        text = _PUNCT.sub("", text)
+    return text
+
+
+_ASCII_LETTER = re.compile(r"[a-z]")
+
+
+# ---------------------------------------------------------------- lookups
+def _by_length(words) -> dict[str, list[tuple[int, dict]]]:
+    """last character -> [(length, {word: value})] longest first: a suffix test is a few dict gets."""
+    buckets: dict[str, dict[int, dict]] = {}
+    for word, value in words:
+        buckets.setdefault(word[-1], {}).setdefault(len(word), {})[word] = value
+    return {c: sorted(b.items(), reverse=True) for c, b in buckets.items()}
+
+
+_LEGAL = _by_length(((r["form"], (r["class"], r["key"])) for r in read_rows("legal_forms.csv")))
+_BRANCH = _by_length(((w, w) for w in read_words("branch_words.csv")))
+_NON_ENTERPRISE = _by_length(((w, w) for w in read_words("non_enterprise_words.csv")))
+_INDUSTRY = _by_length(((w, w) for w in read_words("industry_words.csv")))
+_INDIVIDUAL_KEEP = "individual"  # individual-business endings stay in the core (宏达五金店 ≠ 宏达五金有限公司)
+_ENTERPRISE_CLASSES = {"company", "joint_stock", "partnership", "sole", "coop", "group"}
+_COMPANY_FORMS_INSIDE = re.compile(r"(股份有限公司|有限责任公司|有限公司|公司|合伙企业\([^()]*\)|合伙企业|个人独资企业)")
+_GROUP_MARK = re.compile(r"\(集团\)|\(控股\)")
+
+
+def _suffix(text: str, table) -> tuple[str, object] | None:
+    n = len(text)
+    for length, words in table.get(text[-1:], ()):
+        if length < n:
+            hit = words.get(text[-length:])
+            if hit is not None:
+                return text[-length:], hit
+    return None
+
+
+# ---------------------------------------------------------------- parsing
+@lru_cache(maxsize=1_000_000)
+def parse_company_name(raw: str) -> CompanyName:
+    raw_text = _to_text(raw)
+    display = _display(raw_text)
+    key = _key(display)
+    branch = _split_branch(key)
+    if branch is not None:
+        return _branch_name(raw_text, display, key, *branch)
+    return _parse_plain(raw_text, display, key)
+
+
+def _parse_plain(raw: str, display: str, key: str) -> CompanyName:
+    legal = _suffix(key, _LEGAL)
+    legal_form, legal_class, form_key = "", "", ""
+    rest = key
+    if legal:
+        legal_form, (legal_class, form_key) = legal
+        if legal_class != _INDIVIDUAL_KEEP:
+            rest = key[: -len(legal_form)]
+    match_key = (key[: -len(legal_form)] + form_key) if legal and legal_class != _INDIVIDUAL_KEEP else key
+    non_enterprise = legal_class not in _ENTERPRISE_CLASSES and _suffix(key, _NON_ENTERPRISE) is not None
+    rest = _GROUP_MARK.sub("", rest)
+    core, region_text, region = _strip_region(rest)
+    core = _BRACKET_CHARS.sub("", core) or _BRACKET_CHARS.sub("", rest) or key
+    trade, industry = _split_industry(core)
+    return CompanyName(
+        raw=raw, display=display, match_key=match_key, core=core, trade_name=trade, industry=industry,
+        region=region_text, province=region.province, city=region.city, district=region.district,
+        legal_form=legal_form, legal_class=legal_class, is_branch=False, parent_key=None, branch_label="",
+        is_non_enterprise=non_enterprise,
+    )
+
+
+def _strip_region(rest: str) -> tuple[str, str, Region]:
+    """Remove the region from the front, from brackets and before the legal form."""
+    found: list[str] = []
+    consumed, region = match_region_prefix(rest, 2)
+    if consumed:
+        found.append(rest[:consumed])
+        rest = rest[consumed:]
+    # brackets after the trade name: （上海）, （中国）, （浙江杭州）
+    if "(" in rest:
+        def bracket(match: re.Match) -> str:
+            nonlocal region
+            inner = match.group(1)
+            if inner == "中国":
+                found.append(inner)
+                return ""
+            hit = lookup_region(inner) if 2 <= len(inner) <= 12 else None
+            if hit is not None:
+                found.append(inner)
+                if region.empty:
+                    region = hit
+                return ""
+            return match.group(0)
+
+        rest = _BRACKET_GROUP.sub(bracket, rest)
+    # just before the legal form: …技术上海有限公司
+    if len(rest) >= 4:
+        length, tail = match_region_suffix(rest, 2)
+        if length and rest[-length - 1] != "(":
+            found.append(rest[-length:])
+            rest = rest[:-length]
+            if region.empty:
+                region = tail
+    return rest, "".join(found), region
+
+
+def _split_industry(core: str) -> tuple[str, str]:
+    """字号 + industry: peel generic industry words off the end while >= 2 characters remain."""
+    trade = core
+    while len(trade) > 2:
+        hit = _suffix(trade, _INDUSTRY)
+        if hit is None or len(trade) - len(hit[0]) < 2:
+            break
+        trade = trade[: -len(hit[0])]
+    return trade, core[len(trade):]
+
+
+# ---------------------------------------------------------------- branches
+_STREET_OFFICE = ("街道办事处", "人民政府办事处")
+
+
+def _split_branch(key: str) -> tuple[str, str, str] | None:
+    """(parent, label, branch word) when the name ends with a branch word and has a parent part."""
+    hit = _suffix(key, _BRANCH)
+    if hit is None or key.endswith(_STREET_OFFICE):
+        return None
+    word = hit[0]
+    body = key[: -len(word)]
+    # parent = up to the last company legal form inside the name (…有限公司 杭州 分公司)
+    last = None
+    for last in _COMPANY_FORMS_INSIDE.finditer(body):
+        pass
+    if last is not None and last.end() >= 3:
+        return body[: last.end()], body[last.end():], word
+    # no legal form: parent = up to the first region name after the trade name (招商银行 杭州 分行)
+    for start in range(2, len(body) - 1):
+        for length in REGION_FIRST.get(body[start], ()):
+            if start + length > len(body):
+                continue
+            candidates = REGION_INDEX.get(body[start:start + length])
+            if candidates and any(level < 2 or not short for level, _c, short in candidates):
+                return body[:start], body[start:], word
+    if len(body) >= 2:
+        return body, "", word
+    return None
+
+
+def _branch_name(raw: str, display: str, key: str, parent: str, label: str, word: str) -> CompanyName:
+    parent_name = parse_company_name(parent)
+    consumed, region = match_region_prefix(label, 0, True) if label else (0, Region())
+    if consumed == 0 and label:
+        consumed, region = match_region_prefix(label, 0, False)
+    label_rest = _BRACKET_CHARS.sub("", label[consumed:])
+    if region.empty:
+        region = parent_name.region_codes
+    return CompanyName(
+        raw=raw, display=display, match_key=parent_name.match_key + label + word,
+        core=f"{parent_name.core}#{label_rest}{word}", trade_name=parent_name.trade_name,
+        industry=parent_name.industry, region=label[:consumed], province=region.province, city=region.city,
+        district=region.district, legal_form=parent_name.legal_form, legal_class=parent_name.legal_class,
+        is_branch=True, parent_key=parent_name.match_key, branch_label=label + word,
+        is_non_enterprise=parent_name.is_non_enterprise,
+    )

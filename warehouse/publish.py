@@ -1,0 +1,140 @@
+"""Atomic publish: the working warehouse becomes the one readers open, all at once or not at all.
+
+Builds write `data/work/tuoke.duckdb` (one writer); readers — `tuoke query`, a regional head's
+own DuckDB session, BI tools — open `data/tuoke.duckdb` read-only. Publishing is:
+
+1. open the working file, CHECKPOINT (folds the WAL into the file), close it;
+2. copy it to a temp file *in the published file's folder* (same filesystem, so the rename below
+   is atomic) and fsync it;
+3. open the copy read-only and list its tables (a copy that DuckDB cannot read is never published);
+4. `os.replace` the copy onto the published path and fsync the folder.
+
+A reader that already has the old file open keeps reading the old inode until it closes; a reader
+that opens after step 4 sees the new build. Nobody ever sees a half-written file and nobody takes a
+lock on the working file, so a build never blocks readers and readers never block a build. A crash
+at any step leaves the previous published file untouched; the next publish removes stale temps.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import time
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+
+TEMP_MARKER = ".publishing-"
+
+
+@dataclass(frozen=True)
+class PublishResult:
+    published: Path
+    bytes: int
+    tables: tuple[str, ...]
+    seconds: float
+
+    def as_dict(self) -> dict:
+        return {
+            "published": str(self.published),
+            "bytes": self.bytes,
+            "tables": list(self.tables),
+            "table_count": len(self.tables),
+            "seconds": round(self.seconds, 3),
+        }
+
+
+class PublishError(RuntimeError):
+    """The working warehouse could not be published; the previous published file is unchanged."""
+
+
+def _fsync_dir(folder: Path) -> None:
+    # Makes the rename itself durable; not supported on every platform (e.g. Windows), so best effort.
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def _temp_paths(published: Path) -> list[Path]:
+    return sorted(published.parent.glob(f".{published.name}{TEMP_MARKER}*"))
+
+
+def remove_stale_temps(published: Path) -> list[Path]:
+    """Delete temp copies left by a publish that crashed (publishes run one at a time)."""
+    removed = []
+    for temp in _temp_paths(published):
+        temp.unlink(missing_ok=True)
+        removed.append(temp)
+    return removed
+
+
+def checkpoint(working: Path) -> None:
+    """Fold the working file's WAL into it so the file alone is the complete database."""
+    con = duckdb.connect(str(working))
+    try:
+        con.execute("CHECKPOINT")
+    finally:
+        con.close()
+
+
+def list_tables(path: Path) -> tuple[str, ...]:
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        rows = con.execute(
+            "SELECT table_schema || '.' || table_name FROM information_schema.tables "
+            "WHERE table_catalog = current_database() ORDER BY 1"
+        ).fetchall()
+    finally:
+        con.close()
+    return tuple(r[0] for r in rows)
+
+
+def publish(working: Path | str, published: Path | str) -> PublishResult:
+    """Copy the working warehouse onto the published path atomically (see module docstring).
+
+    The caller must hold the only connection to `working` (the `duckdb_write` pool) and must
+    have closed it: DuckDB allows one read-write process per file.
+    """
+    started = time.monotonic()
+    working, published = Path(working), Path(published)
+    if not working.exists():
+        raise PublishError(f"nothing to publish: working warehouse {working} does not exist")
+    published.parent.mkdir(parents=True, exist_ok=True)
+    remove_stale_temps(published)
+    checkpoint(working)
+    wal = working.with_name(working.name + ".wal")
+    if wal.exists() and wal.stat().st_size:
+        raise PublishError(f"{wal} still holds unflushed changes after CHECKPOINT; is another process writing?")
+
+    temp = published.with_name(f".{published.name}{TEMP_MARKER}{os.getpid()}-{uuid.uuid4().hex[:8]}")
+    try:
+        with open(working, "rb") as src, open(temp, "wb") as dst:
+            shutil.copyfileobj(src, dst, length=4 * 1024 * 1024)
+            dst.flush()
+            os.fsync(dst.fileno())
+        try:
+            tables = list_tables(temp)
+        except duckdb.Error as exc:
+            raise PublishError(f"the copy of {working} is not a readable DuckDB file: {exc}") from exc
+        # A WAL beside the published file would belong to the old file; DuckDB must never replay it
+        # onto the new one. Readers open read-only and never create one, so this is only cleanup.
+        published.with_name(published.name + ".wal").unlink(missing_ok=True)
+        os.replace(temp, published)
+        _fsync_dir(published.parent)
+    finally:
+        temp.unlink(missing_ok=True)
+    return PublishResult(
+        published=published,
+        bytes=published.stat().st_size,
+        tables=tables,
+        seconds=time.monotonic() - started,
+    )
