@@ -61,7 +61,9 @@ def test_every_demo_source_lands_valid_mentions(demo_crawls):
     assert sources, "no demo source YAMLs"
     for sid, stats in first.items():
         assert stats["finish_reason"] == "finished", sid
-        assert stats["http_errors"] == 0 and stats["blocked"] == 0, f"{sid}: {stats}"
+        assert stats["blocked"] == 0, f"{sid}: {stats}"
+        # the demo links a few dead attachments on purpose; nothing else may fail over HTTP
+        assert stats["http_errors"] == stats["quarantine_reasons"].get("http_404", 0), f"{sid}: {stats}"
         # every page reached either landing or quarantine (extraction quality is tested in extract's tests)
         assert stats["items"] + stats["quarantined"] > 0, f"{sid} produced nothing: {stats}"
         rows = landing_rows(data, stats)
