@@ -82,7 +82,7 @@ def generate_site(out_dir: Path | str = DEFAULT_SITE_DIR, *, seed: int = 42, sca
     site.write_bytes("robots.txt", ROBOTS.encode(), "text/plain; charset=utf-8")
     site.write_html("index.html", _home(sources))
     site.write_html("admin/index.html", "<html><body>管理后台</body></html>")
-    truth_bytes = json.dumps(truth.to_json(), ensure_ascii=False, indent=1, sort_keys=True).encode("utf-8")
+    truth_bytes = _json_lines(truth.to_json()).encode("utf-8")
     site.write_bytes("_truth.json", truth_bytes, "application/json")
     manifest = SiteManifest(out_dir=str(out_dir), seed=seed, scale=scale, notices=n_notices, files=0,
                             companies=len(universe), companies_on_public_pages=len(public_ids), sources=sources)
@@ -92,6 +92,15 @@ def generate_site(out_dir: Path | str = DEFAULT_SITE_DIR, *, seed: int = 42, sca
     site.finish()
     manifest.seconds = round(time.monotonic() - started, 3)
     return manifest
+
+
+def _json_lines(data: dict[str, list]) -> str:
+    """JSON with one record per line: readable, diffable, and fast (the C encoder, no indent)."""
+    parts = []
+    for key in sorted(data):
+        rows = ",\n".join(json.dumps(row, ensure_ascii=False, sort_keys=True) for row in data[key])
+        parts.append(f"{json.dumps(key)}: [\n{rows}\n]")
+    return "{\n" + ",\n".join(parts) + "\n}\n"
 
 
 def _home(sources: dict[str, dict]) -> str:

@@ -16,8 +16,16 @@ import random
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from demo.companies import Company, GIVEN, SURNAMES, build_universe, corrupt_uscc, name_variant, short_city, \
-    short_district
+from demo.companies import (
+    GIVEN,
+    SURNAMES,
+    Company,
+    build_universe,
+    corrupt_uscc,
+    name_variant,
+    short_city,
+    short_district,
+)
 from demo.sitekit import Pools, allocate
 
 INTERNAL_DIR = Path(__file__).resolve().parent / "internal"

@@ -17,9 +17,9 @@ import json
 import sys
 import threading
 import time
-from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Self
 from urllib.parse import parse_qs, unquote, urlsplit
 
 GUESSED_TYPES = {
@@ -220,7 +220,7 @@ class DemoServer:
         host, port = self.httpd.server_address[:2]
         return f"http://{host}:{port}"
 
-    def start(self) -> "DemoServer":
+    def start(self) -> DemoServer:
         self.httpd = DemoHTTPServer(self.site_dir, self.host, self.port)
         self.thread = threading.Thread(target=self.httpd.serve_forever, kwargs={"poll_interval": 0.1},
                                        name="demo-server", daemon=True)
@@ -236,7 +236,7 @@ class DemoServer:
             self.thread.join(timeout=5)
             self.thread = None
 
-    def __enter__(self) -> "DemoServer":
+    def __enter__(self) -> Self:
         return self.start()
 
     def __exit__(self, *exc) -> None:

@@ -30,13 +30,15 @@ class Site:
 
     def write_html(self, rel: str, text: str, *, encoding: str = "utf-8", header_charset: bool = True) -> str:
         """encoding gbk + header_charset False = a GBK page whose header names no charset."""
+        if encoding != "utf-8":
+            text = text.replace("¥", "￥")  # GBK has no U+00A5; GBK pages write the full-width sign
         data = text.encode(encoding, "xmlcharrefreplace")
         ctype = f"text/html; charset={encoding}" if header_charset else "text/html"
         return self.write_bytes(rel, data, ctype)
 
     def finish(self) -> None:
-        self.write_bytes("_headers.json", json.dumps(self.headers, ensure_ascii=False, indent=0,
-                                                      sort_keys=True).encode("utf-8"), "application/json")
+        self.write_bytes("_headers.json", json.dumps(self.headers, ensure_ascii=False, sort_keys=True)
+                                                      .replace('", "', '",\n "').encode("utf-8"), "application/json")
 
 
 class Truth:

@@ -9,8 +9,19 @@ from datetime import date
 import cn2an
 
 from demo.companies import Company, short_city
-from demo.sitekit import Namer, Pools, Site, Truth, chrome, cms_list_name, list_page, person, phone, \
-    random_date, random_time
+from demo.sitekit import (
+    Namer,
+    Pools,
+    Site,
+    Truth,
+    chrome,
+    cms_list_name,
+    list_page,
+    person,
+    phone,
+    random_date,
+    random_time,
+)
 
 SOURCE = "demo_zj_award"
 BASE = "/zfcg/zbgg"
@@ -31,7 +42,8 @@ def _amount(rng: random.Random, round_to: int = 10) -> float:
 
 def _project(rng: random.Random, purchaser: Company, winner: Company) -> tuple[str, str]:
     category = winner.pinmu.split("/")[0]
-    item = rng.choice(ITEMS.get(category, ITEMS["货物"]))
+    # The 品目 follows what the winner does; now and then a generic item of the same category.
+    item = winner.pinmu.split("/")[-1] if rng.random() < 0.7 else rng.choice(ITEMS.get(category, ITEMS["货物"]))
     year = rng.choice(["2026年", "2026年度", ""])
     return f"{purchaser.name}{year}{item}采购项目", f"{category}/{item}"
 
@@ -159,13 +171,13 @@ def _layout_b(ctx: dict, n: Namer, rng: random.Random) -> str:
     elif variant == "see_original":
         lines += ["<p>供应商名称：见公告原文</p>", "<p>成交金额：见公告原文</p>",
                   "<p><strong>五、其他补充事宜</strong></p>",
-                  f"<p><span style=\"font-size:12pt\"><font face=\"仿宋_GB2312\">经评审小组评审，采购人确认，"
+                  (f"<p><span style=\"font-size:12pt\"><font face=\"仿宋_GB2312\">经评审小组评审，采购人确认，"
                   f"中标供应商名称：{w_name}，中标供应商地址：{w.address}，"
-                  f"中标金额：人民币{upper}，￥:{_fmt_thousands_cn(amount)}元。</font></span></p>"]
+                  f"中标金额：人民币{upper}，￥:{_fmt_thousands_cn(amount)}元。</font></span></p>")]
     else:  # numbered
-        lines += [f"<p>1.成交供应商名称：{w_name}<br/>2.成交供应商地址：{w.address}<br/>"
-                  f"3.成交金额：{upper}（¥{amount:.2f}）</p>"]
-    lines += ["<p><strong>六、公告期限</strong></p>", "<p>自本公告发布之日起1个工作日。</p>",
+        lines += [(f"<p>1.成交供应商名称：{w_name}<br/>2.成交供应商地址：{w.address}<br/>"
+                  f"3.成交金额：{upper}（¥{amount:.2f}）</p>")]
+    lines += [f"<p><strong>{'六' if variant == 'see_original' else '五'}、公告期限</strong></p>", "<p>自本公告发布之日起1个工作日。</p>",
               f"<p style=\"text-align:right\">{p_name}</p>",
               f"<p style=\"text-align:right\">{ctx['pubtime']:%Y年%m月%d日}</p>"]
     content = "\n".join(lines)

@@ -12,8 +12,19 @@ import xlsxwriter
 
 from demo.cjkpdf import CjkPdf
 from demo.companies import short_city
-from demo.sitekit import Namer, Pools, Site, Truth, chrome, cms_list_name, list_page, person, phone, \
-    random_date, random_time
+from demo.sitekit import (
+    Namer,
+    Pools,
+    Site,
+    Truth,
+    chrome,
+    cms_list_name,
+    list_page,
+    person,
+    phone,
+    random_date,
+    random_time,
+)
 
 # ----------------------------------------------------------------------------------------------
 # 公共资源交易中心: Word-exported label/value tables.
@@ -287,8 +298,8 @@ def build_grid(site: Site, truth: Truth, pools: Pools, *, seed: int, scale: int)
                                    "title": f"国网浙江省电力有限公司2026年第{index + 1}次服务类招标采购招标公告",
                                    "publishOrgName": "国网浙江省电力有限公司",
                                    "noticePublishTime": f"{day:%Y-%m-%d} 10:00:00"})
-    for menu in notes:
-        notes[menu].sort(key=lambda x: (x["noticePublishTime"], x["noticeId"]), reverse=True)
+    for menu_notes in notes.values():
+        menu_notes.sort(key=lambda x: (x["noticePublishTime"], x["noticeId"]), reverse=True)
     site.write_bytes("/_api/ecp_notes.json", json.dumps(notes, ensure_ascii=False, sort_keys=True).encode(),
                      "application/json")
     shell = f"""<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><title>{GRID_SITE}</title>

@@ -93,7 +93,7 @@ def test_robots_disallows_admin_only(demo_server):
 def test_error_and_slow_endpoints(demo_server):
     assert _get(demo_server.base_url + "/_test/500")[0] == 500
     started = time.monotonic()
-    status, _, body = _get(demo_server.base_url + "/_test/slow?ms=300")
+    status, _, _body = _get(demo_server.base_url + "/_test/slow?ms=300")
     assert status == 200 and time.monotonic() - started >= 0.3
 
 
@@ -108,7 +108,7 @@ def test_truncated_endpoint_sends_less_than_content_length(demo_server):
 
 
 def test_antibot_challenge_then_page_with_cookie(demo_server):
-    status, head, body = _get(demo_server.base_url + "/_test/antibot")
+    status, _head, body = _get(demo_server.base_url + "/_test/antibot")
     assert status == 412 and b"document.cookie" in body and len(body) < 400
     status, _, _ = _get(demo_server.base_url + "/_test/antibot?status=200")
     assert status == 200

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 import os
 import pickle
@@ -49,8 +50,8 @@ def cached_urls(data_dir: Path, source_id: str) -> set[str]:
     root = data_dir / "httpcache" / source_id
     urls = set()
     for meta in root.glob("*/*/pickled_meta"):
-        with open(meta, "rb") as f:
-            urls.add(pickle.load(f)["url"])
+        raw = meta.read_bytes()
+        urls.add(pickle.loads(gzip.decompress(raw) if raw[:2] == b"\x1f\x8b" else raw)["url"])
     return urls
 
 

@@ -1,0 +1,70 @@
+"""Human judgements (configs/judgements.csv): `same` / `not_same` decisions that always win.
+
+Format (a CSV; lines starting with '#' are comments):
+    left_record_id,left_name,right_record_id,right_name,judgement,note
+Each side names either one record (its record_id) or every record whose name has the same match
+key (the name as written; 有限责任公司/有限公司, brackets and traditional characters do not
+matter). record_id wins when both are filled. judgement: same | not_same (unsure is ignored).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+from warehouse.names import parse_company_name
+
+COLUMNS = ["left_record_id", "left_name", "right_record_id", "right_name", "judgement", "note"]
+
+
+@dataclass(frozen=True)
+class Side:
+    record_id: str
+    name_key: str
+
+
+@dataclass(frozen=True)
+class Judgement:
+    left: Side
+    right: Side
+    same: bool
+
+
+def read_judgements(path: str | Path | None) -> list[Judgement]:
+    if path is None:
+        return []
+    path = Path(path)
+    if not path.exists():
+        return []
+    text = path.read_text(encoding="utf-8-sig")
+    lines = [line for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")]
+    if not lines:
+        return []
+    out = []
+    for number, row in enumerate(csv.DictReader(io.StringIO("\n".join(lines))), start=1):
+        verdict = (row.get("judgement") or "").strip().lower()
+        if verdict not in ("same", "not_same"):
+            if verdict in ("", "unsure"):
+                continue
+            raise ValueError(f"{path}: judgement row {number}: judgement must be same or not_same, not {verdict!r}")
+        left, right = _side(row, "left"), _side(row, "right")
+        if left is None or right is None:
+            raise ValueError(f"{path}: judgement row {number}: each side needs a record_id or a name")
+        out.append(Judgement(left, right, verdict == "same"))
+    return out
+
+
+def _side(row: dict, prefix: str) -> Side | None:
+    record_id = (row.get(f"{prefix}_record_id") or "").strip()
+    name = (row.get(f"{prefix}_name") or "").strip()
+    if record_id:
+        return Side(record_id, "")
+    if name:
+        return Side("", parse_company_name(name).match_key)
+    return None
+
+
+def judged_records(judgements: list[Judgement]) -> set[str]:
+    return {s.record_id for j in judgements for s in (j.left, j.right) if s.record_id}
