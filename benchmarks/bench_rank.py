@@ -75,7 +75,7 @@ def synthesise(con, companies: int, signals: int) -> None:
         url = "'https://www.ccgp-zhejiang.gov.cn/n/' || i || '.html'" if public else "NULL"
         source = "'bench_public'" if public else f"'feed:{signal}'"
         parts.append(f"""
-            SELECT 'uscc-' || lpad(CAST((h % {companies}) AS VARCHAR), 18, '0') AS company_id,
+            SELECT i AS signal_id, 'uscc-' || lpad(CAST((h % {companies}) AS VARCHAR), 18, '0') AS company_id,
                    '{signal}' AS signal, {value_sql} AS value, CAST({amount_sql} AS DOUBLE) AS amount,
                    DATE '2026-11-01' - CAST(h % 900 AS INTEGER) AS observed_at, {source} AS source_id,
                    {url} AS url, NULL::VARCHAR AS detail, '2026年浙江省专精特新中小企业名单' AS list_name,

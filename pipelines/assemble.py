@@ -22,7 +22,7 @@ from pipelines.resources import CrawlRunner, TuokeWarehouse
 from pipelines.schedules import build_schedules
 from pipelines.sensors import internal_feed_sensor
 from pipelines.sql_models import ModelError, build_sql_model_assets, check_model_dependencies
-from tuoke.paths import REPO_ROOT, sql_models_dir, sources_dir
+from tuoke.paths import REPO_ROOT, sources_dir, sql_models_dir
 from tuoke.sources import SourceConfig, load_sources
 
 

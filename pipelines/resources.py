@@ -138,7 +138,7 @@ def run_module_crawl(source_id: str, env: dict[str, str], timeout: float | None)
     """Fallback used when scrapers.run has no `run_crawl_subprocess`: run the module CLI."""
     proc = subprocess.run(
         [sys.executable, "-m", "scrapers.run", source_id],
-        cwd=str(REPO_ROOT), env=env, timeout=timeout, capture_output=True, text=True,
+        cwd=str(REPO_ROOT), env=env, timeout=timeout, capture_output=True, text=True, check=False,
     )
     if proc.returncode != 0:
         raise dg.Failure(f"crawl {source_id} exited {proc.returncode}: {proc.stderr.strip()[-2000:]}")

@@ -19,7 +19,9 @@ from tuoke.paths import DataPaths
 
 BUILD_JOB = "build"
 CRAWL_ALL_JOB = "crawl_all"
-_QUIET_LOGGERS = {"loggers": {"console": {"config": {"log_level": "ERROR"}}}}
+# Dagster's console logger would print every event and every traceback; the outcome carries the
+# one-line failure messages instead.
+_QUIET_LOGGERS = {"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}}
 
 
 @dataclass
@@ -40,6 +42,7 @@ class RunOutcome:
     seconds: float
     checks: list[CheckOutcome] = field(default_factory=list)
     failed_steps: list[str] = field(default_factory=list)
+    failures: dict[str, str] = field(default_factory=dict)  # step → first line of its error
     skipped_steps: list[str] = field(default_factory=list)
     materializations: dict[str, dict[str, Any]] = field(default_factory=dict)
     published: Path | None = None
@@ -79,7 +82,7 @@ class _ProgressWatcher(threading.Thread):
     def poll(self) -> None:
         try:
             records = self.instance.all_logs(self.run_id)
-        except Exception:  # storage not ready yet, or a transient sqlite lock: next tick
+        except Exception:  # noqa: BLE001 — storage not ready yet, or a transient sqlite lock: next tick
             return
         for record in records[self.seen:]:
             event = record.dagster_event
@@ -116,7 +119,7 @@ def execute_job(job_name: str, *, defs=None, progress=None, label: str | None = 
     job = defs.resolve_job_def(job_name)
     instance = _instance()
     run_id = make_new_run_id()
-    logging.getLogger("dagster").setLevel(logging.ERROR)
+    logging.getLogger("dagster").setLevel(logging.CRITICAL)
     started = time.monotonic()
     watcher = None
     task = None
@@ -149,6 +152,16 @@ def execute_job(job_name: str, *, defs=None, progress=None, label: str | None = 
         kind = event.event_type_value
         if kind == "STEP_FAILURE":
             outcome.failed_steps.append(event.step_key)
+            error = getattr(event.event_specific_data, "error", None)
+            # "Error occurred while executing op …" wraps the user error: report the cause's message.
+            while error is not None and getattr(error, "cause", None) is not None and \
+                    "Error occurred while executing" in (error.message or ""):
+                error = error.cause
+            message = (getattr(error, "message", "") or "").strip().splitlines()
+            first = message[0] if message else ""
+            if first.startswith("dagster.") and ": " in first:  # "dagster…Failure: text" → "text"
+                first = first.split(": ", 1)[1]
+            outcome.failures[event.step_key] = first
         elif kind == "STEP_SKIPPED":
             outcome.skipped_steps.append(event.step_key)
         elif kind == "ASSET_MATERIALIZATION":

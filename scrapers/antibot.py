@@ -26,7 +26,7 @@ WAF_MARKERS = (
 CAPTCHA_MARKERS = ("captcha", "验证码", "人机验证", "滑动验证", "安全验证", "请完成验证")
 _COOKIE_RELOAD = re.compile(
     r"document\.cookie\s*=.*?(location\.reload|location\.href|location\.replace|window\.location)",
-    re.S | re.I,
+    re.DOTALL | re.IGNORECASE,
 )
 # A challenge page is small; real notices with a login box mentioning 验证码 are not.
 SMALL_BODY = 16 * 1024
@@ -66,7 +66,7 @@ def detect_block(status: int, headers: dict[str, str], body: bytes) -> str | Non
     if _COOKIE_RELOAD.search(text):
         return "js_cookie_challenge"
     lowered = text.lower()
-    title = re.search(r"<title[^>]*>(.*?)</title>", text, re.S | re.I)
+    title = re.search(r"<title[^>]*>(.*?)</title>", text, re.DOTALL | re.IGNORECASE)
     title_text = title.group(1).lower() if title else ""
     for marker in CAPTCHA_MARKERS:
         if marker in title_text or (len(body) < 4096 and marker in lowered):
@@ -91,7 +91,6 @@ class AntiBotMiddleware:
         if host in self.backed_off:
             self.stats.inc_value("tuoke/skipped_backed_off")
             raise HostBackedOff(f"{host} blocked us earlier in this run")
-        return None
 
     def process_response(self, request, response, spider=None):
         if request.meta.get("skip_antibot"):

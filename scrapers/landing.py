@@ -239,9 +239,20 @@ class LandingWriter:
 
 
 def _peak_rss_mb() -> float:
-    """Peak resident memory of this crawl process (Linux reports KiB, macOS bytes)."""
+    """Peak resident memory of this crawl process.
+
+    Linux: VmHWM of this process image (ru_maxrss would carry over the high-water mark of the
+    parent that forked us, e.g. a benchmark holding a generated site). Elsewhere: ru_maxrss.
+    """
     import resource
     import sys
+
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
 
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024

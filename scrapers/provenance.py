@@ -4,17 +4,17 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 
 def new_run_id(now: datetime | None = None) -> str:
     """`YYYYMMDDTHHMMSSZ-xxxxxx` (UTC timestamp plus 6 hex chars), as docs/CONTRACTS.md fixes it."""
-    now = now or datetime.now(timezone.utc)
+    now = now or datetime.now(UTC)
     return now.strftime("%Y%m%dT%H%M%SZ") + "-" + secrets.token_hex(3)
 
 
 def utc_now_iso() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z")
+    return datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
 def content_hash(body: bytes) -> str:

@@ -24,7 +24,7 @@ HTTPCACHE_POLICY = "scrapers.cache.DetailOnlyCachePolicy"
 HTTPCACHE_STORAGE = "scrapy.extensions.httpcache.FilesystemCacheStorage"
 HTTPCACHE_DIR = "httpcache"  # replaced per spider by DataPaths.httpcache (absolute)
 HTTPCACHE_EXPIRATION_SECS = 0
-HTTPCACHE_GZIP = True
+HTTPCACHE_GZIP = False  # gzip level 9 cost ~20% of a crawl's CPU; pages are small
 
 DOWNLOADER_MIDDLEWARES = {
     # closer to the network than HttpCacheMiddleware (900): challenge pages are never cached

@@ -26,7 +26,7 @@ class SeenState:
             self._loaded_urls = len(self.urls)
 
     @classmethod
-    def for_source(cls, state_root: Path, source_id: str) -> "SeenState":
+    def for_source(cls, state_root: Path, source_id: str) -> SeenState:
         return cls(state_root / source_id / "seen.json")
 
     def seen_url(self, url: str) -> bool:

@@ -15,8 +15,8 @@ are common trade names (光明, 东方, 新华).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 from warehouse.lookups import read_rows
 
@@ -31,8 +31,7 @@ _CITY_SUFFIX = re.compile(rf"((?:(?:{_ETHNIC})族)+自治州|自治州|地区|�
 _DISTRICT_SUFFIX = re.compile(rf"((?:(?:{_ETHNIC})族)+自治县|(?:(?:{_ETHNIC})族)+自治旗|自治县|自治旗|新区|林区|区|县|市|旗)$")
 
 
-@dataclass(frozen=True)
-class Region:
+class Region(NamedTuple):
     province: str | None = None  # 2-digit code
     city: str | None = None  # 4-digit code
     district: str | None = None  # 6-digit code

@@ -54,9 +54,13 @@ def sql_number(value: float | None) -> str:
     return "NULL::DOUBLE" if value is None else f"{float(value)!r}::DOUBLE"
 
 
-def reason_sql(template: str, label: str) -> str:
-    """A reason template ("{month} 中标 {value}[ {amount_wan} 万元]") as a SQL expression over
-    alias `s` of core.company_signals; a [ ] part is shown only when all its placeholders exist."""
+def reason_sql(template: str, label: str, prefix: str = "s.") -> str:
+    """A reason template ("{month} 中标 {value}[ {amount_wan} 万元]") as a SQL expression over the
+    signal columns (alias `s.` by default, bare names inside the ref.signal_reason macro); a [ ]
+    part is shown only when all its placeholders have values."""
+
+    def column(placeholder: str) -> str:
+        return _PLACEHOLDER_SQL[placeholder].replace("s.", prefix)
 
     def part_sql(text: str) -> tuple[list[str], list[str]]:
         pieces, needed = [], []
@@ -67,8 +71,8 @@ def reason_sql(template: str, label: str) -> str:
             elif chunk == "label":
                 pieces.append(sql_text(label))
             else:
-                pieces.append(_PLACEHOLDER_SQL[chunk])
-                needed.append(_PLACEHOLDER_SQL[chunk])
+                pieces.append(column(chunk))
+                needed.append(column(chunk))
         return pieces, needed
 
     pieces: list[str] = []
@@ -84,6 +88,20 @@ def reason_sql(template: str, label: str) -> str:
     if not pieces:
         return "''"
     return f"trim(concat({', '.join(pieces)}))"
+
+
+REASON_ARGS = "signal, value, amount, observed_at, detail, list_name, source_id"
+
+
+def reason_macro_sql(cfg: ScoringConfig) -> str:
+    """ref.signal_reason(signal, value, amount, observed_at, detail, list_name, source_id): the
+    readable reason of any signal row, generated from the templates in scoring.yaml. Reasons are
+    rendered when read (explain, the top reasons of a company, alerts), never for all rows."""
+    whens = " ".join(
+        f"WHEN {sql_text(name)} THEN {reason_sql(info.reason, info.label, prefix='')}"
+        for name, info in cfg.signals.items()
+    )
+    return f"CREATE OR REPLACE MACRO ref.signal_reason({REASON_ARGS}) AS CASE signal {whens} ELSE signal END"
 
 
 def _decay_sql(half_life: float | None, as_of: dt.date) -> str:
@@ -114,12 +132,12 @@ def _points_sql(rule: SignalRule, as_of: dt.date) -> str:
 
 
 def _when_sql(rule: SignalRule) -> str:
-    clauses = [f"s.signal = {sql_text(rule.signal)}"]
+    clauses = []
     if rule.value_in is not None:
         clauses.append(f"coalesce(s.value, '') IN ({', '.join(sql_text(v) for v in rule.value_in)})")
     if rule.value_not_in is not None:
         clauses.append(f"coalesce(s.value, '') NOT IN ({', '.join(sql_text(v) for v in rule.value_not_in)})")
-    return " AND ".join(clauses)
+    return " AND ".join(clauses) or "true"
 
 
 def _signal_list(signals) -> str:
@@ -148,69 +166,85 @@ GROUP BY s.company_id
 
 
 def signal_points_sql(cfg: ScoringConfig, as_of: dt.date) -> str:
+    """marts.signal_points_base: the points of every (signal row, rule) pair, caps applied.
+    One scan of core.company_signals joined to the rules (a VALUES list), not one scan per rule."""
+    rules = [r for r in cfg.all_rules() if r.signal != "no_negative_record"]
+    derived = [r for r in cfg.all_rules() if r.signal == "no_negative_record"]
     selects = []
-    for rule in cfg.all_rules():
-        info = cfg.signals[rule.signal]
-        if rule.signal == "no_negative_record":
-            selects.append(
-                f"SELECT g.company_id, {sql_text(rule.dimension)} AS dimension, 'no_negative_record' AS signal, "
-                f"{sql_number(rule.points)} AS raw_points, {sql_number(rule.cap)} AS signal_cap, "
-                f"NULL::DATE AS observed_at, NULL::VARCHAR AS source_id, NULL::VARCHAR AS url, "
-                f"NULL::VARCHAR AS evidence_id, {sql_text(info.reason)} AS reason_text "
-                f"FROM marts.company_segments AS g WHERE NOT g.has_active_negative"
-            )
-            continue
+    if rules:
+        values = ", ".join(
+            f"({i}, {sql_text(r.dimension)}, {sql_text(r.signal)}, {sql_number(r.cap)})" for i, r in enumerate(rules)
+        )
+        points_case = " ".join(f"WHEN {i} THEN {_points_sql(r, as_of)}" for i, r in enumerate(rules))
+        when_case = " ".join(f"WHEN {i} THEN {_when_sql(r)}" for i, r in enumerate(rules))
         selects.append(
-            f"SELECT s.company_id, {sql_text(rule.dimension)} AS dimension, s.signal, "
-            f"{_points_sql(rule, as_of)} AS raw_points, {sql_number(rule.cap)} AS signal_cap, "
-            f"s.observed_at, s.source_id, s.url, s.evidence_id, {reason_sql(info.reason, info.label)} AS reason_text "
-            f"FROM core.company_signals AS s WHERE {_when_sql(rule)}"
+            f"SELECT s.signal_id, s.company_id, r.dimension, r.signal, r.rule_id, "
+            f"CASE r.rule_id {points_case} END AS raw_points, r.signal_cap "
+            f"FROM core.company_signals AS s "
+            f"JOIN (VALUES {values}) AS r(rule_id, dimension, signal, signal_cap) ON r.signal = s.signal "
+            f"WHERE CASE r.rule_id {when_case} END"
+        )
+    for i, rule in enumerate(derived, start=len(rules)):
+        selects.append(
+            f"SELECT NULL::BIGINT AS signal_id, g.company_id, {sql_text(rule.dimension)} AS dimension, "
+            f"'no_negative_record' AS signal, {i} AS rule_id, {sql_number(rule.points)} AS raw_points, "
+            f"{sql_number(rule.cap)} AS signal_cap "
+            f"FROM marts.company_segments AS g WHERE NOT g.has_active_negative"
         )
     if not selects:
         selects.append(
-            "SELECT NULL::VARCHAR AS company_id, NULL::VARCHAR AS dimension, NULL::VARCHAR AS signal, "
-            "0.0 AS raw_points, NULL::DOUBLE AS signal_cap, NULL::DATE AS observed_at, NULL::VARCHAR AS source_id, "
-            "NULL::VARCHAR AS url, NULL::VARCHAR AS evidence_id, NULL::VARCHAR AS reason_text WHERE false"
+            "SELECT NULL::BIGINT AS signal_id, NULL::VARCHAR AS company_id, NULL::VARCHAR AS dimension, "
+            "NULL::VARCHAR AS signal, 0 AS rule_id, 0.0 AS raw_points, NULL::DOUBLE AS signal_cap WHERE false"
         )
     dim_caps = [(d.name, d.cap, d.weight) for d in cfg.dimensions] + [("risk", cfg.risk_cap, 1.0)]
     cap_case = " ".join(f"WHEN {sql_text(n)} THEN {sql_number(c)}" for n, c, _ in dim_caps)
     weight_case = " ".join(f"WHEN {sql_text(n)} THEN {w!r}" for n, _, w in dim_caps)
     union = "\n    UNION ALL\n    ".join(selects)
     return f"""
-CREATE OR REPLACE TABLE marts.signal_points AS
+CREATE OR REPLACE TABLE marts.signal_points_base AS
 WITH raw_points AS (
     {union}
 ),
-signal_totals AS (
-    SELECT company_id, dimension, signal, abs(sum(raw_points)) AS total, any_value(signal_cap) AS signal_cap
+signal_capped AS (
+    SELECT *,
+           raw_points * CASE WHEN signal_cap IS NULL THEN 1.0
+                             ELSE least(1.0, signal_cap / nullif(abs(sum(raw_points) OVER per_rule), 0)) END
+               AS after_signal_cap
     FROM raw_points
-    GROUP BY ALL
+    WINDOW per_rule AS (PARTITION BY company_id, rule_id)
 ),
-signal_factors AS (
-    SELECT company_id, dimension, signal,
-           CASE WHEN signal_cap IS NULL OR total <= signal_cap THEN 1.0 ELSE signal_cap / total END AS signal_factor,
-           least(total, coalesce(signal_cap, total)) AS capped_total
-    FROM signal_totals
-),
-dimension_factors AS (
-    SELECT company_id, dimension,
-           CASE WHEN dim_cap IS NULL OR total <= dim_cap THEN 1.0 ELSE dim_cap / total END
-               * (CASE dimension {weight_case} ELSE 1.0 END) AS dimension_factor
-    FROM (
-        SELECT company_id, dimension, sum(capped_total) AS total, CASE dimension {cap_case} END AS dim_cap
-        FROM signal_factors
-        GROUP BY company_id, dimension
-    )
-),
-capped_points AS (
-    SELECT p.company_id, p.dimension, p.signal,
-           CAST(round(p.raw_points * f.signal_factor * d.dimension_factor, 2) AS DECIMAL(12, 2)) AS points,
-           p.observed_at, p.source_id, p.url, p.evidence_id, p.reason_text
-    FROM raw_points AS p
-    JOIN signal_factors AS f USING (company_id, dimension, signal)
-    JOIN dimension_factors AS d USING (company_id, dimension)
+dimension_capped AS (
+    SELECT *,
+           after_signal_cap
+               * coalesce(least(1.0, (CASE dimension {cap_case} END)
+                                     / nullif(abs(sum(after_signal_cap) OVER per_dimension), 0)), 1.0)
+               * (CASE dimension {weight_case} ELSE 1.0 END) AS final_points
+    FROM signal_capped
+    WINDOW per_dimension AS (PARTITION BY company_id, dimension)
 )
-SELECT * FROM capped_points WHERE points <> 0
+SELECT company_id, dimension, signal, CAST(round(final_points, 2) AS DECIMAL(12, 2)) AS points, signal_id
+FROM dimension_capped
+WHERE round(final_points, 2) <> 0
+"""
+
+
+SIGNAL_POINTS_VIEW = """
+CREATE OR REPLACE VIEW marts.signal_points AS
+SELECT
+    b.company_id,
+    b.dimension,
+    b.signal,
+    b.points,
+    s.observed_at,
+    s.source_id,
+    s.url,
+    s.evidence_id,
+    CASE WHEN b.signal_id IS NULL THEN ref.signal_reason(b.signal, NULL, NULL, NULL, NULL, NULL, NULL)
+         ELSE ref.signal_reason(s.signal, s.value, s.amount, s.observed_at, s.detail, s.list_name, s.source_id)
+    END AS reason_text,
+    b.signal_id
+FROM marts.signal_points_base AS b
+LEFT JOIN core.company_signals AS s ON s.signal_id = b.signal_id AND s.company_id = b.company_id
 """
 
 
@@ -220,7 +254,8 @@ def company_flags_sql(cfg: ScoringConfig, as_of: dt.date) -> str:
         info = cfg.signals[signal]
         parts.append(
             f"SELECT s.company_id, 'exclusion' AS kind, s.signal, {sql_text(label)} AS label, "
-            f"{reason_sql(info.reason, info.label)} AS reason_text, s.source_id, s.list_name, s.url, s.observed_at, "
+            f"ref.signal_reason(s.signal, s.value, s.amount, s.observed_at, s.detail, s.list_name, s.source_id) AS reason_text, "
+            f"s.source_id, s.list_name, s.url, s.observed_at, "
             f"coalesce(s.value, 'active') <> 'lifted' AS active "
             f"FROM core.company_signals AS s WHERE s.signal = {sql_text(signal)}"
         )
@@ -243,7 +278,8 @@ def company_flags_sql(cfg: ScoringConfig, as_of: dt.date) -> str:
             )
         parts.append(
             f"SELECT s.company_id, 'suppression', s.signal, {sql_text(suppression.label)}, "
-            f"{reason_sql(info.reason, info.label)}, s.source_id, s.list_name, s.url, s.observed_at, {active} "
+            f"ref.signal_reason(s.signal, s.value, s.amount, s.observed_at, s.detail, s.list_name, s.source_id), "
+            f"s.source_id, s.list_name, s.url, s.observed_at, {active} "
             f"FROM core.company_signals AS s WHERE s.signal = {sql_text(suppression.signal)}"
         )
     if not parts:
@@ -275,36 +311,46 @@ def product_fit_sql(cfg: ScoringConfig, as_of: dt.date) -> str:
     )
 
 
-def _history_key_sql() -> str:
-    # Public evidence keys on its mention; an internal relationship on the company itself, so a new
-    # monthly payroll file does not make every employer "new" again.
-    return ("md5(s.signal || '|' || CASE WHEN s.source_id LIKE 'feed:%' THEN s.company_id "
-            "ELSE coalesce(s.evidence_id, s.url, s.company_id) END)")
-
-
 def record_signal_history_sql(cfg: ScoringConfig, build_id: str) -> list[str]:
-    reason_case = " ".join(
-        f"WHEN {sql_text(s)} THEN {reason_sql(info.reason, info.label)}" for s, info in cfg.signals.items()
-    )
+    """Statements that add this build's first-seen alert signals to marts.signal_history.
+
+    A signal is known by (signal, evidence_key): public evidence by its mention (mention_id is a
+    hash of raw source values, stable across crawls), an internal relationship by the company
+    itself, so a new monthly payroll file does not make every employer "new" again."""
+    alert_list = _signal_list(cfg.alert_signals)
     return [
-        "CREATE TABLE IF NOT EXISTS marts.signal_history (signal_key VARCHAR, company_id VARCHAR, signal VARCHAR, "
-        "value VARCHAR, amount DOUBLE, observed_at DATE, source_id VARCHAR, url VARCHAR, evidence_id VARCHAR, "
-        "reason_text VARCHAR, first_seen_at TIMESTAMP, build_id VARCHAR)",
+        "CREATE TABLE IF NOT EXISTS marts.signal_history (signal VARCHAR, evidence_key VARCHAR, company_id VARCHAR, "
+        "value VARCHAR, amount DOUBLE, observed_at DATE, detail VARCHAR, list_name VARCHAR, source_id VARCHAR, "
+        "url VARCHAR, evidence_id VARCHAR, first_seen_at TIMESTAMP, build_id VARCHAR)",
         "CREATE TABLE IF NOT EXISTS marts.scoring_builds (build_id VARCHAR, built_at TIMESTAMP, as_of DATE, "
         "signal_points BIGINT, new_signals BIGINT, seconds DOUBLE)",
         f"""
 INSERT INTO marts.signal_history
-WITH current_alert_signals AS (
-    SELECT {_history_key_sql()} AS signal_key, s.*
+WITH public_alert_signals AS (
+    SELECT s.signal, coalesce(s.evidence_id, s.url) AS evidence_key, s.company_id, s.value, s.amount, s.observed_at,
+           s.detail, s.list_name, s.source_id, s.url, s.evidence_id
     FROM core.company_signals AS s
-    WHERE s.signal IN ({_signal_list(cfg.alert_signals)})
+    WHERE s.signal IN ({alert_list}) AND s.source_id NOT LIKE 'feed:%'
       AND coalesce(s.value, '') <> 'lifted'  -- a lifted entry is no news to act on
-    QUALIFY row_number() OVER (PARTITION BY signal_key ORDER BY s.observed_at DESC NULLS LAST, s.url) = 1
+),
+internal_alert_signals AS (
+    SELECT s.signal, s.company_id AS evidence_key, s.company_id,
+           arg_max(s.value, s.observed_at) AS value, arg_max(s.amount, s.observed_at) AS amount,
+           max(s.observed_at) AS observed_at, arg_max(s.detail, s.observed_at) AS detail,
+           arg_max(s.list_name, s.observed_at) AS list_name, any_value(s.source_id) AS source_id,
+           NULL::VARCHAR AS url, arg_max(s.evidence_id, s.observed_at) AS evidence_id
+    FROM core.company_signals AS s
+    WHERE s.signal IN ({alert_list}) AND s.source_id LIKE 'feed:%'
+    GROUP BY s.signal, s.company_id
+),
+current_alert_signals AS (
+    SELECT * FROM public_alert_signals
+    UNION ALL
+    SELECT * FROM internal_alert_signals
 )
-SELECT s.signal_key, s.company_id, s.signal, s.value, s.amount, s.observed_at, s.source_id, s.url, s.evidence_id,
-       CASE s.signal {reason_case or "WHEN NULL THEN NULL"} END, current_timestamp::TIMESTAMP, {sql_text(build_id)}
-FROM current_alert_signals AS s
-ANTI JOIN marts.signal_history AS h ON h.signal_key = s.signal_key
+SELECT c.*, current_timestamp::TIMESTAMP, {sql_text(build_id)}
+FROM current_alert_signals AS c
+ANTI JOIN marts.signal_history AS h ON h.signal = c.signal AND h.evidence_key = c.evidence_key
 """,
     ]
 
@@ -312,6 +358,7 @@ ANTI JOIN marts.signal_history AS h ON h.signal_key = s.signal_key
 def write_scoring_reference(con: duckdb.DuckDBPyConnection, cfg: ScoringConfig) -> None:
     """The configuration as tables, so explain and ad-hoc SQL can show labels and rules."""
     ensure_schemas(con)
+    con.execute(reason_macro_sql(cfg))
     con.execute(
         "CREATE OR REPLACE TABLE ref.scoring_signals (signal VARCHAR, label VARCHAR, kind VARCHAR, reason_template VARCHAR)"
     )
@@ -353,6 +400,7 @@ def build_signal_points(
         write_scoring_reference(con, cfg)
         con.execute(company_segments_sql(cfg))
         con.execute(signal_points_sql(cfg, as_of))
+        con.execute(SIGNAL_POINTS_VIEW)
         con.execute(company_flags_sql(cfg, as_of))
         con.execute(product_fit_sql(cfg, as_of))
         new_signals = 0
@@ -364,7 +412,7 @@ def build_signal_points(
             new_signals = con.execute(
                 "SELECT count(*) FROM marts.signal_history WHERE build_id = ?", [build_id]
             ).fetchone()[0]
-        points = con.execute("SELECT count(*) FROM marts.signal_points").fetchone()[0]
+        points = con.execute("SELECT count(*) FROM marts.signal_points_base").fetchone()[0]
         con.execute(
             "INSERT INTO marts.scoring_builds VALUES (?, current_timestamp::TIMESTAMP, ?, ?, ?, ?)",
             [build_id, as_of, points, new_signals, time.monotonic() - started],

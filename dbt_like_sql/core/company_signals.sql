@@ -3,7 +3,8 @@
 -- payroll employer, a POS merchant, a counterparty of our customers, a credit customer, a bank
 -- state such as an open application) — tied to its company_id. `value` is the signal's main
 -- fact (project, tier, status active/lifted, headcount…), `amount` its amount in yuan,
--- `observed_at` its date, `evidence_id` the mention_id or feed record_id it came from.
+-- `observed_at` its date, `evidence_id` the mention_id or feed record_id it came from; `signal_id`
+-- numbers the rows of one build.
 CREATE OR REPLACE TABLE core.company_signals AS
 WITH public_evidence AS (
     SELECT
@@ -216,6 +217,7 @@ all_signals AS (
     UNION ALL SELECT * FROM do_not_contact
 )
 SELECT
+    row_number() OVER () AS signal_id,  -- row key within one build (marts.signal_points refers to it)
     company_id,
     signal,
     value,

@@ -18,7 +18,7 @@ SELECT
     n.signal,
     coalesce(r.label, n.signal) AS signal_label,
     coalesce(r.kind, 'opportunity') AS kind,
-    n.reason_text,
+    ref.signal_reason(n.signal, n.value, n.amount, n.observed_at, n.detail, n.list_name, n.source_id) AS reason_text,
     n.url,
     n.observed_at,
     n.first_seen_at AS first_seen,

@@ -1,8 +1,9 @@
 -- marts.prospects_ranked: one row per company that some signal names (public or internal), with
 -- its branch, its score (= the sum of its rows in marts.signal_points), the five 五好 sub-scores,
--- segment, readable reasons, fitting products and evidence URLs. Excluded (不得受理) and
--- suppressed (bank state) companies stay in the table with their reasons and rank NULL; rank
--- counts 1.. per branch among the rest, best score first.
+-- segment, readable reasons (its strongest evidence first, then its risk signals), fitting
+-- products and evidence URLs. Excluded (不得受理) and suppressed (bank state) companies stay in
+-- the table with their reasons and rank NULL; rank counts 1.. per branch among the rest, best
+-- score first.
 CREATE OR REPLACE TABLE marts.prospects_ranked AS
 WITH prospect_companies AS (
     SELECT c.company_id, c.name, c.uscc, coalesce(c.branch, '未分配') AS branch, g.segment
@@ -20,11 +21,36 @@ points_by_company AS (
         CAST(coalesce(sum(points) FILTER (WHERE dimension = 'mitigation'), 0) AS DOUBLE) AS score_mitigation,
         CAST(coalesce(sum(points) FILTER (WHERE dimension = 'willingness'), 0) AS DOUBLE) AS score_willingness,
         CAST(coalesce(sum(points) FILTER (WHERE dimension = 'risk'), 0) AS DOUBLE) AS score_risk,
-        list(reason_text ORDER BY points DESC) FILTER (WHERE points > 0) AS positive_reasons,
-        list(reason_text ORDER BY points) FILTER (WHERE points < 0) AS negative_reasons,
-        list(url ORDER BY points DESC) FILTER (WHERE url IS NOT NULL) AS evidence_urls
-    FROM marts.signal_points
+        arg_max({'signal_id': signal_id, 'signal': signal, 'points': points}, points, 8) FILTER (WHERE points > 0)
+            AS strongest_evidence,
+        arg_min({'signal_id': signal_id, 'signal': signal, 'points': points}, points, 3) FILTER (WHERE points < 0)
+            AS risk_evidence
+    FROM marts.signal_points_base
     GROUP BY company_id
+),
+top_evidence AS (
+    -- the same evidence may score in two dimensions (payroll: 经营 and 合作意愿): keep it once
+    SELECT company_id, e.signal_id, e.signal, max(e.points) AS points
+    FROM (
+        SELECT company_id, unnest(list_concat(coalesce(strongest_evidence, []), coalesce(risk_evidence, []))) AS e
+        FROM points_by_company
+    )
+    GROUP BY company_id, e.signal_id, e.signal
+),
+evidence_reasons AS (
+    SELECT
+        t.company_id,
+        list(
+            coalesce(ref.signal_reason(s.signal, s.value, s.amount, s.observed_at, s.detail, s.list_name, s.source_id),
+                     ref.signal_reason(t.signal, NULL, NULL, NULL, NULL, NULL, NULL))
+            ORDER BY t.points < 0, abs(t.points) DESC, t.signal_id
+        ) AS reasons,
+        list(s.url ORDER BY t.points < 0, abs(t.points) DESC, t.signal_id) FILTER (WHERE s.url IS NOT NULL)
+            AS evidence_urls,
+        count(*) FILTER (WHERE t.points > 0) AS positive_count
+    FROM top_evidence AS t
+    LEFT JOIN core.company_signals AS s ON s.signal_id = t.signal_id
+    GROUP BY t.company_id
 ),
 active_flags AS (
     SELECT
@@ -45,16 +71,6 @@ products_by_company AS (
     FROM marts.product_fit
     GROUP BY company_id
 ),
-distinct_evidence AS (
-    -- the same evidence may score in two dimensions: name it once, strongest first
-    SELECT
-        company_id, score, score_business, score_owner, score_reputation, score_mitigation, score_willingness,
-        score_risk,
-        list_filter(positive_reasons, lambda x, i: list_position(positive_reasons, x) = i) AS positive_reasons,
-        list_filter(negative_reasons, lambda x, i: list_position(negative_reasons, x) = i) AS negative_reasons,
-        list_filter(evidence_urls, lambda x, i: list_position(evidence_urls, x) = i) AS evidence_urls
-    FROM points_by_company
-),
 scored AS (
     SELECT
         p.branch, p.company_id, p.name, p.uscc,
@@ -66,16 +82,17 @@ scored AS (
         coalesce(s.score_willingness, 0) AS score_willingness,
         coalesce(s.score_risk, 0) AS score_risk,
         p.segment,
-        list_concat(coalesce(s.positive_reasons[1:6], []), coalesce(s.negative_reasons[1:3], [])) AS reasons,
+        coalesce(list_filter(r.reasons, lambda x, i: list_position(r.reasons, x) = i), []) AS reasons,
         coalesce(pr.products, []) AS products,
         coalesce(pr.product_fit, MAP {}::MAP(VARCHAR, INTEGER)) AS product_fit,
-        coalesce(s.evidence_urls[1:10], []) AS evidence_urls,
+        coalesce(list_filter(r.evidence_urls, lambda x, i: list_position(r.evidence_urls, x) = i), []) AS evidence_urls,
         coalesce(f.excluded, false) AS excluded,
         f.exclusion_reason,
         coalesce(f.suppressed, false) AS suppressed,
         f.suppression_reason
     FROM prospect_companies AS p
-    LEFT JOIN distinct_evidence AS s USING (company_id)
+    LEFT JOIN points_by_company AS s USING (company_id)
+    LEFT JOIN evidence_reasons AS r USING (company_id)
     LEFT JOIN active_flags AS f USING (company_id)
     LEFT JOIN products_by_company AS pr USING (company_id)
 )

@@ -14,7 +14,6 @@ from typing import Any
 from urllib.parse import unquote, urlparse
 
 from scrapy import Request, Spider
-from scrapy.http import Response
 from scrapy.exceptions import (
     CannotResolveHostError,
     DownloadConnectionRefusedError,
@@ -23,6 +22,7 @@ from scrapy.exceptions import (
     IgnoreRequest,
     ResponseDataLossError,
 )
+from scrapy.http import Response
 from scrapy.selector import Selector
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.internet.error import ConnectionRefusedError, DNSLookupError, TCPTimedOutError, TimeoutError
@@ -69,7 +69,7 @@ class SourceSpider(Spider):
         self.seen = SeenState.for_source(self.paths.state, self.name)
         self.stop_when_seen = bool(self.source.list.get("stop_when_seen", True))
         pattern = (self.source.attachments or {}).get("pattern") or DEFAULT_ATTACHMENT_PATTERN
-        self.attachment_pattern = re.compile(pattern, re.I)
+        self.attachment_pattern = re.compile(pattern, re.IGNORECASE)
         self.follow_attachments = (self.source.attachments or {}).get("follow", True)
 
     # -- requests -------------------------------------------------------------------------------
@@ -275,7 +275,7 @@ def _notice_dict(notice: Any) -> dict[str, Any]:
 
 def attachment_filename(response: Response) -> str:
     disposition = (response.headers.get(b"Content-Disposition") or b"").decode("latin-1")
-    match = re.search(r"filename\*?=(?:UTF-8'')?\"?([^\";]+)", disposition, re.I)
+    match = re.search(r"filename\*?=(?:UTF-8'')?\"?([^\";]+)", disposition, re.IGNORECASE)
     if match:
         return unquote(match.group(1))
     return PurePosixPath(unquote(urlparse(response.url).path)).name or "attachment"

@@ -41,7 +41,6 @@ class NoticeSpider(SourceSpider):
 
     def mentions_on_list(self, response: Response) -> Iterator[Any]:
         from scrapers.extract import extract_page
-
         from scrapers.spiders.base import headers_dict
 
         result = extract_page(response.body, response.url, kind=self.source.kind, headers=headers_dict(response),

@@ -1,7 +1,6 @@
 import warnings
 
 import pytest
-
 from pipeline_helpers import mention, uscc, write_landing
 
 warnings.filterwarnings("ignore", category=DeprecationWarning)

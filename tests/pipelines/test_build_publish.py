@@ -10,9 +10,9 @@ import time
 
 import duckdb
 import pytest
+from pipeline_helpers import mention, mini_definitions, table_rows, uscc, write_landing
 from rich.console import Console
 
-from pipeline_helpers import mention, mini_definitions, table_rows, uscc, write_landing
 from tuoke.commands.build import run_build
 from tuoke.paths import REPO_ROOT
 from warehouse.publish import PublishError, publish
@@ -54,7 +54,6 @@ def test_a_failing_blocking_check_keeps_the_previous_published_build(project):
     assert not outcome.success and outcome.published is None
     failed = [c for c in outcome.checks if not c.passed]
     assert [c.name for c in failed] == ["duplicate_company_rate"] and failed[0].blocking
-    assert "published__warehouse" in " ".join(outcome.skipped_steps + outcome.failed_steps) or True
     assert table_rows(db, "marts.prospects") == before
 
 
@@ -85,7 +84,7 @@ def test_publish_refuses_a_corrupt_working_file_and_leaves_the_published_one(tmp
     working = tmp_path / "work" / "tuoke.duckdb"
     working.parent.mkdir()
     working.write_bytes(b"not a duckdb file" * 1000)
-    with pytest.raises(Exception):
+    with pytest.raises((PublishError, duckdb.Error)):
         publish(working, published)
     con = duckdb.connect(str(published), read_only=True)
     assert con.execute("SELECT x FROM t").fetchone() == (42,)

@@ -1,8 +1,8 @@
 """Crawl assets (factory from source YAML, stats as metadata) and the item-count checks."""
 
 import dagster as dg
-
 from pipeline_helpers import mini_definitions
+
 from pipelines.checks import evaluate_against_previous, evaluate_item_assertions, uscc_is_valid
 from pipelines.crawl_assets import crawl_key
 
@@ -71,3 +71,10 @@ def test_uscc_check_character():
     assert not uscc_is_valid(uscc("A1")[:-1] + ("0" if uscc("A1")[-1] != "0" else "1"))
     assert not uscc_is_valid("123")
 
+
+
+def test_run_crawls_returns_stats_per_source_for_the_cli(project):
+    from pipelines.runner import run_crawls
+
+    stats = run_crawls(defs=mini_definitions(project, crawl_items=4))
+    assert stats["test_award"]["items"] == 4 and stats["test_award"]["finish_reason"] == "finished"

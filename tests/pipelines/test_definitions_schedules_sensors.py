@@ -7,9 +7,8 @@ import sys
 import time
 
 import dagster as dg
-import pytest
-
 from pipeline_helpers import mini_definitions
+
 from pipelines.crawl_assets import crawl_key
 from pipelines.jobs import BUILD_JOB
 from pipelines.resources import TuokeWarehouse
@@ -103,9 +102,7 @@ def test_project_definitions_module_loads_without_env_and_validates():
         "from pipelines.definitions import defs; dg.Definitions.validate_loadable(defs);"
         "g=defs.resolve_asset_graph(); print(len(g.get_all_asset_keys()), round(time.monotonic()-t,2))"
     )
-    proc = subprocess.run([sys.executable, "-c", code], cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=120)
-    if proc.returncode != 0 and "which no asset produces" in proc.stderr:
-        pytest.xfail("a model or step reads a table still to be written: " + proc.stderr.strip().splitlines()[-1])
+    proc = subprocess.run([sys.executable, "-c", code], cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=120, check=False)
     assert proc.returncode == 0, proc.stderr[-3000:]
     count, seconds = proc.stdout.split()
     assert int(count) > 10

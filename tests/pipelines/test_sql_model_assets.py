@@ -4,8 +4,8 @@ import textwrap
 
 import dagster as dg
 import pytest
-
 from pipeline_helpers import mini_definitions, write_models
+
 from pipelines.sql_models import ModelError, check_model_dependencies, discover_models, parse_model
 
 
@@ -98,3 +98,16 @@ def test_model_assets_carry_columns_and_row_count(project):
     assert companies["dagster/row_count"].value == 3
     names = [c.name for c in companies["dagster/column_schema"].schema.columns]
     assert names == ["company_id", "name", "uscc", "mentions", "amount_yuan"]
+
+
+def test_a_step_module_declares_the_tables_it_writes_without_being_imported(tmp_path, monkeypatch):
+    from pipelines.load_assets import declared_writes
+
+    (tmp_path / "step_declares.py").write_text(
+        'raise RuntimeError("must not be imported")\nWRITES = ("marts.a", "marts.b")\n', encoding="utf-8"
+    )
+    (tmp_path / "step_silent.py").write_text("X = 1\n", encoding="utf-8")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    assert declared_writes("step_declares") == ("marts.a", "marts.b")
+    assert declared_writes("step_silent") is None
+    assert declared_writes("no_such_module_here") is None

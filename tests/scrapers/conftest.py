@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from crawl_helpers import robust_site_server
 
 

@@ -40,7 +40,7 @@ class Handler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(body)
 
-    def do_GET(self):  # noqa: N802
+    def do_GET(self):
         path = self.path.split("?")[0]
         if path == "/robots.txt":
             return self.send(200, b"User-agent: *\nDisallow: /_test/private/\n", "text/plain")

@@ -8,8 +8,8 @@ import re
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-
 from crawl_helpers import cached_urls, crawl_env, landing_rows, quarantine_rows
+
 from scrapers.landing import MENTION_KEYS, ROLES
 from scrapers.run import run_crawl_subprocess
 from scrapers.spider_loader import spider_base_for

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
-
-from scrapers.run import run_crawl_subprocess
 from crawl_helpers import crawl_env, landing_rows, quarantine_rows
 from robust_site import GBK_NAME, NAMES
+
+from scrapers.run import run_crawl_subprocess
 
 AWARD_YAML = """\
 id: robust_award

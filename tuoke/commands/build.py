@@ -14,7 +14,14 @@ from pathlib import Path
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    SpinnerColumn,
+    TextColumn,
+    TimeElapsedColumn,
+)
 from rich.table import Table
 
 from tuoke.errors import UserError
@@ -55,7 +62,7 @@ def print_outcome(outcome, console: Console) -> None:
             table.add_row(c.name, c.asset, result, "yes" if c.blocking else "", c.description)
         console.print(table)
     for step in outcome.failed_steps:
-        console.print(f"[red]failed:[/red] {step}")
+        console.print(f"[red]failed:[/red] {step}: {outcome.failures.get(step, '')}", highlight=False)
     if outcome.skipped_steps:
         console.print(f"[yellow]not run (an upstream step failed or a blocking check stopped it):[/yellow] "
                       f"{', '.join(outcome.skipped_steps)}")
@@ -74,10 +81,16 @@ def build_command(
     definitions: str = typer.Option(DEFAULT_DEFINITIONS, "--definitions", hidden=True,
                                      help="module:attr of the Dagster Definitions to build."),
     progress: bool = typer.Option(True, "--progress/--no-progress", help="Show a live progress bar."),
+    fresh: bool = typer.Option(False, "--fresh", help="Start from an empty working warehouse (e.g. after a "
+                               "schema change); the published one is untouched until the build passes."),
 ) -> int:
     """Rebuild the warehouse from landing files and internal feeds (no crawl), check it, publish it."""
     if data_dir is not None:
         os.environ["TUOKE_DATA_DIR"] = str(Path(data_dir).resolve())
+    if fresh:
+        working = DataPaths.from_env().working_db
+        for path in (working, working.with_name(working.name + ".wal")):
+            path.unlink(missing_ok=True)
     console = Console()
     outcome = run_build(load_definitions(definitions), console=console, show_progress=progress)
     print_outcome(outcome, console)

@@ -77,9 +77,29 @@ def _print_top(console: Console, published_db: Path, top: int) -> None:
     console.print(table)
 
 
+def _start_demo_server(server_class, site_dir: Path, port: int, console: Console):
+    """Prefer the fixed port: page URLs are part of mention ids and of the seen-URL crawl state."""
+    import socket
+
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        try:
+            probe.bind(("127.0.0.1", port))
+            free = True
+        except OSError:
+            free = False
+    if free:
+        return server_class(site_dir, port=port)
+    else:
+        console.print(f"[yellow]port {port} is busy; serving on a free port (URLs differ from earlier runs)[/yellow]")
+        return server_class(site_dir, port=0)
+
+
 def demo_command(
     seed: int = typer.Option(42, help="Seed of the demo web generator (same seed, same site)."),
     top: int = typer.Option(20, help="How many prospects to print."),
+    port: int = typer.Option(
+        8765, help="Port of the demo web. Kept fixed so re-runs see the same URLs (incremental crawl)."
+    ),
 ) -> None:
     """Serve the demo web on localhost, crawl it, build the warehouse, print and export prospects."""
     from demo.generate import generate_site
@@ -101,7 +121,7 @@ def demo_command(
         step = progress.add_task("generating the demo web", total=1)
         generate_site(site_dir, seed=seed)
         progress.update(step, completed=1)
-        with DemoServer(site_dir) as server:
+        with _start_demo_server(DemoServer, site_dir, port, progress.console) as server:
             os.environ["TUOKE_DEMO_BASE_URL"] = server.base_url
             progress.console.print(f"demo web served at {server.base_url}")
             drop_demo_feeds(paths)

@@ -7,6 +7,8 @@ string, codes and addresses once per distinct value.
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 
@@ -29,8 +31,13 @@ def clean_input(df: pd.DataFrame) -> pd.DataFrame:
     return out.reset_index(drop=True)
 
 
+_UP_TO_DIGIT = re.compile(r"[0-9０-９]")
+
+
 def _address_region(address: str) -> Region:
-    text = "".join(address.split())
+    """Region at the front of an address; only its first characters matter (cached per prefix)."""
+    text = "".join(address[:24].split())
+    text = _UP_TO_DIGIT.split(text, 1)[0][:14]
     if not text:
         return Region()
     return match_region_prefix(text, 0, False)[1]
@@ -46,7 +53,12 @@ def record_features(df: pd.DataFrame) -> pd.DataFrame:
     addr_regions = [_address_region(a) for a in addresses]
 
     def take(values, idx):
-        return np.asarray(values, dtype=object)[idx]
+        array = np.empty(len(values), dtype=object)
+        array[:] = values if not values or not isinstance(values[0], tuple) else [None] * len(values)
+        if values and isinstance(values[0], tuple):  # Region tuples stay whole objects
+            for i, v in enumerate(values):
+                array[i] = v
+        return array[idx]
 
     out = pd.DataFrame({"record_id": df["record_id"].to_numpy(), "source": df["source"].to_numpy()})
     out["name_idx"] = name_codes
@@ -60,8 +72,11 @@ def record_features(df: pd.DataFrame) -> pd.DataFrame:
     out["uscc_kind"] = take([c.kind for c in code_info], code_idx)
     out["uscc_valid"] = take([c.valid for c in code_info], code_idx).astype(bool)
     out["uscc_key"] = np.where(out["uscc_valid"], out["uscc"], "")
-    out["name_region"] = name_region
-    out["region"] = [_derive(n, a, c) for n, a, c in zip(name_region, addr_region, code_region)]
+    pass
+    region = np.empty(len(out), dtype=object)
+    region[:] = [_derive(n, a, c) for n, a, c in zip(name_region, addr_region, code_region)]
+    out["region"] = pd.Series(region, dtype=object)
+    out["name_region"] = pd.Series(name_region, dtype=object)
     out["legal_group"] = out["legal_class"].map(lambda c: LEGAL_GROUP.get(c, c))
     return out
 

@@ -1,0 +1,279 @@
+"""Writers for the prospect lists a marketing team opens: xlsx (summary sheet + one sheet per
+branch, frozen header, set widths, evidence as hyperlinks, reasons joined with "；"), csv and
+json lines."""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+from typing import Any, Iterable
+
+import pandas as pd
+
+SEGMENT_LABELS = {"new_to_bank": "新客户", "existing_no_credit": "存量无贷", "existing_credit": "存量有贷"}
+
+# (column in prospects_ranked, header in the sheet, width)
+BRANCH_SHEET_COLUMNS = [
+    ("rank", "排名", 6),
+    ("name", "企业名称", 34),
+    ("score", "综合得分", 9),
+    ("segment", "客群", 10),
+    ("products", "适配产品", 22),
+    ("reasons", "推荐理由", 70),
+    ("score_business", "经营", 7),
+    ("score_owner", "企业主", 7),
+    ("score_reputation", "口碑", 7),
+    ("score_mitigation", "风险缓释", 9),
+    ("score_willingness", "合作意愿", 9),
+    ("score_risk", "风险扣分", 9),
+    ("uscc", "统一社会信用代码", 21),
+    ("company_id", "企业编号", 26),
+    ("evidence_urls", "证据链接", 40),
+]
+EXTRA_EVIDENCE_LINKS = 3  # further links go to columns beside the first one
+
+
+def _as_list(value: Any) -> list:
+    if value is None:
+        return []
+    if isinstance(value, float) and math.isnan(value):
+        return []
+    if isinstance(value, dict):
+        return list(value)
+    try:
+        return list(value)
+    except TypeError:
+        return [value]
+
+
+def _clean(value: Any) -> Any:
+    if value is None:
+        return None
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if value is pd.NA or value is pd.NaT:
+        return None
+    return value
+
+
+def prospect_records(df: pd.DataFrame) -> list[dict]:
+    """Rows as plain Python values (lists as lists, maps as dicts, no NaN) for json/csv."""
+    records = []
+    for row in df.to_dict(orient="records"):
+        clean = {}
+        for key, value in row.items():
+            if key in ("reasons", "products", "evidence_urls"):
+                clean[key] = [str(v) for v in _as_list(value)]
+            elif key == "product_fit":
+                if isinstance(value, dict):
+                    clean[key] = {str(k): _clean(v) for k, v in value.items()}
+                elif value is None or (isinstance(value, float) and math.isnan(value)):
+                    clean[key] = {}
+                else:  # a list of (key, value) pairs
+                    clean[key] = {str(k): _clean(v) for k, v in _as_list(value)}
+            elif hasattr(value, "isoformat"):
+                clean[key] = value.isoformat()
+            elif hasattr(value, "item"):  # numpy scalars
+                clean[key] = _clean(value.item())
+            else:
+                clean[key] = _clean(value)
+        records.append(clean)
+    return records
+
+
+def write_prospects_json(df: pd.DataFrame, path: Path | None = None, stream=None) -> None:
+    """One JSON object per line."""
+    lines = (json.dumps(record, ensure_ascii=False) for record in prospect_records(df))
+    if path is not None:
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        Path(path).write_text("".join(line + "\n" for line in lines), encoding="utf-8")
+    else:
+        for line in lines:
+            stream.write(line + "\n")
+
+
+def write_prospects_csv(df: pd.DataFrame, path: Path | None = None, stream=None) -> None:
+    """UTF-8 with BOM so Excel opens the Chinese right; lists joined with "；"."""
+    records = prospect_records(df)
+    frame = pd.DataFrame(records, columns=list(df.columns))
+    for column in ("reasons", "products", "evidence_urls"):
+        if column in frame:
+            frame[column] = frame[column].map(lambda v: "；".join(v or []))
+    if "product_fit" in frame:
+        frame["product_fit"] = frame["product_fit"].map(
+            lambda v: "；".join(f"{k}:{x}" for k, x in (v or {}).items()))
+    if path is not None:
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        frame.to_csv(path, index=False, encoding="utf-8-sig")
+    else:
+        frame.to_csv(stream, index=False)
+
+
+def _cell(column: str, value: Any) -> Any:
+    if column in ("reasons", "products"):
+        return "；".join(str(v) for v in _as_list(value))
+    if column == "segment":
+        return SEGMENT_LABELS.get(value, value)
+    value = _clean(value)
+    if hasattr(value, "item"):
+        value = value.item()
+    return value
+
+
+def _sheet_name(name: str, used: set[str]) -> str:
+    base = "".join("_" if ch in '[]:*?/\\' else ch for ch in str(name or "未分配"))[:31] or "未分配"
+    candidate, n = base, 2
+    while candidate in used:
+        suffix = f"_{n}"
+        candidate, n = base[: 31 - len(suffix)] + suffix, n + 1
+    used.add(candidate)
+    return candidate
+
+
+def write_prospects_xlsx(df: pd.DataFrame, path: Path | str, summary: pd.DataFrame | None = None) -> Path:
+    """The workbook a marketing team opens: 汇总 (per branch: prospects, excluded, by segment, top
+    score), then one sheet per branch with its ranked prospects, then 排除及暂缓 (excluded and
+    suppressed companies with the reason). `df` has the columns of marts.prospects_ranked."""
+    import xlsxwriter
+
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    workbook = xlsxwriter.Workbook(str(path), {"nan_inf_to_errors": True, "strings_to_urls": False})
+    header = workbook.add_format({"bold": True, "bg_color": "#1F4E78", "font_color": "#FFFFFF", "text_wrap": True,
+                                  "valign": "vcenter", "border": 1})
+    wrap = workbook.add_format({"text_wrap": True, "valign": "top"})
+    top = workbook.add_format({"valign": "top"})
+    number = workbook.add_format({"num_format": "0.0", "valign": "top"})
+    link = workbook.add_format({"font_color": "#0563C1", "underline": 1, "valign": "top"})
+
+    ranked_mask = df["rank"].notna() if "rank" in df else pd.Series(True, index=df.index)
+    ranked = df[ranked_mask]
+    held = df[~ranked_mask]
+
+    # 汇总 sheet
+    sheet = workbook.add_worksheet("汇总")
+    if summary is None:
+        summary = _summary_from(df)
+    columns = [("branch", "网点", 16), ("prospects", "可营销客户", 11), ("excluded", "不得受理", 10),
+               ("suppressed", "暂缓(行内状态)", 13), ("new_to_bank", "新客户", 9),
+               ("existing_no_credit", "存量无贷", 9), ("existing_credit", "存量有贷", 9),
+               ("top_score", "最高分", 9), ("top_company", "最高分企业", 34)]
+    for c, (_, title, width) in enumerate(columns):
+        sheet.write(0, c, title, header)
+        sheet.set_column(c, c, width)
+    for r, row in enumerate(summary.to_dict(orient="records"), start=1):
+        for c, (key, _, _) in enumerate(columns):
+            value = _clean(row.get(key))
+            if hasattr(value, "item"):
+                value = value.item()
+            sheet.write(r, c, value, number if key == "top_score" else top)
+    sheet.freeze_panes(1, 0)
+
+    used = {"汇总"}
+    for branch, rows in ranked.groupby("branch", sort=True, dropna=False):
+        rows = rows.sort_values("rank")
+        sheet = workbook.add_worksheet(_sheet_name(branch, used))
+        _write_table(sheet, rows, header, wrap, top, number, link)
+
+    if len(held):
+        sheet = workbook.add_worksheet(_sheet_name("排除及暂缓", used))
+        cols = [("branch", "网点", 14), ("name", "企业名称", 34), ("excluded", "不得受理", 9),
+                ("exclusion_reason", "不得受理原因", 50), ("suppressed", "暂缓", 7),
+                ("suppression_reason", "暂缓原因", 40), ("score", "得分", 8), ("company_id", "企业编号", 26)]
+        for c, (_, title, width) in enumerate(cols):
+            sheet.write(0, c, title, header)
+            sheet.set_column(c, c, width, wrap if width >= 40 else top)
+        for r, row in enumerate(held.sort_values(["branch", "name"]).to_dict(orient="records"), start=1):
+            for c, (key, _, _) in enumerate(cols):
+                value = _clean(row.get(key))
+                if isinstance(value, bool):
+                    value = "是" if value else ""
+                if hasattr(value, "item"):
+                    value = value.item()
+                sheet.write(r, c, value)
+        sheet.freeze_panes(1, 2)
+        sheet.autofilter(0, 0, len(held), len(cols) - 1)
+    workbook.close()
+    return path
+
+
+def _write_table(sheet, rows: pd.DataFrame, header, wrap, top, number, link) -> None:
+    columns = [c for c in BRANCH_SHEET_COLUMNS if c[0] in rows.columns]
+    for c, (key, title, width) in enumerate(columns):
+        sheet.write(0, c, title, header)
+        sheet.set_column(c, c, width, wrap if key in ("reasons", "products", "name") else None)
+    link_col = next((i for i, c in enumerate(columns) if c[0] == "evidence_urls"), None)
+    if link_col is not None:
+        for k in range(EXTRA_EVIDENCE_LINKS):
+            sheet.write(0, link_col + 1 + k, f"证据链接{k + 2}", header)
+            sheet.set_column(link_col + 1 + k, link_col + 1 + k, 30)
+    for r, row in enumerate(rows.to_dict(orient="records"), start=1):
+        for c, (key, _, _) in enumerate(columns):
+            value = row.get(key)
+            if key == "evidence_urls":
+                for k, url in enumerate(_as_list(value)[: 1 + EXTRA_EVIDENCE_LINKS]):
+                    url = str(url)
+                    if url.startswith(("http://", "https://")) and len(url) < 2000:
+                        sheet.write_url(r, c + k, url, link, string=f"证据{k + 1}")
+                    else:
+                        sheet.write_string(r, c + k, url)
+                continue
+            value = _cell(key, value)
+            if key.startswith("score"):
+                sheet.write(r, c, value, number)
+            elif key in ("reasons", "products", "name"):
+                sheet.write(r, c, value, wrap)
+            else:
+                sheet.write(r, c, value, top)
+    sheet.freeze_panes(1, 2)
+    sheet.autofilter(0, 0, max(len(rows), 1), len(columns) - 1)
+
+
+def _summary_from(df: pd.DataFrame) -> pd.DataFrame:
+    rows = []
+    for branch, group in df.groupby("branch", sort=True, dropna=False):
+        ranked = group[group["rank"].notna()] if "rank" in group else group
+        top_row = ranked.sort_values("score", ascending=False).head(1)
+        rows.append({
+            "branch": branch,
+            "prospects": len(ranked),
+            "excluded": int(group["excluded"].fillna(False).astype(bool).sum()) if "excluded" in group else 0,
+            "suppressed": int((group.get("suppressed", pd.Series(False, index=group.index)).fillna(False).astype(bool)
+                               & ~group.get("excluded", pd.Series(False, index=group.index)).fillna(False)
+                               .astype(bool)).sum()),
+            "new_to_bank": int((ranked.get("segment") == "new_to_bank").sum()),
+            "existing_no_credit": int((ranked.get("segment") == "existing_no_credit").sum()),
+            "existing_credit": int((ranked.get("segment") == "existing_credit").sum()),
+            "top_score": float(top_row["score"].iloc[0]) if len(top_row) else None,
+            "top_company": top_row["name"].iloc[0] if len(top_row) else None,
+        })
+    return pd.DataFrame(rows)
+
+
+def read_prospects(db_path: Path | str, where: str = "", params: Iterable = ()) -> pd.DataFrame:
+    from warehouse.db import connect
+
+    con = connect(db_path, read_only=True)
+    try:
+        return con.execute(
+            f"SELECT * FROM marts.prospects_ranked {where} ORDER BY branch, rank NULLS LAST, score DESC, company_id",
+            list(params),
+        ).df()
+    finally:
+        con.close()
+
+
+def export_prospects_xlsx(db_path: Path | str, path: Path | str) -> Path:
+    """The whole published list (all branches) as the marketing workbook; used by `tuoke demo`."""
+    from warehouse.db import connect
+
+    df = read_prospects(db_path)
+    con = connect(db_path, read_only=True)
+    try:
+        summary = con.execute("SELECT * FROM marts.branch_summary ORDER BY branch").df()
+    except Exception:  # an older warehouse without the summary mart
+        summary = None
+    finally:
+        con.close()
+    return write_prospects_xlsx(df, path, summary=summary)
