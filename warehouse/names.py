@@ -23,7 +23,11 @@ from functools import lru_cache
 from warehouse.lookups import read_rows, read_words
 from warehouse.regions import (
     _FIRST as REGION_FIRST,
+)
+from warehouse.regions import (
     INDEX as REGION_INDEX,
+)
+from warehouse.regions import (
     Region,
     lookup_region,
     match_region_prefix,
@@ -121,10 +125,10 @@ def _by_length(words) -> dict[str, list[tuple[int, dict]]]:
     return {c: sorted(b.items(), reverse=True) for c, b in buckets.items()}
 
 
-_LEGAL = _by_length(((r["form"], (r["class"], r["key"])) for r in read_rows("legal_forms.csv")))
-_BRANCH = _by_length(((w, w) for w in read_words("branch_words.csv")))
-_NON_ENTERPRISE = _by_length(((w, w) for w in read_words("non_enterprise_words.csv")))
-_INDUSTRY = _by_length(((w, w) for w in read_words("industry_words.csv")))
+_LEGAL = _by_length((r["form"], (r["class"], r["key"])) for r in read_rows("legal_forms.csv"))
+_BRANCH = _by_length((w, w) for w in read_words("branch_words.csv"))
+_NON_ENTERPRISE = _by_length((w, w) for w in read_words("non_enterprise_words.csv"))
+_INDUSTRY = _by_length((w, w) for w in read_words("industry_words.csv"))
 _INDIVIDUAL_KEEP = "individual"  # individual-business endings stay in the core (宏达五金店 ≠ 宏达五金有限公司)
 _ENTERPRISE_CLASSES = {"company", "joint_stock", "partnership", "sole", "coop", "group"}
 _COMPANY_FORMS_INSIDE = re.compile(r"(股份有限公司|有限责任公司|有限公司|公司|合伙企业\([^()]*\)|合伙企业|个人独资企业)")

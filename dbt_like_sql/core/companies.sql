@@ -18,19 +18,43 @@ preferred_name AS (
         PARTITION BY company_id ORDER BY with_valid_code DESC, votes DESC, length(display_name) DESC, display_name
     ) = 1
 ),
+location_votes AS (
+    -- one place per company, voted as a whole row so province, city and district agree
+    SELECT company_id, province, city, district, count(*) AS votes
+    FROM core.entity_records
+    WHERE province IS NOT NULL
+    GROUP BY company_id, province, city, district
+),
+preferred_location AS (
+    SELECT company_id, province, city, district
+    FROM location_votes
+    QUALIFY row_number() OVER (
+        PARTITION BY company_id
+        ORDER BY (district IS NOT NULL) DESC, (city IS NOT NULL) DESC, votes DESC, province, city, district
+    ) = 1
+),
+industry_votes AS (
+    SELECT company_id, industry
+    FROM core.entity_records
+    WHERE industry IS NOT NULL
+    GROUP BY company_id, industry
+    QUALIFY row_number() OVER (PARTITION BY company_id ORDER BY count(*) DESC, industry) = 1
+),
 company_facts AS (
     SELECT
-        company_id,
-        max(uscc) FILTER (WHERE uscc_valid) AS uscc,
-        mode(province) FILTER (WHERE province IS NOT NULL) AS province,
-        mode(city) FILTER (WHERE city IS NOT NULL) AS city,
-        mode(district) FILTER (WHERE district IS NOT NULL) AS district,
-        bool_or(is_branch) AS is_branch,
-        bool_and(is_non_enterprise) AS is_non_enterprise,
-        mode(industry) FILTER (WHERE industry IS NOT NULL) AS industry,
+        r.company_id,
+        max(r.uscc) FILTER (WHERE r.uscc_valid) AS uscc,
+        any_value(l.province) AS province,
+        any_value(l.city) AS city,
+        any_value(l.district) AS district,
+        bool_or(r.is_branch) AS is_branch,
+        bool_and(r.is_non_enterprise) AS is_non_enterprise,
+        any_value(i.industry) AS industry,
         count(*) AS records
-    FROM core.entity_records
-    GROUP BY company_id
+    FROM core.entity_records AS r
+    LEFT JOIN preferred_location AS l USING (company_id)
+    LEFT JOIN industry_votes AS i USING (company_id)
+    GROUP BY r.company_id
 ),
 company_dates AS (
     SELECT company_id, min(seen_on) AS first_seen, max(seen_on) AS last_seen

@@ -2,8 +2,6 @@
 
 import time
 
-import pytest
-
 from warehouse.codes import parse_code
 from warehouse.names import parse_company_name as parse
 from warehouse.regions import match_region_prefix, resolve_region_hint

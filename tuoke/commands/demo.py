@@ -142,7 +142,7 @@ def demo_command(
     console.print(f"Warehouse:    [bold]{paths.published_db}[/bold]  (read-only copy of the last complete build)")
     console.print(f'Try:          tuoke query "{EXAMPLE_QUERY}"')
     console.print(f"   or:        duckdb -readonly {paths.published_db}")
-    if not build_result.get("success", True):
+    if not build_result.success:
         console.print("[yellow]Some checks failed; see above.[/yellow]")
     console.print(f"Done in {time.monotonic() - started:.0f} s.")
 

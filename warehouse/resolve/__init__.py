@@ -15,24 +15,23 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import numpy as np
 import pandas as pd
 
-from warehouse.regions import Region
+from warehouse.regions import NAMES, Region, city_name
 from warehouse.resolve.blocking import candidate_pairs
 from warehouse.resolve.clustering import cluster
 from warehouse.resolve.ids import company_ids
 from warehouse.resolve.judgements import Judgement, judged_records, read_judgements
 from warehouse.resolve.prepare import assign_nodes, clean_input, record_features
 from warehouse.resolve.scoring import score_pairs
-from warehouse.regions import NAMES, city_name
 
 log = logging.getLogger(__name__)
 
-__all__ = ["resolve_records", "describe_records", "LAST_STATS"]
+__all__ = ["LAST_STATS", "describe_records", "resolve_records"]
 
 STEPS = ["parse", "block", "score", "cluster", "ids"]
 LAST_STATS: dict = {}  # blocking and clustering statistics of the last run (for logs/benchmarks)
@@ -102,8 +101,8 @@ def resolve_records(df: pd.DataFrame, judgements: str | Path | list | None = Non
     out = _explain(records, features, node, clusters, cid)
     LAST_STATS.clear()
     LAST_STATS.update({
-        "records": int(len(records)), "nodes": int(len(nodes)), "blocking": stats.as_dict(),
-        "edges": int(len(edges)), "strong_edges": int((edges["strength"] == "strong").sum()) if len(edges) else 0,
+        "records": len(records), "nodes": len(nodes), "blocking": stats.as_dict(),
+        "edges": len(edges), "strong_edges": int((edges["strength"] == "strong").sum()) if len(edges) else 0,
         "companies": int(pd.Series(cid).nunique()),
     })
     log.info("resolve: %s", LAST_STATS)

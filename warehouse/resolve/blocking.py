@@ -76,12 +76,12 @@ def candidate_pairs(nodes: pd.DataFrame, max_block: int = 60) -> tuple[pd.DataFr
             "blocks": int((block_sizes > 1).sum()),
             "pairs": int((block_sizes[block_sizes <= max_block] * (block_sizes[block_sizes <= max_block] - 1) // 2).sum()),
             "largest": int(block_sizes.max()) if len(block_sizes) else 0,
-            "capped_blocks": int(len(capped)),
+            "capped_blocks": len(capped),
             "capped_nodes": int(capped.sum()),
         }
     keys = keys[ok]
     pairs = _pairs_within(keys)
-    stats.pairs = int(len(pairs))
+    stats.pairs = len(pairs)
     return pairs, stats
 
 

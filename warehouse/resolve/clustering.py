@@ -20,7 +20,7 @@ from collections import defaultdict
 import numpy as np
 import pandas as pd
 
-from warehouse.regions import Region, compatible, merge
+from warehouse.regions import compatible, merge
 
 
 class Clusters:

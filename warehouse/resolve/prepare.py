@@ -72,7 +72,6 @@ def record_features(df: pd.DataFrame) -> pd.DataFrame:
     out["uscc_kind"] = take([c.kind for c in code_info], code_idx)
     out["uscc_valid"] = take([c.valid for c in code_info], code_idx).astype(bool)
     out["uscc_key"] = np.where(out["uscc_valid"], out["uscc"], "")
-    pass
     region = np.empty(len(out), dtype=object)
     region[:] = [_derive(n, a, c) for n, a, c in zip(name_region, addr_region, code_region)]
     out["region"] = pd.Series(region, dtype=object)
