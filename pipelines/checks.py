@@ -31,19 +31,11 @@ PAYROLL_SIGNALS = ("payroll_employer",)
 
 ERROR, WARN = dg.AssetCheckSeverity.ERROR, dg.AssetCheckSeverity.WARN
 
-_USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
-_USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
-
-
 def uscc_is_valid(code: str | None) -> bool:
-    """统一社会信用代码 check character (GB 32100-2015)."""
-    if not code or len(code) != 18:
-        return False
-    code = code.upper()
-    if any(c not in _USCC_ALPHABET for c in code):
-        return False
-    total = sum(_USCC_ALPHABET.index(c) * w for c, w in zip(code[:17], _USCC_WEIGHTS))
-    return _USCC_ALPHABET[(31 - total % 31) % 31] == code[17]
+    """统一社会信用代码 check character (GB 32100-2015), via python-stdnum."""
+    from stdnum.cn import uscc
+
+    return bool(code) and uscc.is_valid(code)
 
 
 # ---------------------------------------------------------------- crawl checks (per source YAML)
@@ -70,9 +62,35 @@ def evaluate_item_assertions(items: int | None, minimum: int | None, maximum: in
     return True, f"{items} items within [{minimum if minimum is not None else '-'}, {maximum if maximum is not None else '-'}]"
 
 
-def evaluate_against_previous(latest: int | None, previous: int | None) -> tuple[bool, str]:
+def distinct_items_held(landing_dir: Path) -> int | None:
+    """Distinct mentions a source holds over all its landing files.
+
+    Crawls are incremental: a run over an unchanged site fetches no detail page and yields 0 new
+    items, which is healthy. The YAML assertions therefore bound what the source holds, while
+    `items_vs_previous_run` watches each run's yield per detail page.
+    """
+    files = sorted(landing_dir.glob("*.jsonl"))
+    if not files:
+        return None
+    ids: set[str] = set()
+    for path in files:
+        with path.open(encoding="utf-8") as handle:
+            for line in handle:
+                try:
+                    ids.add(json.loads(line)["mention_id"])
+                except (ValueError, KeyError, TypeError):
+                    continue
+    return len(ids)
+
+
+def evaluate_against_previous(latest: int | None, previous: int | None,
+                              detail_pages: int | None = None) -> tuple[bool, str]:
     if latest is None:
         return False, "no run stats found for the latest crawl"
+    if detail_pages == 0 and latest == 0:
+        return True, "nothing new since the previous run (incremental crawl fetched no detail page)"
+    if detail_pages and latest == 0:
+        return False, f"{detail_pages} new detail pages fetched but 0 items extracted: has the site changed?"
     if previous is None:
         return True, f"first run: {latest} items"
     if previous > 0 and latest == 0:
@@ -89,12 +107,13 @@ def _crawl_checks(source: SourceConfig) -> list[dg.AssetChecksDefinition]:
         asset=key,
         name="items_within_assertions",
         blocking=True,
-        description=f"Items of the latest crawl within the YAML assertions {dict(source.assertions) or '(none)'}.",
+        description=f"Distinct items the source holds within the YAML assertions {dict(source.assertions) or '(none)'}.",
     )
     def items_within_assertions(warehouse: TuokeWarehouse) -> dg.AssetCheckResult:
-        runs = run_stats_files(warehouse.paths().source_landing(source.id))
+        landing_dir = warehouse.paths().source_landing(source.id)
+        runs = run_stats_files(landing_dir)
         latest = runs[-1] if runs else {}
-        items = latest.get("items")
+        items = distinct_items_held(landing_dir) if runs else None
         if not source.assertions and runs:
             return dg.AssetCheckResult(passed=True, description="source declares no assertions",
                                        metadata={"items": int(items or 0)})
@@ -114,7 +133,8 @@ def _crawl_checks(source: SourceConfig) -> list[dg.AssetChecksDefinition]:
         runs = run_stats_files(warehouse.paths().source_landing(source.id))
         latest = runs[-1].get("items") if runs else None
         previous = runs[-2].get("items") if len(runs) > 1 else None
-        passed, text = evaluate_against_previous(latest, previous)
+        detail_pages = runs[-1].get("detail_pages") if runs else None
+        passed, text = evaluate_against_previous(latest, previous, detail_pages)
         return dg.AssetCheckResult(
             passed=passed, severity=WARN, description=text,
             metadata={"items": int(latest or 0), "previous_items": int(previous or 0)},

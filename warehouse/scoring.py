@@ -3,10 +3,13 @@
 `build_signal_points(con)` generates DuckDB SQL from the YAML (no Python loop over rows) and
 writes, in one transaction:
 
-- `marts.signal_points(company_id, dimension, signal, points, observed_at, source_id, url,
-  evidence_id, reason_text)` — one row per signal row that gave points (dimension is one of the
-  five 五好 dimensions or `risk`); caps scale rows down proportionally, so a company's score is
-  exactly the sum of its rows (points are DECIMAL(12,2));
+- `marts.signal_points_base(company_id, dimension, signal, points, signal_id)` — one row per
+  (signal row, rule) that gave points (dimension is one of the five 五好 dimensions or `risk`);
+  caps scale rows down proportionally, so a company's score is exactly the sum of its rows
+  (points are DECIMAL(12,2)); derived signals (no_negative_record) carry a negative signal_id;
+- `marts.signal_points` — a view adding observed_at, source_id, url, evidence_id and the
+  readable reason_text (rendered on read by the ref.signal_reason macro, so a build never formats
+  ten million strings nobody reads);
 - `marts.company_flags(company_id, kind, signal, label, reason_text, source_id, list_name, url,
   observed_at, active)` — exclusions (不得受理) and bank-state suppressions, lifted/expired ones
   kept with active = false;
@@ -186,7 +189,7 @@ def signal_points_sql(cfg: ScoringConfig, as_of: dt.date) -> str:
         )
     for i, rule in enumerate(derived, start=len(rules)):
         selects.append(
-            f"SELECT NULL::BIGINT AS signal_id, g.company_id, {sql_text(rule.dimension)} AS dimension, "
+            f"SELECT {-(i + 1)}::BIGINT AS signal_id, g.company_id, {sql_text(rule.dimension)} AS dimension, "
             f"'no_negative_record' AS signal, {i} AS rule_id, {sql_number(rule.points)} AS raw_points, "
             f"{sql_number(rule.cap)} AS signal_cap "
             f"FROM marts.company_segments AS g WHERE NOT g.has_active_negative"
@@ -262,7 +265,7 @@ SELECT
     s.source_id,
     s.url,
     s.evidence_id,
-    CASE WHEN b.signal_id IS NULL THEN ref.signal_reason(b.signal, NULL, NULL, NULL, NULL, NULL, NULL)
+    CASE WHEN b.signal_id < 0 THEN ref.signal_reason(b.signal, NULL, NULL, NULL, NULL, NULL, NULL)
          ELSE ref.signal_reason(s.signal, s.value, s.amount, s.observed_at, s.detail, s.list_name, s.source_id)
     END AS reason_text,
     b.signal_id
@@ -414,7 +417,7 @@ def _check_company_key_collisions(con: duckdb.DuckDBPyConnection) -> None:
     """The heavy aggregations group on hash(company_id); two ids with one hash would share caps.
     With 64-bit hashes that is ~1e-8 likely at a million companies, but it is checked, not assumed."""
     distinct_ids, distinct_keys = con.execute(
-        "SELECT count(DISTINCT company_id), count(DISTINCT hash(company_id)) FROM core.company_signals"
+        "SELECT count(DISTINCT company_id), count(DISTINCT hash(company_id)) FROM core.companies"
     ).fetchone()
     if distinct_ids != distinct_keys:
         raise RuntimeError(

@@ -1,6 +1,6 @@
 -- marts.prospects_ranked: one row per company that some signal names (public or internal), with
 -- its branch, its score (= the sum of its rows in marts.signal_points), the five 五好 sub-scores,
--- segment, readable reasons (its strongest evidence first, then its risk signals), fitting
+-- segment, readable reasons (its strongest evidence first, then its risk signals; at most 8 + 3), fitting
 -- products and evidence URLs. Excluded (不得受理) and suppressed (bank state) companies stay in
 -- the table with their reasons and rank NULL; rank counts 1.. per branch among the rest, best
 -- score first.
@@ -13,7 +13,7 @@ WITH prospect_companies AS (
 ),
 points_by_company AS (
     SELECT
-        company_id,
+        any_value(company_id) AS company_id,
         CAST(sum(points) AS DOUBLE) AS score,
         CAST(coalesce(sum(points) FILTER (WHERE dimension = 'business'), 0) AS DOUBLE) AS score_business,
         CAST(coalesce(sum(points) FILTER (WHERE dimension = 'owner'), 0) AS DOUBLE) AS score_owner,
@@ -21,36 +21,42 @@ points_by_company AS (
         CAST(coalesce(sum(points) FILTER (WHERE dimension = 'mitigation'), 0) AS DOUBLE) AS score_mitigation,
         CAST(coalesce(sum(points) FILTER (WHERE dimension = 'willingness'), 0) AS DOUBLE) AS score_willingness,
         CAST(coalesce(sum(points) FILTER (WHERE dimension = 'risk'), 0) AS DOUBLE) AS score_risk,
-        arg_max({'signal_id': signal_id, 'signal': signal, 'points': points}, points, 8) FILTER (WHERE points > 0)
-            AS strongest_evidence,
-        arg_min({'signal_id': signal_id, 'signal': signal, 'points': points}, points, 3) FILTER (WHERE points < 0)
-            AS risk_evidence
+        -- strongest evidence first, then the heaviest risk signals (ids of core.company_signals rows;
+        -- negative ids are derived signals such as 无负面清单记录)
+        list_concat(
+            coalesce(arg_max(signal_id, points, 8) FILTER (WHERE points > 0), []),
+            coalesce(arg_min(signal_id, points, 3) FILTER (WHERE points < 0), [])
+        ) AS evidence_ids,
+        any_value(signal) FILTER (WHERE signal_id < 0) AS derived_signal
     FROM marts.signal_points_base
-    GROUP BY company_id
+    GROUP BY hash(company_id)  -- a 64-bit key groups faster than the text (collisions checked in scoring)
 ),
 top_evidence AS (
-    -- the same evidence may score in two dimensions (payroll: 经营 and 合作意愿): keep it once
-    SELECT company_id, e.signal_id, e.signal, max(e.points) AS points
+    -- the same evidence may score in two dimensions (payroll: 经营 and 合作意愿): name it once
+    SELECT
+        company_id,
+        derived_signal,
+        unnest(evidence) AS signal_id,
+        generate_subscripts(evidence, 1) AS position
     FROM (
-        SELECT company_id, unnest(list_concat(coalesce(strongest_evidence, []), coalesce(risk_evidence, []))) AS e
+        SELECT company_id, derived_signal,
+               list_filter(evidence_ids, lambda x, i: list_position(evidence_ids, x) = i) AS evidence
         FROM points_by_company
     )
-    GROUP BY company_id, e.signal_id, e.signal
 ),
 evidence_reasons AS (
     SELECT
-        t.company_id,
+        any_value(t.company_id) AS company_id,
         list(
-            coalesce(ref.signal_reason(s.signal, s.value, s.amount, s.observed_at, s.detail, s.list_name, s.source_id),
-                     ref.signal_reason(t.signal, NULL, NULL, NULL, NULL, NULL, NULL))
-            ORDER BY t.points < 0, abs(t.points) DESC, t.signal_id
+            CASE WHEN t.signal_id < 0 THEN ref.signal_reason(t.derived_signal, NULL, NULL, NULL, NULL, NULL, NULL)
+                 ELSE ref.signal_reason(s.signal, s.value, s.amount, s.observed_at, s.detail, s.list_name, s.source_id)
+            END
+            ORDER BY t.position
         ) AS reasons,
-        list(s.url ORDER BY t.points < 0, abs(t.points) DESC, t.signal_id) FILTER (WHERE s.url IS NOT NULL)
-            AS evidence_urls,
-        count(*) FILTER (WHERE t.points > 0) AS positive_count
+        list(s.url ORDER BY t.position) FILTER (WHERE s.url IS NOT NULL) AS evidence_urls
     FROM top_evidence AS t
-    LEFT JOIN core.company_signals AS s ON s.signal_id = t.signal_id
-    GROUP BY t.company_id
+    LEFT JOIN core.company_signals AS s ON s.signal_id = t.signal_id AND t.signal_id > 0
+    GROUP BY hash(t.company_id)
 ),
 active_flags AS (
     SELECT
@@ -82,10 +88,11 @@ scored AS (
         coalesce(s.score_willingness, 0) AS score_willingness,
         coalesce(s.score_risk, 0) AS score_risk,
         p.segment,
-        coalesce(list_filter(r.reasons, lambda x, i: list_position(r.reasons, x) = i), []) AS reasons,
+        coalesce(r.reasons, []) AS reasons,
         coalesce(pr.products, []) AS products,
         coalesce(pr.product_fit, MAP {}::MAP(VARCHAR, INTEGER)) AS product_fit,
-        coalesce(list_filter(r.evidence_urls, lambda x, i: list_position(r.evidence_urls, x) = i), []) AS evidence_urls,
+        coalesce(list_filter(r.evidence_urls, lambda x, i: list_position(r.evidence_urls, x) = i)[1:10], [])
+            AS evidence_urls,
         coalesce(f.excluded, false) AS excluded,
         f.exclusion_reason,
         coalesce(f.suppressed, false) AS suppressed,

@@ -53,11 +53,10 @@ assertions: {min: 2, max: 100}
 
 
 def uscc(seed: str) -> str:
-    from pipelines.checks import _USCC_ALPHABET, _USCC_WEIGHTS
+    from stdnum.cn import uscc as stdnum_uscc
 
     body = ("91330100" + seed).ljust(17, "0")[:17]
-    total = sum(_USCC_ALPHABET.index(c) * w for c, w in zip(body, _USCC_WEIGHTS))
-    return body + _USCC_ALPHABET[(31 - total % 31) % 31]
+    return body + stdnum_uscc.calc_check_digit(body)
 
 
 def mention(i: int, name: str, amount: float, code: str | None = None, source_id: str = "test_award", run_id: str = "r1") -> dict:

@@ -30,7 +30,13 @@ def test_crawl_stats_come_back_as_metadata_and_healthy_run_passes(project):
     assert checks["items_vs_previous_run"].passed
 
 
+def _forget_earlier_runs(project) -> None:
+    for path in (project / "data" / "landing" / "test_award").glob("*"):
+        path.unlink()
+
+
 def test_a_crawl_below_the_yaml_minimum_fails_its_blocking_check(project):
+    _forget_earlier_runs(project)
     result = _crawl(mini_definitions(project, crawl_items=1))  # YAML says min 2
     check = _checks(result)["items_within_assertions"]
     assert not check.passed and check.blocking and check.severity == dg.AssetCheckSeverity.ERROR
@@ -45,7 +51,19 @@ def test_a_crawl_under_half_of_the_previous_run_warns(project):
     assert "under half of the previous run's 4" in check.description
 
 
+def test_an_incremental_crawl_with_nothing_new_passes_when_the_source_holds_enough(project, tmp_path):
+    from pipelines.checks import distinct_items_held
+
+    # conftest's first run holds 4 items; a re-crawl of an unchanged site fetches no detail page
+    folder = project / "data" / "landing" / "test_award"
+    assert distinct_items_held(folder) == 4
+    assert evaluate_against_previous(0, 4, detail_pages=0)[0]
+    assert not evaluate_against_previous(0, 4, detail_pages=12)[0]
+    assert evaluate_item_assertions(distinct_items_held(folder), 2, 100)[0]
+
+
 def test_a_crawl_and_build_job_stops_before_loading_when_assertions_fail(project):
+    _forget_earlier_runs(project)
     defs = mini_definitions(project, crawl_items=1)
     result = defs.resolve_job_def("crawl_test_award").execute_in_process(raise_on_error=False)
     assert not result.success

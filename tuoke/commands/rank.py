@@ -276,7 +276,7 @@ def explain_company(con, company_id: str) -> dict:
     ).df()
     derived = con.execute(
         "SELECT dimension, signal, points, reason_text FROM marts.signal_points "
-        "WHERE company_id = ? AND signal_id IS NULL",
+        "WHERE company_id = ? AND signal_id < 0",
         [company_id],
     ).df()
     flags = con.execute(
