@@ -147,9 +147,9 @@ def main() -> None:
         f"- data: {args.companies:,} companies, {args.signals:,} signals in core.company_signals (synthesised in SQL, "
         f"{synth_seconds:.1f} s)",
         f"- DuckDB threads: {args.threads}; machine: {os.cpu_count()} CPUs",
-        f"- timed: `build_signal_points` (signal points, flags, product fit, segments, signal history) + "
-        f"`marts.prospects_ranked`",
-        f"- runs: " + ", ".join(f"{t:.2f} s ({a:.2f} + {b:.2f})" for t, (a, b) in zip(timings, details)),
+        "- timed: `build_signal_points` (signal points, flags, product fit, segments, signal history) + "
+        "`marts.prospects_ranked`",
+        "- runs: " + ", ".join(f"{t:.2f} s ({a:.2f} + {b:.2f})" for t, (a, b) in zip(timings, details)),
         f"- **median {median:.2f} s** — {verdict} the 20 s target; peak RSS {peak_mb:,.0f} MiB",
         f"- result: {ranked[0]:,} companies in prospects_ranked, {ranked[1]:,} ranked, {ranked[2]:,} excluded, "
         f"{ranked[3]:,} suppressed",

@@ -22,9 +22,10 @@ import json
 import math
 import re
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 import duckdb
 import pandas as pd
@@ -425,7 +426,7 @@ def load_feed_file(
         )
         return _refuse(con, spec, feed_file, message, len(data), sha1, quarantine_path)
 
-    feed_date = dt.datetime.fromtimestamp(path.stat().st_mtime, tz=dt.timezone.utc).date().isoformat()
+    feed_date = dt.datetime.fromtimestamp(path.stat().st_mtime, tz=dt.UTC).date().isoformat()
     good: list[dict] = []
     quarantined: list[dict] = []
     seen_ids: dict[str, int] = {}

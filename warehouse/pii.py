@@ -38,7 +38,7 @@ def hash_pii(value: object, kind: str = "pii") -> str | None:
     text = normalise_pii(value)
     if text is None:
         return None
-    digest = hashlib.sha256(f"{pii_salt()}|{kind}|{text}".encode("utf-8")).hexdigest()
+    digest = hashlib.sha256(f"{pii_salt()}|{kind}|{text}".encode()).hexdigest()
     return HASH_PREFIX + digest
 
 

@@ -3,8 +3,8 @@ configs/territories.yaml) and the scoring configuration as `ref.scoring_*` table
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Mapping
 
 import duckdb
 import yaml

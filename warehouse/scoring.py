@@ -28,8 +28,8 @@ import datetime as dt
 import re
 import time
 import uuid
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Mapping
 
 import duckdb
 
@@ -434,7 +434,7 @@ def build_signal_points(
     started = time.monotonic()
     cfg = load_scoring_config(scoring)
     as_of = cfg.as_of or dt.date.today()
-    build_id = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%S%fZ") + "-" + uuid.uuid4().hex[:6]
+    build_id = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%fZ") + "-" + uuid.uuid4().hex[:6]
     ensure_schemas(con)
     con.execute("BEGIN TRANSACTION")
     try:

@@ -6,9 +6,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 import yaml
 
@@ -114,7 +115,7 @@ class ScoringConfig:
     def all_rules(self) -> tuple[SignalRule, ...]:
         return tuple(r for d in self.dimensions for r in d.rules) + self.risk_rules
 
-    def with_changes(self, **changes: Any) -> "ScoringConfig":
+    def with_changes(self, **changes: Any) -> ScoringConfig:
         from dataclasses import replace
 
         return replace(self, **changes)

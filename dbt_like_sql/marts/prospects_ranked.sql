@@ -1,6 +1,6 @@
 -- marts.prospects_ranked: one row per company that some signal names (public or internal), with
 -- its branch, its score (= the sum of its rows in marts.signal_points), the five 五好 sub-scores,
--- segment, readable reasons (its strongest evidence first, then its risk signals; at most 8 + 3), fitting
+-- segment, readable reasons (its strongest evidence first, then its risk signals; at most 6 + 3), fitting
 -- products and evidence URLs. Excluded (不得受理) and suppressed (bank state) companies stay in
 -- the table with their reasons and rank NULL; rank counts 1.. per branch among the rest, best
 -- score first.
@@ -11,7 +11,7 @@ WITH prospect_companies AS (
     JOIN core.companies AS c USING (company_id)
     WHERE NOT coalesce(c.is_non_enterprise, false)
 ),
-points_by_company AS (
+points_by_company AS MATERIALIZED (
     SELECT
         any_value(company_id) AS company_id,
         CAST(sum(points) AS DOUBLE) AS score,
@@ -24,7 +24,7 @@ points_by_company AS (
         -- strongest evidence first, then the heaviest risk signals (ids of core.company_signals rows;
         -- negative ids are derived signals such as 无负面清单记录)
         list_concat(
-            coalesce(arg_max(signal_id, points, 8) FILTER (WHERE points > 0), []),
+            coalesce(arg_max(signal_id, points, 6) FILTER (WHERE points > 0), []),
             coalesce(arg_min(signal_id, points, 3) FILTER (WHERE points < 0), [])
         ) AS evidence_ids,
         any_value(signal) FILTER (WHERE signal_id < 0) AS derived_signal
@@ -45,17 +45,21 @@ top_evidence AS (
     )
 ),
 evidence_reasons AS (
+    -- list_sort of (position, text) pairs is much cheaper than an ordered list() aggregate
     SELECT
         any_value(t.company_id) AS company_id,
-        list(
-            CASE WHEN t.signal_id < 0 THEN ref.signal_reason(t.derived_signal, NULL, NULL, NULL, NULL, NULL, NULL)
-                 ELSE ref.signal_reason(s.signal, s.value, s.amount, s.observed_at, s.detail, s.list_name, s.source_id)
-            END
-            ORDER BY t.position
-        ) AS reasons,
-        list(s.url ORDER BY t.position) FILTER (WHERE s.url IS NOT NULL) AS evidence_urls
+        list_transform(list_sort(list({
+            'position': t.position,
+            'reason': CASE WHEN t.signal_id < 0
+                           THEN ref.signal_reason(t.derived_signal, NULL, NULL, NULL, NULL, NULL, NULL)
+                           ELSE ref.signal_reason(s.signal, s.value, s.amount, s.observed_at, s.detail, s.list_name,
+                                                  s.source_id)
+                      END
+        })), lambda e: e.reason) AS reasons,
+        list_transform(list_sort(list({'position': t.position, 'url': s.url}) FILTER (WHERE s.url IS NOT NULL)),
+                       lambda e: e.url) AS evidence_urls
     FROM top_evidence AS t
-    LEFT JOIN core.company_signals AS s ON s.signal_id = t.signal_id AND t.signal_id > 0
+    LEFT JOIN core.company_signals AS s ON s.signal_id = t.signal_id  -- derived ids are negative: no match
     GROUP BY hash(t.company_id)
 ),
 active_flags AS (
@@ -72,7 +76,7 @@ active_flags AS (
 products_by_company AS (
     SELECT
         company_id,
-        list(product ORDER BY fit DESC, product) AS products,
+        list_transform(list_sort(list({'minus_fit': -fit, 'product': product})), lambda e: e.product) AS products,
         map_from_entries(list({'key': product, 'value': fit})) AS product_fit
     FROM marts.product_fit
     GROUP BY company_id

@@ -9,9 +9,12 @@ WITH latest_crawl_of_each_mention AS (
     QUALIFY row_number() OVER (PARTITION BY mention_id ORDER BY fetched_at DESC, run_id DESC) = 1
 ),
 superseded_keys AS (
-    SELECT DISTINCT source_id, supersedes AS notice_key
-    FROM latest_crawl_of_each_mention
-    WHERE is_correction AND supersedes IS NOT NULL
+    -- a correction names what it corrects by notice id, project code or title; it also
+    -- supersedes every earlier notice of its own project code
+    SELECT DISTINCT source_id, notice_key
+    FROM latest_crawl_of_each_mention,
+         unnest([supersedes, project_code]) AS keys(notice_key)
+    WHERE is_correction AND notice_key IS NOT NULL
 ),
 current_notices AS (
     SELECT m.*
@@ -20,7 +23,7 @@ current_notices AS (
        OR NOT EXISTS (
             SELECT 1 FROM superseded_keys AS s
             WHERE s.source_id = m.source_id
-              AND s.notice_key IN (m.notice_id, m.project_code)
+              AND s.notice_key IN (m.notice_id, m.project_code, m.notice_title)
        )
 ),
 duplicate_notices_collapsed AS (

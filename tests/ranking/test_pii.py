@@ -1,13 +1,12 @@
 """Individuals' names and ID numbers never reach the warehouse or a quarantine file in clear."""
 
 import duckdb
+from test_feeds import CONTACT_ID, CONTACT_NAME, PAYROLL_HEADER, payroll_rows, write_csv
 
 from tuoke.paths import DataPaths
 from warehouse.db import connect, ensure_schemas
 from warehouse.feeds import load_feeds
 from warehouse.pii import hash_pii
-
-from test_feeds import CONTACT_ID, CONTACT_NAME, PAYROLL_HEADER, payroll_rows, write_csv
 
 
 def test_contact_names_and_id_numbers_are_only_stored_hashed(tmp_path, monkeypatch):

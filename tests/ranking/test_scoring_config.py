@@ -2,8 +2,8 @@
 
 import pytest
 import yaml
-
 from ranking_world import base_scoring
+
 from warehouse.scoring_config import ScoringConfigError, load_scoring_config
 
 
