@@ -36,6 +36,12 @@ from tuoke.paths import DataPaths, configs_dir
 from warehouse.db import ensure_schemas
 from warehouse.pii import hash_pii
 
+# Tables this step owns (pipelines/ reads this with ast to wire the Dagster asset).
+WRITES = (
+    "raw.feed_payroll", "raw.feed_pos", "raw.feed_counterparties", "raw.feed_credit_customers",
+    "raw.feed_open_applications", "raw.feed_risk_declines", "raw.feed_do_not_contact", "raw.feed_files",
+)
+
 FEED_FILE_SUFFIXES = (".csv", ".txt", ".xlsx", ".xlsm", ".parquet")
 
 # The contract (docs/CONTRACTS.md "Internal feeds — canonical columns"): feeds.yaml must map all.

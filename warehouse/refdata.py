@@ -13,6 +13,9 @@ from tuoke.errors import UserError
 from tuoke.paths import configs_dir
 from warehouse.db import ensure_schemas
 
+# Tables this step owns (pipelines/ reads this with ast to wire the Dagster asset).
+WRITES = ("ref.territories", "ref.scoring_signals", "ref.scoring_rules", "ref.scoring_products")
+
 TERRITORY_KEYS = ("province", "city", "district", "branch")
 
 
@@ -56,8 +59,6 @@ def load_territories(territories: Path | str | Mapping | None = None) -> list[tu
                       for k in ("province", "city", "district"))
         if place == (None, None, None):
             raise TerritoriesConfigError(f"{origin}: {key}: names no province, city or district (use default_branch)")
-        if place[2] and not place[1] and not place[0]:
-            pass  # a bare district name is allowed: district names are mostly unique within a province
         if place in seen:
             raise TerritoriesConfigError(
                 f"{origin}: {key}: same place as territories[{seen[place]}] with another branch")

@@ -36,6 +36,13 @@ import duckdb
 from warehouse.db import ensure_schemas
 from warehouse.scoring_config import ScoringConfig, SignalRule, load_scoring_config
 
+# Tables this step owns (pipelines/ reads this with ast to wire the Dagster asset).
+WRITES = (
+    "marts.signal_points_base", "marts.signal_points", "marts.company_flags", "marts.product_fit",
+    "marts.company_segments", "marts.signal_history", "marts.scoring_builds",
+    "ref.scoring_signals", "ref.scoring_rules", "ref.scoring_products",
+)
+
 _PLACEHOLDER_SQL = {
     "month": "strftime(s.observed_at, '%Y-%m')",
     "date": "strftime(s.observed_at, '%Y-%m-%d')",
@@ -295,7 +302,6 @@ def company_flags_sql(cfg: ScoringConfig, as_of: dt.date) -> str:
             f"FROM core.companies AS c WHERE regexp_matches({fields}, {sql_text(pattern)})"
         )
     for suppression in cfg.suppressions:
-        info = cfg.signals[suppression.signal]
         active = "true"
         if suppression.cooling_off_days:
             active = (
@@ -345,12 +351,15 @@ def record_signal_history_sql(cfg: ScoringConfig, build_id: str) -> list[str]:
     itself, so a new monthly payroll file does not make every employer "new" again."""
     alert_list = _signal_list(cfg.alert_signals)
     return [
-        "CREATE TABLE IF NOT EXISTS marts.signal_history (key_hash UBIGINT, signal VARCHAR, evidence_key VARCHAR, "
-        "company_id VARCHAR, "
-        "value VARCHAR, amount DOUBLE, observed_at DATE, detail VARCHAR, list_name VARCHAR, source_id VARCHAR, "
-        "url VARCHAR, evidence_id VARCHAR, first_seen_at TIMESTAMP, build_id VARCHAR)",
-        "CREATE TABLE IF NOT EXISTS marts.scoring_builds (build_id VARCHAR, built_at TIMESTAMP, as_of DATE, "
-        "signal_points BIGINT, new_signals BIGINT, seconds DOUBLE)",
+        (
+            "CREATE TABLE IF NOT EXISTS marts.signal_history (key_hash UBIGINT, signal VARCHAR, evidence_key VARCHAR, "
+            "company_id VARCHAR, value VARCHAR, amount DOUBLE, observed_at DATE, detail VARCHAR, list_name VARCHAR, "
+            "source_id VARCHAR, url VARCHAR, evidence_id VARCHAR, first_seen_at TIMESTAMP, build_id VARCHAR)"
+        ),
+        (
+            "CREATE TABLE IF NOT EXISTS marts.scoring_builds (build_id VARCHAR, built_at TIMESTAMP, as_of DATE, "
+            "signal_points BIGINT, new_signals BIGINT, seconds DOUBLE)"
+        ),
         f"""
 INSERT INTO marts.signal_history
 WITH public_alert_signals AS (
