@@ -36,11 +36,11 @@ import duckdb
 from warehouse.db import ensure_schemas
 from warehouse.scoring_config import ScoringConfig, SignalRule, load_scoring_config
 
-# Tables this step owns (pipelines/ reads this with ast to wire the Dagster asset).
+# Tables this step owns (pipelines/ reads this with ast to wire the Dagster asset). It also
+# refreshes the ref.scoring_* tables so it can run alone (benchmarks), but warehouse.refdata owns them.
 WRITES = (
     "marts.signal_points_base", "marts.signal_points", "marts.company_flags", "marts.product_fit",
     "marts.company_segments", "marts.signal_history", "marts.scoring_builds",
-    "ref.scoring_signals", "ref.scoring_rules", "ref.scoring_products",
 )
 
 _PLACEHOLDER_SQL = {

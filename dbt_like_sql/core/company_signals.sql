@@ -46,7 +46,7 @@ procurement_signals AS (
     -- one award published by two platforms counts once
     QUALIFY row_number() OVER (
         PARTITION BY company_id, signal, coalesce(project_code, project_name, notice_title, url), coalesce(lot, '')
-        ORDER BY published_at NULLS LAST, url
+        ORDER BY published_at NULLS LAST, url, amount_yuan DESC NULLS LAST, mention_id
     ) = 1
 ),
 listing_signals AS (
@@ -95,7 +95,7 @@ public_signals_deduplicated AS (
     -- the same list entry reached through two sources counts once
     QUALIFY row_number() OVER (
         PARTITION BY company_id, signal, list_name, coalesce(value, ''), coalesce(detail, ''), observed_at
-        ORDER BY url
+        ORDER BY url, evidence_id
     ) = 1
 ),
 payroll_employers AS (
@@ -217,7 +217,8 @@ all_signals AS (
     UNION ALL SELECT * FROM do_not_contact
 )
 SELECT
-    row_number() OVER () AS signal_id,  -- row key within one build (marts.signal_points refers to it)
+    -- row key within one build (marts.signal_points refers to it); ordered so a rebuild gives the same keys
+    row_number() OVER (ORDER BY company_id, signal, observed_at, evidence_id, source_id, value, amount) AS signal_id,
     company_id,
     signal,
     value,
