@@ -10,7 +10,7 @@ from scrapers.extract.dates import find_dates, parse_date
 from scrapers.extract.dom import Page
 from scrapers.extract.labels import IGNORED
 from scrapers.extract.lookups import words
-from scrapers.extract.pairs import Pair, classify
+from scrapers.extract.pairs import Pair, classify, line_pairs
 from scrapers.extract.result import PageResult, notice_id_from_url
 from scrapers.extract.text import has_cjk, label_key
 
@@ -18,6 +18,7 @@ _TITLE_WORDS = ("公告", "公示", "结果", "名单", "名录", "公布", "通
 _ATTACHMENT = re.compile(r"\.(xlsx?|pdf|csv|docx?|zip|rar|wps|et)(?:$|[?#])", re.IGNORECASE)
 _CODE = re.compile(r"[A-Za-z0-9][A-Za-z0-9\-_/\[\]〔〕()（）.]{4,60}")
 _META_DATES = ("pubdate", "articlepubdate", "publishdate", "firstpublishtime", "article:published_time", "publishtime")
+_LABELLED_DATE_ONLY = ("directory",)
 _PROJECT_FROM_TITLE = re.compile(r"^(.{4,80}?)(?:的)?(?:中标|成交|结果|招标|采购|竞争性|询价|单一来源|候选人|更正|变更|废标|终止)")
 
 
@@ -53,8 +54,12 @@ def apply_selectors(page: Page, config: Mapping | None) -> None:
     page.events[:] = extra + kept
 
 
-def fill_notice(page: Page, url: str, result: PageResult) -> dict[str, str]:
-    """Set result.notice from the page; return the first value of every notice-level field seen."""
+def fill_notice(page: Page, url: str, result: PageResult, kind: str | None = None) -> dict[str, str]:
+    """Set result.notice from the page; return the first value of every notice-level field seen.
+
+    Directory pages carry arbitrary dates (入驻时间, 成立日期): their published date comes only from a
+    labelled 发布日期 / 更新时间 (or a meta tag), never from the first or last date on the page.
+    """
     first: dict[str, str] = {}
     for event in page.pairs:
         if event.field and event.value and event.field not in first:
@@ -81,13 +86,22 @@ def fill_notice(page: Page, url: str, result: PageResult) -> dict[str, str]:
                 published = parse_date(page.meta[key])
                 if published:
                     break
-    if published is None:
+    if published is None and kind in _LABELLED_DATE_ONLY:
+        for event in page.pairs:
+            if event.field == "updated_at":
+                published = parse_date(event.value)
+                if published:
+                    break
+    if published is None and kind not in _LABELLED_DATE_ONLY:
         for line in page.lines[:40]:
             if "发布" in line or "日期" in line or "时间" in line:
+                pairs = line_pairs(line)
+                if pairs and pairs[0].field not in (None, "published_at", "updated_at"):
+                    continue  # 投标截止时间 / 获取招标文件时间 / 入驻时间: a date, not the publication date
                 published = parse_date(line)
                 if published:
                     break
-    if published is None:
+    if published is None and kind not in _LABELLED_DATE_ONLY:
         tail = find_dates(" ".join(page.lines[-8:]))
         published = tail[-1] if tail else None
     notice["published_at"] = published.isoformat() if published else None

@@ -9,10 +9,12 @@ from scrapers.extract.codes import find_usccs
 from scrapers.extract.dates import parse_date
 from scrapers.extract.dom import Page
 from scrapers.extract.entities import entity_records
+from scrapers.extract.labels import IGNORED, field_for
 from scrapers.extract.lookups import words
 from scrapers.extract.result import PageResult
 
 _TAG = re.compile(r"^\s*[\[［【(（]\s*([^\]］】)）\[]{1,10}?)\s*[\]］】)）]")
+_LABEL_PREFIX = re.compile(r"^\s*([^：:\s]{2,12})\s*[：:]\s*")
 _TAIL_TAG = re.compile(r"\s*[\[［【]\s*([^\]］】]{1,10}?)\s*[\]］】]\s*$")
 
 
@@ -86,7 +88,7 @@ def extract_directory(page: Page, url: str, config: Mapping | None, result: Page
         entry = parse_date(record.get("entry_date")) if record.get("entry_date") else None
         result.add(url, region, role=role, name=name, uscc=codes[0] if codes else None, address=record.get("address"),
                    district=district or record.get("district"), tier=record.get("tier") or tier,
-                   industry=record.get("industry"), entry_date=entry.isoformat() if entry else record.get("entry_date"),
+                   industry=record.get("industry"), joined_at=entry.isoformat() if entry else record.get("entry_date"),
                    company_status=record.get("company_status"), legal_rep=record.get("legal_rep"))
 
     for record in entity_records(page):
@@ -98,6 +100,11 @@ def extract_directory(page: Page, url: str, config: Mapping | None, result: Page
         if not result.mentions:
             for line in page.lines:
                 for part in re.split(r"\s{2,}|[、；;|]", line):
+                    label = _LABEL_PREFIX.match(part)
+                    if label:
+                        if field_for(label.group(1))[0] == IGNORED:
+                            continue  # "主办单位：… 技术支持：…": a site footer, not a member
+                        part = part[label.end():]
                     clean = _TAIL_TAG.sub("", part).strip()
                     if 4 <= len(clean) <= 40 and _org_like(clean):
                         add(part)

@@ -12,7 +12,9 @@ from dataclasses import dataclass, field
 from lxml import etree
 
 from scrapers.extract.labels import IGNORED, field_for, looks_like_label
-from scrapers.extract.pairs import Pair, classify, line_pairs
+from scrapers.extract.lookups import amount_parts, section_table
+from scrapers.extract.pairs import Pair, Section, classify, line_events, section_field
+from scrapers.extract.text import label_key
 
 MAX_CHARS = 1_500_000
 MAX_ELEMENTS = 200_000
@@ -31,6 +33,7 @@ _XML_DECL = re.compile(r"^<\?xml[^>]*\?>")
 _WS = re.compile(r"[\s\u00a0\u3000\u200b\ufeff]+")
 # Fields whose presence makes a row of cells a table header rather than a label/value row.
 NAME_FIELDS = {"winner_name", "bidder_name", "candidate_name", "name", "uscc"}
+_AMOUNT_FIELDS = {"amount", "price", "budget", "total_amount"}
 
 
 @dataclass
@@ -93,6 +96,31 @@ class _Walker:
     def __init__(self, page: Page):
         self.page = page
         self.budget = MAX_ELEMENTS
+        self.section: str | None = None  # role of the section heading above ("1.采购人信息" -> purchaser)
+        self.last_pair: Pair | None = None
+
+    def add_line(self, line: str) -> None:
+        """One text line: its pairs (generic labels take the role of the section) into page events."""
+        self.page.lines.append(line)
+        events = line_events(line)
+        if not events:
+            self.last_pair = None
+        for event in events:
+            if isinstance(event, Section):
+                self.section = event.role
+                self.last_pair = None
+            else:
+                self.add_pair(event)
+
+    def add_pair(self, pair: Pair) -> None:
+        last = self.last_pair
+        if last is not None and last.field in _AMOUNT_FIELDS and pair.field is None and label_key(pair.label)[0] in amount_parts():
+            # "中标金额：大写：壹拾万元整；小写：¥100000.00": one value, written twice
+            last.value = f"{last.value} {pair.value}".strip()
+            return
+        pair.field = section_field(pair.field, self.section)
+        self.page.events.append(pair)
+        self.last_pair = pair
 
     def lines_of(self, root, into_page: bool) -> list[str]:
         """Text lines of `root` (block elements and <br> break lines); tables handled apart."""
@@ -106,8 +134,7 @@ class _Walker:
                 if line:
                     lines.append(line)
                     if into_page:
-                        self.page.lines.append(line)
-                        self.page.events.extend(line_pairs(line))
+                        self.add_line(line)
 
         stack: list[tuple[object, bool]] = [(root, False)]
         while stack:
@@ -212,6 +239,7 @@ class _Walker:
                 for _, lines in row:
                     self.emit_lines(lines)
             self.page.events.append(grid)
+            self.last_pair = None
             return
         for row in matrix:
             self.label_value_row(row)
@@ -228,7 +256,13 @@ class _Walker:
                     self.emit_lines(lines)  # "项目名称：X" already a pair inside the cell
                 else:
                     field, unit = classify(text)
-                    self.page.events.append(Pair(text.strip(), nxt.strip(), field, unit, origin="cell"))
+                    key = label_key(text)[0]
+                    if key in section_table()[0]:
+                        self.section = section_table()[0][key]  # "采购人信息 | 名称：…" row
+                        self.emit_lines(row[index + 1][1])
+                        index += 2
+                        continue
+                    self.add_pair(Pair(text.strip(), nxt.strip(), field, unit, origin="cell"))
                     self.page.lines.append(f"{text}：{nxt}")
                     index += 2
                     continue
@@ -238,8 +272,7 @@ class _Walker:
 
     def emit_lines(self, lines: list[str]) -> None:
         for line in lines:
-            self.page.lines.append(line)
-            self.page.events.extend(line_pairs(line))
+            self.add_line(line)
 
 
 def _int(value, default: int, cap: int) -> int:

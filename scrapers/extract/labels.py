@@ -8,6 +8,7 @@ from scrapers.extract.lookups import label_table
 from scrapers.extract.text import has_cjk, label_key
 
 IGNORED = "_ignored"
+_QUALIFIER = re.compile(r"\([^()]{1,8}\)$")
 _LABELISH = re.compile(r"^[\u4e00-\u9fffA-Za-z()（）/、_]{2,16}$")
 
 
@@ -22,6 +23,13 @@ def field_for(label: str) -> tuple[str | None, str | None]:
         return field, unit
     if key in ignore:
         return IGNORED, unit
+    qualified = _QUALIFIER.search(key)
+    if qualified:  # "采购人（甲方）", "供应商名称（盖章）": the label without its bracketed note
+        base = key[: qualified.start()]
+        if base in exact:
+            return exact[base], unit
+        if base in ignore:
+            return IGNORED, unit
     for needle, target in contains:
         if needle in key:
             return target, unit

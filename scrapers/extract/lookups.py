@@ -36,3 +36,20 @@ def words(name: str) -> tuple[str, ...]:
 
 def penalty_rules() -> tuple[tuple[str, tuple[str, ...]], ...]:
     return tuple((t, tuple(kw)) for t, kw in _load("penalties")["penalty_types"])
+
+
+@functools.cache
+def section_table() -> tuple[dict[str, str | None], dict[str, dict[str, str]]]:
+    """(normalised section heading -> role or None, generic field -> {role: field})."""
+    data = _load("labels")
+    headings: dict[str, str | None] = {}
+    for role, names in (data.get("sections") or {}).items():
+        for name in names:
+            headings.setdefault(label_key(str(name))[0], None if role == "none" else role)
+    fields = {str(f): {str(r): str(t) for r, t in roles.items()} for f, roles in (data.get("section_fields") or {}).items()}
+    return headings, fields
+
+
+@functools.cache
+def amount_parts() -> frozenset[str]:
+    return frozenset(label_key(str(s))[0] for s in _load("labels").get("amount_parts") or [])

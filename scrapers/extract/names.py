@@ -8,9 +8,11 @@ from scrapers.extract.codes import find_usccs
 from scrapers.extract.lookups import words
 from scrapers.extract.text import has_cjk, strip_markup
 
-_WS = re.compile(r"[\s\u00a0\u3000]+")
-_TRIM = " \t:：;；,，。、|/\\-—_*·"
-_TRAILERS = re.compile(r"[(（]\s*(?:盖章|签章|公章|联合体牵头人|牵头人|主办方|成员方|联合体成员)\s*[)）]\s*$")
+# Spaces trimmed at both ends (inner spaces stay as written: the warehouse normalises them).
+_SPACES = " \t\r\n\f\v\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u200b\u202f\u205f\u3000\ufeff"
+_BREAKS = re.compile(r"[ \t\u00a0\u3000]*[\r\n\t\f\v]+[ \t\u00a0\u3000]*")  # a name wrapped inside its cell
+_TRIM = ":：;；,，。、|/\\-—_*·" + _SPACES
+_TRAILERS = re.compile(r"[(（]\s*(?:盖章|签章|公章|联合体牵头人|牵头人|主办方|成员方|联合体成员|不变)\s*[)）]\s*$")
 _USCC_IN_NAME = re.compile(r"[(（\[]?\s*(?:统一社会信用代码|信用代码)?\s*[:：]?\s*[0-9A-Z]{18}\s*[)）\]]?")
 MAX_NAME = 60
 
@@ -20,12 +22,12 @@ def clean_name(raw: str | None) -> str:
     if not raw:
         return ""
     text = strip_markup(raw)
-    text = _WS.sub(" ", text).strip(_TRIM + " ")
+    text = _BREAKS.sub(" ", text).strip(_TRIM)
     if find_usccs(text):
-        text = _USCC_IN_NAME.sub("", text).strip(_TRIM + " ")
-    text = _TRAILERS.sub("", text).strip(_TRIM + " ")
+        text = _USCC_IN_NAME.sub("", text).strip(_TRIM)
+    text = _TRAILERS.sub("", text).strip(_TRIM)
     # A trailing district tag or note in square brackets is not part of the name.
-    text = re.sub(r"\s*[\[［【][^\]］】]{1,10}[\]］】]\s*$", "", text)
+    text = re.sub(r"\s*[\[［【][^\]］】]{1,10}[\]］】]\s*$", "", text).strip(_SPACES)
     return text
 
 

@@ -17,6 +17,7 @@ from scrapers.extract.common import is_failed_text
 from scrapers.extract.dates import parse_datetime_iso
 from scrapers.extract.dom import Grid, Page
 from scrapers.extract.lookups import words
+from scrapers.extract.names import clean_name
 from scrapers.extract.pairs import Pair
 from scrapers.extract.result import PageResult
 
@@ -144,12 +145,15 @@ def _pair(records: _Records, event: Pair, result: PageResult) -> None:
         return
     if field in ("purchaser_name", "agent_name"):
         role = "purchaser" if field == "purchaser_name" else "agent"
-        if getattr(records, role) is None:
+        entity = getattr(records, role)
+        if entity is None:
             name = result.accept_name(value, event.label)
             if name:
                 entity = {"role": role, "name": name, "address": None, "uscc": None}
                 setattr(records, role, entity)
                 records.current = entity
+        elif clean_name(value) == entity["name"]:
+            records.current = entity  # the 公告概要 grid and 1.采购人信息 name the same buyer: one mention
         return
     if field in ("purchaser_address", "agent_address"):
         entity = records.purchaser if field == "purchaser_address" else records.agent

@@ -49,7 +49,7 @@ def extract_page(body: bytes, url: str, *, kind: str, headers: Mapping | None = 
         result.problem("truncated_html", "page ends before </html>: it may be cut off")
     page = parse_html(text)
     apply_selectors(page, config)
-    first = fill_notice(page, url, result)
+    first = fill_notice(page, url, result, kind)
     if kind in ("procurement_award", "candidate_notice", "tender_notice"):
         extract_notice(page, url, kind, config, result, first)
     elif kind in ("srdi_list", "winner_list"):

@@ -5,8 +5,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+import functools
+
 from scrapers.extract.labels import field_for
-from scrapers.extract.lookups import label_table
+from scrapers.extract.lookups import label_table, section_table
 from scrapers.extract.text import label_key
 
 _CJK = "\u4e00-\u9fff"
@@ -18,6 +20,9 @@ _KEY = re.compile(
 _HAS_CJK = re.compile(rf"[{_CJK}]")
 _MAX_LINE = 4000
 _TRAILING_NUMBER = re.compile(r"\s*(?:\d{1,2}[.、．]|[一二三四五六七八九十]{1,3}、|[(（]\d{1,2}[)）])\s*$")
+# "九、…联系。" / "3.项目联系方式": a numbered line with no `key：` ends the section above it.
+_NUMBERED_HEADING = re.compile(r"^\s*(?:[(（]?[一二三四五六七八九十]{1,3}[)）、.．]|[(（]?\d{1,2}[)）.、．](?!\d))")
+_SECTION_PREFIX = r"(?:[(（]?[一二三四五六七八九十]{1,3}[)）、.．]|[(（]?\d{1,2}[)）.、．]?)?\s*"
 
 
 @dataclass
@@ -27,6 +32,61 @@ class Pair:
     field: str | None  # None = a label nobody maps (reported as unused)
     unit: str | None = None
     origin: str = "line"  # line | cell
+
+
+@dataclass
+class Section:
+    """A section heading ("1.采购人信息"): the role generic labels below it take (None ends a section)."""
+
+    role: str | None
+    label: str
+
+
+@functools.cache
+def _section_pattern() -> re.Pattern:
+    """Section headings inside a line ("…联系。1.采购人信息 名 称：… 2.采购代理机构信息 …")."""
+    headings, _ = section_table()
+    alternatives = sorted(headings, key=len, reverse=True)
+    body = "|".join(re.escape(h).replace(r"\(", "[(（]").replace(r"\)", "[)）]") for h in alternatives)
+    return re.compile(rf"(?:^|(?<=[\s。；;，,:：!！?？]))({_SECTION_PREFIX}(?:{body}))(?=\s|$|[:：]|名\s*称|地\s*址|单位名称)")
+
+
+@functools.cache
+def _heading_tails() -> frozenset[str]:
+    """Last characters of the section headings: most lines skip the heading lookup at once."""
+    return frozenset(h[-1] for h in section_table()[0] if h)
+
+
+def line_events(line: str) -> list:
+    """Pairs of one line, with Section markers where a section heading starts (whole line or inline)."""
+    if len(line) > _MAX_LINE:
+        line = line[:_MAX_LINE]
+    headings, _ = section_table()
+    if len(line) <= 40 and line.rstrip(" ：:")[-1:] in _heading_tails():
+        key = label_key(line)[0]
+        if key in headings:
+            return [Section(headings[key], line)]
+    events: list = []
+    position = 0
+    if len(line) > 8 and ("信息" in line or "联系" in line or "：" in line or ":" in line):
+        for match in _section_pattern().finditer(line):
+            events.extend(line_pairs(line[position:match.start()]))
+            events.append(Section(headings.get(label_key(match.group(1))[0]), match.group(1)))
+            position = match.end()
+    if position == 0:
+        pairs = line_pairs(line)
+        if not pairs and len(line) <= 40 and _NUMBERED_HEADING.match(line):
+            return [Section(None, line)]
+        return pairs
+    events.extend(line_pairs(line[position:]))
+    return events
+
+
+def section_field(field: str | None, role: str | None) -> str | None:
+    """The field a generic label (名称, 地址) has inside a section of `role`."""
+    if role is None or field is None:
+        return field
+    return section_table()[1].get(field, {}).get(role, field)
 
 
 def classify(label: str) -> tuple[str | None, str | None]:

@@ -86,7 +86,8 @@ def test_park_detail_page_is_one_tenant_with_code_and_industry(page_bytes):
     r = extract_page(page_bytes("park_detail.html"), "http://x/p/1.htm", kind="directory")
     [tenant] = _by_role(r, "tenant")
     assert tenant["uscc"] == "91330206MA2EF678X2" and tenant["industry"] == "软件和信息技术服务业"
-    assert tenant["extra"]["entry_date"] == "2023-06-15"
+    assert tenant["extra"]["joined_at"] == "2023-06-15"
+    assert tenant["published_at"] is None  # 入驻时间 is not a publication date
 
 
 def test_park_cards_give_one_tenant_per_card(page_bytes):
