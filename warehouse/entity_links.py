@@ -1,31 +1,78 @@
 """Runs entity resolution over staging.stg_entity_records and stores its result in the core schema.
 
 `core.entity_links` holds one link per record (company_id, the rule that decided it, its score and
-features) so `tuoke explain` can say why; `core.entity_records` holds the parsed name fields the
-SQL models group by.
+features, the record it was matched to and, for a branch, its parent's company_id) so
+`tuoke explain` can say why; `core.entity_records` holds the parsed name fields the SQL models
+group by.
+
+Company ids are kept across builds: the previous `core.entity_links` (of this working warehouse,
+or — after `tuoke build --fresh` — of the published one beside it) is passed to the resolver as
+`previous`, so a company keeps its id when new mentions arrive (see warehouse/resolve/ids.py).
 """
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 import duckdb
 import pandas as pd
 
 from tuoke.paths import configs_dir
-from warehouse.db import ensure_schemas
-from warehouse.resolve import describe_records, resolve_records
+from warehouse.db import ensure_schemas, table_exists
+from warehouse.resolve import resolve_and_describe
+
+log = logging.getLogger(__name__)
+
+WRITES = ("core.entity_links", "core.entity_records")
 
 ENTITY_RECORD_COLUMNS = [
     "record_id", "company_id", "display_name", "match_key", "core_name", "legal_form", "province", "city",
     "district", "is_branch", "parent_match_key", "is_non_enterprise", "uscc", "uscc_valid", "industry",
     "source_id",
 ]
+LINK_COLUMNS = ["record_id", "company_id", "rule", "score", "features", "matched_record", "parent_company_id"]
 
 
 def _judgements_path() -> Path | None:
     path = configs_dir() / "judgements.csv"
     return path if path.exists() else None
+
+
+def _published_beside(con: duckdb.DuckDBPyConnection) -> Path | None:
+    """`<root>/tuoke.duckdb` when this connection is the working warehouse `<root>/work/tuoke.duckdb`."""
+    row = con.execute("SELECT path FROM duckdb_databases() WHERE database_name = current_database()").fetchone()
+    if not row or not row[0]:
+        return None
+    working = Path(row[0]).resolve()
+    if working.parent.name != "work":
+        return None
+    published = working.parent.parent / working.name
+    return published if published.exists() and published != working else None
+
+
+def previous_links(con: duckdb.DuckDBPyConnection) -> pd.DataFrame | None:
+    """record_id, company_id of the last build (None on a first build)."""
+    if table_exists(con, "core", "entity_links"):
+        return con.execute("SELECT record_id, company_id FROM core.entity_links").df()
+    published = _published_beside(con)
+    if published is None:
+        return None
+    alias = "tuoke_previous_build"
+    try:
+        con.execute(f"ATTACH '{published.as_posix()}' AS {alias} (READ_ONLY)")
+    except duckdb.Error as exc:  # a published file we cannot read only costs id stability
+        log.warning("entity links: cannot read previous ids from %s (%s)", published, exc)
+        return None
+    try:
+        found = con.execute(
+            "SELECT count(*) FROM duckdb_tables() WHERE database_name = ? AND schema_name = 'core' "
+            "AND table_name = 'entity_links'", [alias]).fetchone()[0]
+        if not found:
+            return None
+        return con.execute(f"SELECT record_id, company_id FROM {alias}.core.entity_links").df()
+    finally:
+        con.execute(f"DETACH {alias}")
 
 
 def build_entity_links(con: duckdb.DuckDBPyConnection) -> dict:
@@ -39,8 +86,10 @@ def build_entity_links(con: duckdb.DuckDBPyConnection) -> dict:
         ORDER BY r.record_id
         """
     ).df()
-    links = resolve_records(records[["record_id", "source", "name", "uscc", "address"]], judgements=_judgements_path())
-    described = describe_records(records[["record_id", "source", "name", "uscc", "address"]])
+    previous = previous_links(con)
+    links, described = resolve_and_describe(
+        records[["record_id", "source", "name", "uscc", "address"]], judgements=_judgements_path(), previous=previous
+    )
     entity_records = (
         described.merge(links[["record_id", "company_id"]], on="record_id", how="left")
         .merge(records[["record_id", "industry", "source"]].rename(columns={"source": "source_id"}), on="record_id")
@@ -48,14 +97,15 @@ def build_entity_links(con: duckdb.DuckDBPyConnection) -> dict:
     region_hint = records.set_index("record_id")["region_hint"]
     entity_records = _fill_region_from_hint(entity_records, region_hint)
     entity_records = entity_records.reindex(columns=ENTITY_RECORD_COLUMNS)
-    links = links[["record_id", "company_id", "rule", "score", "features"]]
+    links = links[LINK_COLUMNS]
     con.execute("BEGIN TRANSACTION")
     try:
         con.register("links_frame", links)
         con.register("records_frame", entity_records)
         con.execute(
             "CREATE OR REPLACE TABLE core.entity_links AS "
-            "SELECT record_id, company_id, rule, CAST(score AS DOUBLE) AS score, CAST(features AS JSON) AS features "
+            "SELECT record_id, company_id, rule, CAST(score AS DOUBLE) AS score, CAST(features AS JSON) AS features, "
+            "nullif(matched_record, '') AS matched_record, parent_company_id "
             "FROM links_frame ORDER BY record_id"
         )
         con.execute("CREATE OR REPLACE TABLE core.entity_records AS SELECT * FROM records_frame ORDER BY record_id")
@@ -67,7 +117,14 @@ def build_entity_links(con: duckdb.DuckDBPyConnection) -> dict:
         con.unregister("links_frame")
         con.unregister("records_frame")
     companies = links["company_id"].nunique()
-    return {"records": int(len(links)), "companies": int(companies)}
+    changed = 0
+    if previous is not None and len(previous):
+        before = previous.drop_duplicates("record_id").set_index("record_id")["company_id"]
+        now = links.set_index("record_id")["company_id"]
+        common = now.index.intersection(before.index)
+        changed = int((now.loc[common] != before.loc[common]).sum())
+    return {"records": int(len(links)), "companies": int(companies), "ids_changed": changed,
+            "previous_ids": 0 if previous is None else int(len(previous))}
 
 
 def _fill_region_from_hint(frame: pd.DataFrame, region_hint: pd.Series) -> pd.DataFrame:

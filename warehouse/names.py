@@ -25,6 +25,9 @@ from warehouse.regions import (
     _FIRST as REGION_FIRST,
 )
 from warehouse.regions import (
+    EMPTY as EMPTY_REGION,
+)
+from warehouse.regions import (
     INDEX as REGION_INDEX,
 )
 from warehouse.regions import (
@@ -34,10 +37,16 @@ from warehouse.regions import (
     match_region_suffix,
 )
 
-try:  # the C++ binding; ~2 µs per name
+# Names are mostly distinct, so a per-text cache of the region scans would only miss (and cost
+# more than the scan, which memoises its steps itself): call the uncached functions.
+_region_prefix = match_region_prefix.__wrapped__
+_region_suffix = match_region_suffix.__wrapped__
+
+try:  # the C++ binding; ~1.5 µs per name (called below without the Python wrapper's extra frame)
     import opencc
 
-    _T2S = opencc.OpenCC("t2s.json").convert
+    _OPENCC = opencc.OpenCC("t2s.json")
+    _T2S = type(_OPENCC).__mro__[1].convert  # the pybind11 method: (self, utf-8 bytes, length)
 except Exception:  # pragma: no cover - opencc is a declared dependency
     _T2S = None
 
@@ -93,19 +102,20 @@ def _display(raw: str) -> str:
         text = unicodedata.normalize("NFKC", text)
         if protect:
             text = text.replace("\x01", "（").replace("\x02", "）")
-    if _T2S is not None:
-        text = _T2S(text)
+    if _T2S is not None and not text.isascii():
+        data = text.encode("utf-8")
+        text = _T2S(_OPENCC, data, len(data))
     return " ".join(text.split())
 
 
+_BRACKETS = str.maketrans({**{c: "(" for c in _OPEN}, **{c: ")" for c in _CLOSE}, " ": None})
+_BRACKET_OR_SPACE = re.compile("[ " + re.escape(_OPEN + _CLOSE) + "]")
+
+
 def _key(display: str) -> str:
-    text = "".join(display.split())
-    for opening in _OPEN:
-        if opening in text:
-            text = text.replace(opening, "(")
-    for closing in _CLOSE:
-        if closing in text:
-            text = text.replace(closing, ")")
+    text = display  # single spaces only (see _display)
+    if _BRACKET_OR_SPACE.search(text):
+        text = text.translate(_BRACKETS)
     if text.isascii() or _ASCII_LETTER.search(text):
         text = text.upper()
     if _PUNCT.search(text):
@@ -146,8 +156,17 @@ def _suffix(text: str, table) -> tuple[str, object] | None:
 
 
 # ---------------------------------------------------------------- parsing
-@lru_cache(maxsize=1_000_000)
+FIELDS = tuple(CompanyName.__dataclass_fields__)  # the order parse_name_fields returns
+
+
+@lru_cache(maxsize=200_000)
 def parse_company_name(raw: str) -> CompanyName:
+    return CompanyName(*parse_name_fields(raw))
+
+
+def parse_name_fields(raw: str) -> tuple:
+    """The CompanyName fields as a plain tuple (in FIELDS order), uncached: the bulk path
+    (entity resolution parses each distinct name once and keeps columns, not objects)."""
     raw_text = _to_text(raw)
     display = _display(raw_text)
     key = _key(display)
@@ -157,7 +176,7 @@ def parse_company_name(raw: str) -> CompanyName:
     return _parse_plain(raw_text, display, key)
 
 
-def _parse_plain(raw: str, display: str, key: str) -> CompanyName:
+def _parse_plain(raw: str, display: str, key: str) -> tuple:
     legal = _suffix(key, _LEGAL)
     legal_form, legal_class, form_key = "", "", ""
     rest = key
@@ -167,22 +186,22 @@ def _parse_plain(raw: str, display: str, key: str) -> CompanyName:
             rest = key[: -len(legal_form)]
     match_key = (key[: -len(legal_form)] + form_key) if legal and legal_class != _INDIVIDUAL_KEEP else key
     non_enterprise = legal_class not in _ENTERPRISE_CLASSES and _suffix(key, _NON_ENTERPRISE) is not None
-    rest = _GROUP_MARK.sub("", rest)
+    if "(" in rest:
+        rest = _GROUP_MARK.sub("", rest)
     core, region_text, region = _strip_region(rest)
-    core = _BRACKET_CHARS.sub("", core) or _BRACKET_CHARS.sub("", rest) or key
+    if "(" in core or ")" in core:
+        core = _BRACKET_CHARS.sub("", core)
+    if not core:
+        core = _BRACKET_CHARS.sub("", rest) or key
     trade, industry = _split_industry(core)
-    return CompanyName(
-        raw=raw, display=display, match_key=match_key, core=core, trade_name=trade, industry=industry,
-        region=region_text, province=region.province, city=region.city, district=region.district,
-        legal_form=legal_form, legal_class=legal_class, is_branch=False, parent_key=None, branch_label="",
-        is_non_enterprise=non_enterprise,
-    )
+    return (raw, display, match_key, core, trade, industry, region_text, region.province, region.city,
+            region.district, legal_form, legal_class, False, None, "", non_enterprise)
 
 
 def _strip_region(rest: str) -> tuple[str, str, Region]:
     """Remove the region from the front, from brackets and before the legal form."""
     found: list[str] = []
-    consumed, region = match_region_prefix(rest, 2)
+    consumed, region = _region_prefix(rest, 2)
     if consumed:
         found.append(rest[:consumed])
         rest = rest[consumed:]
@@ -205,7 +224,7 @@ def _strip_region(rest: str) -> tuple[str, str, Region]:
         rest = _BRACKET_GROUP.sub(bracket, rest)
     # just before the legal form: …技术上海有限公司
     if len(rest) >= 4:
-        length, tail = match_region_suffix(rest, 2)
+        length, tail = _region_suffix(rest, 2)
         if length and rest[-length - 1] != "(":
             found.append(rest[-length:])
             rest = rest[:-length]
@@ -214,6 +233,7 @@ def _strip_region(rest: str) -> tuple[str, str, Region]:
     return rest, "".join(found), region
 
 
+@lru_cache(maxsize=100_000)  # one core has many raw spellings (region forms, brackets, legal forms)
 def _split_industry(core: str) -> tuple[str, str]:
     """字号 + industry: peel generic industry words off the end while >= 2 characters remain."""
     trade = core
@@ -238,8 +258,8 @@ def _split_branch(key: str) -> tuple[str, str, str] | None:
     body = key[: -len(word)]
     # parent = up to the last company legal form inside the name (…有限公司 杭州 分公司)
     last = None
-    for last in _COMPANY_FORMS_INSIDE.finditer(body):
-        pass
+    for match in _COMPANY_FORMS_INSIDE.finditer(body):
+        last = match
     if last is not None and last.end() >= 3:
         return body[: last.end()], body[last.end():], word
     # no legal form: parent = up to the first region name after the trade name (招商银行 杭州 分行)
@@ -255,19 +275,15 @@ def _split_branch(key: str) -> tuple[str, str, str] | None:
     return None
 
 
-def _branch_name(raw: str, display: str, key: str, parent: str, label: str, word: str) -> CompanyName:
+def _branch_name(raw: str, display: str, key: str, parent: str, label: str, word: str) -> tuple:
     parent_name = parse_company_name(parent)
-    consumed, region = match_region_prefix(label, 0, True) if label else (0, Region())
+    consumed, region = match_region_prefix(label, 0, True) if label else (0, EMPTY_REGION)
     if consumed == 0 and label:
         consumed, region = match_region_prefix(label, 0, False)
     label_rest = _BRACKET_CHARS.sub("", label[consumed:])
     if region.empty:
         region = parent_name.region_codes
-    return CompanyName(
-        raw=raw, display=display, match_key=parent_name.match_key + label + word,
-        core=f"{parent_name.core}#{label_rest}{word}", trade_name=parent_name.trade_name,
-        industry=parent_name.industry, region=label[:consumed], province=region.province, city=region.city,
-        district=region.district, legal_form=parent_name.legal_form, legal_class=parent_name.legal_class,
-        is_branch=True, parent_key=parent_name.match_key, branch_label=label + word,
-        is_non_enterprise=parent_name.is_non_enterprise,
-    )
+    return (raw, display, parent_name.match_key + label + word, f"{parent_name.core}#{label_rest}{word}",
+            parent_name.trade_name, parent_name.industry, label[:consumed], region.province, region.city,
+            region.district, parent_name.legal_form, parent_name.legal_class, True, parent_name.match_key,
+            label + word, parent_name.is_non_enterprise)

@@ -48,6 +48,9 @@ class Region(NamedTuple):
         }
 
 
+EMPTY = _EMPTY = Region()  # NamedTuple construction costs ~1 µs: hot paths share this one
+
+
 class _Table:
     def __init__(self) -> None:
         self.names: dict[str, str] = {}
@@ -141,29 +144,51 @@ def _pick(region: Region, candidates: list, allow_short_district: bool) -> tuple
     return fitting[0]
 
 
+_STEP: dict[tuple, Region | None] = {}  # (region so far, name, short districts allowed) -> region after it
+
+
+def _step(region: Region, piece: str, allow_short_district: bool) -> Region | None:
+    """The region after reading one more name (None: the name does not continue the chain)."""
+    key = (region, piece, allow_short_district)
+    try:
+        return _STEP[key]
+    except KeyError:
+        pass
+    pick = _pick(region, INDEX[piece], allow_short_district)
+    after = _extend(region, *pick) if pick else None
+    if len(_STEP) > 500_000:  # states x names actually met stay few; this only bounds a pathological input
+        _STEP.clear()
+    _STEP[key] = after
+    return after
+
+
 @lru_cache(maxsize=200_000)
 def match_region_prefix(text: str, keep: int = 2, allow_short_district: bool = False) -> tuple[int, Region]:
     """Longest province → city → district chain at the front of text, leaving >= keep characters."""
-    region = Region()
+    region = _EMPTY
     pos = 0
     limit = len(text) - keep
+    first, index = _FIRST, INDEX
     while pos < limit:
+        lengths = first.get(text[pos])
+        if lengths is None:
+            break
         found = None
         room = limit - pos
-        for length in _FIRST.get(text[pos], ()):
+        allow = allow_short_district or region.province is not None
+        for length in lengths:
             if length > room:
                 continue
-            candidates = INDEX.get(text[pos:pos + length])
-            if candidates:
-                pick = _pick(region, candidates, allow_short_district or not region.empty)
-                if pick:
-                    found = (length, pick)
+            piece = text[pos:pos + length]
+            if piece in index:
+                after = _step(region, piece, allow)
+                if after is not None:
+                    found = length, after
                     break
         if not found:
             break
-        length, (level, code) = found
-        region = _extend(region, level, code)
-        pos += length
+        pos += found[0]
+        region = found[1]
         if region.district:
             break
     return pos, region
@@ -183,29 +208,32 @@ def lookup_region(text: str, allow_short_district: bool = True) -> Region | None
 @lru_cache(maxsize=100_000)
 def match_region_suffix(text: str, keep: int = 2) -> tuple[int, Region]:
     """A province or city name (full or short) at the end of text (…技术上海 → 上海)."""
+    lengths = _LAST.get(text[-1:])
+    if lengths is None:
+        return 0, _EMPTY
     room = len(text) - keep
-    for length in _LAST.get(text[-1:], ()):
+    for length in lengths:
         if length > room:
             continue
         candidates = INDEX.get(text[-length:])
         if candidates:
             for level, code, _short in candidates:
                 if level < 2:
-                    return length, _extend(Region(), level, code)
+                    return length, _extend(_EMPTY, level, code)
             for level, code, is_short in candidates:
                 if not is_short and len(candidates) == 1:
-                    return length, _extend(Region(), level, code)
-    return 0, Region()
+                    return length, _extend(_EMPTY, level, code)
+    return 0, _EMPTY
 
 
 @lru_cache(maxsize=50_000)
 def division_region(code6: str) -> Region:
     """Region of a 6-digit administrative division code (USCC positions 3-8); unknown parts None."""
     if not code6 or len(code6) != 6 or not code6.isdigit():
-        return Region()
+        return _EMPTY
     province = code6[:2] if code6[:2] in NAMES else None
     if province is None:
-        return Region()
+        return _EMPTY
     city = code6[:4] if code6[:4] in NAMES else (province + "01" if province in MUNICIPALITIES else None)
     district = code6 if code6 in NAMES and not code6.endswith("00") else None
     return Region(province, city, district)

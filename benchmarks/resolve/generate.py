@@ -50,7 +50,7 @@ def _sound_alikes():
         return {}
     groups: dict[str, list] = {}
     pool = set(TRADE_CHARS) | set("弘洪鸿红虹泓宁凝兴星杏信新心欣馨辛芯锌恩嗯")
-    for ch in pool:
+    for ch in sorted(pool):  # sorted: set order changes with PYTHONHASHSEED, the data must not
         groups.setdefault(lazy_pinyin(ch)[0], []).append(ch)
     return {ch: [o for o in g if o != ch] for g in groups.values() for ch in g if len(g) > 1}
 

@@ -76,3 +76,22 @@ def test_parse_speed_distinct_names():
         parse(name)
     per_name = (time.process_time() - start) / len(names)
     assert per_name < 100e-6  # generous: real figure ~20-30 µs on one core
+
+
+def test_fast_uscc_check_agrees_with_python_stdnum_on_random_codes():
+    """warehouse.codes re-implements the check for speed; python-stdnum stays the reference."""
+    import random
+
+    from stdnum.cn import uscc as stdnum_uscc
+
+    from warehouse.codes import is_valid_uscc
+
+    rng = random.Random(5)
+    alphabet = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+    for _ in range(3000):
+        body = rng.choice("9159") + rng.choice("1123") + "".join(rng.choice("0123456789") for _ in range(6))
+        body += "".join(rng.choice(alphabet) for _ in range(9))
+        good = body + stdnum_uscc.calc_check_digit(body)
+        bad = body + rng.choice([c for c in alphabet if c != good[-1]])
+        assert is_valid_uscc(good) == stdnum_uscc.is_valid(good) is True
+        assert is_valid_uscc(bad) == stdnum_uscc.is_valid(bad) is False

@@ -143,6 +143,22 @@ def test_cli_small_csv_and_gbk(tmp_path: Path):
     assert len(table) == len(frame) and table["company_id"].notna().all()
 
 
+def test_cli_previous_output_keeps_ids(tmp_path: Path):
+    frame = gold_frame()[["record_id", "source", "name", "uscc", "address"]]
+    first_in, first_out = tmp_path / "in1.csv", tmp_path / "out1.csv"
+    frame.iloc[1:].to_csv(first_in, index=False)
+    assert _cli("resolve", str(first_in), "--out", str(first_out), "-q").returncode == 0
+    second_in, second_out = tmp_path / "in2.csv", tmp_path / "out2.csv"
+    frame.to_csv(second_in, index=False)
+    result = _cli("resolve", str(second_in), "--out", str(second_out), "--previous", str(first_out), "-q")
+    assert result.returncode == 0, result.stderr
+    before = pd.read_csv(first_out, dtype=str).set_index("record_id")["company_id"]
+    after = pd.read_csv(second_out, dtype=str).set_index("record_id")["company_id"]
+    assert after.loc[before.index].equals(before)
+    bad = _cli("resolve", str(second_in), "--out", str(second_out), "--previous", str(second_in))
+    assert bad.returncode == 2 and "record_id,company_id" in bad.stderr
+
+
 @pytest.mark.parametrize("content,message", [
     (b"a,b\n1,2\n", "missing column"),
     (b"\x00\x01\x02binary", "not a CSV"),

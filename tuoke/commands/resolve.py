@@ -3,6 +3,8 @@
 INPUT columns: record_id, source, name, uscc, address (uscc and address may be empty); UTF-8
 (with or without BOM) or GBK. OUTPUT: record_id, company_id, rule, score, matched_record,
 parent_company_id, features. Runs `warehouse.resolve.resolve_records`, the code the pipeline runs.
+`--previous LAST_OUTPUT.csv` (any CSV with record_id, company_id — e.g. the last run's output)
+keeps company ids stable when new mentions arrive.
 """
 
 from __future__ import annotations
@@ -63,16 +65,33 @@ def read_input(path: Path) -> pd.DataFrame:
     return frame[REQUIRED]
 
 
+def read_previous(path: Path) -> pd.DataFrame:
+    if not path.exists():
+        raise UserError(f"{path}: no such previous-ids file")
+    try:
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False, na_filter=False, encoding="utf-8-sig",
+                            usecols=lambda c: str(c).strip().lower() in ("record_id", "company_id"))
+    except (UnicodeDecodeError, pd.errors.ParserError, csv.Error, ValueError) as exc:
+        raise UserError(f"{path}: not a readable CSV ({str(exc).splitlines()[0]})") from None
+    frame.columns = [str(c).strip().lower() for c in frame.columns]
+    if list(sorted(frame.columns)) != ["company_id", "record_id"]:
+        raise UserError(f"{path}: previous ids need the columns record_id,company_id")
+    return frame[frame["company_id"] != ""]
+
+
 def resolve_command(
     input_csv: Path = typer.Argument(..., help="CSV with record_id,source,name,uscc,address"),
     out: Path = typer.Option(..., "--out", "-o", help="Where to write record_id,company_id,rule,score,..."),
     judgements: Path = typer.Option(None, "--judgements", help="Judgements CSV (default configs/judgements.csv)."),
+    previous: Path = typer.Option(None, "--previous", help="CSV with record_id,company_id of an earlier run "
+                                  "(e.g. its output): companies keep those ids."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar or summary."),
 ) -> None:
     """Resolve company-name mentions into stable company ids (same code as the pipeline)."""
     from warehouse.resolve import LAST_STATS, resolve_records
 
     frame = read_input(input_csv)
+    previous_ids = read_previous(previous) if previous is not None else None
     if judgements is None:
         from tuoke.paths import configs_dir
 
@@ -91,9 +110,9 @@ def resolve_command(
                 def progress(step: str, done: int, total: int) -> None:
                     bar.update(task, description=step, completed=done, total=total)
 
-                result = resolve_records(frame, judgements=judgements, progress=progress)
+                result = resolve_records(frame, judgements=judgements, progress=progress, previous=previous_ids)
         else:
-            result = resolve_records(frame, judgements=judgements)
+            result = resolve_records(frame, judgements=judgements, previous=previous_ids)
     except ValueError as exc:
         raise UserError(str(exc)) from None
     out.parent.mkdir(parents=True, exist_ok=True)

@@ -6,11 +6,14 @@ name in two cities stays apart even if a region-less mention is similar to both)
 `not_same` judgement lies between them. Order:
 1. `same` judgements (forced, they always win);
 2. valid-USCC equality;
-3. strong edges, best score first;
-4. weak edges: a node (or cluster) whose weak edges all point at one other cluster joins it; if
-   they point at several, it stays apart (ambiguous).
-Branch nodes never share a cluster with non-branch nodes (their cores differ, and edges between
-them are never made).
+3. strong edges, best score first (ties: lower node ids first, so the result does not depend on
+   the input order);
+4. weak edges: a cluster without a name region whose best weak edges (same core, else typo, else
+   trade name) all point at one other cluster joins it; if they point at several, it stays apart.
+Branch nodes never share a cluster with non-branch nodes (edges between them are never made).
+
+State is plain Python lists of ints (regions as three int codes), which keeps the per-edge loop
+at about a microsecond; edges whose two nodes are already in one cluster are skipped in numpy.
 """
 
 from __future__ import annotations
@@ -18,21 +21,25 @@ from __future__ import annotations
 from collections import defaultdict
 
 import numpy as np
-import pandas as pd
 
-from warehouse.regions import compatible, merge
+from warehouse.resolve.prepare import Nodes
+from warehouse.resolve.scoring import Edges
+
+# how a node was attached: (kind, edge index or -1, other node)
+JUDGEMENT, USCC, EDGE = "judgement", "uscc", "edge"
 
 
 class Clusters:
-    def __init__(self, nodes: pd.DataFrame) -> None:
+    def __init__(self, nodes: Nodes) -> None:
         n = len(nodes)
         self.parent = list(range(n))
-        self.uscc = list(nodes["uscc_key"].to_numpy())
-        self.nreg = list(nodes["name_region"].to_numpy())
-        self.dreg = list(nodes["region"].to_numpy())
+        self.uscc = nodes.uscc.tolist()
+        self.nkey = nodes.name_key.tolist()
+        self.rp = nodes.region[:, 0].tolist()
+        self.rc = nodes.region[:, 1].tolist()
+        self.rd = nodes.region[:, 2].tolist()
         self.cannot: dict[int, set[int]] = defaultdict(set)  # root -> node ids it must not join
-        # per node: (rule, score, similarity, agreed, other node) of the edge that attached it
-        self.link: dict[int, tuple] = {}
+        self.link: dict[int, tuple] = {}  # node -> (kind, edge index, other node)
 
     def find(self, x: int) -> int:
         parent = self.parent
@@ -45,13 +52,15 @@ class Clusters:
 
     def can_merge(self, ra: int, rb: int) -> bool:
         ua, ub = self.uscc[ra], self.uscc[rb]
-        if ua and ub and ua != ub:
+        if ua >= 0 and ub >= 0 and ua != ub:
             return False
-        na, nb = self.nreg[ra], self.nreg[rb]
-        if not na.empty and not nb.empty and na != nb:
+        na, nb = self.nkey[ra], self.nkey[rb]
+        if na and nb and na != nb:
             return False
-        if not compatible(self.dreg[ra], self.dreg[rb]):
-            return False
+        for level in (self.rp, self.rc, self.rd):
+            x, y = level[ra], level[rb]
+            if x and y and x != y:
+                return False
         if ra in self.cannot or rb in self.cannot:
             if any(self.find(x) == rb for x in self.cannot.get(ra, ())):
                 return False
@@ -68,73 +77,100 @@ class Clusters:
         if ra > rb:
             ra, rb = rb, ra
         self.parent[rb] = ra
-        self.uscc[ra] = self.uscc[ra] or self.uscc[rb]
-        if self.nreg[ra].empty:
-            self.nreg[ra] = self.nreg[rb]
-        self.dreg[ra] = merge(self.dreg[ra], self.dreg[rb]) if compatible(self.dreg[ra], self.dreg[rb]) else self.dreg[ra]
+        if self.uscc[ra] < 0:
+            self.uscc[ra] = self.uscc[rb]
+        if not self.nkey[ra]:
+            self.nkey[ra] = self.nkey[rb]
+        levels = (self.rp, self.rc, self.rd)
+        if all(not (lv[ra] and lv[rb] and lv[ra] != lv[rb]) for lv in levels):  # compatible: fill the gaps
+            for lv in levels:
+                if not lv[ra]:
+                    lv[ra] = lv[rb]
         if rb in self.cannot:
             self.cannot[ra] |= self.cannot.pop(rb)
         return True
 
-    def note(self, a: int, b: int, info: tuple) -> None:
+    def note(self, a: int, b: int, kind: str, edge: int = -1) -> None:
         if a not in self.link:
-            self.link[a] = (*info, b)
+            self.link[a] = (kind, edge, b)
         elif b not in self.link:
-            self.link[b] = (*info, a)
+            self.link[b] = (kind, edge, a)
 
     def roots(self) -> np.ndarray:
-        return np.fromiter((self.find(i) for i in range(len(self.parent))), dtype=np.int64, count=len(self.parent))
+        find = self.find
+        return np.fromiter((find(i) for i in range(len(self.parent))), dtype=np.int64, count=len(self.parent))
 
 
-def cluster(nodes: pd.DataFrame, edges: pd.DataFrame, same: list[tuple[int, int]],
-            not_same: list[tuple[int, int]]) -> Clusters:
+def cluster(nodes: Nodes, edges: Edges, same: list[tuple[int, int]], not_same: list[tuple[int, int]]) -> Clusters:
     c = Clusters(nodes)
     for a, b in not_same:
         c.cannot[a].add(b)
         c.cannot[b].add(a)
     for a, b in same:
         if c.union(a, b, force=True):
-            c.note(a, b, ("judgement", 1.0, 1.0, ["judgement:same"]))
-    # valid USCC equality
-    with_code = nodes.loc[nodes["uscc_key"] != "", "uscc_key"]
-    for _code, group in with_code.groupby(with_code, sort=False):
-        ids = group.index.to_numpy()
-        for other in ids[1:]:
-            if c.union(ids[0], other):
-                c.note(other, ids[0], ("uscc", 1.0, 1.0, ["uscc"]))
+            c.note(a, b, JUDGEMENT)
+    # valid USCC equality: every node joins the lowest node with its code
+    with_code = np.flatnonzero(nodes.uscc >= 0)
+    if len(with_code):
+        order = with_code[np.lexsort((with_code, nodes.uscc[with_code]))]
+        codes = nodes.uscc[order]
+        head = np.r_[True, codes[1:] != codes[:-1]]
+        first = order[np.maximum.accumulate(np.where(head, np.arange(len(order)), 0))]
+        for other, anchor in zip(order[~head].tolist(), first[~head].tolist()):
+            if c.union(anchor, other):
+                c.note(other, anchor, USCC)
     if len(edges) == 0:
         return c
-    edges = edges.sort_values(["score", "a", "b"], ascending=[False, True, True], kind="stable")
-    strong = edges[edges["strength"] == "strong"]
-    for a, b, rule, score, sim, agreed in zip(strong["a"], strong["b"], strong["rule"], strong["score"],
-                                              strong["similarity"], strong["agreed"]):
+    order = np.lexsort((edges.b, edges.a, -edges.score))
+    strong = order[edges.strong[order]]
+    for i, a, b in zip(strong.tolist(), edges.a[strong].tolist(), edges.b[strong].tolist()):
         if c.union(a, b):
-            c.note(a, b, (rule, score, sim, agreed))
-    weak = edges[edges["strength"] == "weak"]
+            c.note(a, b, EDGE, i)
+    weak = order[~edges.strong[order]]
     if len(weak):
-        _attach_weak(c, weak)
+        _attach_weak(c, edges, weak)
     return c
 
 
-def _attach_weak(c: Clusters, weak: pd.DataFrame) -> None:
-    """Join a cluster to the one other cluster its weak edges point at; leave ambiguous ones alone."""
+def _attach_weak(c: Clusters, edges: Edges, weak: np.ndarray) -> None:
+    """Join a cluster to the one other cluster its best weak edges point at; leave ambiguous ones alone.
+
+    Evidence comes in tiers (the edge rule: same core, then typo, then trade name): a region-less
+    宏达机械设备 joins the one 宏达机械设备 there is even when a 宏达机械 exists elsewhere, but
+    stays apart when two cities each have a 宏达机械设备.
+    """
+    roots = c.roots()
+    ra, rb = roots[edges.a[weak]], roots[edges.b[weak]]
+    apart = ra != rb
+    weak, ra, rb = weak[apart], ra[apart], rb[apart]
+    nkey = np.asarray(c.nkey, dtype=np.int64)
+    tiers = edges.rule[weak].tolist()
+    # only a cluster without a name region is attached (the side with less evidence)
     targets: dict[int, dict[int, tuple]] = defaultdict(dict)
-    for a, b, rule, score, sim, agreed in zip(weak["a"], weak["b"], weak["rule"], weak["score"],
-                                              weak["similarity"], weak["agreed"]):
-        ra, rb = c.find(a), c.find(b)
-        if ra == rb:
-            continue
-        info = (rule, score, sim, agreed)
-        targets[ra].setdefault(rb, (a, b, info))
-        targets[rb].setdefault(ra, (b, a, info))
-    # the side with less evidence (no region in its name) is the one that gets attached
+    for i, x, y, a, b, tier in zip(weak.tolist(), ra.tolist(), rb.tolist(), edges.a[weak].tolist(),
+                                   edges.b[weak].tolist(), tiers):
+        if not nkey[x]:
+            known = targets[x].get(y)
+            if known is None or tier < known[0]:
+                targets[x][y] = (tier, a, b, i)
+        if not nkey[y]:
+            known = targets[y].get(x)
+            if known is None or tier < known[0]:
+                targets[y][x] = (tier, b, a, i)
     for root in sorted(targets):
-        if c.find(root) != root or not c.nreg[root].empty:
+        if c.find(root) != root or c.nkey[root]:
             continue
-        options = {c.find(t): v for t, v in targets[root].items()}
-        options.pop(root, None)
-        if len(options) != 1:
+        options: dict[int, tuple] = {}
+        for t, v in targets[root].items():
+            t = c.find(t)
+            if t != root and (t not in options or v[0] < options[t][0]):
+                options[t] = v
+        if not options:
             continue
-        (other, (x, y, info)), = options.items()
+        best = min(v[0] for v in options.values())
+        top = [(t, v) for t, v in options.items() if v[0] == best]
+        if len(top) != 1:
+            continue
+        (other, (_tier, x, y, i)), = top
         if c.union(root, other):
-            c.note(x, y, info)
+            c.note(x, y, EDGE, i)

@@ -1,60 +1,167 @@
 """Stable company ids.
 
-`uscc-<code>` when the cluster holds exactly one valid USCC; otherwise `name-<16 hex>` from the
-SHA-1 of the raw name (as written, not cleaned) of the cluster's canonical record — the record
-whose raw name has the smallest hash. Re-runs give the same ids, and a new mention changes a
-company's id only if its own raw name hashes lower than every name already seen (rare, and
-never for a repeat of a known name). When two clusters would get the same id (one raw name split
-by USCC or region evidence), the raw name is hashed together with source, USCC and address, and
-finally the record_id.
+In order:
+1. `uscc-<code>` when the cluster holds exactly one valid USCC — always, whatever it was called before;
+2. with `previous` ids (record_id → company_id of an earlier run): a cluster keeps the previous
+   `name-` id held by the most of its records (ties → the smallest id). Two clusters cannot keep
+   one id: the one with more records that held it keeps it (then the larger cluster, then the
+   smaller hash below), the other gets a fresh id and the split is reported. A previous `uscc-` id
+   is not inherited by a cluster that no longer has that USCC (it would claim a code it lacks);
+3. otherwise `name-<16 hex>` from the SHA-1 of the raw name (as written, not cleaned) of the
+   cluster's canonical record — the record whose raw name has the smallest hash. Re-runs give the
+   same ids. When that id is taken (by a kept previous id, or by another cluster with the same
+   canonical name — one raw name split by USCC or region evidence), the raw name is hashed together
+   with source, USCC and address, and finally the record_id.
+So a company keeps its id when new mentions arrive as long as the caller passes the previous ids
+(the pipeline passes the last `core.entity_links`); without them the id changes only when a new
+mention's raw name hashes lower than every name already in the cluster.
 """
 
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+
+
+@dataclass
+class IdResult:
+    company_id: np.ndarray  # per record
+    previous_id: np.ndarray  # per record: the id it had before, None if unknown (object)
+    change: np.ndarray  # per record: why its id changed (None if it did not): uscc|split|uscc_lost|merged|rehashed
 
 
 def _sha(text: str) -> str:
     return hashlib.sha1(text.encode("utf-8")).hexdigest()
 
 
-def company_ids(records: pd.DataFrame, cluster: np.ndarray) -> np.ndarray:
-    """records: name, source, uscc (raw), address, record_id, uscc_key (valid code or '')."""
-    frame = pd.DataFrame({"cluster": cluster, "uscc_key": records["uscc_key"].to_numpy()})
-    names = records["name"].to_numpy()
-    uniq, inverse = np.unique(names.astype(str), return_inverse=True)
-    name_hash = np.array([_sha(n) for n in uniq], dtype=object)[inverse]
-    frame["h"] = name_hash
-    codes = frame[frame["uscc_key"] != ""].groupby("cluster")["uscc_key"].agg(lambda s: sorted(set(s)))
-    cid: dict[int, str] = {}
-    for clus, values in codes.items():
-        if len(values) == 1:
-            cid[clus] = "uscc-" + values[0]
-    rest = frame[~frame["cluster"].isin(list(cid))]
+def company_ids(cluster: np.ndarray, uscc_id: np.ndarray, uscc_codes: np.ndarray, raw_name: np.ndarray,
+                name_idx: np.ndarray, name_hash: np.ndarray, record_id: np.ndarray, source: np.ndarray,
+                uscc_raw: np.ndarray, address: np.ndarray, previous: pd.DataFrame | None = None) -> IdResult:
+    """cluster: cluster label per record; uscc_id: valid-code id per record (-1 none);
+    name_hash: SHA-1 hex of each distinct raw name (name_idx: record -> distinct name)."""
+    n = len(cluster)
+    labels, clus = np.unique(cluster, return_inverse=True)
+    n_clusters = len(labels)
+    size = np.bincount(clus, minlength=n_clusters)
+    cid = np.empty(n_clusters, dtype=object)
+    decided = np.zeros(n_clusters, dtype=bool)
+
+    # 1. one valid USCC
+    has = uscc_id >= 0
+    pairs = np.unique(np.stack([clus[has], uscc_id[has]], axis=1), axis=0) if has.any() else np.empty((0, 2), np.int64)
+    n_codes = np.bincount(pairs[:, 0], minlength=n_clusters) if len(pairs) else np.zeros(n_clusters, np.int64)
+    single = pairs[n_codes[pairs[:, 0]] == 1] if len(pairs) else pairs
+    for c, code in single.tolist():
+        cid[c] = "uscc-" + str(uscc_codes[code])
+        decided[c] = True
+    by_uscc = decided.copy()
+
+    # canonical hash per cluster: rank of the smallest raw-name hash
+    hash_order = np.argsort(name_hash.astype(str), kind="stable")
+    hash_rank = np.empty(len(name_hash), dtype=np.int64)
+    hash_rank[hash_order] = np.arange(len(name_hash))
+    rank = hash_rank[name_idx]
+    best_rank = np.full(n_clusters, np.iinfo(np.int64).max, dtype=np.int64)
+    np.minimum.at(best_rank, clus, rank)
+
+    # 2. previous ids
+    prev = _previous_ids(record_id, previous)
+    split_from = np.full(n_clusters, None, dtype=object)
+    if prev is not None:
+        inherit = np.array([isinstance(p, str) and p.startswith("name-") for p in prev], dtype=bool)
+        votes = pd.DataFrame({"c": clus[inherit], "id": prev[inherit]})
+        votes = votes[~decided[votes["c"].to_numpy()]]
+        if len(votes):
+            votes = votes.groupby(["c", "id"], sort=False).size().rename("votes").reset_index()
+            # each cluster's favourite: most votes, then the smallest id
+            votes = votes.sort_values(["c", "votes", "id"], ascending=[True, False, True], kind="stable")
+            favourite = votes.drop_duplicates("c").copy()
+            c_arr = favourite["c"].to_numpy()
+            favourite["size"] = size[c_arr]
+            favourite["rank"] = best_rank[c_arr]
+            favourite = favourite.sort_values(["id", "votes", "size", "rank"], ascending=[True, False, False, True],
+                                              kind="stable")
+            winner = ~favourite["id"].duplicated()
+            for c, old in zip(favourite.loc[winner, "c"].tolist(), favourite.loc[winner, "id"].tolist()):
+                cid[c] = old
+                decided[c] = True
+            for c, old in zip(favourite.loc[~winner, "c"].tolist(), favourite.loc[~winner, "id"].tolist()):
+                split_from[c] = old
+    taken = set(cid[decided].tolist())
+
+    # 3. fresh ids
+    rest = np.flatnonzero(~decided)
     if len(rest):
-        best = rest.sort_values(["cluster", "h"]).drop_duplicates("cluster")
-        chosen = dict(zip(best["cluster"], "name-" + best["h"].str[:16]))
-        counts = pd.Series(list(chosen.values())).value_counts()
-        clashes = set(counts[counts > 1].index)
-        if clashes:
-            clash_clusters = [k for k, v in chosen.items() if v in clashes]
-            sub = rest[rest["cluster"].isin(clash_clusters)].copy()
-            idx = sub.index.to_numpy()
-            sub["h2"] = [
-                _sha("|".join((str(names[i]), str(records["source"].iat[i]), str(records["uscc"].iat[i]),
-                               str(records["address"].iat[i]))))
-                for i in idx
-            ]
-            sub["h3"] = [_sha(str(records["record_id"].iat[i])) for i in idx]
-            best2 = sub.sort_values(["cluster", "h2", "h3"]).drop_duplicates("cluster")
-            for clus, h2, h3 in zip(best2["cluster"], best2["h2"], best2["h3"]):
-                chosen[clus] = "name-" + h2[:16]
-            counts = pd.Series(list(chosen.values())).value_counts()
-            if (counts > 1).any():
-                for clus, h3 in zip(best2["cluster"], best2["h3"]):
-                    chosen[clus] = "name-" + h3[:16]
-        cid.update(chosen)
-    return frame["cluster"].map(cid).to_numpy()
+        fresh = np.array(["name-" + h[:16] for h in name_hash[hash_order[best_rank[rest]]]], dtype=object)
+        clash = _clashes(fresh, taken)
+        if clash.any():
+            fresh[clash] = _fallback_ids(rest[clash], clus, raw_name, source, uscc_raw, address, record_id, taken,
+                                         fresh[~clash])
+        cid[rest] = fresh
+
+    company_id = cid[clus]
+    previous_id = prev if prev is not None else np.full(n, None, dtype=object)
+    change = np.full(n, None, dtype=object)
+    if prev is not None:
+        known = np.array([p is not None for p in prev], dtype=bool)
+        moved = known & (company_id != previous_id)
+        for i in np.flatnonzero(moved).tolist():
+            c, old = clus[i], previous_id[i]
+            if by_uscc[c]:
+                change[i] = "uscc"  # the company now has a valid USCC: its id is the code
+            elif split_from[c] is not None:
+                change[i] = "split"  # another cluster with more of the old records kept the id
+            elif not str(old).startswith("name-"):
+                change[i] = "uscc_lost"  # the old id was a USCC this cluster no longer holds
+            elif decided[c]:
+                change[i] = "merged"  # the cluster kept the id most of its records had
+            else:
+                change[i] = "rehashed"
+    return IdResult(company_id=company_id, previous_id=previous_id, change=change)
+
+
+def _previous_ids(record_id: np.ndarray, previous: pd.DataFrame | None) -> np.ndarray | None:
+    if previous is None:
+        return None
+    missing = [c for c in ("record_id", "company_id") if c not in previous.columns]
+    if missing:
+        raise ValueError(f"previous ids lack columns: {', '.join(missing)}")
+    if not len(previous):
+        return None
+    known = previous[previous["company_id"].notna() & previous["record_id"].notna()]
+    known = known.drop_duplicates("record_id")
+    lookup = pd.Series(known["company_id"].astype(str).to_numpy(dtype=object),
+                       index=known["record_id"].astype(str).to_numpy(dtype=object))
+    values = lookup.reindex(pd.Index(record_id.astype(str) if record_id.dtype != object else record_id))
+    out = values.to_numpy(dtype=object)
+    out[pd.isna(values).to_numpy()] = None
+    return out
+
+
+def _clashes(ids: np.ndarray, taken: set) -> np.ndarray:
+    counts = pd.Series(ids).value_counts()
+    dup = set(counts[counts > 1].index)
+    return np.array([i in dup or i in taken for i in ids.tolist()], dtype=bool)
+
+
+def _fallback_ids(clusters: np.ndarray, clus: np.ndarray, raw_name, source, uscc_raw, address, record_id,
+                  taken: set, others: np.ndarray) -> np.ndarray:
+    """Ids for clusters whose name hash is taken: hash name|source|uscc|address, then the record_id."""
+    in_set = np.isin(clus, clusters)
+    rows = np.flatnonzero(in_set)
+    frame = pd.DataFrame({
+        "c": clus[rows],
+        "h2": [_sha("|".join((str(raw_name[i]), str(source[i]), str(uscc_raw[i]), str(address[i])))) for i in rows],
+        "h3": [_sha(str(record_id[i])) for i in rows],
+    })
+    best = frame.sort_values(["c", "h2", "h3"]).drop_duplicates("c").set_index("c")
+    ids = np.array(["name-" + best.at[c, "h2"][:16] for c in clusters], dtype=object)
+    blocked = taken | set(others.tolist())
+    clash = _clashes(ids, blocked)
+    if clash.any():
+        best3 = frame.sort_values(["c", "h3"]).drop_duplicates("c").set_index("c")
+        ids[clash] = ["name-" + best3.at[c, "h3"][:16] for c in clusters[clash]]
+    return ids
