@@ -24,7 +24,7 @@ prospects_by_branch AS (
         count(*) FILTER (WHERE len(products) > 0) AS with_product_fit,
         max(score) AS top_score,
         round(median(score), 2) AS median_score,
-        arg_max(name, score) AS top_company
+        arg_min(name, rank) AS top_company  -- rank 1: best score, ties by company_id
     FROM ranked_prospects
     GROUP BY branch
 )

@@ -1,10 +1,11 @@
--- marts.new_signals: one row per alert-worthy signal first seen in the latest scoring build (a new
--- win, a new 专精特新 listing, a new negative-list hit…) on a company we would call on or already
--- serve: the trigger list a branch acts on this week. `kind` says opportunity / risk / relationship;
+-- marts.new_signals: one row per alert-worthy signal first seen in the latest scoring build that
+-- added signals (a new win, a new 专精特新 listing, a new negative-list hit…) on a company we would
+-- call on or already serve: the trigger list a branch acts on this week. A rebuild on unchanged
+-- inputs adds no signal, so it keeps the same list. `kind` says opportunity / risk / relationship;
 -- `on_prospect` whether the company is currently ranked (not excluded or suppressed).
 CREATE OR REPLACE TABLE marts.new_signals AS
 WITH latest_build AS (
-    SELECT build_id, built_at FROM marts.scoring_builds ORDER BY built_at DESC, build_id DESC LIMIT 1
+    SELECT build_id FROM marts.signal_first_seen ORDER BY first_seen_at DESC, build_id DESC LIMIT 1
 ),
 first_seen_now AS (
     SELECT h.*
@@ -30,4 +31,4 @@ SELECT
 FROM first_seen_now AS n
 JOIN marts.prospects_ranked AS p USING (company_id)
 LEFT JOIN ref.scoring_signals AS r ON r.signal = n.signal
-ORDER BY branch, kind, n.observed_at DESC NULLS LAST, p.score DESC;
+ORDER BY branch, kind, n.observed_at DESC NULLS LAST, p.score DESC, n.company_id, n.key_hash;

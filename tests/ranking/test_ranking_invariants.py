@@ -125,14 +125,14 @@ def test_a_risk_decline_suppresses_only_within_its_cooling_off_period(world):
     assert not world.row("old")["suppressed"] and world.row("old")["rank"] == 1
 
 
-def test_new_signals_lists_only_what_the_latest_build_saw_first(world):
+def test_new_signals_lists_what_the_latest_build_that_added_signals_saw_first(world):
     world.company("a", "甲科技有限公司")
     world.win("a", project="第一个项目")
     world.build()
-    first = world.con.execute("SELECT signal FROM marts.new_signals").fetchall()
-    assert first == [("procurement_win",)]
-    world.build()
-    assert world.con.execute("SELECT count(*) FROM marts.new_signals").fetchone()[0] == 0
+    first = world.con.execute("SELECT signal, first_seen FROM marts.new_signals").fetchall()
+    assert [r[0] for r in first] == ["procurement_win"]
+    world.build()  # unchanged inputs: no signal is new, the trigger list stays as it was
+    assert world.con.execute("SELECT signal, first_seen FROM marts.new_signals").fetchall() == first
     world.win("a", project="第二个项目", amount=1_000_000)
     world.mention("a", "listed", "srdi_list", list_name="2026年浙江省专精特新中小企业名单", tier="省级")
     world.build()
