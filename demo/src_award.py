@@ -239,7 +239,7 @@ def build(site: Site, truth: Truth, pools: Pools, *, seed: int, notices: int) ->
     n_dupes = max(1, notices // 100)
     n_corrections = max(1, notices // 100)
     serial = 3_000_000 + rng.randrange(100_000)
-    for index in range(notices):
+    for _ in range(notices):
         serial += rng.randint(1, 40)
         day = random_date(rng, date(2026, 6, 1), date(2026, 11, 30))
         pubtime = random_time(rng, day)

@@ -122,7 +122,7 @@ def build_ggzy(site: Site, truth: Truth, pools: Pools, *, seed: int, scale: int)
                               "agent": agent.gold_id, "control_price_yuan": control, "candidates": winners,
                               "is_correction": False, "supersedes": None, "duplicate_of": None})
     entries.sort(key=lambda e: (e[2], e[0]), reverse=True)
-    for url, title, day, body in entries:
+    for url, title, _day, body in entries:
         site.write_html(url, chrome(title, body, site_name=GGZY_SITE, nav="交易信息 &gt; 中标候选人公示"))
     pages = math.ceil(len(entries) / 15)
     for page in range(pages):
@@ -146,7 +146,7 @@ def build_tender(site: Site, truth: Truth, pools: Pools, *, seed: int, scale: in
     n = Namer(truth, TENDER, rng, messy=0.1)
     entries = []
     serial = 4_200_000
-    for index in range(30 * scale):
+    for _ in range(30 * scale):
         serial += rng.randint(2, 50)
         day = random_date(rng, date(2026, 6, 1), date(2026, 11, 28))
         url = f"{TENDER_BASE}/{day:%Y%m}/t{day:%Y%m%d}_{serial}.htm"
@@ -199,7 +199,7 @@ def build_tender(site: Site, truth: Truth, pools: Pools, *, seed: int, scale: in
                               "deadline": deadline.isoformat(), "is_correction": False, "supersedes": None,
                               "duplicate_of": None})
     entries.sort(key=lambda e: (e[2], e[0]), reverse=True)
-    for url, title, day, body in entries:
+    for url, title, _day, body in entries:
         site.write_html(url, chrome(title, body, site_name=TENDER_SITE, nav="政府采购 &gt; 采购公告"))
     pages = math.ceil(len(entries) / 20)
     for page in range(pages):

@@ -14,7 +14,7 @@ class DataPaths:
     root: Path
 
     @classmethod
-    def from_env(cls) -> "DataPaths":
+    def from_env(cls) -> DataPaths:
         return cls(Path(os.environ.get("TUOKE_DATA_DIR", "data")).resolve())
 
     @property

@@ -282,8 +282,8 @@ def company_scoring_sql(cfg: ScoringConfig, as_of: dt.date) -> str:
     factor_list = ", ".join(f"f{i} * d_{r.dimension}" for i, r in enumerate(all_rules))
     level1 = ", ".join(
         keep[:2]
-        + [f"CASE WHEN flags & 1 <> 0 THEN 'existing_credit' WHEN flags & 2 <> 0 THEN 'existing_no_credit' "
-           f"ELSE 'new_to_bank' END AS segment", "flags & 4 <> 0 AS has_active_negative"]
+        + ["CASE WHEN flags & 1 <> 0 THEN 'existing_credit' WHEN flags & 2 <> 0 THEN 'existing_no_credit' "
+           "ELSE 'new_to_bank' END AS segment", "flags & 4 <> 0 AS has_active_negative"]
         + keep[4:] + [f"t{i}" for i in range(len(rules))] + derived_totals
     )
     level2 = ", ".join(keep + rule_terms)
@@ -452,7 +452,6 @@ LEFT JOIN core.company_signals AS s ON s.signal_id = b.signal_id
 def company_flags_sql(cfg: ScoringConfig, as_of: dt.date) -> str:
     parts = []
     for signal, label in cfg.exclusion_signals.items():
-        info = cfg.signals[signal]
         parts.append(
             f"SELECT s.company_id, 'exclusion' AS kind, s.signal, {sql_text(label)} AS label, "
             f"ref.signal_reason(s.signal, s.value, s.amount, s.observed_at, s.detail, s.list_name, s.source_id) AS reason_text, "

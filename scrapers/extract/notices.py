@@ -329,8 +329,8 @@ def _tender(page: Page, url: str, records: _Records, items: list[dict], result: 
             budget = parse_amount(event.value, event.unit).yuan
             if budget is not None:
                 break
-    if budget is None and lots and all(l["budget_yuan"] is not None for l in lots):
-        budget = round(sum(l["budget_yuan"] for l in lots), 2)
+    if budget is None and lots and all(lot["budget_yuan"] is not None for lot in lots):
+        budget = round(sum(lot["budget_yuan"] for lot in lots), 2)
     text = "\n".join(page.lines)
     sme = None
     if _SME_NO.search(text):

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
-
-import functools
 
 from scrapers.extract.labels import field_for
 from scrapers.extract.lookups import label_table, section_table
