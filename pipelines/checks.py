@@ -32,10 +32,10 @@ PAYROLL_SIGNALS = ("payroll_employer",)
 ERROR, WARN = dg.AssetCheckSeverity.ERROR, dg.AssetCheckSeverity.WARN
 
 def uscc_is_valid(code: str | None) -> bool:
-    """统一社会信用代码 check character (GB 32100-2015), via python-stdnum."""
-    from stdnum.cn import uscc
+    """统一社会信用代码 check character (GB 32100-2015): the warehouse's own rule, imported when used."""
+    from warehouse.codes import is_valid_uscc
 
-    return bool(code) and uscc.is_valid(code)
+    return bool(code) and is_valid_uscc(code)
 
 
 # ---------------------------------------------------------------- crawl checks (per source YAML)

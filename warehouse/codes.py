@@ -1,7 +1,7 @@
 """Company codes: the 18-character USCC (统一社会信用代码) and the legacy identifiers.
 
-- USCC: validated like python-stdnum's `stdnum.cn.uscc` (18 characters, 8 digits, the GB 32100
-  alphabet, check character), written out here because stdnum's version costs ~60 µs a code. Positions 3-8 are the
+- USCC: validated with python-stdnum (`stdnum.cn.uscc`, ~11 µs a code; parse_code is cached per
+  distinct code, so a million records cost a few seconds at most). Positions 3-8 are the
   administrative division code, a region fallback when the name has none.
 - Legacy 15-digit registration number (注册号) and 9-character organisation code ("74901211-8")
   are recognised by shape only; they are never used as keys.
@@ -15,13 +15,12 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
+from stdnum.cn import uscc as stdnum_uscc
+
 from warehouse.regions import Region, division_region
 
 _NOISE = re.compile(r"[\s\u200b-\u200f\u2060\ufeff]+")
 _USCC_SHAPE = re.compile(r"^\d{8}[0-9A-HJ-NPQRTUWXY]{10}$")
-_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
-_VALUE = {c: i for i, c in enumerate(_ALPHABET)}
-_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
 _REGNO_SHAPE = re.compile(r"^\d{15}$")
 _ORGCODE_SHAPE = re.compile(r"^[0-9A-Z]{8}-?[0-9X]$")
 
@@ -47,13 +46,6 @@ def clean_code(raw: object) -> str:
     return _NOISE.sub("", text).upper()
 
 
-def uscc_check_character(code: str) -> str:
-    """The check character of the first 17 characters (GB 32100-2015; code already shaped)."""
-    value = _VALUE
-    total = sum(value[c] * w for c, w in zip(code, _WEIGHTS))
-    return _ALPHABET[(31 - total) % 31]
-
-
 def is_valid_uscc(code: str) -> bool:
     return parse_code(code).valid
 
@@ -64,7 +56,7 @@ def parse_code(raw: str) -> CodeInfo:
     if not code:
         return CodeInfo(raw or "", "", "empty", False, Region())
     if len(code) == 18:
-        valid = bool(_USCC_SHAPE.match(code)) and code[17] == uscc_check_character(code)
+        valid = bool(_USCC_SHAPE.match(code)) and stdnum_uscc.is_valid(code)
         region = division_region(code[2:8]) if valid else Region()
         return CodeInfo(raw, code, "uscc", valid, region)
     if _REGNO_SHAPE.match(code):

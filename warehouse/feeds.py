@@ -33,6 +33,7 @@ import yaml
 
 from tuoke.errors import UserError
 from tuoke.paths import DataPaths, configs_dir
+from warehouse.codes import clean_code, is_valid_uscc
 from warehouse.db import ensure_schemas
 from warehouse.pii import hash_pii
 
@@ -288,19 +289,6 @@ def parse_bool(text: str, column: str) -> bool:
     raise _BadValue("bad_bool", f"{column}: {text!r} is not 是/否")
 
 
-def normalise_uscc(text: str) -> str:
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text)).upper()
-
-
-def uscc_is_valid(code: str) -> bool:
-    from stdnum.cn import uscc
-
-    try:
-        return bool(uscc.is_valid(code))
-    except Exception:  # stdnum raises on odd input in some versions
-        return False
-
-
 # ---------------------------------------------------------------------------------------------
 # one file
 
@@ -364,8 +352,8 @@ def _check_row(spec: FeedSpec, found: dict[str, int], raw: list[str]) -> tuple[d
         if ctype in ("name", "text"):
             values[column.name] = unicodedata.normalize("NFKC", text).strip()
         elif ctype == "uscc":
-            code = normalise_uscc(text)
-            if uscc_is_valid(code):
+            code = clean_code(text)
+            if is_valid_uscc(code):
                 values[column.name] = code
             else:
                 values[column.name] = None
