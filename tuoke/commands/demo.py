@@ -49,32 +49,18 @@ def drop_demo_feeds(paths: DataPaths) -> int:
     return copied
 
 
-def _print_top(console: Console, published_db: Path, top: int) -> None:
+def _print_top(published_db: Path, top: int) -> None:
+    """The best prospects over all branches, in the table `tuoke rank` prints."""
+    from tuoke.commands.rank import print_prospects_table, query_prospects
     from warehouse.db import connect
 
     con = connect(published_db, read_only=True)
     try:
-        rows = con.execute(
-            "SELECT rank, name, branch, score, segment, reasons FROM marts.prospects_ranked "
-            "WHERE NOT excluded AND NOT coalesce(suppressed, false) AND rank IS NOT NULL "
-            "ORDER BY score DESC, company_id LIMIT ?",
-            [top],
-        ).fetchall()
+        prospects = query_prospects(con)
     finally:
         con.close()
-    table = Table(title=f"Top {top} prospects (all branches)", show_lines=False)
-    table.add_column("#", justify="right")
-    table.add_column("name")
-    table.add_column("branch")
-    table.add_column("score", justify="right")
-    table.add_column("segment")
-    table.add_column("reasons")
-    for position, (branch_rank, name, branch, score, segment, reasons) in enumerate(rows, start=1):
-        table.add_row(
-            str(position), name, f"{branch or '-'} #{branch_rank}", f"{score:.1f}", segment,
-            "；".join(reasons or [])[:160],
-        )
-    console.print(table)
+    best = prospects.sort_values(["score", "company_id"], ascending=[False, True]).head(top)
+    print_prospects_table(best, f"Top {top} prospects (all branches; # = rank in its branch)")
 
 
 def _start_demo_server(server_class, site_dir: Path, port: int, console: Console):
@@ -135,7 +121,7 @@ def demo_command(
             str(stats.get("quarantined", 0)), str(stats.get("blocked", 0)),
         )
     console.print(crawl_table)
-    _print_top(console, paths.published_db, top)
+    _print_top(paths.published_db, top)
     export_path = paths.exports / f"prospects-{date.today().isoformat()}.xlsx"
     export_prospects_xlsx(paths.published_db, export_path)
     console.print(f"Excel export: [bold]{export_path}[/bold]")

@@ -102,7 +102,7 @@ def query_prospects(
     return con.execute(outer, params).df()
 
 
-def _print_table(df: pd.DataFrame, title: str) -> None:
+def print_prospects_table(df: pd.DataFrame, title: str) -> None:
     table = Table(title=title, show_lines=False)
     for column, justify in (("branch", "left"), ("#", "right"), ("name", "left"), ("score", "right"),
                             ("segment", "left"), ("products", "left"), ("reasons", "left")):
@@ -120,7 +120,7 @@ def _emit(df: pd.DataFrame, fmt: str, out: Path | None, title: str, default_xlsx
     if fmt == "table":
         if out:
             raise UserError("--out needs --format csv, xlsx or json")
-        _print_table(df, title)
+        print_prospects_table(df, title)
     elif fmt == "json":
         write_prospects_json(df, out, stream=sys.stdout)
     elif fmt == "csv":
