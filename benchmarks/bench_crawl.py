@@ -22,7 +22,7 @@ import time
 from pathlib import Path
 
 from scrapers.run import run_crawl_subprocess
-from tuoke.paths import REPO_ROOT, demo_sources_dir
+from tuoke.core.paths import REPO_ROOT, demo_sources_dir
 
 OUT = REPO_ROOT / "benchmarks" / "out" / "crawl.md"
 

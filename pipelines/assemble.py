@@ -22,8 +22,8 @@ from pipelines.resources import CrawlRunner, TuokeWarehouse
 from pipelines.schedules import build_schedules
 from pipelines.sensors import internal_feed_sensor
 from pipelines.sql_models import ModelError, build_sql_model_assets, check_model_dependencies
-from tuoke.paths import REPO_ROOT, sources_dir, sql_models_dir
-from tuoke.sources import SourceConfig, load_sources
+from tuoke.core.paths import REPO_ROOT, sources_dir, sql_models_dir
+from tuoke.core.sources import SourceConfig, load_sources
 
 
 def _asset_keys(assets: Sequence[dg.AssetsDefinition]) -> list[dg.AssetKey]:

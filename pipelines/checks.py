@@ -17,7 +17,7 @@ import dagster as dg
 
 from pipelines.crawl_assets import crawl_key
 from pipelines.resources import DUCKDB_WRITE_POOL, TuokeWarehouse
-from tuoke.sources import SourceConfig
+from tuoke.core.sources import SourceConfig
 
 # Thresholds a data engineer tunes; named so the check descriptions can quote them.
 USCC_VALID_RECORD_SHARE_MIN = 0.90  # entity records: codes as the sources wrote them (warn)

@@ -12,7 +12,7 @@ from typing import Any
 import dagster as dg
 
 from pipelines.resources import CrawlRunner
-from tuoke.sources import SourceConfig
+from tuoke.core.sources import SourceConfig
 
 LANDING_PREFIX = "landing"
 

@@ -20,7 +20,7 @@ import dagster as dg
 import duckdb
 from pydantic import Field
 
-from tuoke.paths import REPO_ROOT, DataPaths
+from tuoke.core.paths import REPO_ROOT, DataPaths
 
 DUCKDB_WRITE_POOL = "duckdb_write"
 

@@ -7,8 +7,8 @@ from collections.abc import Sequence
 import dagster as dg
 
 from pipelines.jobs import crawl_job_name
-from tuoke.errors import UserError
-from tuoke.sources import SourceConfig
+from tuoke.core.errors import UserError
+from tuoke.core.sources import SourceConfig
 
 TIMEZONE = "Asia/Shanghai"
 

@@ -19,7 +19,7 @@ import sqlglot
 from sqlglot import exp
 
 from pipelines.resources import DUCKDB_WRITE_POOL, TuokeWarehouse
-from tuoke.errors import UserError
+from tuoke.core.errors import UserError
 
 LAYERS = ("staging", "core", "marts")
 _NAME = re.compile(r"^[a-z][a-z0-9_]*$")

@@ -28,7 +28,7 @@ from scrapy import signals
 from scrapers.extract import is_valid_uscc
 from scrapers.items import Quarantined
 from scrapers.provenance import mention_id, utc_now_iso
-from tuoke.paths import DataPaths
+from tuoke.core.paths import DataPaths
 
 logger = logging.getLogger(__name__)
 

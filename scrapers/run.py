@@ -17,8 +17,8 @@ import sys
 from collections.abc import Mapping
 from pathlib import Path
 
-from tuoke.errors import UserError
-from tuoke.paths import DataPaths
+from tuoke.core.errors import UserError
+from tuoke.core.paths import DataPaths
 
 
 class CrawlFailed(RuntimeError):

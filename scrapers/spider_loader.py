@@ -1,6 +1,6 @@
 """SPIDER_LOADER_CLASS: one spider per source YAML, built from a few generic spider classes.
 
-`scrapy list` lists `tuoke.sources.load_sources()` ids; `scrapy crawl <id>` gets a subclass of
+`scrapy list` lists `tuoke.core.sources.load_sources()` ids; `scrapy crawl <id>` gets a subclass of
 NoticeSpider / ApiSpider / DirectorySpider carrying the source config and its politeness as
 `custom_settings`. No spider module is ever copied per site.
 """
@@ -15,8 +15,8 @@ from scrapers.spiders.api import ApiSpider
 from scrapers.spiders.base import SourceSpider
 from scrapers.spiders.directory import DirectorySpider
 from scrapers.spiders.notice import NoticeSpider
-from tuoke.paths import DataPaths
-from tuoke.sources import SourceConfig, load_sources
+from tuoke.core.paths import DataPaths
+from tuoke.core.sources import SourceConfig, load_sources
 
 
 def spider_base_for(source: SourceConfig) -> type[SourceSpider]:

@@ -31,8 +31,8 @@ import duckdb
 import pandas as pd
 import yaml
 
-from tuoke.errors import UserError
-from tuoke.paths import DataPaths, configs_dir
+from tuoke.core.errors import UserError
+from tuoke.core.paths import DataPaths, configs_dir
 from warehouse.codes import clean_code, is_valid_uscc
 from warehouse.db import ensure_schemas
 from warehouse.pii import hash_pii

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import duckdb
 
-from tuoke.paths import DataPaths
+from tuoke.core.paths import DataPaths
 from warehouse.db import ensure_schemas
 
 # Column order and DuckDB types of raw.mentions: the landing Mention contract (docs/CONTRACTS.md).

@@ -9,8 +9,8 @@ from pathlib import Path
 import duckdb
 import yaml
 
-from tuoke.errors import UserError
-from tuoke.paths import configs_dir
+from tuoke.core.errors import UserError
+from tuoke.core.paths import configs_dir
 from warehouse.db import ensure_schemas
 
 # Tables this step owns (pipelines/ reads this with ast to wire the Dagster asset).

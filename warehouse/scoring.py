@@ -695,7 +695,7 @@ RANKING_MODELS = (("core", "company_signals"), ("marts", "prospects_ranked"), ("
 
 def run_sql_model(con: duckdb.DuckDBPyConnection, layer: str, name: str) -> None:
     """Run dbt_like_sql/<layer>/<name>.sql (one CREATE OR REPLACE statement)."""
-    from tuoke.paths import sql_models_dir
+    from tuoke.core.paths import sql_models_dir
 
     con.execute((sql_models_dir() / layer / f"{name}.sql").read_text(encoding="utf-8"))
 

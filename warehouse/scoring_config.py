@@ -13,8 +13,8 @@ from typing import Any
 
 import yaml
 
-from tuoke.errors import UserError
-from tuoke.paths import configs_dir
+from tuoke.core.errors import UserError
+from tuoke.core.paths import configs_dir
 
 DIMENSIONS = ("business", "owner", "reputation", "mitigation", "willingness")
 SIGNAL_KINDS = ("opportunity", "relationship", "risk", "bank_state", "derived")

@@ -31,8 +31,8 @@ from scrapers.antibot import BlockedPage, HostBackedOff, response_headers
 from scrapers.items import Quarantined
 from scrapers.provenance import content_hash, new_run_id, utc_now_iso
 from scrapers.state import SeenState
-from tuoke.paths import DataPaths
-from tuoke.sources import SourceConfig
+from tuoke.core.paths import DataPaths
+from tuoke.core.sources import SourceConfig
 
 NOTICE_FIELDS = ("notice_id", "notice_title", "published_at", "is_correction", "supersedes", "project_name",
                  "project_code")

@@ -12,7 +12,7 @@ import pytest
 from demo.generate import generate_site
 from demo.server import DemoServer
 from tuoke.commands.demo import drop_demo_feeds
-from tuoke.paths import DataPaths, demo_sources_dir
+from tuoke.core.paths import DataPaths, demo_sources_dir
 
 MARTS_COMPARED = ("core.companies", "core.company_signals", "marts.prospects_ranked", "marts.branch_summary")
 

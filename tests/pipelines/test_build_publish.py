@@ -14,7 +14,7 @@ from pipeline_helpers import mention, mini_definitions, table_rows, uscc, write_
 from rich.console import Console
 
 from tuoke.commands.build import run_build
-from tuoke.paths import REPO_ROOT
+from tuoke.core.paths import REPO_ROOT
 from warehouse.publish import PublishError, publish
 
 

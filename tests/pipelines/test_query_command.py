@@ -8,7 +8,7 @@ from typer.testing import CliRunner
 
 from tuoke.cli import app
 from tuoke.commands.query import check_read_only, run_query
-from tuoke.errors import UserError
+from tuoke.core.errors import UserError
 
 
 @pytest.fixture

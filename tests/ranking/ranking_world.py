@@ -11,7 +11,7 @@ from pathlib import Path
 
 import yaml
 
-from tuoke.paths import REPO_ROOT
+from tuoke.core.paths import REPO_ROOT
 from warehouse.db import connect, ensure_schemas
 from warehouse.feeds import create_feed_tables, load_feeds_config
 from warehouse.refdata import load_reference

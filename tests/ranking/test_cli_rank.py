@@ -8,7 +8,7 @@ import pytest
 from typer.testing import CliRunner
 
 from tuoke.cli import app
-from tuoke.paths import DataPaths
+from tuoke.core.paths import DataPaths
 
 runner = CliRunner()
 

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 from stdnum.cn import uscc as uscc_module
 
-from tuoke.paths import DataPaths
+from tuoke.core.paths import DataPaths
 from warehouse import feeds as feeds_module
 from warehouse.db import connect, ensure_schemas
 from warehouse.feeds import FeedContractError, load_feeds

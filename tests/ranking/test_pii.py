@@ -3,7 +3,7 @@
 import duckdb
 from test_feeds import CONTACT_ID, CONTACT_NAME, PAYROLL_HEADER, payroll_rows, write_csv
 
-from tuoke.paths import DataPaths
+from tuoke.core.paths import DataPaths
 from warehouse.db import connect, ensure_schemas
 from warehouse.feeds import load_feeds
 from warehouse.pii import hash_pii

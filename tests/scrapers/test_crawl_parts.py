@@ -21,7 +21,7 @@ from scrapers.spiders.api import ApiSpider
 from scrapers.spiders.base import fill_template
 from scrapers.spiders.directory import DirectorySpider
 from scrapers.spiders.notice import NoticeSpider
-from tuoke.sources import parse_source
+from tuoke.core.sources import parse_source
 
 REPO = Path(__file__).resolve().parents[2]
 

@@ -24,8 +24,8 @@ from rich.progress import (
 )
 from rich.table import Table
 
-from tuoke.errors import UserError
-from tuoke.paths import DataPaths
+from tuoke.core.errors import UserError
+from tuoke.core.paths import DataPaths
 
 DEFAULT_DEFINITIONS = "pipelines.definitions:defs"
 

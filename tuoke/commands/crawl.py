@@ -6,8 +6,8 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from tuoke.errors import UserError
-from tuoke.sources import load_sources
+from tuoke.core.errors import UserError
+from tuoke.core.sources import load_sources
 
 COLUMNS = ("pages", "list_pages", "detail_pages", "attachments", "items", "quarantined", "blocked", "http_errors")
 

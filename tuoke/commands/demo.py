@@ -14,7 +14,7 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from tuoke.paths import REPO_ROOT, DataPaths, demo_sources_dir
+from tuoke.core.paths import REPO_ROOT, DataPaths, demo_sources_dir
 
 DEMO_INTERNAL_DIR = REPO_ROOT / "demo" / "internal"
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import typer
 
-from tuoke.errors import UserError
+from tuoke.core.errors import UserError
 
 KINDS = ("procurement_award", "candidate_notice", "tender_notice", "winner_list", "srdi_list", "directory", "negative_list")
 _ATTACHMENT = re.compile(r"\.(xlsx?|xlsm|pdf|csv)$", re.IGNORECASE)
@@ -63,7 +63,7 @@ def extract_command(
         raise UserError(f"--kind {kind!r} is not one of {', '.join(KINDS)}")
     config = None
     if source:
-        from tuoke.sources import get_source
+        from tuoke.core.sources import get_source
 
         found = get_source(source)
         config = {**found.raw, "detail": found.detail, "region": found.region}

@@ -25,8 +25,8 @@ from rich.console import Console
 from rich.table import Table
 from sqlglot import exp
 
-from tuoke.errors import UserError
-from tuoke.paths import DataPaths
+from tuoke.core.errors import UserError
+from tuoke.core.paths import DataPaths
 
 FORMATS = ("table", "csv", "json")
 _READ_PRAGMAS = {

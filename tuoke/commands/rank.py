@@ -13,7 +13,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from tuoke.errors import UserError
+from tuoke.core.errors import UserError
 from tuoke.exporting import (
     SEGMENT_LABELS,
     _as_list,
@@ -22,7 +22,7 @@ from tuoke.exporting import (
     write_prospects_json,
     write_prospects_xlsx,
 )
-from tuoke.paths import DataPaths
+from tuoke.core.paths import DataPaths
 
 FORMATS = ("table", "csv", "xlsx", "json")
 SEGMENTS = tuple(SEGMENT_LABELS)

@@ -13,8 +13,8 @@ from typing import Any
 
 import yaml
 
-from tuoke.errors import UserError
-from tuoke.paths import sources_dir
+from tuoke.core.errors import UserError
+from tuoke.core.paths import sources_dir
 
 KINDS = (
     "procurement_award",

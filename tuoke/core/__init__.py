@@ -1,0 +1,1 @@
+"""The kernel: paths, errors, contracts and shared parsing. Imports nothing else of ours."""
