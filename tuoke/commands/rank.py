@@ -14,6 +14,7 @@ from rich.console import Console
 from rich.table import Table
 
 from tuoke.core.errors import UserError
+from tuoke.core.paths import DataPaths
 from tuoke.exporting import (
     SEGMENT_LABELS,
     _as_list,
@@ -22,7 +23,6 @@ from tuoke.exporting import (
     write_prospects_json,
     write_prospects_xlsx,
 )
-from tuoke.core.paths import DataPaths
 
 FORMATS = ("table", "csv", "xlsx", "json")
 SEGMENTS = tuple(SEGMENT_LABELS)
