@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test dev lint bench clean
+.PHONY: demo test dev lint bench clean eval-pages
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -30,6 +30,10 @@ bench: $(STAMP)
 	$(BIN)/python -m benchmarks.bench_crawl
 	$(BIN)/python -m benchmarks.resolve
 	$(BIN)/python -m benchmarks.bench_rank
+
+# Extraction on the real-pages corpus (../shared/real-pages or $$TUOKE_REAL_PAGES), kind guessed and given.
+eval-pages: $(STAMP)
+	$(BIN)/python -m benchmarks.eval_pages
 
 clean:
 	rm -rf data demo/site .pytest_cache

@@ -1,0 +1,187 @@
+"""Extraction on real pages: run `tuoke extract`'s code over ../shared/real-pages and score it.
+
+Two runs over the corpus: with the page kind NOT given (decided the way `tuoke extract` decides it
+without --kind) and with the answer key's kind given. Each run writes one prediction file per page
+(`benchmarks/out/eval_pages/<mode>/<page>.jsonl`), then the corpus' own `score.py` scores it; the
+figures per role group, amounts and page-kind accuracy are printed and written to
+`benchmarks/out/eval_pages.md`.
+
+Corpus: env TUOKE_REAL_PAGES, else ../shared/real-pages beside the repository.
+Run: .venv/bin/python -m benchmarks.eval_pages [-v] [--page SUBSTR]   (or `make eval-pages`)
+"""
+
+from __future__ import annotations
+
+import argparse
+import html
+import importlib
+import json
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from scrapers.extract import extract_page
+
+REPO = Path(__file__).resolve().parent.parent
+OUT = REPO / "benchmarks" / "out"
+PRINTED = ("role", "name", "amount_yuan", "lot", "rank", "uscc")
+GROUPS = ("supplier", "agent", "purchaser", "bidder", "member")
+# The answer key's "failed" pages are award notices whose lots all failed: extracted as awards.
+KIND_OF_GOLD = {"failed": "procurement_award"}
+_PAGE_TEMPLATE = '<html><head><meta charset="utf-8"><title>{t}</title></head><body><h1>{t}</h1>{c}</body></html>'
+
+
+def corpus_dir() -> Path | None:
+    configured = os.environ.get("TUOKE_REAL_PAGES")
+    candidates = [Path(configured)] if configured else [REPO.parent / "shared" / "real-pages"]
+    for candidate in candidates:
+        if (candidate / "gold.json").is_file() and (candidate / "pages").is_dir():
+            return candidate
+    return None
+
+
+def page_html(path: Path) -> tuple[bytes, str | None]:
+    """(HTML bytes as unwrap.py writes them, original URL when the crawler record has one)."""
+    raw = path.read_bytes()
+    if path.suffix.lower() == ".json":
+        record = json.loads(raw.decode("utf-8-sig"))
+        title = html.escape(str(record.get("title") or ""), quote=False)
+        body = _PAGE_TEMPLATE.format(t=title, c=record.get("content") or "").encode("utf-8")
+        return body, record.get("url") or None
+    if b"<html" not in raw[:2000].lower():
+        raw = b'<html><head><meta charset="utf-8"></head><body>' + raw + b"</body></html>"
+    return raw, None
+
+
+def cli_kind_decider() -> tuple[str, Callable[[bytes, str], str]]:
+    """The function `tuoke extract` uses to decide a page's kind when --kind is not given."""
+    from scrapers.extract.decode import decode_body
+
+    try:  # the headline classifier (issue #9), once it exists
+        pagekind = importlib.import_module("scrapers.extract.pagekind")
+    except ImportError:
+        pagekind = None
+    if pagekind is not None:
+        for name in ("page_kind", "classify_page", "classify", "kind_of_page"):
+            decide = getattr(pagekind, name, None)
+            if callable(decide):
+                return f"scrapers.extract.pagekind.{name}", _adapt(decide)
+    from tuoke.commands.extract import guess_kind
+
+    return "tuoke.commands.extract.guess_kind", lambda body, url: guess_kind(decode_body(body[:20000], {}))
+
+
+def _adapt(decide: Callable) -> Callable[[bytes, str], str]:
+    def run(body: bytes, url: str) -> str:
+        try:
+            kind = decide(body, url)
+        except TypeError:
+            from scrapers.extract.decode import decode_body
+
+            kind = decide(decode_body(body, {}))
+        return getattr(kind, "kind", kind)
+
+    return run
+
+
+def predict(pages: list[Path], out_dir: Path, kind_of: Callable[[Path, bytes, str], str]) -> dict[str, str]:
+    """Write one prediction file per page; return the kind each page was extracted as."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    for old in out_dir.glob("*.jsonl"):
+        old.unlink()
+    kinds = {}
+    for number, path in enumerate(pages, 1):
+        body, original_url = page_html(path)
+        # A neutral URL when the page has none: the corpus file names spell out the answer.
+        url = original_url or f"file:///real-pages/page-{number:03d}.html"
+        kind = kind_of(path, body, url)
+        kinds[path.name] = kind
+        extract_as = kind if kind in ("procurement_award", "candidate_notice", "tender_notice", "winner_list") else KIND_OF_GOLD.get(kind, kind)
+        try:
+            result = extract_page(body, url, kind=extract_as)
+            mentions = result.mentions
+        except ValueError:  # a kind the page extractor does not know: nothing predicted
+            mentions = []
+        with open(out_dir / f"{path.name}.jsonl", "w", encoding="utf-8") as handle:
+            for mention in mentions:
+                handle.write(json.dumps({k: mention.get(k) for k in PRINTED}, ensure_ascii=False) + "\n")
+    return kinds
+
+
+def score(corpus: Path, pred_dir: Path, verbose: bool, page_filters: list[str]) -> tuple[dict, str]:
+    command = [sys.executable, str(corpus / "score.py"), str(pred_dir)]
+    if verbose:
+        command.append("-v")
+    for needle in page_filters:
+        command += ["--page", needle]
+    done = subprocess.run(command, capture_output=True, text=True, check=True)
+    last = done.stdout.strip().splitlines()[-1]
+    return json.loads(last), done.stdout
+
+
+def _fmt(value) -> str:
+    return "  n/a" if value is None else f"{value:.3f}"
+
+
+def summary_lines(mode: str, figures: dict, kind_accuracy: float) -> list[str]:
+    by_role = figures["by_role"]
+    groups = " ".join(
+        f"{g} {_fmt(by_role[g]['recall'])}/{_fmt(by_role[g]['precision'])}" for g in GROUPS if g in by_role
+    )
+    return [
+        f"{mode:<11} recall {_fmt(figures['recall'])} precision {_fmt(figures['precision'])} | "
+        f"amounts right {round((figures['amount_coverage'] or 0) * figures['amount_gold'])}/{figures['amount_gold']} (accuracy {_fmt(figures['amount_accuracy'])}, coverage {_fmt(figures['amount_coverage'])}) | "
+        f"page kind {_fmt(kind_accuracy)}",
+        f"{'':<11} recall/precision per group: {groups}",
+    ]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("-v", "--verbose", action="store_true", help="print score.py's misses, false positives and amount errors")
+    parser.add_argument("--page", action="append", default=[], help="only pages whose file name contains this (repeatable)")
+    args = parser.parse_args(argv)
+    corpus = corpus_dir()
+    if corpus is None:
+        where = os.environ.get("TUOKE_REAL_PAGES") or REPO.parent / "shared" / "real-pages"
+        print(f"eval-pages: real-pages corpus not found at {where} (set TUOKE_REAL_PAGES to its folder)", file=sys.stderr)
+        return 1
+    gold = json.loads((corpus / "gold.json").read_text(encoding="utf-8"))
+    pages = sorted(p for p in (corpus / "pages").iterdir() if p.name in gold)
+    if args.page:
+        pages = [p for p in pages if any(s in p.name for s in args.page)]
+    decider_name, decide = cli_kind_decider()
+    started = time.perf_counter()
+    lines: list[str] = []
+    report = [f"# Extraction on real pages ({len(pages)} pages of {corpus})", "",
+              f"Kind not given: decided by `{decider_name}`, as `tuoke extract` does without --kind.", ""]
+    for mode, kind_of in (
+        ("kind-guess", lambda path, body, url: decide(body, url)),
+        ("kind-given", lambda path, body, url: gold[path.name]["kind"]),
+    ):
+        pred_dir = OUT / "eval_pages" / mode
+        kinds = predict(pages, pred_dir, kind_of)
+        right = sum(1 for p in pages if kinds[p.name] == gold[p.name]["kind"])
+        figures, scored = score(corpus, pred_dir, args.verbose, args.page)
+        if args.verbose:
+            print(f"===== {mode} =====")
+            print(scored)
+            wrong = [f"{p.name}: {kinds[p.name]} (gold {gold[p.name]['kind']})" for p in pages if kinds[p.name] != gold[p.name]["kind"]]
+            print("page kind wrong on:", *wrong or ["none"], sep="\n    ")
+        lines += summary_lines(mode, figures, right / len(pages) if pages else 0.0)
+        report += [f"## {mode}", "", "```", scored.strip(), "```", ""]
+    elapsed = time.perf_counter() - started
+    report += ["## Summary", "", "```", *lines, "```", "", f"{elapsed:.1f} s wall."]
+    OUT.mkdir(parents=True, exist_ok=True)
+    (OUT / "eval_pages.md").write_text("\n".join(report) + "\n", encoding="utf-8")
+    print(f"eval-pages: {len(pages)} real pages, {elapsed:.1f} s; report benchmarks/out/eval_pages.md; recall/precision, targets >= 0.97")
+    for line in lines:
+        print(line)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
