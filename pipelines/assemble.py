@@ -15,6 +15,7 @@ import dagster as dg
 
 from pipelines.checks import build_crawl_checks, build_warehouse_checks
 from pipelines.crawl_assets import build_crawl_assets, crawl_key
+from pipelines.executors import executor_from_env
 from pipelines.jobs import build_jobs
 from pipelines.load_assets import PythonStep, build_step_assets, check_step_dependencies, default_steps
 from pipelines.publish import build_publish_asset
@@ -70,4 +71,5 @@ def build_definitions(
         schedules=build_schedules(sources),
         sensors=[internal_feed_sensor],
         resources=dict(resources) if resources is not None else default_resources(),
+        executor=executor_from_env(),
     )

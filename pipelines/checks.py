@@ -16,7 +16,7 @@ from typing import Any
 import dagster as dg
 
 from pipelines.crawl_assets import crawl_key
-from pipelines.resources import DUCKDB_WRITE_POOL, TuokeWarehouse
+from pipelines.resources import DUCKDB_WRITE_OP_TAGS, DUCKDB_WRITE_POOL, TuokeWarehouse
 from tuoke.core.sources import SourceConfig
 
 # Thresholds a data engineer tunes; named so the check descriptions can quote them.
@@ -369,6 +369,7 @@ def _warehouse_check(spec: WarehouseCheck) -> dg.AssetChecksDefinition:
         description=spec.description,
         additional_deps=[dg.AssetKey(t.split(".")) for t in spec.reads],
         pool=DUCKDB_WRITE_POOL,
+        op_tags=DUCKDB_WRITE_OP_TAGS,
     )
     def _check(warehouse: TuokeWarehouse) -> dg.AssetCheckResult:
         with warehouse.open_read() as con:

@@ -15,7 +15,7 @@ from typing import Any
 
 import dagster as dg
 
-from pipelines.resources import DUCKDB_WRITE_POOL, TuokeWarehouse
+from pipelines.resources import DUCKDB_WRITE_OP_TAGS, DUCKDB_WRITE_POOL, TuokeWarehouse
 from pipelines.sql_models import table_metadata
 
 # The internal feeds of docs/CONTRACTS.md ("Internal feeds — canonical columns").
@@ -175,7 +175,7 @@ def step_asset(step: PythonStep, upstream: Iterable[dg.AssetKey] = ()) -> dg.Ass
         for table in step.produces
     ]
 
-    @dg.multi_asset(name=step.name, specs=specs, pool=DUCKDB_WRITE_POOL, can_subset=False)
+    @dg.multi_asset(name=step.name, specs=specs, pool=DUCKDB_WRITE_POOL, op_tags=DUCKDB_WRITE_OP_TAGS, can_subset=False)
     def _run(context: dg.AssetExecutionContext, warehouse: TuokeWarehouse):
         with warehouse.open_write() as con:
             summary = step.call(con, warehouse.paths())

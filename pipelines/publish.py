@@ -10,7 +10,7 @@ from collections.abc import Iterable
 
 import dagster as dg
 
-from pipelines.resources import DUCKDB_WRITE_POOL, TuokeWarehouse
+from pipelines.resources import DUCKDB_WRITE_OP_TAGS, DUCKDB_WRITE_POOL, TuokeWarehouse
 from warehouse.publish import publish
 
 PUBLISH_KEY = dg.AssetKey(["published", "warehouse"])
@@ -24,6 +24,7 @@ def build_publish_asset(upstream: Iterable[dg.AssetKey]) -> dg.AssetsDefinition:
         "every blocking check passed. Readers (tuoke query, BI tools) open this file read-only.",
         group_name="publish",
         pool=DUCKDB_WRITE_POOL,
+        op_tags=DUCKDB_WRITE_OP_TAGS,
         kinds={"duckdb"},
     )
     def published_warehouse(context: dg.AssetExecutionContext, warehouse: TuokeWarehouse) -> dg.MaterializeResult:

@@ -23,6 +23,9 @@ from pydantic import Field
 from tuoke.core.paths import REPO_ROOT, DataPaths
 
 DUCKDB_WRITE_POOL = "duckdb_write"
+# On the Celery executor (deploy/), every step that opens the working warehouse for writing is routed
+# to one queue that a single worker serves; the pool limit stays as the second guard.
+DUCKDB_WRITE_OP_TAGS = {"dagster-celery/queue": DUCKDB_WRITE_POOL}
 
 
 def _is_lock_conflict(exc: Exception) -> bool:

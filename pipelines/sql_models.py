@@ -18,7 +18,7 @@ import dagster as dg
 import sqlglot
 from sqlglot import exp
 
-from pipelines.resources import DUCKDB_WRITE_POOL, TuokeWarehouse
+from pipelines.resources import DUCKDB_WRITE_OP_TAGS, DUCKDB_WRITE_POOL, TuokeWarehouse
 from tuoke.core.errors import UserError
 
 LAYERS = ("staging", "core", "marts")
@@ -200,6 +200,7 @@ def _model_asset(model: SqlModel, repo_root: Path | None) -> dg.AssetsDefinition
         description=model.description,
         group_name=model.layer,
         pool=DUCKDB_WRITE_POOL,
+        op_tags=DUCKDB_WRITE_OP_TAGS,
         kinds={"duckdb", "sql"},
         code_version=model.code_version,
         metadata={"sql_file": dg.MetadataValue.path(str(shown))},
