@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from scrapers.extract.codes import find_usccs
+from scrapers.extract.labels import field_for
 from scrapers.extract.lookups import words
 from scrapers.extract.text import has_cjk, strip_markup
 
@@ -14,6 +15,9 @@ _BREAKS = re.compile(r"[ \t\u00a0\u3000]*[\r\n\t\f\v]+[ \t\u00a0\u3000]*")  # a 
 _TRIM = ":：;；,，。、|/\\-—_*·" + _SPACES
 _TRAILERS = re.compile(r"[(（]\s*(?:盖章|签章|公章|联合体牵头人|牵头人|主办方|成员方|联合体成员|不变)\s*[)）]\s*$")
 _USCC_IN_NAME = re.compile(r"[(（\[]?\s*(?:统一社会信用代码|信用代码)?\s*[:：]?\s*[0-9A-Z]{18}\s*[)）\]]?")
+_LEADING_LABEL = re.compile(r"^([^:：]{2,16})[:：]\s*(?=\S)")
+_TRAILING_NOTE = re.compile(r"\s*[(（][^()（）]{1,12}[)）]\s*$")
+_LATIN_ORG = re.compile(r"\b(?:co|ltd|limited|inc|corp|corporation|company|gmbh|llc|plc|ag|sa|group)\b\.?\s*$", re.IGNORECASE)
 MAX_NAME = 60
 
 
@@ -23,6 +27,9 @@ def clean_name(raw: str | None) -> str:
         return ""
     text = strip_markup(raw)
     text = _BREAKS.sub(" ", text).strip(_TRIM)
+    label = _LEADING_LABEL.match(text)
+    if label and field_for(label.group(1))[0]:  # "单位名称： 某某公司": the label came along with the value
+        text = text[label.end():].strip(_TRIM)
     if find_usccs(text):
         text = _USCC_IN_NAME.sub("", text).strip(_TRIM)
     text = _TRAILERS.sub("", text).strip(_TRIM)
@@ -45,3 +52,16 @@ def name_problem(name: str) -> str | None:
     if re.fullmatch(r"[\d\s.,%元万¥$￥()（）-]+", name):
         return "digits only"
     return None
+
+
+def looks_like_org(name: str) -> bool:
+    """Ends like an organisation (公司, 中心, 局, 医院 …), a trailing bracketed note aside."""
+    bare = name
+    while True:
+        shorter = _TRAILING_NOTE.sub("", bare)
+        if shorter == bare or not shorter:
+            break
+        bare = shorter
+    if _LATIN_ORG.search(bare):
+        return True
+    return any(bare.endswith(ending) for ending in (*words("org_suffixes"), *words("org_endings")))

@@ -112,7 +112,7 @@ def _pair(records: _Records, event: Pair, result: PageResult) -> None:
             records.failed_lots.append({"lot": records.lot, "reason": value})
             return
         codes = find_usccs(value)
-        name = result.accept_name(value, event.label)
+        name = result.accept_org(value, event.label)
         if name:
             role, rank = records.role_for(field)
             records.start(role, name, rank, uscc=codes[0] if codes else None)
@@ -147,7 +147,7 @@ def _pair(records: _Records, event: Pair, result: PageResult) -> None:
         role = "purchaser" if field == "purchaser_name" else "agent"
         entity = getattr(records, role)
         if entity is None:
-            name = result.accept_name(value, event.label)
+            name = result.accept_org(value, event.label)
             if name:
                 entity = {"role": role, "name": name, "address": None, "uscc": None}
                 setattr(records, role, entity)
@@ -179,7 +179,7 @@ def _grid(records: _Records, grid: Grid, result: PageResult) -> None:
         for row in grid.rows:
             for col, rank in candidate_columns:
                 if col < len(row):
-                    name = result.accept_name(row[col], grid.header[col])
+                    name = result.accept_org(row[col], grid.header[col])
                     if name:
                         records.start("candidate", name, rank)
         return
@@ -207,7 +207,7 @@ def _grid(records: _Records, grid: Grid, result: PageResult) -> None:
             records.failed_lots.append({"lot": lot, "reason": (record.get("fail_reason") or record.get("status") or raw_name or "")[:200]})
             continue
         codes = find_usccs(record.get("uscc") or row_text)
-        name = result.accept_name(raw_name, grid.header[grid.fields.index(name_field)])
+        name = result.accept_org(raw_name, grid.header[grid.fields.index(name_field)])
         if not name:
             continue
         position += 1
@@ -284,7 +284,7 @@ def extract_notice(page: Page, url: str, kind: str, config: Mapping | None, resu
             winners = firsts
         else:
             sentence = _winner_from_sentences(page)
-            name = result.accept_name(sentence, "sentence") if sentence else None
+            name = result.accept_org(sentence, "sentence") if sentence else None
             if name:
                 winner = {"role": "winner", "name": name, "rank": None, "lot": None, "address": None, "uscc": None,
                           "amount": None, "rate": None, "rate_unit": None, "from_text": True}

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, field
 from urllib.parse import parse_qs, urlparse
 
-from scrapers.extract.names import clean_name, name_problem
+from scrapers.extract.names import clean_name, looks_like_org, name_problem
 
 MENTION_KEYS = (
     "url", "notice_id", "notice_title", "published_at", "is_correction", "supersedes", "role", "name",
@@ -42,6 +42,15 @@ class PageResult:
             return name
         if raw and raw.strip():
             self.problem("not_a_name", f"{what} {raw.strip()[:60]!r} dropped: {why}")
+        return None
+
+    def accept_org(self, raw: str | None, what: str = "name") -> str | None:
+        """Like accept_name, and the name must end like an organisation (a field label, a person, an
+        address or a sentence taken for a name is recorded as a `not_an_organisation` problem)."""
+        name = self.accept_name(raw, what)
+        if name is None or looks_like_org(name):
+            return name
+        self.problem("not_an_organisation", f"{what} {name[:60]!r} dropped: it does not end like an organisation's name")
         return None
 
     def add(self, url: str | None, region: str | None = None, **values) -> dict:
