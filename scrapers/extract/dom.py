@@ -13,6 +13,7 @@ from lxml import etree
 
 from scrapers.extract.labels import IGNORED, field_for, looks_like_label
 from scrapers.extract.lookups import amount_parts, section_table
+from scrapers.extract.names import looks_like_org
 from scrapers.extract.pairs import Pair, Section, classify, line_events, section_field
 from scrapers.extract.text import label_key
 
@@ -188,6 +189,9 @@ class _Walker:
 
     def table(self, table) -> None:
         rows = table.xpath("./tr|./thead/tr|./tbody/tr|./tfoot/tr")[:MAX_ROWS]
+        stray = [c for c in table if _tag(c) in ("th", "td")]
+        if stray:  # <table><th>…</th><th>…</th><tr>…: header cells with no row of their own
+            rows = [stray, *rows]
         matrix: list[list[tuple[str, list[str]]]] = []
         pending: dict[int, tuple[int, tuple[str, list[str]]]] = {}  # col -> (rows left, cell)
         for tr in rows:
@@ -297,6 +301,10 @@ def _is_known_label_cell(text: str) -> bool:
     return field is not None and field != IGNORED and len(text.strip()) <= 16
 
 
+def _is_value_cell(text: str) -> bool:
+    return bool(re.search(r"\d", text)) or looks_like_org(text.strip())
+
+
 def _header_row(matrix) -> int | None:
     for index, row in enumerate(matrix[:4]):
         texts = [text for text, _ in row]
@@ -307,8 +315,10 @@ def _header_row(matrix) -> int | None:
         known = {f for f in fields if f and f != IGNORED}
         if len(known) < 2 or not (known & NAME_FIELDS or {"lot", "budget"} <= known or {"lot", "amount"} <= known):
             continue
-        # A label/value row (label, value, label, value) is not a header: most cells must be labels.
-        if sum(1 for f in fields if f) >= max(2, len(nonempty) - 1):
+        # A label/value row (label, value, label, value) is not a header: most cells must be labels,
+        # or at least half of them while none holds a value (a company, a number, a date).
+        labelled = sum(1 for f in fields if f)
+        if labelled >= max(2, len(nonempty) - 1) or (2 * labelled >= len(nonempty) and not any(map(_is_value_cell, nonempty))):
             return index
     return None
 

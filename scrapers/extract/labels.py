@@ -9,6 +9,11 @@ from scrapers.extract.text import has_cjk, label_key
 
 IGNORED = "_ignored"
 _QUALIFIER = re.compile(r"\([^()]{1,8}\)$")
+_INNER_NOTE = re.compile(r"\([^()]{1,4}\)")  # "中标（选）候选人", "（采购）代理机构": a short note inside a label
+# A label ending in one of these is that kind of field whatever its head says ("成交供应商联系地址").
+_CONTACT_TAILS = ("联系人", "联系电话", "电话", "联系方式", "传真", "邮编", "邮箱", "经办人", "手机")
+_ROLE_ADDRESS = (("代理", "agent_address"), ("采购人", "purchaser_address"), ("采购单位", "purchaser_address"),
+                 ("招标人", "purchaser_address"), ("建设单位", "purchaser_address"))
 _LABELISH = re.compile(r"^[\u4e00-\u9fffA-Za-z()（）/、_]{2,16}$")
 
 
@@ -30,6 +35,13 @@ def field_for(label: str) -> tuple[str | None, str | None]:
             return exact[base], unit
         if base in ignore:
             return IGNORED, unit
+    inner = _INNER_NOTE.sub("", key)
+    if inner != key and inner:
+        return field_for(inner)[0], unit
+    if key.endswith(_CONTACT_TAILS):
+        return IGNORED, unit
+    if key.endswith(("地址", "住所")) and len(key) > 2:
+        return next((target for needle, target in _ROLE_ADDRESS if needle in key), "address"), unit
     for needle, target in contains:
         if needle in key:
             return target, unit

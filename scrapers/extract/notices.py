@@ -191,6 +191,8 @@ def _grid(records: _Records, grid: Grid, result: PageResult) -> None:
         role = "candidate" if records.kind == "candidate_notice" else "winner"
     elif name_field == "candidate_name" or ("rank" in fields and name_field == "name"):
         role = "candidate"
+    elif name_field == "bidder_name" and "rank" in fields:
+        role = "candidate"  # a ranked table of bidders (推荐排名 / 排序) ranks candidates
     elif name_field == "bidder_name":
         role = "bidder" if has_price or "amount" not in fields else ("candidate" if records.kind == "candidate_notice" else "winner")
     else:
