@@ -14,7 +14,7 @@ from lxml import etree
 from scrapers.extract.labels import IGNORED, field_for, looks_like_label
 from scrapers.extract.lookups import amount_parts, section_table
 from scrapers.extract.names import looks_like_org
-from scrapers.extract.pairs import Pair, Section, classify, line_events, section_field
+from scrapers.extract.pairs import Pair, Section, classify, line_events, line_pairs, section_field
 from scrapers.extract.text import label_key
 
 MAX_CHARS = 1_500_000
@@ -264,6 +264,16 @@ class _Walker:
                     if key in section_table()[0]:
                         self.section = section_table()[0][key]  # "采购人信息 | 名称：…" row
                         self.emit_lines(row[index + 1][1])
+                        index += 2
+                        continue
+                    inner = line_pairs(nxt)
+                    if inner and field not in (None, IGNORED) and looks_like_label(inner[0].label):
+                        # "第一名 | 单位名称：X", "第一名 | 投标报价（万元）：Y": the cell carries its own label;
+                        # the row label (a rank, rowspan-repeated) only says whose name the value is.
+                        if inner[0].field in NAME_FIELDS - {"uscc"}:
+                            self.add_pair(Pair(text.strip(), inner[0].value, field, unit, origin="cell"))
+                        else:
+                            self.emit_lines(row[index + 1][1])
                         index += 2
                         continue
                     self.add_pair(Pair(text.strip(), nxt.strip(), field, unit, origin="cell"))

@@ -33,6 +33,8 @@ def clean_name(raw: str | None) -> str:
     if find_usccs(text):
         text = _USCC_IN_NAME.sub("", text).strip(_TRIM)
     text = _TRAILERS.sub("", text).strip(_TRIM)
+    # "浙江省河海测绘院/浙江": a province or city tag after a slash is not part of the name.
+    text = re.sub(r"\s*/\s*[\u4e00-\u9fff]{1,4}$", "", text)
     # A trailing district tag or note in square brackets is not part of the name.
     text = re.sub(r"\s*[\[［【][^\]］】]{1,10}[\]］】]\s*$", "", text).strip(_SPACES)
     return text

@@ -17,7 +17,7 @@ from scrapers.extract.common import is_failed_text
 from scrapers.extract.dates import parse_datetime_iso
 from scrapers.extract.dom import Grid, Page
 from scrapers.extract.lookups import words
-from scrapers.extract.names import clean_name
+from scrapers.extract.names import clean_name, looks_like_org
 from scrapers.extract.pairs import Pair
 from scrapers.extract.result import PageResult
 
@@ -73,7 +73,15 @@ class _Records:
         return "bidder", None
 
     def start(self, role: str, name: str, rank: int | None = None, lot: str | None = None, **fields) -> dict:
-        record = {"role": role, "name": name, "rank": rank, "lot": lot if lot is not None else self.lot,
+        lot = lot if lot is not None else self.lot
+        if role == "winner":  # "中标结果：X" after X was listed as a candidate: the same record wins
+            twin = next((i for i in self.items if i["name"] == name and i["role"] == "candidate" and i["lot"] in (None, lot)), None)
+            if twin is not None:
+                twin["role"] = "winner"
+                self.pending = {}
+                self.current = twin
+                return twin
+        record = {"role": role, "name": name, "rank": rank, "lot": lot,
                   "address": None, "uscc": None, "amount": None, "rate": None, "rate_unit": None}
         for key, value in fields.items():
             if value is not None:
@@ -159,6 +167,12 @@ def _pair(records: _Records, event: Pair, result: PageResult) -> None:
         entity = records.purchaser if field == "purchaser_address" else records.agent
         if entity is not None and entity["address"] is None:
             entity["address"] = value
+        return
+    if field == "status" and value and looks_like_org(clean_name(value)) and not is_failed_text(value):
+        name = result.accept_org(value, event.label)  # "中标结果：某某公司"
+        if name:
+            role, rank = records.role_for("winner_name")
+            records.start(role, name, rank)
         return
     if field in ("status", "fail_reason") and is_failed_text(value):
         records.failed_lots.append({"lot": records.lot, "reason": value[:200]})
