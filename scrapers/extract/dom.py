@@ -267,7 +267,7 @@ class _Walker:
                         index += 2
                         continue
                     inner = line_pairs(nxt)
-                    if inner and field not in (None, IGNORED) and looks_like_label(inner[0].label):
+                    if inner and (field in NAME_FIELDS or (field or "").startswith("candidate_")) and looks_like_label(inner[0].label):
                         # "第一名 | 单位名称：X", "第一名 | 投标报价（万元）：Y": the cell carries its own label;
                         # the row label (a rank, rowspan-repeated) only says whose name the value is.
                         if inner[0].field in NAME_FIELDS - {"uscc"}:
