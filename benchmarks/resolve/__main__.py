@@ -3,8 +3,9 @@
 Each (size, method, run) runs in its own subprocess so peak memory is per run. Methods: `tuoke`
 (warehouse.resolve.resolve_records) and `baseline` (exact normalised name). Sizes up to
 `--small` get `--repeat` runs (median wall time reported), larger ones `--repeat-large`. Prints
-a markdown table and writes it to benchmarks/out/resolve.md. Targets (2 cores): F1 >= 0.97 at
-1M, <= 60 s, <= 4 GB. The machine may be shared: every row carries the 1-minute load average
+a markdown table and writes it to benchmarks/out/resolve.md, with the share of each variation
+class kept with its company (recall by class). Targets (2 cores): F1 >= 0.98 at 1M, <= 30 s,
+<= 3 GB. The machine may be shared: every row carries the 1-minute load average
 seen before/after the run, and CPU seconds (this process + parse workers) beside wall seconds.
 """
 
@@ -87,6 +88,20 @@ def main() -> None:
     if steps:
         lines += ["", "Seconds per step (tuoke, the run above): " + "; ".join(
             f"{r['size']:,}: " + ", ".join(f"{k} {v}" for k, v in r["steps"].items()) for r in steps)]
+    largest = {}
+    for r in rows:
+        if r.get("by_variant") and r["size"] >= largest.get(r["method"], {}).get("size", 0):
+            largest[r["method"]] = r
+    if largest:
+        methods = sorted(largest)
+        lines += ["", "Mentions kept with their company's main cluster, by variation class (largest size; a "
+                  "mention can carry several classes):", "",
+                  "| class | mentions | " + " | ".join(methods) + " |", "|---|---:|" + "---:|" * len(methods)]
+        classes = sorted(set().union(*(largest[m]["by_variant"] for m in methods)))
+        for name in classes:
+            count = max(largest[m]["by_variant"].get(name, {}).get("mentions", 0) for m in methods)
+            shares = [largest[m]["by_variant"].get(name, {}).get("together") for m in methods]
+            lines.append(f"| {name} | {count:,} | " + " | ".join("" if v is None else f"{v:.3f}" for v in shares) + " |")
     table = "\n".join(lines) + "\n"
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(table, encoding="utf-8")

@@ -1,14 +1,32 @@
 """Labelled synthetic mentions for the resolution benchmark (gold entity per record).
 
-Companies: region + 字号 + industry + legal form, drawn so that many different companies share a
-字号 across cities and industries (the hard case); some have branches (their own entities) and
-partnerships. Mentions of one company vary the way public lists do: traditional characters,
-full-width letters and spaces, invisible characters, 有限责任公司/有限公司, the region in brackets
-or before the legal form, province+city prefixes, the region dropped (often with an address or a
-USCC to go by), similar-looking / similar-sounding typos, and USCCs with a bad check character.
+Companies are region + 字号 + industry + legal form, with a USCC (60 %) whose division is their
+district, and one registered address. Many different companies are hard to tell apart on purpose:
+- the same 字号 + industry in other cities (泰来县新华书店 / 七台河市新华书店);
+- **sound-alike and look-alike 字号** (华信/华兴/华鑫/华新, 天成/天辰/天晟/天盛/天诚/天宸): about a
+  third of the companies are such a sibling of another, half of them in the same city, half of
+  those in the same industry too. They are different companies and must stay apart;
+- branches (分公司) in other cities, their own entities.
+
+Every mention is drawn from a source profile, the way tuoke's inputs arrive:
+- `procurement`: clean full names, USCC on about half, the address on most;
+- `directory`: names with the region in brackets or none, district tags, partial addresses;
+- `payroll`: full names with sloppy whitespace (ideographic spaces, tabs, trailing blanks), USCC often;
+- `pos`: merchant names: abbreviations (字号+公司, legal form dropped, industry dropped), typos,
+  traditional characters, partial or no address, USCC rarely.
+
+and varies the name in the classes entity resolution must survive (the `variant` column names the
+class of each mention): the region written every way (city 昆明市X / 昆明X, province 云南X /
+云南省X, district 呈贡区X, province+city, X（昆明）有限公司, （昆明）X有限公司, X昆明有限公司, none),
+traditional characters across name and address, abbreviations, a one-character 形近/音近 typo in
+the 字号 (most with an agreeing USCC or address; some without: those are honest misses), whitespace,
+有限责任公司/有限公司, half-width brackets, zero-width characters, and USCCs with a bad check
+character. The gold is what the generator meant, not what the resolver can do.
 """
 
 from __future__ import annotations
+
+import random
 
 import numpy as np
 import pandas as pd
@@ -18,164 +36,253 @@ from warehouse.lookups import read_rows
 
 TRADE_CHARS = (
     "宏达华信鑫源泰恒瑞隆盛兴昌海天中新金科创博远通成丰永安正利德明晨光辉嘉祥美康健福润和顺佳豪锦"
-    "龙凤亿万鼎立伟业腾飞东方南北江山川云星月阳春秋诚信义仁智卓越精工联合力宇航宝石玉晶汇聚荣耀"
-    "凯旋骏驰振鹏程远景铭德百川致富民众国际环球大唐汉唐奥斯尔特克普森林木青蓝紫红白"
+    "龙凤亿万鼎立伟业腾飞东方南北江山川云星月阳春秋诚义仁智卓越精工联合力宇航宝石玉晶汇聚荣耀"
+    "凯旋骏驰振鹏程景铭百致富民众国际环球大唐汉奥斯尔特克普森林木青蓝紫红白"
 )
-INDUSTRIES = ["机械设备", "科技", "贸易", "电子科技", "信息技术", "建筑工程", "建材", "装饰工程", "物流", "供应链管理", "医疗器械", "生物科技", "食品", "农业发展", "化工", "纺织", "服装", "印刷", "包装材料", "塑料制品", "五金", "家具", "光电科技", "环保科技", "新能源科技", "汽车服务", "房地产开发", "物业管理", "餐饮管理", "文化传媒", "广告", "教育咨询", "劳务派遣", "电力工程", "市政工程", "园林绿化", "精密机械", "智能科技", "软件", "网络科技", "通信技术", "仪器仪表", "电气", "自动化设备", "模具", "阀门", "线缆", "照明", "茶业", "酒业", "水产"]
+# real near-homophone / look-alike families of 字号 characters (华信/华兴/华鑫, 天成/天辰/天晟…)
+ALIKE_GROUPS = (
+    "信兴鑫新欣馨心星芯", "成辰晟盛诚宸城承程", "达大", "源元园远原圆", "泰太", "恒衡", "瑞锐睿",
+    "隆龙", "丰峰锋", "利力立丽", "德得", "明铭鸣名", "华化", "金锦进", "宏鸿弘洪红虹", "昌畅", "海凯",
+    "永勇", "安岸", "佳嘉家", "福富", "辉晖", "祥翔", "创川", "通同", "博柏", "伟维", "正政", "润闰",
+    "天夫", "未末", "日曰", "己已", "土士", "王玉",
+)
+INDUSTRIES = [
+    "机械设备", "科技", "贸易", "电子科技", "信息技术", "建筑工程", "建材", "装饰工程", "物流", "供应链管理",
+    "医疗器械", "生物科技", "食品", "农业发展", "化工", "纺织", "服装", "印刷", "包装材料", "塑料制品", "五金",
+    "家具", "光电科技", "环保科技", "新能源科技", "汽车服务", "房地产开发", "物业管理", "餐饮管理", "文化传媒",
+    "广告", "教育咨询", "劳务派遣", "电力工程", "市政工程", "园林绿化", "精密机械", "智能科技", "软件",
+    "网络科技", "通信技术", "仪器仪表", "电气", "自动化设备", "模具", "阀门", "线缆", "照明", "茶业", "酒业",
+    "水产", "苗木", "检测技术", "商贸", "矿业", "书店", "药业", "酒店管理",
+]
 FORMS = ["有限公司"] * 8 + ["股份有限公司", "有限责任公司"]
-CITY_WEIGHT_TOP = ["杭州市", "宁波市", "温州市", "苏州市", "南京市", "广州市", "深圳市", "上海市", "北京市", "成都市"]
+CITY_WEIGHT_TOP = ["杭州市", "宁波市", "温州市", "苏州市", "南京市", "广州市", "深圳市", "上海市", "北京市", "成都市",
+                   "昆明市", "佛山市"]
+ROADS = "人民解放建设中山和平新华胜利朝阳文化长江黄河东风光明幸福滨江工业科技创业学府"
+PROFILES = (("procurement", 0.35), ("directory", 0.15), ("payroll", 0.25), ("pos", 0.25))
+SPACES = ("\u3000", "\t", " ", "  ")
 
 
-def _cities():
-    rows = read_rows("adcodes.csv")
-    names = {r["adcode"]: r["name"] for r in rows}
-    out = []
-    for code, name in names.items():
-        if code.endswith("00") and not code.endswith("0000"):
-            out.append((code, name))
-    for code, name in names.items():  # municipalities
-        if code[:2] in ("11", "12", "31", "50") and code.endswith("0000"):
-            out.append((code[:2] + "0100", name))
-    districts: dict[str, list] = {}
-    for code, name in names.items():
-        if not code.endswith("00"):
-            districts.setdefault(code[:4], []).append((code, name))
-    return out, names, districts
+class _Places:
+    """Provinces, cities (municipalities too) and their districts from the adcode table."""
+
+    def __init__(self) -> None:
+        names = {r["adcode"]: r["name"] for r in read_rows("adcodes.csv")}
+        self.names = names
+        cities = [c for c in names if c.endswith("00") and not c.endswith("0000")]
+        cities += [c[:2] + "0100" for c in names if c[:2] in ("11", "12", "31", "50") and c.endswith("0000")]
+        self.cities = sorted(set(cities))
+        self.districts: dict[str, list[str]] = {}
+        for code in sorted(names):
+            if not code.endswith("00"):
+                self.districts.setdefault(code[:4], []).append(code)
+        weights = np.array([40.0 if self.city_name(c) in CITY_WEIGHT_TOP else 1.0 for c in self.cities])
+        self.cum_weights = np.cumsum(weights / weights.sum()).tolist()
+
+    def city_name(self, city: str) -> str:
+        return self.names.get(city) or self.names.get(city[:2] + "0000", "")
+
+    def province_name(self, city: str) -> str:
+        return self.names.get(city[:2] + "0000", "")
+
+    def pick_city(self, rng: random.Random) -> str:
+        return rng.choices(self.cities, cum_weights=self.cum_weights)[0]
 
 
-def _sound_alikes():
-    try:
-        from pypinyin import lazy_pinyin
-    except ImportError:
-        return {}
-    groups: dict[str, list] = {}
-    pool = set(TRADE_CHARS) | set("弘洪鸿红虹泓宁凝兴星杏信新心欣馨辛芯锌恩嗯")
-    for ch in sorted(pool):  # sorted: set order changes with PYTHONHASHSEED, the data must not
-        groups.setdefault(lazy_pinyin(ch)[0], []).append(ch)
-    return {ch: [o for o in g if o != ch] for g in groups.values() for ch in g if len(g) > 1}
+def _short(name: str) -> str:
+    """昆明市 -> 昆明, 云南省 -> 云南, 呈贡区 -> 呈贡 (not for two-character names: 沙县 stays)."""
+    for suffix in ("特别行政区", "自治区", "自治州", "地区", "省", "市", "区", "县"):
+        if name.endswith(suffix) and len(name) - len(suffix) >= 2:
+            short = name[: -len(suffix)]
+            return name if "族" in short else short  # 西双版纳傣族自治州 has no short form of that shape
+    return name
 
 
-def _shape_alikes():
-    out: dict[str, list] = {}
+def _alike_index() -> dict[str, str]:
+    """character -> the other characters of its sound-/look-alike family."""
+    out: dict[str, str] = {}
+    for group in ALIKE_GROUPS:
+        for ch in group:
+            out[ch] = out.get(ch, "") + group.replace(ch, "")
     for row in read_rows("confusable_chars.csv"):
-        out.setdefault(row["a"], []).append(row["b"])
-        out.setdefault(row["b"], []).append(row["a"])
+        out[row["a"]] = out.get(row["a"], "") + row["b"]
+        out[row["b"]] = out.get(row["b"], "") + row["a"]
     return out
 
 
-def _uscc(rng, division: str) -> str:
+def _uscc(rng: random.Random, division: str) -> str:
     alphabet = "0123456789ABCDEFGHJKLMNPQRTUWXY"
-    body = "91" + division + "".join(alphabet[i] for i in rng.integers(0, len(alphabet), 9))
+    body = "91" + division + "".join(rng.choices(alphabet, k=9))
     return body + uscc_mod.calc_check_digit(body)
 
 
-def generate(n_records: int, seed: int = 7) -> pd.DataFrame:
-    rng = np.random.default_rng(seed)
-    import opencc
+def _alike_trade(rng: random.Random, trade: str, alike: dict[str, str]) -> str | None:
+    spots = [i for i, ch in enumerate(trade) if alike.get(ch)]
+    if not spots:
+        return None
+    i = rng.choice(spots)
+    return trade[:i] + rng.choice(alike[trade[i]]) + trade[i + 1:]
 
-    s2t = opencc.OpenCC("s2t.json").convert
-    cities, names, districts = _cities()
-    city_codes = [c for c, _ in cities]
-    weights = np.array([40.0 if n in CITY_WEIGHT_TOP else 1.0 for _, n in cities])
-    weights /= weights.sum()
-    sound, shape = _sound_alikes(), _shape_alikes()
-    chars = np.array(list(TRADE_CHARS))
-    n_companies = max(10, n_records // 5)
-    seen = set()
-    companies = []
-    while len(companies) < n_companies:
-        city = city_codes[rng.choice(len(cities), p=weights)]
-        k = 2 if rng.random() < 0.75 else 3
-        trade = "".join(rng.choice(chars, k))
-        industry = INDUSTRIES[rng.integers(len(INDUSTRIES))]
+
+def _companies(n: int, rng: random.Random, places: _Places, alike: dict[str, str]) -> list[dict]:
+    trade_pool = TRADE_CHARS + "".join(ALIKE_GROUPS)
+    seen: set = set()
+    out: list[dict] = []
+    while len(out) < n:
+        sibling_of = out[rng.randrange(len(out))] if out and rng.random() < 0.33 else None
+        if sibling_of is not None:  # a different company whose 字号 sounds or looks like another's
+            trade = _alike_trade(rng, sibling_of["trade"], alike)
+            if trade is None:
+                continue
+            city = sibling_of["city"] if rng.random() < 0.5 else places.pick_city(rng)
+            industry = sibling_of["industry"] if rng.random() < 0.5 else rng.choice(INDUSTRIES)
+        else:
+            city = places.pick_city(rng)
+            trade = "".join(rng.choices(trade_pool, k=2 if rng.random() < 0.75 else 3))
+            industry = rng.choice(INDUSTRIES)
         if (city, trade, industry) in seen:
             continue
         seen.add((city, trade, industry))
-        form = FORMS[rng.integers(len(FORMS))]
+        form = rng.choice(FORMS)
         if rng.random() < 0.03:
-            form = "合伙企业（有限合伙）"
-            industry = "投资"
-        dist = districts.get(city[:4]) or [(city[:4] + "02", "")]
-        dcode, dname = dist[rng.integers(len(dist))]
-        code = _uscc(rng, dcode if dcode in names else city) if rng.random() < 0.6 else ""
-        companies.append({"city": city, "trade": trade, "industry": industry, "form": form, "dcode": dcode,
-                          "dname": dname, "uscc": code, "branch": ""})
+            form, industry = "合伙企业（有限合伙）", "投资"
+        district = rng.choice(places.districts.get(city[:4]) or [city])
+        dname = places.names.get(district, "") if district != city else ""
+        code = _uscc(rng, district if district in places.names else city) if rng.random() < 0.6 else ""
+        street = f"{rng.choice(ROADS)}{rng.choice(ROADS)}路{rng.randrange(1, 999)}号"
+        company = {"city": city, "trade": trade, "industry": industry, "form": form, "district": district,
+                   "dname": dname, "uscc": code, "street": street, "branch": "", "sibling": sibling_of is not None}
+        out.append(company)
         if rng.random() < 0.04:  # a branch in another city: its own entity
-            bcity = city_codes[rng.choice(len(cities), p=weights)]
+            bcity = places.pick_city(rng)
             if bcity != city:
-                companies.append({**companies[-1], "branch": _short(names.get(bcity, names.get(bcity[:2] + "0000", ""))), "uscc": ""})
+                out.append({**company, "branch": _short(places.city_name(bcity)), "uscc": "", "sibling": False})
+    return out
+
+
+def generate(n_records: int, seed: int = 7) -> pd.DataFrame:
+    """n_records mentions: record_id, name, uscc, address, source, gold, variant (the class of variation)."""
+    import opencc
+
+    rng = random.Random(seed)
+    s2t = opencc.OpenCC("s2t.json").convert
+    places = _Places()
+    alike = _alike_index()
+    companies = _companies(max(10, n_records // 5), rng, places, alike)
+    counts = np.random.default_rng(seed).geometric(0.2, len(companies))
+    counts = np.maximum(1, np.round(counts * (n_records / counts.sum()))).astype(int)
+    profiles = [p for p, _ in PROFILES]
+    cum = np.cumsum([w for _, w in PROFILES]).tolist()
     rows = []
-    gold = 0
-    counts = rng.geometric(0.2, len(companies))
-    scale = n_records / counts.sum()
-    counts = np.maximum(1, np.round(counts * scale)).astype(int)
-    for gold, (company, count) in enumerate(zip(companies, counts)):
+    for gold, (company, count) in enumerate(zip(companies, counts.tolist())):
         for _ in range(count):
-            rows.append(_mention(rng, company, names, s2t, sound, shape) + (f"e{gold}",))
+            profile = rng.choices(profiles, cum_weights=cum)[0]
+            rows.append(_mention(rng, company, places, s2t, alike, profile) + (f"e{gold}",))
             if len(rows) >= n_records:
                 break
         if len(rows) >= n_records:
             break
-    frame = pd.DataFrame(rows, columns=["name", "uscc", "address", "source", "gold"])
+    frame = pd.DataFrame(rows, columns=["name", "uscc", "address", "source", "variant", "gold"])
     frame.insert(0, "record_id", [f"r{i}" for i in range(len(frame))])
     return frame
 
 
-def _short(name: str) -> str:
-    for suffix in ("市", "省"):
-        if name.endswith(suffix) and len(name) > 2:
-            return name[: -len(suffix)]
-    return name
-
-
-def _mention(rng, c, names, s2t, sound, shape):
-    city_name = names.get(c["city"], names.get(c["city"][:2] + "0000", ""))
-    province = names.get(c["city"][:2] + "0000", "")
-    trade = c["trade"]
+def _region_prefix(rng: random.Random, c: dict, places: _Places, profile: str) -> tuple[str, str, str]:
+    """(prefix, bracket, style): how this mention writes the company's region."""
+    city_name = places.city_name(c["city"])
+    province = places.province_name(c["city"])
+    city_short = _short(city_name)
     r = rng.random()
-    if r < 0.04:  # typo in the trade name (形近字 / 音近字)
-        i = rng.integers(len(trade))
-        alts = (shape.get(trade[i], []) + sound.get(trade[i], []))
-        if alts:
-            trade = trade[:i] + alts[rng.integers(len(alts))] + trade[i + 1:]
+    if profile == "directory":
+        r = 0.55 + 0.45 * r  # directories favour brackets, districts and no region
+    if r < 0.32:
+        return city_short, "", "city"
+    if r < 0.44:
+        return city_name, "", "city_full"
+    if r < 0.50 and province != city_name:
+        return (_short(province) if rng.random() < 0.5 else province), "", "province"
+    if r < 0.55:
+        return (province if province != city_name else "") + city_name, "", "province_city"
+    if r < 0.64 and c["dname"]:
+        return c["dname"], "", "district"
+    if r < 0.72:
+        return "", f"（{city_short}）", "bracket"
+    if r < 0.76:
+        return f"（{city_short}）", "", "bracket_front"
+    if r < 0.80:
+        return "", city_short, "before_form"
+    return "", "", "no_region"
+
+
+def _address(rng: random.Random, c: dict, places: _Places, profile: str) -> str:
+    want = {"procurement": 0.75, "directory": 0.5, "payroll": 0.3, "pos": 0.35}[profile]
+    if rng.random() >= want:
+        return ""
+    city_name = places.city_name(c["city"])
+    province = places.province_name(c["city"])
+    r = rng.random()
+    if r < 0.55 or profile == "procurement":
+        return f"{province if province != city_name else ''}{city_name}{c['dname']}{c['street']}"
+    if r < 0.8:
+        return f"{c['dname'] or city_name}{c['street']}"  # partial: the district only
+    return c["street"]  # partial: the street only
+
+
+def _mention(rng: random.Random, c: dict, places: _Places, s2t, alike: dict[str, str], profile: str):
+    variant = []
+    trade = c["trade"]
+    code = ""
+    if c["uscc"] and rng.random() < {"procurement": 0.5, "directory": 0.3, "payroll": 0.7, "pos": 0.1}[profile]:
+        code = c["uscc"]
+        if rng.random() < 0.03:
+            code = code[:-1] + ("0" if code[-1] != "0" else "1")  # bad check character
+            variant.append("bad_uscc")
+    address = _address(rng, c, places, profile)
+    typo_rate = {"procurement": 0.02, "directory": 0.03, "payroll": 0.03, "pos": 0.06}[profile]
+    if rng.random() < (typo_rate if code or address else typo_rate / 4):  # one 形近/音近 character in the 字号
+        typo = _alike_trade(rng, trade, alike)
+        if typo:
+            trade = typo
+            variant.append("typo" if code or address else "typo_no_evidence")
     form = c["form"]
+    industry = c["industry"]
     if form == "有限公司" and rng.random() < 0.1:
         form = "有限责任公司"
-    region_style = rng.random()
-    city_short = _short(city_name)
-    address = ""
-    dropped = False
-    if region_style < 0.55:
-        name = f"{city_short}{trade}{c['industry']}{form}"
-    elif region_style < 0.7:
-        name = f"{city_name}{trade}{c['industry']}{form}"
-    elif region_style < 0.78:
-        name = f"{trade}（{city_short}）{c['industry']}{form}"
-    elif region_style < 0.84:
-        prov = "" if province == city_name else province
-        name = f"{prov}{city_name}{trade}{c['industry']}{form}"
-    elif region_style < 0.88:
-        name = f"{trade}{c['industry']}{city_short}{form}"
+    prefix, bracket, style = _region_prefix(rng, c, places, profile)
+    if profile == "pos" and not c["branch"] and rng.random() < 0.35:  # abbreviations
+        r = rng.random()
+        if r < 0.35:
+            industry, form = "", "公司"
+            variant.append("abbr_trade_company")  # 佛山市东华公司
+        elif r < 0.75:
+            form = ""
+            variant.append("abbr_no_form")  # 赫利苗木
+        else:
+            industry = ""
+            variant.append("abbr_no_industry")  # 昆明华信有限公司
+        bracket = ""
+    if bracket and style == "bracket":
+        name = f"{prefix}{trade}{bracket}{industry}{form}" if rng.random() < 0.5 else f"{trade}{industry}{bracket}{form}"
+    elif style == "before_form":
+        name = f"{trade}{industry}{bracket}{form}"
     else:
-        name = f"{trade}{c['industry']}{form}"
-        dropped = True
+        name = f"{prefix}{trade}{industry}{form}"
     if c["branch"]:
-        name = f"{city_short}{trade}{c['industry']}{form}{c['branch']}分公司"
-    if rng.random() < 0.5 or dropped and rng.random() < 0.6:
-        address = f"{province if province != city_name else ''}{city_name}{c['dname']}{rng.integers(1, 999)}号"
+        name = f"{_short(places.city_name(c['city']))}{trade}{c['industry']}{c['form']}{c['branch']}分公司"
+        style = "branch"
+    variant.append(style)
+    if profile == "payroll" and rng.random() < 0.5 or rng.random() < 0.05:  # whitespace between parts
+        parts = [p for p in (prefix, trade, industry, form) if p]
+        sep = rng.choice(SPACES)
+        name = sep.join(parts) if len(parts) > 1 and style not in ("bracket", "branch") else name
+        name = name + rng.choice(("", " ", "\t", "\u3000"))
+        variant.append("whitespace")
     t = rng.random()
-    if t < 0.08:
-        name = s2t(name)
-    elif t < 0.11:
-        name = name.replace("（", "(").replace("）", ")") + " "
+    if t < (0.12 if profile == "pos" else 0.05):
+        name, address = s2t(name), s2t(address)
+        variant.append("traditional")
     elif t < 0.13:
-        name = name[:2] + "\u200b" + name[2:]
+        name = name.replace("（", "(").replace("）", ")")
     elif t < 0.15:
-        name = " " + name.replace("有限", "有 限")
-    code = ""
-    if c["uscc"] and rng.random() < 0.45:
-        code = c["uscc"]
-        if rng.random() < 0.04:
-            code = code[:-1] + ("0" if code[-1] != "0" else "1")  # bad check character
-    source = f"src{rng.integers(12)}"
-    return (name, code, address, source)
+        name = name[:2] + "\u200b" + name[2:]
+    source = f"{profile}{rng.randrange(3)}"
+    return (name, code, address, source, "+".join(variant))

@@ -20,3 +20,21 @@ def pairwise_scores(gold, predicted) -> dict:
     recall = tp / true_pairs if true_pairs else 1.0
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
     return {"precision": precision, "recall": recall, "f1": f1, "true_pairs": true_pairs, "pred_pairs": pred_pairs}
+
+
+def recall_by_variant(gold, predicted, variant) -> dict[str, dict]:
+    """Per variation class (the `+`-joined tags of the generator's `variant` column): how many
+    mentions carry it and the share that sit in their company's main predicted cluster (the
+    cluster holding most of the company's mentions)."""
+    frame = pd.DataFrame({"g": pd.Series(gold).to_numpy(), "p": pd.factorize(pd.Series(predicted))[0],
+                          "v": pd.Series(variant).to_numpy()})
+    main = frame.groupby(["g", "p"]).size().rename("n").reset_index().sort_values(["g", "n"], ascending=[True, False])
+    main = main.drop_duplicates("g").set_index("g")["p"]
+    frame["together"] = frame["p"].to_numpy() == main.reindex(frame["g"]).to_numpy()
+    sizes = frame.groupby("g").size()
+    frame = frame[(sizes.reindex(frame["g"]) > 1).to_numpy()]  # a lone mention has nobody to join
+    tags = frame.assign(tag=frame["v"].str.split("+")).explode("tag")
+    out = {}
+    for tag, group in tags.groupby("tag"):
+        out[str(tag)] = {"mentions": int(len(group)), "together": round(float(group["together"].mean()), 4)}
+    return out

@@ -19,7 +19,7 @@ import time
 import pandas as pd
 
 from benchmarks.resolve.generate import generate
-from benchmarks.resolve.metrics import pairwise_scores
+from benchmarks.resolve.metrics import pairwise_scores, recall_by_variant
 
 
 class MemorySampler(threading.Thread):
@@ -98,6 +98,7 @@ def main() -> None:
         **{k: round(v, 4) if isinstance(v, float) else v for k, v in scores.items()},
         "entities": int(frame["gold"].nunique()), "companies": int(pd.Series(predicted).nunique()),
         "blocking": stats.get("blocking", {}), "steps": stats.get("seconds", {}),
+        "by_variant": recall_by_variant(frame["gold"], predicted, frame["variant"]),
     }, ensure_ascii=False))
 
 
