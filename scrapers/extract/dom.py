@@ -14,6 +14,7 @@ from lxml import etree
 from scrapers.extract.labels import IGNORED, field_for, looks_like_label
 from scrapers.extract.lookups import amount_parts, section_table
 from scrapers.extract.names import looks_like_org
+from scrapers.extract.prose import FreeTextList, prose_pairs
 from scrapers.extract.pairs import Pair, Section, classify, line_events, line_pairs, section_field
 from scrapers.extract.text import label_key
 
@@ -99,16 +100,21 @@ class _Walker:
         self.budget = MAX_ELEMENTS
         self.section: str | None = None  # role of the section heading above ("1.采购人信息" -> purchaser)
         self.last_pair: Pair | None = None
+        self.free_list = FreeTextList()
 
     def add_line(self, line: str) -> None:
         """One text line: its pairs (generic labels take the role of the section) into page events."""
         self.page.lines.append(line)
-        events = line_events(line)
+        events = self.free_list.entry(line)
+        if events is None:
+            events = line_events(line) + prose_pairs(line)
+            self.free_list.after_line(events)
         if not events:
             self.last_pair = None
         for event in events:
             if isinstance(event, Section):
                 self.section = event.role
+                self.free_list.on_section(event.role)
                 self.last_pair = None
             else:
                 self.add_pair(event)
@@ -120,6 +126,7 @@ class _Walker:
             last.value = f"{last.value} {pair.value}".strip()
             return
         pair.field = section_field(pair.field, self.section)
+        self.free_list.on_pair(pair)
         self.page.events.append(pair)
         self.last_pair = pair
 
@@ -243,6 +250,7 @@ class _Walker:
                 for _, lines in row:
                     self.emit_lines(lines)
             self.page.events.append(grid)
+            self.free_list.field = None
             self.last_pair = None
             return
         for row in matrix:

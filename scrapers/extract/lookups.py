@@ -51,5 +51,15 @@ def section_table() -> tuple[dict[str, str | None], dict[str, dict[str, str]]]:
 
 
 @functools.cache
+def line_section_table() -> dict[str, str]:
+    """Normalised heading -> role, for headings that count only as a whole line."""
+    table: dict[str, str] = {}
+    for role, names in (_load("labels").get("line_sections") or {}).items():
+        for name in names:
+            table.setdefault(label_key(str(name))[0], role)
+    return table
+
+
+@functools.cache
 def amount_parts() -> frozenset[str]:
     return frozenset(label_key(str(s))[0] for s in _load("labels").get("amount_parts") or [])

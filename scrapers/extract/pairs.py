@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 
 from scrapers.extract.labels import field_for
-from scrapers.extract.lookups import label_table, section_table
+from scrapers.extract.lookups import label_table, line_section_table, section_table
 from scrapers.extract.text import label_key
 
 _CJK = "\u4e00-\u9fff"
@@ -17,6 +17,7 @@ _KEY = re.compile(
     rf"((?:[{_CJK}](?:[ \u3000\u00a0]+[{_CJK}]{{1,2}}){{1,15}})|[{_CJK}A-Za-z()（）/、\[\]【】]{{2,24}})\s*[:：]"
 )
 _HAS_CJK = re.compile(rf"[{_CJK}]")
+_TRAILING_NOTE = re.compile(r"\([^()]{1,10}\)$")
 _MAX_LINE = 4000
 _TRAILING_NUMBER = re.compile(r"\s*(?:\d{1,2}[.、．]|[一二三四五六七八九十]{1,3}、|[(（]\d{1,2}[)）])\s*$")
 # "九、…联系。" / "3.项目联系方式": a numbered line with no `key：` ends the section above it.
@@ -61,10 +62,14 @@ def line_events(line: str) -> list:
     if len(line) > _MAX_LINE:
         line = line[:_MAX_LINE]
     headings, _ = section_table()
-    if len(line) <= 40 and line.rstrip(" ：:")[-1:] in _heading_tails():
+    if len(line) <= 40:
         key = label_key(line)[0]
-        if key in headings:
+        if line.rstrip(" ：:")[-1:] in _heading_tails() and key in headings:
             return [Section(headings[key], line)]
+        whole_line = line_section_table()
+        role = whole_line.get(key) or whole_line.get(_TRAILING_NOTE.sub("", key))
+        if role:
+            return [Section(role, line)]
     events: list = []
     position = 0
     if len(line) > 8 and ("信息" in line or "联系" in line or "：" in line or ":" in line):
