@@ -1,0 +1,209 @@
+"""The dbt_like_sql models on Spark: one source of truth (the DuckDB-dialect .sql files), transpiled
+with sqlglot, run in dependency order on a SparkSession (local mode here, a bank's cluster there).
+
+The Python steps (loading, name resolution, scoring rules) stay on DuckDB. Every table a model reads
+that no model produces is exported from the working DuckDB as Parquet and registered in Spark under
+the same `schema.table` name; each model is then materialized as a Parquet table. `export_results`
+writes the models' outputs back as Parquet so DuckDB (or anyone) can compare or load them.
+
+Dialect constructs that need more than sqlglot's own transpilation are rewritten here, each in one
+function below, and listed in `REWRITES` (README "When one machine is not enough").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from graphlib import TopologicalSorter
+from pathlib import Path
+
+import duckdb
+import sqlglot
+from sqlglot import exp, transforms
+from sqlglot.dialects.spark import Spark
+
+from pipelines.sql_models import SqlModel
+
+REWRITES = {
+    "arg_max/arg_min with n": "DuckDB's arg_max(x, key, n) returns the top-n list; Spark's max_by has no n. "
+    "Rewritten to transform(slice(sort_array(collect_list(struct(key, x)), asc), 1, n), s -> s.x).",
+    "QUALIFY": "sqlglot's Spark target rewrites QUALIFY into a subquery with a `_w` column, which collides "
+    "when two such CTEs are stacked (SELECT * carries the first `_w`). Spark >= 3.5 runs QUALIFY itself, "
+    "so the `spark35` dialect below keeps it.",
+    "GROUP BY … QUALIFY <aggregate>": "Spark rejects an aggregate inside QUALIFY's window (MISSING_GROUP_BY). "
+    "The grouped query computes the QUALIFY predicate as a column `_qualify` and an outer query keeps "
+    "the rows where it holds, projecting the original columns.",
+    "CREATE OR REPLACE TABLE": "Spark's session catalog cannot replace a Parquet table; "
+    "each model runs as DROP TABLE IF EXISTS + CREATE TABLE … USING parquet AS <query>.",
+}
+
+
+class SparkModelError(RuntimeError):
+    """A model's transpiled SQL failed on Spark; the message names the file and holds the SQL."""
+
+
+class Spark35(Spark):
+    """Spark SQL as Spark >= 3.5 runs it: QUALIFY kept, the other Select rewrites as sqlglot's Spark."""
+
+    class Generator(Spark.Generator):
+        TRANSFORMS = {
+            **Spark.Generator.TRANSFORMS,
+            exp.Select: transforms.preprocess([
+                transforms.eliminate_distinct_on,
+                transforms.unnest_to_explode,
+                transforms.any_to_exists,
+            ]),
+        }
+
+
+@dataclass
+class SparkRun:
+    """What a Spark run of the models did: inputs registered, models materialized, statements run."""
+
+    inputs: list[str] = field(default_factory=list)
+    models: list[str] = field(default_factory=list)
+    statements: dict[str, list[str]] = field(default_factory=dict)
+
+
+def _topn_struct_list(agg: exp.Expression, descending: bool) -> exp.Expression:
+    value, key, n = agg.this, agg.expression, agg.args["count"]
+    pairs = exp.Anonymous(this="collect_list", expressions=[
+        exp.Anonymous(this="struct", expressions=[exp.alias_(key, "k"), exp.alias_(value, "v")])])
+    ordered = exp.Anonymous(this="sort_array", expressions=[pairs, exp.false() if descending else exp.true()])
+    first_n = exp.Anonymous(this="slice", expressions=[ordered, exp.Literal.number(1), n])
+    return sqlglot.parse_one(f"transform({first_n.sql(Spark35)}, s -> s.v)", read=Spark35)
+
+
+def _grouped_qualify_as_subquery(select: exp.Select) -> exp.Expression:
+    predicate = select.args["qualify"].this
+    inner = select.copy()
+    inner.set("qualify", None)
+    inner.select(exp.alias_(predicate.copy(), "_qualify"), copy=False)
+    names = [e.alias_or_name for e in select.expressions]
+    return exp.select(*[exp.column(n) for n in names]).from_(inner.subquery("_grouped")).where(exp.column("_qualify"))
+
+
+def rewrite_for_spark(tree: exp.Expression) -> exp.Expression:
+    """DuckDB constructs sqlglot cannot express in Spark, rewritten to equivalent Spark SQL."""
+
+    def _rewrite(node: exp.Expression) -> exp.Expression:
+        if isinstance(node, exp.ArgMax | exp.ArgMin) and node.args.get("count") is not None:
+            return _topn_struct_list(node, descending=isinstance(node, exp.ArgMax))
+        if isinstance(node, exp.Select) and node.args.get("qualify") and node.args.get("group"):
+            return _grouped_qualify_as_subquery(node)
+        return node
+
+    return tree.transform(_rewrite)
+
+
+def spark_statements(model: SqlModel) -> list[tuple[str | None, str]]:
+    """(table created or None, Spark SQL) for each statement of the model, in order."""
+    out: list[tuple[str | None, str]] = []
+    for statement in sqlglot.parse(model.sql, read="duckdb"):
+        if statement is None:
+            continue
+        if isinstance(statement, exp.Create) and statement.args.get("kind", "").upper() in ("TABLE", "VIEW"):
+            target = statement.this.find(exp.Table)
+            name = f"{target.db}.{target.name}" if target.db else target.name
+            query = rewrite_for_spark(statement.expression)
+            out.append((None, f"DROP TABLE IF EXISTS {name}"))
+            out.append((name, f"CREATE TABLE {name} USING parquet AS {query.sql(dialect=Spark35)}"))
+        else:
+            out.append((None, rewrite_for_spark(statement).sql(dialect=Spark35)))
+    return out
+
+
+def model_order(models: Sequence[SqlModel]) -> list[SqlModel]:
+    by_table = {m.table: m for m in models}
+    graph = {m.table: {f"{s}.{t}" for s, t in m.upstream if f"{s}.{t}" in by_table} for m in models}
+    return [by_table[t] for t in TopologicalSorter(graph).static_order()]
+
+
+def input_tables(models: Iterable[SqlModel]) -> list[str]:
+    models = list(models)
+    produced = {m.table for m in models}
+    return sorted({f"{s}.{t}" for m in models for s, t in m.upstream} - produced)
+
+
+def export_inputs(working_db: Path, tables: Iterable[str], folder: Path) -> dict[str, Path]:
+    """Each input table as a Parquet folder `<folder>/<schema>/<table>/part-0.parquet`."""
+    locations: dict[str, Path] = {}
+    con = duckdb.connect(str(working_db), read_only=True)
+    try:
+        for table in tables:
+            schema, name = table.split(".")
+            target = folder / schema / name
+            target.mkdir(parents=True, exist_ok=True)
+            con.execute(f"COPY (SELECT * FROM \"{schema}\".\"{name}\") TO '{target / 'part-0.parquet'}' (FORMAT parquet)")
+            locations[table] = target
+    finally:
+        con.close()
+    return locations
+
+
+def spark_session(warehouse_dir: Path, app_name: str = "tuoke-models"):
+    """A local SparkSession; a cluster deployment passes its own session to `run_models`."""
+    from pyspark.sql import SparkSession
+
+    return (
+        SparkSession.builder.master("local[2]").appName(app_name)
+        .config("spark.sql.warehouse.dir", str(warehouse_dir))
+        .config("spark.sql.shuffle.partitions", "2")
+        .config("spark.ui.enabled", "false")
+        .config("spark.sql.session.timeZone", "UTC")
+        .config("spark.driver.memory", "2g")
+        .getOrCreate()
+    )
+
+
+def run_models(spark, models: Sequence[SqlModel], inputs: dict[str, Path]) -> SparkRun:
+    """Register the Parquet inputs and materialize every model, upstream first."""
+    run = SparkRun()
+    schemas = {t.split(".")[0] for t in inputs} | {m.layer for m in models}
+    for schema in sorted(schemas):
+        spark.sql(f"CREATE DATABASE IF NOT EXISTS {schema}")
+    for table, location in sorted(inputs.items()):
+        spark.sql(f"DROP TABLE IF EXISTS {table}")
+        spark.sql(f"CREATE TABLE {table} USING parquet LOCATION '{location}'")
+        run.inputs.append(table)
+    for model in model_order(models):
+        statements = spark_statements(model)
+        for _, sql in statements:
+            try:
+                spark.sql(sql)
+            except Exception as exc:  # Spark's analysis errors: name the model, keep the first line
+                first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+                raise SparkModelError(f"{model.path.name}: {first}\n{sql}") from None
+        run.statements[model.table] = [sql for _, sql in statements]
+        run.models.append(model.table)
+    return run
+
+
+def export_results(spark, tables: Iterable[str], folder: Path) -> dict[str, Path]:
+    """Each model's Spark table written as Parquet under `<folder>/<schema>/<table>/`."""
+    out: dict[str, Path] = {}
+    for table in tables:
+        schema, name = table.split(".")
+        target = folder / schema / name
+        spark.table(table).write.mode("overwrite").parquet(str(target))
+        out[table] = target
+    return out
+
+
+def run_on_spark(working_db: Path, models: Sequence[SqlModel], workdir: Path, spark=None) -> tuple[SparkRun, dict[str, Path]]:
+    """Inputs out of DuckDB as Parquet, every model on Spark, results as Parquet under `workdir/out`.
+
+    `workdir` is emptied first: a Spark run starts from the exported inputs only.
+    """
+    import shutil
+
+    shutil.rmtree(workdir, ignore_errors=True)
+    inputs = export_inputs(working_db, input_tables(models), workdir / "in")
+    own_session = spark is None
+    spark = spark or spark_session(workdir / "spark-warehouse")
+    try:
+        run = run_models(spark, models, inputs)
+        return run, export_results(spark, run.models, workdir / "out")
+    finally:
+        if own_session:
+            spark.stop()
