@@ -14,8 +14,8 @@ from lxml import etree
 from scrapers.extract.labels import IGNORED, field_for, looks_like_label
 from scrapers.extract.lookups import amount_parts, section_table
 from scrapers.extract.names import looks_like_org
-from scrapers.extract.prose import FreeTextList, prose_pairs
 from scrapers.extract.pairs import Pair, Section, classify, line_events, line_pairs, section_field
+from scrapers.extract.prose import FreeTextList, prose_pairs
 from scrapers.extract.text import label_key
 
 MAX_CHARS = 1_500_000

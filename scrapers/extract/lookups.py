@@ -30,6 +30,7 @@ def label_table() -> tuple[dict[str, str], frozenset[str], tuple[tuple[str, str]
     return exact, ignore, contains
 
 
+@functools.cache
 def words(name: str) -> tuple[str, ...]:
     return tuple(str(w) for w in _load("words")[name])
 

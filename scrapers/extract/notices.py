@@ -61,6 +61,7 @@ class _Records:
         self.failed_lots: list[dict] = []
         self.purchaser: dict | None = None
         self.agent: dict | None = None
+        self.told: dict[str, str] = {}  # purchaser / agent named only in a sentence
 
     def role_for(self, field: str) -> tuple[str, int | None]:
         candidate_kind = self.kind == "candidate_notice"
@@ -123,7 +124,7 @@ def _pair(records: _Records, event: Pair, result: PageResult) -> None:
         name = result.accept_org(value, event.label)
         if name:
             role, rank = records.role_for(field)
-            records.start(role, name, rank, uscc=codes[0] if codes else None)
+            records.start(role, name, rank, uscc=codes[0] if codes else None, from_text=event.origin in ("prose", "list") or None)
         return
     if field == "lot":
         records.lot = _lot(value)
@@ -150,6 +151,11 @@ def _pair(records: _Records, event: Pair, result: PageResult) -> None:
             records.fill("uscc", codes[0])
         elif value and records.current is not None:
             records.current.setdefault("uscc_as_written", value[:40])
+        return
+    if field in ("purchaser_name", "agent_name") and event.origin == "prose":
+        name = result.accept_org(value, event.label)  # "X受Y委托": used only when no label names them
+        if name:
+            records.told.setdefault(field, name)
         return
     if field in ("purchaser_name", "agent_name"):
         role = "purchaser" if field == "purchaser_name" else "agent"
@@ -258,21 +264,15 @@ def _merge(items: list[dict]) -> list[dict]:
     return merged
 
 
-def _winner_from_sentences(page: Page) -> str | None:
-    suffix = "|".join(sorted(words("org_suffixes"), key=len, reverse=True))
-    name = rf"([^\s，,。；;：:、“”\"]{{2,40}}?(?:{suffix}))"
-    patterns = (
-        rf"(?:确定|推荐|由|选定)\s*{name}\s*为\s*(?:本项目|该项目|本次)?的?(?:中标|成交|中选)",
-        rf"(?:中标|成交|中选)(?:供应商|人|单位)\s*(?:为|是)\s*[:：]?\s*{name}",
-    )
-    for line in page.lines:
-        if "中标" not in line and "成交" not in line and "中选" not in line:
-            continue
-        for pattern in patterns:
-            match = re.search(pattern, line)
-            if match:
-                return match.group(1)
-    return None
+def _trust_structure(items: list[dict], records: _Records) -> list[dict]:
+    """Suppliers read from sentences or free-text lines count only where no table or label names one,
+    and never when they are the page's own purchaser or agent (a signature under the list)."""
+    principals = {e["name"] for e in (records.purchaser, records.agent) if e}
+    items = [i for i in items if not (i.get("from_text") and i["name"] in principals)]
+    structured = {i["name"] for i in items if not i.get("from_text") and i["role"] in ("winner", "candidate")}
+    if structured:
+        items = [i for i in items if not i.get("from_text") or i["name"] in structured or i["role"] not in ("winner", "candidate")]
+    return items
 
 
 def extract_notice(page: Page, url: str, kind: str, config: Mapping | None, result: PageResult, first: dict) -> None:
@@ -282,7 +282,10 @@ def extract_notice(page: Page, url: str, kind: str, config: Mapping | None, resu
             _grid(records, event, result)
         else:
             _pair(records, event, result)
-    items = _merge(records.items)
+    for role in ("purchaser", "agent"):
+        if getattr(records, role) is None and f"{role}_name" in records.told:
+            setattr(records, role, {"role": role, "name": records.told[f"{role}_name"], "address": None, "uscc": None})
+    items = _trust_structure(_merge(records.items), records)
     region = first.get("region") or (config or {}).get("region")
     title = f"{result.notice.get('notice_title') or ''} {page.title}"
     failed_notice = any(w in title for w in words("failed_notice_title"))
@@ -294,18 +297,9 @@ def extract_notice(page: Page, url: str, kind: str, config: Mapping | None, resu
     winners = [i for i in items if i["role"] == "winner"]
     if kind in AWARD_KINDS and not winners:
         firsts = [i for i in items if i["role"] == "candidate" and i.get("rank") == 1]
-        if firsts:
-            for item in firsts:
-                item["role"] = "winner"
-            winners = firsts
-        else:
-            sentence = _winner_from_sentences(page)
-            name = result.accept_org(sentence, "sentence") if sentence else None
-            if name:
-                winner = {"role": "winner", "name": name, "rank": None, "lot": None, "address": None, "uscc": None,
-                          "amount": None, "rate": None, "rate_unit": None, "from_text": True}
-                items.append(winner)
-                winners = [winner]
+        for item in firsts:
+            item["role"] = "winner"
+        winners = firsts
     # Losing bidders only: a bidder who also won is the winner (its price fills a missing amount).
     for bidder in [i for i in items if i["role"] == "bidder"]:
         twin = next((w for w in winners if w["name"] == bidder["name"] and (w["lot"] in (None, bidder["lot"]) or bidder["lot"] is None)), None)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -31,6 +32,7 @@ def strip_markup(text: str) -> str:
     return _TAG.sub("", text)
 
 
+@functools.lru_cache(maxsize=65536)  # labels repeat across pages: most calls are lookups
 def label_key(label: str) -> tuple[str, str | None]:
     """Normalise a label: no spaces, numbering, colons; a trailing unit like (万元) is returned apart."""
     key = squash(label)
