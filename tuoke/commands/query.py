@@ -2,8 +2,10 @@
 
 Statements are classified with sqlglot before anything runs: only reads (SELECT/WITH/FROM-first,
 VALUES, DESCRIBE, SHOW, SUMMARIZE, EXPLAIN of a read, read-only PRAGMAs) are allowed; anything else
-is refused with one clear line and nothing is executed. The connection is read-only as well, so a
-statement sqlglot misjudged still cannot change the file.
+is refused with one clear line and nothing is executed. That guard is the second layer: the
+statement runs in `warehouse.sandbox` (read-only, DuckDB's file/network/extension access off and
+its configuration locked), so a statement sqlglot misjudged can neither change the file nor read
+anything outside the warehouse. A time limit and a row limit bound every query.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from sqlglot import exp
 
 from tuoke.core.errors import UserError
 from tuoke.core.paths import DataPaths
+from warehouse.sandbox import DEFAULT_MAX_ROWS, DEFAULT_TIMEOUT_S, SandboxError, open_sandbox, run_sandboxed
 
 FORMATS = ("table", "csv", "json")
 _READ_PRAGMAS = {
@@ -45,7 +48,7 @@ def split_statements(sql: str) -> list[exp.Expression]:
     logging.getLogger("sqlglot").setLevel(logging.ERROR)  # silence its "falling back to Command"
     try:
         statements = [s for s in sqlglot.parse(sql, read="duckdb") if s is not None]
-    except sqlglot.errors.ParseError as exc:
+    except sqlglot.errors.SqlglotError as exc:  # ParseError and TokenError (an unterminated quote)
         raise UserError(f"SQL does not parse: {_first_line(str(exc))}") from exc
     if not statements:
         raise UserError("no SQL statement given")
@@ -89,12 +92,14 @@ def open_published(db: Path) -> duckdb.DuckDBPyConnection:
     if not db.exists():
         raise UserError(f"no warehouse at {db}; run `tuoke build` (or `tuoke demo`) first")
     try:
-        return duckdb.connect(str(db), read_only=True)
+        return open_sandbox(db)
     except duckdb.IOException as exc:
         if "lock" in str(exc).lower():
             raise UserError(
                 f"{db} is locked by a running build; query the published file (default --db) instead"
             ) from exc
+        raise UserError(f"cannot open {db}: {_first_line(str(exc))}") from exc
+    except duckdb.Error as exc:
         raise UserError(f"cannot open {db}: {_first_line(str(exc))}") from exc
 
 
@@ -108,8 +113,11 @@ def _jsonable(value: Any) -> Any:
     return value
 
 
-def run_query(sql: str, db: Path) -> list[tuple[list[str], list[tuple]]]:
-    """(columns, rows) for each statement, after refusing any that is not a read."""
+def run_query(
+    sql: str, db: Path, *, timeout_s: float = DEFAULT_TIMEOUT_S, max_rows: int = DEFAULT_MAX_ROWS,
+) -> list[tuple[list[str], list[tuple]]]:
+    """(columns, rows) for each statement, after refusing any that is not a read; at most
+    `max_rows` rows each (a note on stderr says when more existed)."""
     statements = check_read_only(sql)
     con = open_published(db)
     results = []
@@ -121,11 +129,12 @@ def run_query(sql: str, db: Path) -> list[tuple[list[str], list[tuple]]]:
             else:
                 text = str(statement) if isinstance(statement, exp.Command) else statement.sql(dialect="duckdb")
             try:
-                cursor = con.execute(text)
-            except duckdb.Error as exc:
-                raise UserError(f"query failed: {_first_line(str(exc))}") from exc
-            columns = [d[0] for d in cursor.description] if cursor.description else []
-            results.append((columns, cursor.fetchall() if columns else []))
+                result = run_sandboxed(con, text, timeout_s=timeout_s, max_rows=max_rows)
+            except SandboxError as exc:
+                raise UserError(f"query failed: {exc}") from exc
+            if result.truncated:
+                sys.stderr.write(f"only the first {max_rows} rows were read (--limit); add LIMIT or raise --limit\n")
+            results.append((result.columns, result.rows))
     finally:
         con.close()
     return results
@@ -155,12 +164,16 @@ def query_command(
     fmt: str = typer.Option("table", "--format", "-f", help="table | csv | json"),
     db: Path = typer.Option(None, "--db", help="DuckDB file (default: the published data/tuoke.duckdb)."),
     max_rows: int = typer.Option(200, "--max-rows", help="Rows shown by --format table."),
+    limit: int = typer.Option(DEFAULT_MAX_ROWS, "--limit", help="Most rows read per statement."),
+    timeout: float = typer.Option(DEFAULT_TIMEOUT_S, "--timeout", help="Seconds before a statement is stopped."),
 ) -> None:
     """Query the published warehouse read-only (readers are never blocked by a running build)."""
     if fmt not in FORMATS:
         raise UserError(f"--format must be one of {', '.join(FORMATS)}, not {fmt!r}")
     db = Path(db) if db else DataPaths.from_env().published_db
-    for columns, rows in run_query(sql, db):
+    if limit < 1 or timeout <= 0:
+        raise UserError("--limit and --timeout must be positive")
+    for columns, rows in run_query(sql, db, timeout_s=timeout, max_rows=limit):
         if columns:
             _print(columns, rows, fmt, max_rows)
 
