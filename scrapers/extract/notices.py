@@ -24,6 +24,7 @@ from scrapers.extract.result import PageResult
 AWARD_KINDS = ("procurement_award", "winner_list")
 _NAME_FIELDS = ("winner_name", "candidate_1", "candidate_2", "candidate_3", "candidate_name", "bidder_name")
 _RANK = re.compile(r"第?\s*([一二三四五六七八九十\d]{1,3})\s*(?:名|中标|候选|成交|$)")
+_SEVERAL = re.compile(r"\s*[、；;]\s*")
 _SME_NO = re.compile(r"(?:非|不)(?:专门)?面向中小(?:微)?企业|不专门面向")
 _SME_YES = re.compile(r"专门面向中小(?:微)?企业|预留.{0,10}中小(?:微)?企业|面向中小企业采购")
 
@@ -121,6 +122,12 @@ def _pair(records: _Records, event: Pair, result: PageResult) -> None:
             records.failed_lots.append({"lot": records.lot, "reason": value})
             return
         codes = find_usccs(value)
+        parts = [clean_name(p) for p in _SEVERAL.split(value)]
+        if len(parts) > 1 and all(looks_like_org(p) for p in parts):  # "入围供应商：A公司、B公司、C公司"
+            role, rank = records.role_for(field)
+            for part in parts:
+                records.start(role, part, rank, from_text=event.origin in ("prose", "list") or None)
+            return
         name = result.accept_org(value, event.label)
         if name:
             role, rank = records.role_for(field)

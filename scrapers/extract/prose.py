@@ -38,6 +38,7 @@ _PRINCIPAL = re.compile(rf"^\s*(?P<agent>{_NAME}?)受\s*(?P<purchaser>{_NAME}?)\
 _PRINCIPAL_FIRST = re.compile(rf"受\s*(?P<purchaser>{_NAME}?)\s*(?:的)?委托\s*[，,]\s*(?P<agent>{_NAME}?)\s*(?:于|就|对|在|现|组织|拟|依法)")
 _NUMBERING = re.compile(r"^\s*(?:[(（]?\d{1,3}[)）.、．]|[一二三四五六七八九十]{1,3}[、.．]|[①-⑳]|[(（][一二三四五六七八九十]{1,3}[)）])?\s*")
 _LEAD = re.compile(rf"[^{_STOP}]{{4,60}}")
+_ANNOUNCES_WINNERS = re.compile(r"(?:中标|成交|入围|中选)(?:结果|供应商|人|单位|名单).{0,12}如下$")
 _TRIGGERS = ("候选", "中标", "成交", "中选", "入围", "委托", "价")
 
 
@@ -135,6 +136,8 @@ class FreeTextList:
             return
         if pair.field in self.OPENERS and not pair.value.strip():
             self.field = pair.field
+        elif not pair.value.strip() and _ANNOUNCES_WINNERS.search(pair.label):
+            self.field = "winner_name"  # "现将中标结果公布如下：" heads the list it announces
         elif pair.field in self.CLOSERS or (not pair.value.strip() and pair.field not in ("amount", "price", "address")):
             self.field = None
 
@@ -145,13 +148,17 @@ class FreeTextList:
         lead = lead_name(line)
         if lead is None:
             return None
-        name, rest = lead
         from scrapers.extract.pairs import line_events
 
+        entries: list[Pair] = []
+        while lead is not None and len(entries) < 200:
+            name, rest = lead
+            entries.append(Pair("", name, self.field, origin="list"))
+            lead = lead_name(rest) if _NUMBERING.match(rest).end() else None  # "1、A公司 2、B公司" on one line
         details = [e for e in line_events(rest) if isinstance(e, Pair)]
         if not any(p.field in ("amount", "price") for p in details):
             details += amount_pairs(rest)
-        return [Pair("", name, self.field, origin="list"), *details]
+        return [*entries, *details]
 
     def after_line(self, events: list) -> None:
         if self.field is not None and not events:
