@@ -1,57 +1,214 @@
-"""Source configs: one YAML file per public source, validated on load.
+"""Source configs: one YAML file per public source, validated on load by pydantic models.
 
 Shared by the Scrapy project (one spider per source), the Dagster crawl-asset factory and the CLI.
+Unknown keys are errors (`list.item_link` instead of `list.item_links` would otherwise crawl nothing),
+reported as one line with the file and key path.
+
+Each block (`list`, `detail`, `attachments`, `politeness`, ...) is a typed model that also reads like
+a mapping of the keys the YAML set (`source.list.get("max_pages")`, `dict(source.detail)`), because
+the spiders and the extractors take plain mappings.
 """
 
 from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
-import yaml
+from pydantic import Field, PrivateAttr, ValidationInfo, field_validator, model_validator
 
+from tuoke.core.config import ConfigModel, read_yaml, validate_config
+from tuoke.core.contracts import PAGE_KINDS, PageKind
 from tuoke.core.errors import UserError
 from tuoke.core.paths import sources_dir
 
-KINDS = (
-    "procurement_award",
-    "candidate_notice",
-    "tender_notice",
-    "winner_list",
-    "srdi_list",
-    "directory",
-    "negative_list",
-)
-_ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]{1,63}$")
+KINDS = PAGE_KINDS  # the page kinds a source may declare
+_ID_PATTERN = r"^[a-z][a-z0-9_]{1,63}$"
 
 
-@dataclass(frozen=True)
-class SourceConfig:
+class Section(ConfigModel):
+    """A YAML block that also reads as a mapping of the keys it was given (unset keys are absent)."""
+
+    def _present(self) -> dict[str, Any]:
+        return {k: v for k, v in self if v is not None}
+
+    def get(self, key: str, default: Any = None) -> Any:
+        value = getattr(self, key, None)
+        return default if value is None else value
+
+    def __getitem__(self, key: str) -> Any:
+        value = getattr(self, key, None)
+        if value is None:
+            raise KeyError(key)
+        return value
+
+    def __contains__(self, key: object) -> bool:
+        return isinstance(key, str) and getattr(self, key, None) is not None
+
+    def keys(self) -> list[str]:
+        return list(self._present())
+
+    def __len__(self) -> int:
+        return len(self._present())
+
+
+class ApiList(Section):
+    """A list served as JSON by a POST/GET API (one page per request)."""
+
+    url: str | None = None
+    method: str | None = None
+    body: dict[str, Any] | None = None
+    page_param: str | None = None
+    size_param: str | None = None
+    first_page: int | None = None
+    max_pages: int | None = Field(default=None, ge=1)
+    items_path: str | None = None
+    total_path: str | None = None
+    id_field: str | None = None
+    title_field: str | None = None
+    date_field: str | None = None
+    detail_url: str | None = None
+    attachment_url: str | None = None
+
+
+class Tier(Section):
+    """One page of a member directory and the tier (会长单位, 理事单位, ...) its members hold."""
+
+    url: str
+    tier: str | None = None
+
+
+class ListPages(Section):
+    """How to walk a source's list pages to its detail links."""
+
+    item_links: str | None = None
+    next_page: str | None = None
+    page_template: str | None = None
+    page_index: str | None = None
+    max_pages: int | None = Field(default=None, ge=1)
+    extract_on_list: bool | None = None
+    stop_when_seen: bool | None = None
+    member_links: str | None = None
+    tiers: list[Tier] | None = None
+    api: ApiList | None = None
+
+
+class Detail(Section):
+    """How a detail page is read: generic extraction, plus optional per-field css selectors."""
+
+    extraction: str | None = None
+    selectors: dict[str, str] | None = None
+    list_name: str | None = None
+    role: str | None = None
+    penalty_type: str | None = None
+
+
+class Attachments(Section):
+    pattern: str | None = None
+    follow: bool | None = None
+
+    @field_validator("pattern")
+    @classmethod
+    def _compiles(cls, value: str | None) -> str | None:
+        if value is not None:
+            try:
+                re.compile(value)
+            except re.error as exc:
+                raise ValueError(f"not a valid regular expression: {exc}") from exc
+        return value
+
+
+class Politeness(Section):
+    download_delay: float | None = Field(default=None, ge=0)
+    concurrency: int | None = Field(default=None, ge=1)
+    concurrent_requests: int | None = Field(default=None, ge=1)
+    autothrottle: bool | None = None
+    autothrottle_target_concurrency: float | None = Field(default=None, gt=0)
+    autothrottle_max_delay: float | None = Field(default=None, ge=0)
+    autothrottle_start_delay: float | None = Field(default=None, ge=0)
+    download_timeout: float | None = Field(default=None, gt=0)
+    retry_times: int | None = Field(default=None, ge=0)
+    user_agent: str | None = None
+    robots_txt_obey: bool | None = None
+
+
+class Assertions(Section):
+    """Bounds on the distinct items a source holds; a crawl outside them fails its check."""
+
+    min: int | None = Field(default=None, ge=0)
+    max: int | None = Field(default=None, ge=0)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Assertions:
+        if self.min is not None and self.max is not None and self.min > self.max:
+            raise ValueError(f"min {self.min} is above max {self.max}")
+        return self
+
+
+class SourceConfig(ConfigModel):
     id: str
-    title: str
-    kind: str
-    region: str | None
-    start_urls: tuple[str, ...]
-    list: dict[str, Any] = field(default_factory=dict)
-    detail: dict[str, Any] = field(default_factory=dict)
-    attachments: dict[str, Any] = field(default_factory=dict)
-    politeness: dict[str, Any] = field(default_factory=dict)
-    schedule: str | None = None
-    assertions: dict[str, int] = field(default_factory=dict)
+    title: str = ""
+    kind: PageKind
+    region: str | None = None
     publisher: str | None = None
-    path: Path | None = None
-    raw: dict[str, Any] = field(default_factory=dict)
+    start_urls: tuple[str, ...] = Field(min_length=1)
+    list: ListPages = ListPages()
+    detail: Detail = Detail()
+    attachments: Attachments = Attachments()
+    politeness: Politeness = Politeness()
+    schedule: str | None = None
+    assertions: Assertions = Assertions()
+    # redis: several crawler processes share one request queue and dupefilter (scrapers/frontier.py)
+    frontier: Literal["local", "redis"] = "local"
+
+    _path: Path | None = PrivateAttr(default=None)
+    _raw: dict[str, Any] = PrivateAttr(default_factory=dict)
+
+    @field_validator("start_urls", mode="before")
+    @classmethod
+    def _one_url_is_a_list(cls, value: Any) -> Any:
+        return [value] if isinstance(value, str) else value
+
+    @field_validator("list", "detail", "attachments", "politeness", "assertions", mode="before")
+    @classmethod
+    def _empty_block_is_default(cls, value: Any) -> Any:
+        return {} if value is None else value
+
+    @model_validator(mode="before")
+    @classmethod
+    def _title_defaults_to_id(cls, data: Any) -> Any:
+        if isinstance(data, dict) and not data.get("title") and data.get("id"):
+            data = {**data, "title": data["id"]}
+        return data
+
+    @field_validator("id")
+    @classmethod
+    def _snake_case_named_like_its_file(cls, value: str, info: ValidationInfo) -> str:
+        if not re.match(_ID_PATTERN, value):
+            raise ValueError(f"{value!r} must be lower_snake_case (a-z, 0-9, _; 2 to 64 characters)")
+        path = (info.context or {}).get("path")
+        if path is not None and Path(path).stem != value:
+            raise ValueError(f"{value!r} must equal the file name {Path(path).stem!r}")
+        return value
+
+    @property
+    def path(self) -> Path | None:
+        """The YAML file this came from (None when built from a dict)."""
+        return self._path
+
+    @property
+    def raw(self) -> dict[str, Any]:
+        """The YAML as a plain mapping, placeholders filled in (what `tuoke extract --source` hands on)."""
+        return self._raw
 
     @property
     def min_items(self) -> int | None:
-        return self.assertions.get("min")
+        return self.assertions.min
 
     @property
     def max_items(self) -> int | None:
-        return self.assertions.get("max")
+        return self.assertions.max
 
 
 def _substitute(value: Any, replacements: dict[str, str]) -> Any:
@@ -70,51 +227,20 @@ def _replacements() -> dict[str, str]:
     return {"demo_base": os.environ.get("TUOKE_DEMO_BASE_URL", "http://127.0.0.1:8765").rstrip("/")}
 
 
-def parse_source(data: dict[str, Any], path: Path | None = None) -> SourceConfig:
+def parse_source(data: Any, path: Path | None = None) -> SourceConfig:
+    """A SourceConfig from parsed YAML; UserError `<file>: <key path>: <problem>` if it does not fit."""
     where = str(path) if path else "source config"
     if not isinstance(data, dict):
         raise UserError(f"{where}: expected a mapping of keys, got {type(data).__name__}")
-    missing = [k for k in ("id", "kind", "start_urls") if not data.get(k)]
-    if missing:
-        raise UserError(f"{where}: missing required key(s): {', '.join(missing)}")
-    if not _ID_PATTERN.match(str(data["id"])):
-        raise UserError(f"{where}: id {data['id']!r} must be lower_snake_case (a-z, 0-9, _)")
-    if path is not None and path.stem != data["id"]:
-        raise UserError(f"{where}: id {data['id']!r} must equal the file name {path.stem!r}")
-    if data["kind"] not in KINDS:
-        raise UserError(f"{where}: kind {data['kind']!r} is not one of {', '.join(KINDS)}")
     data = _substitute(data, _replacements())
-    start_urls = data["start_urls"]
-    if isinstance(start_urls, str):
-        start_urls = [start_urls]
-    assertions = data.get("assertions") or {}
-    for key in assertions:
-        if key not in ("min", "max"):
-            raise UserError(f"{where}: assertions may only hold min and max, not {key!r}")
-    return SourceConfig(
-        id=data["id"],
-        title=data.get("title") or data["id"],
-        kind=data["kind"],
-        region=data.get("region"),
-        start_urls=tuple(start_urls),
-        list=data.get("list") or {},
-        detail=data.get("detail") or {},
-        attachments=data.get("attachments") or {},
-        politeness=data.get("politeness") or {},
-        schedule=data.get("schedule"),
-        assertions={k: int(v) for k, v in assertions.items()},
-        publisher=data.get("publisher"),
-        path=path,
-        raw=data,
-    )
+    source = validate_config(SourceConfig, data, where, context={"path": path})
+    source._path = path
+    source._raw = data
+    return source
 
 
 def load_source(path: Path) -> SourceConfig:
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        raise UserError(f"{path}: not valid YAML ({exc.__class__.__name__})") from exc
-    return parse_source(data, path)
+    return parse_source(read_yaml(path), path)
 
 
 def load_sources(directory: Path | None = None) -> list[SourceConfig]:

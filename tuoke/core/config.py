@@ -1,0 +1,79 @@
+"""Loading YAML config into pydantic v2 models; a mistake becomes one line with the key path.
+
+Every config model (sources, feeds, territories, users; scoring lives with the warehouse) derives from
+`ConfigModel`, which forbids unknown keys so a typo is reported instead of silently ignored.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, TypeVar
+
+import yaml
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from tuoke.core.errors import UserError
+
+M = TypeVar("M", bound=BaseModel)
+
+
+class ConfigModel(BaseModel):
+    """A block of YAML config: unknown keys are errors, values are not changed after loading."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def key_path(loc: tuple[Any, ...]) -> str:
+    """pydantic's error location as the YAML key path a user would look for: `feeds.loans.columns[2].type`."""
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        elif str(part).startswith(("function-", "tagged-union[")):
+            continue  # pydantic's names for validators, not keys in the file
+        else:
+            out += ("." if out else "") + str(part)
+    return out or "(top level)"
+
+
+def describe_error(exc: ValidationError, where: str) -> str:
+    """One line: file, key path and what is wrong with the first error (and how many more)."""
+    errors = exc.errors(include_url=False)
+    first = errors[0]
+    message = first["msg"].removeprefix("Value error, ")
+    if first["type"] == "extra_forbidden":
+        message = "unknown key (check the spelling; see docs/CONTRACTS.md for the keys)"
+    elif first["type"] == "missing":
+        message = "required key is missing"
+    elif first["type"].endswith("_type") and "input" in first:
+        message = f"{message} (got {first['input']!r})"[:200]
+    more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
+    return f"{where}: {key_path(first['loc'])}: {message}{more}"
+
+
+def validate_config(model: type[M], data: Any, where: str, context: dict[str, Any] | None = None) -> M:
+    """`model` from already parsed data; a UserError naming `where` and the key path if it does not fit."""
+    try:
+        return model.model_validate(data, context=context)
+    except ValidationError as exc:
+        raise UserError(describe_error(exc, where)) from exc
+
+
+def read_yaml(path: Path) -> Any:
+    """Parsed YAML of `path`; a missing file or bad YAML is a UserError naming the file."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError as exc:
+        raise UserError(f"{path}: file not found") from exc
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        at = f" at line {mark.line + 1}" if mark is not None else ""
+        raise UserError(f"{path}: not valid YAML{at} ({exc.__class__.__name__})") from exc
+
+
+def load_config(model: type[M], path: Path, context: dict[str, Any] | None = None) -> M:
+    """Read `path` (YAML) into `model`."""
+    return validate_config(model, read_yaml(path), str(path), context)
