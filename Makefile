@@ -18,8 +18,9 @@ demo: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest -q -n 2 --dist loadfile
 
+# The demo PII key only when the demo sources are the default (a TUOKE_SOURCES_DIR given means real data).
 dev: $(STAMP)
-	TUOKE_SOURCES_DIR=$${TUOKE_SOURCES_DIR:-configs/demo/sources} DAGSTER_HOME=$${DAGSTER_HOME:-$(CURDIR)/data/dagster_home} \
+	TUOKE_PII_DEMO_KEY=$${TUOKE_PII_DEMO_KEY:-$${TUOKE_SOURCES_DIR:+0}} TUOKE_PII_DEMO_KEY=$${TUOKE_PII_DEMO_KEY:-1} TUOKE_SOURCES_DIR=$${TUOKE_SOURCES_DIR:-configs/demo/sources} DAGSTER_HOME=$${DAGSTER_HOME:-$(CURDIR)/data/dagster_home} \
 		sh -c 'mkdir -p "$$DAGSTER_HOME" && $(BIN)/dagster dev -m pipelines.definitions -h 127.0.0.1 -p 3000'
 
 lint: $(STAMP)

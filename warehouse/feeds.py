@@ -35,7 +35,7 @@ from tuoke.core.errors import UserError
 from tuoke.core.paths import DataPaths, configs_dir
 from warehouse.codes import clean_code, is_valid_uscc
 from warehouse.db import ensure_schemas
-from warehouse.pii import hash_pii
+from warehouse.pii import hash_pii, require_pii_key, using_demo_key
 
 # Tables this step owns (pipelines/ reads this with ast to wire the Dagster asset).
 WRITES = (
@@ -518,6 +518,7 @@ def load_feeds(
     flagged, refused_files} plus `refusals` (one message per refused file). With strict=True a
     refused file raises FeedContractError after the other files have been loaded."""
     paths = paths or DataPaths.from_env()
+    pii_key_id = require_pii_key()  # no key, no load: one clear line before anything is read
     specs = load_feeds_config(feeds_config)
     create_feed_tables(con, specs)
     result: dict[str, Any] = {}
@@ -539,6 +540,7 @@ def load_feeds(
         counts["rows_total"] = con.execute(f"SELECT count(*) FROM {spec.table}").fetchone()[0]
         result[feed] = counts
     result["refusals"] = refusals
+    result["pii_key"] = "demo key (protects nothing)" if using_demo_key() else f"key {pii_key_id}"
     if strict and refusals:
         raise FeedContractError(refusals[0] if len(refusals) == 1 else " | ".join(refusals))
     return result

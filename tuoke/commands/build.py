@@ -92,6 +92,11 @@ def build_command(
         for path in (working, working.with_name(working.name + ".wal")):
             path.unlink(missing_ok=True)
     console = Console()
+    from warehouse.pii import DEMO_KEY_NOTICE, require_pii_key, using_demo_key
+
+    require_pii_key()  # outside the demo, no key means no build (one line, exit 2)
+    if using_demo_key():
+        console.print(f"[yellow]{DEMO_KEY_NOTICE}[/yellow]")
     outcome = run_build(load_definitions(definitions), console=console, show_progress=progress)
     print_outcome(outcome, console)
     return 0 if outcome.success else 1

@@ -92,12 +92,16 @@ def demo_command(
     from demo.server import DemoServer
     from pipelines.runner import run_build, run_crawls
     from tuoke.exporting import export_prospects_xlsx
+    from warehouse.pii import DEMO_KEY_NOTICE, using_demo_key
 
     console = Console()
     started = time.monotonic()
     paths = DataPaths.from_env()
     paths.root.mkdir(parents=True, exist_ok=True)
     os.environ.setdefault("TUOKE_SOURCES_DIR", str(demo_sources_dir()))
+    os.environ.setdefault("TUOKE_PII_DEMO_KEY", "1")  # invented people; a real key, when set, still wins
+    if using_demo_key():
+        console.print(f"[yellow]{DEMO_KEY_NOTICE}[/yellow]")
     site_dir = paths.root / "demo_site"
 
     with Progress(
