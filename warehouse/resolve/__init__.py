@@ -160,7 +160,9 @@ def _resolve_steps(df, judgements, progress, previous, workers) -> tuple[pd.Data
 
 _quote = encode_basestring  # JSON string literal (non-ASCII kept), the C encoder json.dumps uses
 _CANONICAL = '{"rule": "canonical", "similarity": 1.0, "agreed": []}'
-_LINK = '{"rule": "%s", "similarity": %r, "agreed": %s, "matched_record": %s}'
+# strength: "strong" (evidence beyond the name agreed), "weak" (attached only as the one candidate),
+# "judgement" (a human decision); marts.match_review queues the weak and the low-scored links
+_LINK = '{"rule": "%s", "similarity": %r, "agreed": %s, "matched_record": %s, "strength": "%s"}'
 
 
 def _object(values) -> pd.Series:
@@ -178,7 +180,8 @@ def _explain(features: Features, node: np.ndarray, nodes: Nodes, clusters: Clust
     node_matched = record_ids[first]
     node_feats = np.full(n_nodes, None, dtype=object)
     multi = np.flatnonzero(np.bincount(node, minlength=n_nodes) > 1)
-    node_feats[multi] = [_LINK % ("same_key", 1.0, '["match_key"]', _quote(m)) for m in node_matched[multi].tolist()]
+    node_feats[multi] = [_LINK % ("same_key", 1.0, '["match_key"]', _quote(m), "strong")
+                         for m in node_matched[multi].tolist()]
 
     links = clusters.link
     linked = np.fromiter(links.keys(), dtype=np.int64, count=len(links))
@@ -192,6 +195,7 @@ def _explain(features: Features, node: np.ndarray, nodes: Nodes, clusters: Clust
         score = np.ones(len(linked))
         sim = np.ones(len(linked))
         agreed = np.where(rule == USCC, '["uscc"]', '["judgement:same"]').astype(object)
+        strength = np.where(rule == USCC, "strong", "judgement").astype(object)
         if is_edge.any():
             e = edge[is_edge]
             complete_address_flags(edges, nodes, features.addresses, e)
@@ -202,9 +206,10 @@ def _explain(features: Features, node: np.ndarray, nodes: Nodes, clusters: Clust
             kinds_of, inverse = np.unique(combo, return_inverse=True)
             texts = np.array([json.dumps(edges.agreed_of(int(k) // 8, int(k) % 8)) for k in kinds_of], dtype=object)
             agreed[is_edge] = texts[inverse]
+            strength[is_edge] = np.where(edges.strong[e], "strong", "weak")
         node_rule[linked], node_score[linked], node_matched[linked] = rule, score, matched
         node_feats[linked] = [_LINK % x for x in zip(rule.tolist(), sim.tolist(), agreed.tolist(),
-                                                     map(_quote, matched.tolist()))]
+                                                     map(_quote, matched.tolist()), strength.tolist())]
     rule = node_rule[node]
     score = node_score[node]
     matched = node_matched[node]

@@ -68,3 +68,46 @@ def _side(row: dict, prefix: str) -> Side | None:
 
 def judged_records(judgements: list[Judgement]) -> set[str]:
     return {s.record_id for j in judgements for s in (j.left, j.right) if s.record_id}
+
+
+HEADER = """\
+# Human judgements for entity resolution; they always win over the matcher (nomenklatura-style).
+# One decision per line. Each side names ONE record (left_record_id / right_record_id, as in
+# core.entity_links) or EVERY record with that company name (left_name / right_name; compared on
+# the normalised match key). When both are filled, the record_id is used.
+# judgement: same | not_same   (unsure lines are ignored). note: free text (who, why, when).
+"""
+
+
+def record_judgement(path: str | Path, row: dict[str, str], replaces: str | None = None) -> None:
+    """Append one decision (a dict over COLUMNS) to the judgements file, creating it when needed.
+
+    `replaces`: a tag in the note of earlier lines this decision supersedes (a reviewer who
+    changes their mind about one pair): those lines are dropped, every other line — comments and
+    hand-written decisions — is kept byte for byte. The file is replaced atomically."""
+    path = Path(path)
+    text = path.read_text(encoding="utf-8-sig") if path.exists() else HEADER + ",".join(COLUMNS) + "\n"
+    lines = text.splitlines(keepends=True)
+    if lines and not lines[-1].endswith("\n"):
+        lines[-1] += "\n"
+    if not any(line.strip() and not line.lstrip().startswith("#") for line in lines):
+        lines.append(",".join(COLUMNS) + "\n")  # comments only: the header row is missing
+    if replaces:
+        lines = [line for line in lines if not _has_tag(line, replaces)]
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerow([str(row.get(c, "") or "") for c in COLUMNS])
+    lines.append(out.getvalue())
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text("".join(lines), encoding="utf-8")
+    tmp.replace(path)
+
+
+def _has_tag(line: str, tag: str) -> bool:
+    if not line.strip() or line.lstrip().startswith("#"):
+        return False
+    try:
+        cells = next(csv.reader([line]))
+    except (csv.Error, StopIteration):
+        return False
+    return len(cells) == len(COLUMNS) and tag in cells[-1].split()
