@@ -35,20 +35,12 @@ def _read(target: str) -> tuple[bytes, dict, str]:
     return path.read_bytes(), {}, path.resolve().as_uri()
 
 
-def guess_kind(text: str) -> str:
-    """Kind from page words when neither --source nor --kind says it."""
-    head = text[:6000]
-    rules = (
-        ("negative_list", ("失信被执行人", "限制高消费", "经营异常", "行政处罚", "严重违法失信")),
-        ("srdi_list", ("专精特新",)),
-        ("candidate_notice", ("中标候选人公示", "候选人公示", "第一中标候选人")),
-        ("tender_notice", ("招标公告", "采购公告", "磋商公告", "询价公告", "谈判公告", "投标截止")),
-        ("directory", ("会员单位", "会长单位", "理事单位", "入驻企业", "会员名录")),
-    )
-    for kind, needles in rules:
-        if any(n in head for n in needles):
-            return kind
-    return "procurement_award"
+def guess_kind(page: bytes | str, url: str | None = None, headers: dict | None = None) -> str:
+    """The extractor kind for a page when neither --source nor --kind says it: from the page's own
+    headline, URL and opening sentence (scrapers.extract.pagekind), never its menus."""
+    from scrapers.extract.pagekind import classify_page
+
+    return classify_page(page, url, headers).extract_as
 
 
 def extract_command(
@@ -57,7 +49,7 @@ def extract_command(
     kind: str = typer.Option(None, "--kind", help=f"Page kind: {', '.join(KINDS)} (default: from --source or the page)."),
 ) -> None:
     """Extract mentions from pages or attachments; JSON lines on stdout, warnings on stderr."""
-    from scrapers.extract import decode_body, extract_attachment, extract_page
+    from scrapers.extract import extract_attachment, extract_page
 
     if kind and kind not in KINDS:
         raise UserError(f"--kind {kind!r} is not one of {', '.join(KINDS)}")
@@ -70,7 +62,7 @@ def extract_command(
         kind = kind or found.kind
     for target in targets:
         body, headers, url = _read(target)
-        page_kind = kind or guess_kind(decode_body(body[:20000], headers))
+        page_kind = kind or guess_kind(body, url, headers)
         if _ATTACHMENT.search(target.split("?")[0]):
             result = extract_attachment(body, target.rsplit("/", 1)[-1], kind=page_kind, config=config)
         else:
