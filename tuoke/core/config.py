@@ -33,7 +33,7 @@ def key_path(loc: tuple[Any, ...]) -> str:
             continue  # pydantic's names for validators, not keys in the file
         else:
             out += ("." if out else "") + str(part)
-    return out or "(top level)"
+    return out
 
 
 def describe_error(exc: ValidationError, where: str) -> str:
@@ -48,7 +48,8 @@ def describe_error(exc: ValidationError, where: str) -> str:
     elif first["type"].endswith("_type") and "input" in first:
         message = f"{message} (got {first['input']!r})"[:200]
     more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
-    return f"{where}: {key_path(first['loc'])}: {message}{more}"
+    path = key_path(first["loc"])
+    return f"{where}: {path + ': ' if path else ''}{message}{more}"
 
 
 def validate_config(model: type[M], data: Any, where: str, context: dict[str, Any] | None = None) -> M:
