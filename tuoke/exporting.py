@@ -1,9 +1,16 @@
 """Writers for the prospect lists a marketing team opens: xlsx (summary sheet + one sheet per
 branch, frozen header, set widths, evidence as hyperlinks, reasons joined with "；"), csv and
-json lines."""
+json lines.
+
+Names come from pages written by strangers, so the writers are a second layer behind the name
+validator (OWASP "CSV injection"): xlsx text cells are always written as strings, never as
+formulas or numbers; a CSV field that starts with = + - @ tab or CR gets a leading apostrophe; only
+http(s) URLs become hyperlinks.
+"""
 
 from __future__ import annotations
 
+import csv
 import json
 import math
 from collections.abc import Iterable
@@ -33,6 +40,29 @@ BRANCH_SHEET_COLUMNS = [
     ("evidence_urls", "证据链接", 40),
 ]
 EXTRA_EVIDENCE_LINKS = 3  # further links go to columns beside the first one
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# xlsxwriter's write() would turn "=…" into a live formula and "http…" into a link on its own.
+SAFE_WORKBOOK_OPTIONS = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
+
+
+def csv_safe(value: Any) -> Any:
+    """A text value a spreadsheet will not run as a formula (numbers and None pass unchanged)."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def write_cell(sheet, row: int, col: int, value: Any, cell_format=None) -> None:
+    """Text as a string cell, always; other values as xlsxwriter types them."""
+    if isinstance(value, str):
+        sheet.write_string(row, col, value, cell_format)
+    else:
+        sheet.write(row, col, value, cell_format)
+
+
+def is_web_url(url: str) -> bool:
+    return url.lower().startswith(("http://", "https://")) and len(url) < 2000 and not any(
+        ch in url for ch in '"<> \n\r\t')
 
 
 def _as_list(value: Any) -> list:
@@ -95,7 +125,8 @@ def write_prospects_json(df: pd.DataFrame, path: Path | None = None, stream=None
 
 
 def write_prospects_csv(df: pd.DataFrame, path: Path | None = None, stream=None) -> None:
-    """UTF-8 with BOM so Excel opens the Chinese right; lists joined with "；"."""
+    """UTF-8 with BOM so Excel opens the Chinese right; lists joined with "；"; text quoted (a CR
+    inside a name must not start a new row) and formula-escaped."""
     records = prospect_records(df)
     frame = pd.DataFrame(records, columns=list(df.columns))
     for column in ("reasons", "products", "evidence_urls"):
@@ -104,11 +135,13 @@ def write_prospects_csv(df: pd.DataFrame, path: Path | None = None, stream=None)
     if "product_fit" in frame:
         frame["product_fit"] = frame["product_fit"].map(
             lambda v: "；".join(f"{k}:{x}" for k, x in (v or {}).items()))
+    frame = frame.map(csv_safe)
+    frame.columns = [csv_safe(c) for c in frame.columns]
     if path is not None:
         Path(path).parent.mkdir(parents=True, exist_ok=True)
-        frame.to_csv(path, index=False, encoding="utf-8-sig")
+        frame.to_csv(path, index=False, encoding="utf-8-sig", quoting=csv.QUOTE_NONNUMERIC)
     else:
-        frame.to_csv(stream, index=False)
+        frame.to_csv(stream, index=False, quoting=csv.QUOTE_NONNUMERIC)
 
 
 def _cell(column: str, value: Any) -> Any:
@@ -140,7 +173,7 @@ def write_prospects_xlsx(df: pd.DataFrame, path: Path | str, summary: pd.DataFra
 
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    workbook = xlsxwriter.Workbook(str(path), {"nan_inf_to_errors": True, "strings_to_urls": False})
+    workbook = xlsxwriter.Workbook(str(path), {"nan_inf_to_errors": True, **SAFE_WORKBOOK_OPTIONS})
     header = workbook.add_format({"bold": True, "bg_color": "#1F4E78", "font_color": "#FFFFFF", "text_wrap": True,
                                   "valign": "vcenter", "border": 1})
     wrap = workbook.add_format({"text_wrap": True, "valign": "top"})
@@ -168,7 +201,7 @@ def write_prospects_xlsx(df: pd.DataFrame, path: Path | str, summary: pd.DataFra
             value = _clean(row.get(key))
             if hasattr(value, "item"):
                 value = value.item()
-            sheet.write(r, c, value, number if key == "top_score" else top)
+            write_cell(sheet, r, c, value, number if key == "top_score" else top)
     sheet.freeze_panes(1, 0)
 
     used = {"汇总"}
@@ -192,7 +225,7 @@ def write_prospects_xlsx(df: pd.DataFrame, path: Path | str, summary: pd.DataFra
                     value = "是" if value else ""
                 if hasattr(value, "item"):
                     value = value.item()
-                sheet.write(r, c, value)
+                write_cell(sheet, r, c, value)
         sheet.freeze_panes(1, 2)
         sheet.autofilter(0, 0, len(held), len(cols) - 1)
     workbook.close()
@@ -215,18 +248,18 @@ def _write_table(sheet, rows: pd.DataFrame, header, wrap, top, number, link) -> 
             if key == "evidence_urls":
                 for k, url in enumerate(_as_list(value)[: 1 + EXTRA_EVIDENCE_LINKS]):
                     url = str(url)
-                    if url.startswith(("http://", "https://")) and len(url) < 2000:
+                    if is_web_url(url):
                         sheet.write_url(r, c + k, url, link, string=f"证据{k + 1}")
                     else:
                         sheet.write_string(r, c + k, url)
                 continue
             value = _cell(key, value)
             if key.startswith("score"):
-                sheet.write(r, c, value, number)
+                write_cell(sheet, r, c, value, number)
             elif key in ("reasons", "products", "name"):
-                sheet.write(r, c, value, wrap)
+                write_cell(sheet, r, c, value, wrap)
             else:
-                sheet.write(r, c, value, top)
+                write_cell(sheet, r, c, value, top)
     sheet.freeze_panes(1, 2)
     sheet.autofilter(0, 0, max(len(rows), 1), len(columns) - 1)
 

@@ -29,6 +29,7 @@ from sqlglot import exp
 
 from tuoke.core.errors import UserError
 from tuoke.core.paths import DataPaths
+from tuoke.exporting import csv_safe
 from warehouse.sandbox import DEFAULT_MAX_ROWS, DEFAULT_TIMEOUT_S, SandboxError, open_sandbox, run_sandboxed
 
 FORMATS = ("table", "csv", "json")
@@ -145,7 +146,7 @@ def _print(columns: list[str], rows: list[tuple], fmt: str, max_rows: int) -> No
         writer = csv.writer(sys.stdout, lineterminator="\n")
         writer.writerow(columns)
         for row in rows:
-            writer.writerow(["" if v is None else _jsonable(v) for v in row])
+            writer.writerow(["" if v is None else csv_safe(_jsonable(v)) for v in row])
     elif fmt == "json":
         payload = [{c: _jsonable(v) for c, v in zip(columns, row)} for row in rows]
         sys.stdout.write(json.dumps(payload, ensure_ascii=False, default=str, indent=1) + "\n")
