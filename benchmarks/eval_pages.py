@@ -2,7 +2,8 @@
 
 Two runs over the corpus: with the page kind NOT given (decided the way `tuoke extract` decides it
 without --kind) and with the answer key's kind given. Each run writes one prediction file per page
-(`benchmarks/out/eval_pages/<mode>/<page>.jsonl`), then the corpus' own `score.py` scores it; the
+into a private temporary folder (`--keep DIR` keeps them in DIR/<mode>/), then the corpus' own
+`score.py` scores it; the
 figures per role group, amounts and page-kind accuracy are printed and written to
 `benchmarks/out/eval_pages.md`.
 
@@ -19,6 +20,7 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -143,7 +145,13 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("-v", "--verbose", action="store_true", help="print score.py's misses, false positives and amount errors")
     parser.add_argument("--page", action="append", default=[], help="only pages whose file name contains this (repeatable)")
+    parser.add_argument("--keep", type=Path, help="write the prediction files to DIR/<mode>/ and keep them")
     args = parser.parse_args(argv)
+    with tempfile.TemporaryDirectory(prefix="eval-pages-") as scratch:
+        return _run(args, args.keep or Path(scratch))
+
+
+def _run(args: argparse.Namespace, pred_root: Path) -> int:
     corpus = corpus_dir()
     if corpus is None:
         where = os.environ.get("TUOKE_REAL_PAGES") or REPO.parent / "shared" / "real-pages"
@@ -162,7 +170,7 @@ def main(argv: list[str] | None = None) -> int:
         ("kind-guess", lambda path, body, url: decide(body, url)),
         ("kind-given", lambda path, body, url: gold[path.name]["kind"]),
     ):
-        pred_dir = OUT / "eval_pages" / mode
+        pred_dir = pred_root / mode
         kinds = predict(pages, pred_dir, kind_of)
         right = sum(1 for p in pages if kinds[p.name] == gold[p.name]["kind"])
         figures, scored = score(corpus, pred_dir, args.verbose, args.page)

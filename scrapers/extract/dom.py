@@ -331,7 +331,9 @@ def _header_row(matrix) -> int | None:
             continue
         fields = [field_for(t)[0] if len(t) <= 24 else None for t in nonempty]
         known = {f for f in fields if f and f != IGNORED}
-        if len(known) < 2 or not (known & NAME_FIELDS or {"lot", "budget"} <= known or {"lot", "amount"} <= known):
+        failed_lot_table = "fail_reason" in known  # "废标原因 | 备注": a lot that failed, no supplier
+        known |= {"name" for f in known if f.startswith("candidate_")}  # 第一中标候选人 | 第二中标候选人 columns
+        if (len(known) < 2 and not failed_lot_table) or not (known & NAME_FIELDS or {"lot", "budget"} <= known or {"lot", "amount"} <= known or failed_lot_table):
             continue
         # A label/value row (label, value, label, value) is not a header: most cells must be labels,
         # or at least half of them while none holds a value (a company, a number, a date).

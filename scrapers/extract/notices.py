@@ -16,9 +16,11 @@ from scrapers.extract.codes import find_usccs
 from scrapers.extract.common import is_failed_text
 from scrapers.extract.dates import parse_datetime_iso
 from scrapers.extract.dom import Grid, Page
+from scrapers.extract.labels import field_for
 from scrapers.extract.lookups import words
 from scrapers.extract.names import clean_name, looks_like_org
 from scrapers.extract.pairs import Pair
+from scrapers.extract.prose import signature_agent
 from scrapers.extract.result import PageResult
 
 AWARD_KINDS = ("procurement_award", "winner_list")
@@ -203,15 +205,28 @@ def _grid(records: _Records, grid: Grid, result: PageResult) -> None:
     fields = set(grid.fields)
     candidate_columns = [(i, int(f[-1])) for i, f in enumerate(grid.fields) if f and f.startswith("candidate_") and f[-1].isdigit()]
     if candidate_columns:
+        # One column per candidate; the first column labels the rows (单位名称 / 投标报价（万元） / 项目经理 / 工期).
+        by_rank: dict[int, dict] = {}
         for row in grid.rows:
+            row_field, unit = field_for(row[0]) if row and candidate_columns[0][0] > 0 else (None, None)
+            if row_field in ("amount", "price"):
+                for col, rank in candidate_columns:
+                    if col < len(row) and rank in by_rank and by_rank[rank].get("amount") is None:
+                        by_rank[rank]["amount"] = parse_amount(row[col], unit).yuan
+                continue
+            if row_field not in (None, "name", "winner_name", "candidate_name", "bidder_name"):
+                continue  # 项目经理, 工期, 专职安全员: a person or a term, never a candidate
             for col, rank in candidate_columns:
                 if col < len(row):
                     name = result.accept_org(row[col], grid.header[col])
                     if name:
-                        records.start("candidate", name, rank)
+                        by_rank[rank] = records.start("candidate", name, rank)
         return
     name_field = next((f for f in ("winner_name", "candidate_name", "bidder_name", "name") if f in fields), None)
     if name_field is None:
+        for record in grid.records() if "fail_reason" in fields else ():
+            if record.get("fail_reason"):
+                records.failed_lots.append({"lot": _lot(record.get("lot")) or records.lot, "reason": record["fail_reason"][:200]})
         return
     has_price = "price" in fields
     if name_field == "winner_name":
@@ -289,6 +304,10 @@ def extract_notice(page: Page, url: str, kind: str, config: Mapping | None, resu
             _grid(records, event, result)
         else:
             _pair(records, event, result)
+    if records.agent is None and "agent_name" not in records.told:
+        signed = signature_agent(page.lines)
+        if signed:
+            records.told["agent_name"] = signed
     for role in ("purchaser", "agent"):
         if getattr(records, role) is None and f"{role}_name" in records.told:
             setattr(records, role, {"role": role, "name": records.told[f"{role}_name"], "address": None, "uscc": None})

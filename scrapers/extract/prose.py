@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import re
 
+from scrapers.extract.dates import parse_date
 from scrapers.extract.labels import field_for
+from scrapers.extract.lookups import words
 from scrapers.extract.names import clean_name, looks_like_org, name_problem
 from scrapers.extract.pairs import Pair
 
@@ -106,6 +108,19 @@ def lead_name(line: str) -> tuple[str, str] | None:
     if not name or field_for(name)[0]:
         return None
     return name, line[match.end():].lstrip(_STOP.replace("\\s", " "))
+
+
+def signature_agent(lines: list[str]) -> str | None:
+    """The agent that signs the notice: an organisation line just above the closing date that is named
+    like an agent (招标 / 代理 / 咨询 / 采购中心 …). Used only when no label or sentence names one."""
+    tail = [line for line in lines[-8:] if line.strip()]
+    while tail and (parse_date(tail[-1]) is not None and len(tail[-1]) <= 20):
+        tail.pop()
+    for line in reversed(tail[-2:]):
+        lead = lead_name(line)
+        if lead and not lead[1] and any(w in lead[0] for w in words("agent_words")):
+            return lead[0]
+    return None
 
 
 def _digit(text: str | None) -> int | None:
