@@ -11,6 +11,7 @@ from typing import Any
 
 from scrapy import Spider
 
+from scrapers.frontier import frontier_settings
 from scrapers.spiders.api import ApiSpider
 from scrapers.spiders.base import SourceSpider
 from scrapers.spiders.directory import DirectorySpider
@@ -61,7 +62,7 @@ def build_spider_class(source: SourceConfig) -> type[SourceSpider]:
     return type(class_name, (base,), {
         "name": source.id,
         "source": source,
-        "custom_settings": politeness_settings(source),
+        "custom_settings": {**politeness_settings(source), **frontier_settings(source)},
         "__module__": base.__module__,
         "__doc__": f"{source.title} ({source.kind}), built from {source.path}",
     })

@@ -6,6 +6,7 @@ finish_reason `finished`, so a crashed or killed run never marks pages it did no
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 from pathlib import Path
@@ -42,13 +43,20 @@ class SeenState:
             self.notice_ids.add(str(notice_id))
 
     def save(self) -> None:
-        """Atomic: write a sibling temp file, then rename over the old state."""
+        """Atomic, and merged with what is on disk under a lock: several processes crawling one
+        source (shared frontier) each add what they fetched, none overwrites the others."""
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = self.path.with_suffix(".json.tmp")
-        payload = {
-            "updated_at": utc_now_iso(),
-            "urls": sorted(self.urls),
-            "notice_ids": sorted(self.notice_ids),
-        }
-        tmp.write_text(json.dumps(payload, ensure_ascii=False), encoding="utf-8")
-        os.replace(tmp, self.path)
+        with open(self.path.with_suffix(".json.lock"), "a") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            if self.path.exists():
+                on_disk = json.loads(self.path.read_text(encoding="utf-8"))
+                self.urls |= set(on_disk.get("urls") or [])
+                self.notice_ids |= set(on_disk.get("notice_ids") or [])
+            tmp = self.path.with_suffix(f".json.{os.getpid()}.tmp")
+            payload = {
+                "updated_at": utc_now_iso(),
+                "urls": sorted(self.urls),
+                "notice_ids": sorted(self.notice_ids),
+            }
+            tmp.write_text(json.dumps(payload, ensure_ascii=False), encoding="utf-8")
+            os.replace(tmp, self.path)

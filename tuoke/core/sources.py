@@ -70,6 +70,9 @@ class ApiList(Section):
     date_field: str | None = None
     detail_url: str | None = None
     attachment_url: str | None = None
+    # detail answered as JSON (e.g. cqgp `{"notice": {"title", "html"}}`): where its HTML and title sit
+    detail_html_path: str | None = None
+    detail_title_path: str | None = None
 
 
 class Tier(Section):
@@ -149,7 +152,9 @@ class Assertions(Section):
 class SourceConfig(ConfigModel):
     id: str
     title: str = ""
-    kind: PageKind
+    # `auto`: a portal mixing 招标 / 更正 / 结果 in one list; each detail page is classified by
+    # its own headline (scrapers.extract.pagekind) and extracted as that kind.
+    kind: PageKind | Literal["auto"]
     region: str | None = None
     publisher: str | None = None
     start_urls: tuple[str, ...] = Field(min_length=1)
