@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 
 from scrapers.extract.codes import find_usccs
@@ -66,4 +67,17 @@ def looks_like_org(name: str) -> bool:
         bare = shorter
     if _LATIN_ORG.search(bare):
         return True
-    return any(bare.endswith(ending) for ending in (*words("org_suffixes"), *words("org_endings")))
+    endings = (*words("org_suffixes"), *words("org_endings"))
+    return bare.endswith(endings) or _simplified(bare[-6:]).endswith(endings)  # 第二中學, 醫院, 集團
+
+
+@functools.cache
+def _t2s():
+    import opencc
+
+    return opencc.OpenCC("t2s.json")
+
+
+@functools.lru_cache(maxsize=8192)
+def _simplified(text: str) -> str:
+    return _t2s().convert(text)
