@@ -7,7 +7,8 @@ spider closes, so a killed crawl never leaves a half landing file the warehouse 
 
 Validation policy (fail loudly, never guess):
 - a mention without a usable name, or with a role outside the contract, is quarantined with the
-  reason (`missing_name`, `bad_name`, `bad_role`);
+  reason (`missing_name`, `bad_name`, `bad_role`, or the border check's `markup`,
+  `control_characters`, `formula_prefix`, `bad_characters`, `not_a_name` from tuoke.core.orgname);
 - an invalid USCC does *not* lose the mention: `uscc` becomes null and the raw text is kept in
   `extra.invalid_uscc` (the name is still evidence; a wrong code must not join companies);
 - keys outside the Mention contract are moved into `extra` and counted, so a parser change shows.
@@ -28,6 +29,7 @@ from scrapy import signals
 from scrapers.extract import is_valid_uscc
 from scrapers.items import Quarantined
 from scrapers.provenance import mention_id, utc_now_iso
+from tuoke.core.orgname import org_name_problem
 from tuoke.core.paths import DataPaths
 
 logger = logging.getLogger(__name__)
@@ -55,12 +57,16 @@ MAX_NAME_LEN = 80
 valid_uscc = is_valid_uscc
 
 
-def name_problem(name: object) -> str | None:
-    if name is None or not str(name).strip():
-        return "missing_name"
+def name_problem(name: object) -> tuple[str, str] | None:
+    """(reason, detail) when `name` may not become a company: the shared border check
+    (tuoke.core.orgname: markup, control characters, formula prefixes, SQL fragments), then the
+    landing's own (a label or a sentence is not a name)."""
+    problem = org_name_problem(name)
+    if problem is not None:
+        return problem.reason, problem.detail
     text = str(name).strip()
     if len(text) > MAX_NAME_LEN or "\n" in text or not _HAS_WORD.search(text) or _LABEL_LIKE.search(text):
-        return "bad_name"
+        return "bad_name", f"name {text!r} is not a usable company name"
     return None
 
 
@@ -132,6 +138,9 @@ class LandingWriter:
             "http_errors": s.get_value("tuoke/http_errors", 0),
             "unused_labels": dict(self.unused_labels.most_common()),
             "quarantine_reasons": dict(self.quarantine_reasons.most_common()),
+            # detail pages per page kind, for sources of kind `auto` (scrapers.extract.pagekind)
+            "pages_by_kind": {key.rsplit("/", 1)[1]: value for key, value in sorted(s.get_stats().items())
+                              if key.startswith("tuoke/pages_by_kind/")},
             # Beyond the contract, for monitors and the benchmark (loaders ignore unknown keys).
             "skipped_seen": s.get_value("tuoke/skipped_seen", 0),
             "skipped_backed_off": s.get_value("tuoke/skipped_backed_off", 0),
@@ -147,11 +156,14 @@ class LandingWriter:
         if isinstance(item, Quarantined):
             self.quarantine(item)
             return item
+        page_kind = item.pop("_page_kind", None)  # sources of kind `auto`: the kind of this page
         for label in item.pop("_unused_labels", None) or ():
             self.unused_labels[label] += 1
         if item.pop("_unused_labels_only", False):
             return item
         mention, problem = self.validate(item)
+        if page_kind:
+            mention["source_kind"] = page_kind
         if problem:
             self.quarantine(Quarantined(url=item.get("url") or "", reason=problem[0], detail=problem[1],
                                         fetched_at=item.get("fetched_at"), content_hash=item.get("content_hash"),
@@ -195,7 +207,7 @@ class LandingWriter:
             return mention, ("missing_url", "mention has no url")
         problem = name_problem(mention["name"])
         if problem:
-            return mention, (problem, f"name {mention['name']!r} is not a usable company name")
+            return mention, problem
         if mention["role"] not in ROLES:
             return mention, ("bad_role", f"role {mention['role']!r} is not one of {', '.join(sorted(ROLES))}")
         mention["mention_id"] = mention_id(self.source_id, mention["url"], mention["role"], mention["name"],

@@ -32,6 +32,7 @@ import pandas as pd
 import yaml
 
 from tuoke.core.errors import UserError
+from tuoke.core.orgname import org_name_problem
 from tuoke.core.paths import DataPaths, configs_dir
 from warehouse.codes import clean_code, is_valid_uscc
 from warehouse.db import ensure_schemas
@@ -349,6 +350,11 @@ def _check_row(spec: FeedSpec, found: dict[str, int], raw: list[str]) -> tuple[d
             values[column.name] = None
             continue
         ctype = column.type
+        if ctype == "name":
+            # the same border check as scraped names: hostile strings never become companies
+            problem = org_name_problem(raw[index])
+            if problem is not None:
+                raise _BadValue(problem.reason, f"{column.name}: {problem.detail}")
         if ctype in ("name", "text"):
             values[column.name] = unicodedata.normalize("NFKC", text).strip()
         elif ctype == "uscc":
