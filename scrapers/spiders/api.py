@@ -10,6 +10,7 @@ here (the list tells it before any detail is fetched).
 
 from __future__ import annotations
 
+import html
 import json
 from collections.abc import Iterator
 from typing import Any
@@ -50,6 +51,24 @@ class ApiSpider(SourceSpider):
                            meta=meta, dont_filter=True)
         return JsonRequest(url, data=body, method="POST", callback=self.parse_api, errback=self.on_error,
                            meta=meta, dont_filter=True)
+
+    def page_body(self, response: Response) -> bytes:
+        """A detail answered as JSON becomes `<title>` + its HTML (paths `detail_html_path`, `detail_title_path`)."""
+        html_path = self.api.get("detail_html_path")
+        if not html_path:
+            return response.body
+        from scrapers.extract import decode_body
+
+        try:
+            data = json.loads(decode_body(response.body, headers_dict(response)))
+        except ValueError:
+            return response.body  # not JSON after all: extraction reports what it finds
+        content = dig(data, html_path)
+        if not isinstance(content, str):
+            return response.body
+        title = html.escape(str(dig(data, self.api.get("detail_title_path")) or ""), quote=False)
+        return (f'<html><head><meta charset="utf-8"><title>{title}</title></head>'
+                f"<body>{content}</body></html>").encode()
 
     def parse_api(self, response: Response, **_: Any) -> Iterator[Any]:
         from scrapers.extract import decode_body

@@ -139,26 +139,45 @@ class SourceSpider(Spider):
                 texts[a.attrib.get("href", "")] = " ".join(a.css("::text").getall())
         return [(h, texts.get(h, "")) for h in hrefs]
 
+    def page_body(self, response: Response) -> bytes:
+        """The page's HTML bytes (a detail page answered as JSON is unwrapped by `list.api.detail_html_path`)."""
+        return response.body
+
+    def page_kind(self, body: bytes, response: Response) -> str | None:
+        """The kind to extract a page as: the source's, or for `kind: auto` the page's own (counted per kind)."""
+        if self.source.kind != "auto":
+            return None
+        from scrapers.extract.pagekind import classify_page
+
+        decided = classify_page(body, response.url, headers_dict(response))
+        self.count(f"pages_by_kind/{decided.kind}")
+        self.logger.debug("page kind of %s: %s (%s)", response.url, decided.kind, decided.evidence)
+        return decided.extract_as
+
     def parse_detail(self, response: Response, **_: Any) -> Iterator[Any]:
         from scrapers.extract import extract_page
 
         self.count("detail_pages")
-        result = extract_page(response.body, response.url, kind=self.source.kind, headers=headers_dict(response),
+        body = self.page_body(response)
+        page_kind = self.page_kind(body, response)
+        result = extract_page(body, response.url, kind=page_kind or self.source.kind, headers=headers_dict(response),
                               config=self.extract_config(tier=response.meta.get("tier")))
-        yield from self.emit(result, response)
+        yield from self.emit(result, response, page_kind=page_kind)
         self.mark_seen(response, result.notice)
-        yield from self.follow_attachments_of(response, result)
+        yield from self.follow_attachments_of(response, result, page_kind=page_kind)
 
     def parse_attachment(self, response: Response, **_: Any) -> Iterator[Any]:
         from scrapers.extract import extract_attachment
 
         self.count("attachments")
-        result = extract_attachment(response.body, attachment_filename(response), kind=self.source.kind,
+        # `auto` sources: an attachment is read as the kind of the page that linked it
+        kind = self.source.kind if self.source.kind != "auto" else response.meta.get("page_kind") or "winner_list"
+        result = extract_attachment(response.body, attachment_filename(response), kind=kind,
                                     config=self.extract_config(tier=response.meta.get("tier")))
-        yield from self.emit(result, response)
+        yield from self.emit(result, response, page_kind=kind if self.source.kind == "auto" else None)
         self.mark_seen(response, None)
 
-    def follow_attachments_of(self, response: Response, result: Any) -> Iterator[Request]:
+    def follow_attachments_of(self, response: Response, result: Any, page_kind: str | None = None) -> Iterator[Request]:
         if not self.follow_attachments:
             return
         # Only links matching `attachments.pattern` (default xls/xlsx/pdf/csv), whether the extractor
@@ -172,14 +191,14 @@ class SourceSpider(Spider):
                 self.count("skipped_seen")
                 continue
             yield self.attachment_request(url, parent_notice=_notice_dict(result.notice),
-                                          tier=response.meta.get("tier"))
+                                          tier=response.meta.get("tier"), page_kind=page_kind)
 
     def mark_seen(self, response: Response, notice: Any) -> None:
         url = response.meta.get("link_url") or response.request.url
         notice_id = response.meta.get("notice_id") or (_notice_dict(notice).get("notice_id"))
         self.seen.add(url=url, notice_id=notice_id)
 
-    def emit(self, result: Any, response: Response) -> Iterator[Any]:
+    def emit(self, result: Any, response: Response, page_kind: str | None = None) -> Iterator[Any]:
         """Mentions of a PageResult with page provenance; or the page to quarantine."""
         fetched_at = utc_now_iso()
         digest = content_hash(response.body)
@@ -214,6 +233,8 @@ class SourceSpider(Spider):
             item["content_hash"] = digest
             if i == 0 and unused:
                 item["_unused_labels"] = unused
+            if page_kind:
+                item["_page_kind"] = page_kind
             yield item
 
     # -- failures -------------------------------------------------------------------------------

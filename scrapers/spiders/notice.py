@@ -43,9 +43,11 @@ class NoticeSpider(SourceSpider):
         from scrapers.extract import extract_page
         from scrapers.spiders.base import headers_dict
 
-        result = extract_page(response.body, response.url, kind=self.source.kind, headers=headers_dict(response),
+        page_kind = self.page_kind(response.body, response)
+        result = extract_page(response.body, response.url, kind=page_kind or self.source.kind,
+                              headers=headers_dict(response),
                               config=self.extract_config(tier=response.meta.get("tier"), page_type="list"))
-        yield from self.emit(result, response)
+        yield from self.emit(result, response, page_kind=page_kind)
 
     def next_list_request(self, response: Response, selector) -> Any:
         page_no = int(response.meta.get("page_no") or 1)

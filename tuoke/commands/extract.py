@@ -59,7 +59,7 @@ def extract_command(
 
         found = get_source(source)
         config = {**found.raw, "detail": found.detail, "region": found.region}
-        kind = kind or found.kind
+        kind = kind or (found.kind if found.kind != "auto" else None)  # auto: each page by its headline
     for target in targets:
         body, headers, url = _read(target)
         page_kind = kind or guess_kind(body, url, headers)
