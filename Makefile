@@ -30,6 +30,7 @@ bench: $(STAMP)
 	$(BIN)/python -m benchmarks.bench_extract
 	$(BIN)/python -m benchmarks.bench_crawl
 	$(BIN)/python -m benchmarks.resolve
+	$(BIN)/python -m benchmarks.resolve.uscc_cases --size 1000000
 	$(BIN)/python -m benchmarks.bench_rank
 
 # Extraction on the real-pages corpus (../shared/real-pages or $$TUOKE_REAL_PAGES), kind guessed and given.
