@@ -207,3 +207,42 @@ def run_on_spark(working_db: Path, models: Sequence[SqlModel], workdir: Path, sp
     finally:
         if own_session:
             spark.stop()
+
+
+@dataclass(frozen=True)
+class TableDiff:
+    table: str
+    duckdb_rows: int
+    spark_rows: int
+    only_duckdb: int  # rows (with multiplicity) DuckDB has and Spark lacks
+    only_spark: int
+
+    @property
+    def equal(self) -> bool:
+        return self.only_duckdb == 0 and self.only_spark == 0
+
+
+def _comparable(column: str, duck_type: str) -> str:
+    """One column as both engines' values compare: Spark's Parquet cast to DuckDB's type; floats to 1e-6."""
+    quoted = f'"{column}"'
+    if duck_type in ("DOUBLE", "FLOAT", "REAL") or duck_type.startswith("DECIMAL"):
+        return f"round(CAST({quoted} AS DOUBLE), 6) AS {quoted}"
+    return f"CAST({quoted} AS {duck_type}) AS {quoted}"
+
+
+def compare_outputs(working_db: Path, outputs: dict[str, Path]) -> list[TableDiff]:
+    """Each model's Spark output against DuckDB's table of the same name, row for row (as multisets)."""
+    diffs = []
+    con = duckdb.connect(str(working_db), read_only=True)
+    try:
+        for table, folder in sorted(outputs.items()):
+            columns = con.execute(f"DESCRIBE {table}").fetchall()
+            select = ", ".join(_comparable(name, dtype) for name, dtype, *_ in columns)
+            duck = f"SELECT {select} FROM {table}"
+            spark = f"SELECT {select} FROM read_parquet('{folder}/*.parquet')"
+            count = lambda sql: con.execute(f"SELECT count(*) FROM ({sql})").fetchone()[0]  # noqa: E731
+            diffs.append(TableDiff(table, count(duck), count(spark),
+                                   count(f"{duck} EXCEPT ALL {spark}"), count(f"{spark} EXCEPT ALL {duck}")))
+    finally:
+        con.close()
+    return diffs
