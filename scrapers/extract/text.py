@@ -6,6 +6,8 @@ import functools
 import re
 import unicodedata
 
+from tuoke.core.parsing.text import fold  # noqa: F401  (the extract rules import fold from here)
+
 _WS = re.compile(r"[\s\u00a0\u3000\u200b\ufeff]+")
 _TAG = re.compile(r"<\s*(script|style)\b.*?(?:<\s*/\s*\1\s*>|$)|<[^<>]{0,500}>", re.IGNORECASE | re.DOTALL)
 _NUMBERING = re.compile(
@@ -13,11 +15,6 @@ _NUMBERING = re.compile(
 )
 _UNIT_SUFFIX = re.compile(r"[(（\[]\s*((?:人民币)?\s*(?:万元|亿元|元|万)(?:/[天日月年])?)\s*[)）\]]$")
 _LABEL_JUNK = re.compile(r"[:：\s_*★●]+")
-
-
-def fold(text: str) -> str:
-    """NFKC (full-width digits, brackets, colons, ￥ become ASCII) and single spaces."""
-    return _WS.sub(" ", unicodedata.normalize("NFKC", text)).strip()
 
 
 def squash(text: str) -> str:

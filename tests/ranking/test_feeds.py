@@ -10,9 +10,9 @@ import pytest
 from stdnum.cn import uscc as uscc_module
 
 from tuoke.core.paths import DataPaths
-from warehouse import feeds as feeds_module
 from warehouse.db import connect, ensure_schemas
 from warehouse.feeds import FeedContractError, load_feeds
+from warehouse.feeds import load as feeds_module
 
 PAYROLL_HEADER = ["代发单位名称", "统一社会信用代码", "开户网点", "代发人数", "月代发金额(元)", "代发月数", "联系人",
                   "联系人身份证号"]
@@ -128,5 +128,5 @@ def test_feeds_yaml_mistakes_name_the_key(tmp_path):
     from warehouse.feeds import FeedsConfigError, load_feeds_config
 
     bad = {"feeds": {"payroll": {"columns": {"headcount": {"from": ["代发人数"], "type": "integer"}}}}}
-    with pytest.raises(FeedsConfigError, match=r"feeds\.payroll\.columns\.headcount\.type: unknown type 'integer'"):
+    with pytest.raises(FeedsConfigError, match=r"feeds\.payroll\.columns\.headcount\.type: Input should be 'name'"):
         load_feeds_config(bad)

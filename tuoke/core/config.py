@@ -17,6 +17,11 @@ from tuoke.core.errors import UserError
 M = TypeVar("M", bound=BaseModel)
 
 
+_VALIDATOR_TAGS = ("function-", "tagged-union[", "literal[", "union[", "list[", "dict[", "tuple[", "nullable[",
+                   "lax-or-strict[", "json-or-python[", "chain[", "constrained-", "is-instance[")
+_UNION_MEMBERS = {"str", "int", "float", "bool", "none"}
+
+
 class ConfigModel(BaseModel):
     """A block of YAML config: unknown keys are errors, values are not changed after loading."""
 
@@ -29,8 +34,8 @@ def key_path(loc: tuple[Any, ...]) -> str:
     for part in loc:
         if isinstance(part, int):
             out += f"[{part}]"
-        elif str(part).startswith(("function-", "tagged-union[")):
-            continue  # pydantic's names for validators, not keys in the file
+        elif part == "[key]" or str(part).startswith(_VALIDATOR_TAGS) or str(part) in _UNION_MEMBERS:
+            continue  # pydantic's names for validators and union members, not keys in the file
         else:
             out += ("." if out else "") + str(part)
     return out
@@ -38,11 +43,14 @@ def key_path(loc: tuple[Any, ...]) -> str:
 
 def describe_error(exc: ValidationError, where: str) -> str:
     """One line: file, key path and what is wrong with the first error (and how many more)."""
-    errors = exc.errors(include_url=False)
+    # A misspelt key also makes its right spelling "missing": name the misspelling first.
+    errors = sorted(exc.errors(include_url=False), key=lambda e: e["type"] != "extra_forbidden")
     first = errors[0]
     message = first["msg"].removeprefix("Value error, ")
     if first["type"] == "extra_forbidden":
         message = "unknown key (check the spelling; see docs/CONTRACTS.md for the keys)"
+    elif first["type"] == "string_pattern_mismatch":
+        message = f"{first['input']!r} must match {first['ctx']['pattern']}"
     elif first["type"] == "missing":
         message = "required key is missing"
     elif first["type"].endswith("_type") and "input" in first:
@@ -52,12 +60,13 @@ def describe_error(exc: ValidationError, where: str) -> str:
     return f"{where}: {path + ': ' if path else ''}{message}{more}"
 
 
-def validate_config(model: type[M], data: Any, where: str, context: dict[str, Any] | None = None) -> M:
-    """`model` from already parsed data; a UserError naming `where` and the key path if it does not fit."""
+def validate_config(model: type[M], data: Any, where: str, context: dict[str, Any] | None = None,
+                    error: type[UserError] = UserError) -> M:
+    """`model` from already parsed data; `error` naming `where` and the key path if it does not fit."""
     try:
         return model.model_validate(data, context=context)
     except ValidationError as exc:
-        raise UserError(describe_error(exc, where)) from exc
+        raise error(describe_error(exc, where)) from None
 
 
 def read_yaml(path: Path) -> Any:
@@ -75,6 +84,7 @@ def read_yaml(path: Path) -> Any:
         raise UserError(f"{path}: not valid YAML{at} ({exc.__class__.__name__})") from exc
 
 
-def load_config(model: type[M], path: Path, context: dict[str, Any] | None = None) -> M:
+def load_config(model: type[M], path: Path, context: dict[str, Any] | None = None,
+                error: type[UserError] = UserError) -> M:
     """Read `path` (YAML) into `model`."""
-    return validate_config(model, read_yaml(path), str(path), context)
+    return validate_config(model, read_yaml(path), str(path), context, error)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import cn2an
 
-from scrapers.extract.text import fold
+from tuoke.core.parsing.text import fold
 
 _TEMPLATE = re.compile(r"\{\{|\}\}|\$\{[^}]*\}|\{%.*?%\}")
 _NUMBER = r"(\d{1,3}(?:,\d{3})+(?:\s*\.\s*\d+)?|\d+(?:\s*\.\s*\d+)?)"
@@ -76,6 +76,22 @@ def parse_amount(text: str | None, unit_hint: str | None = None) -> Amount:
     if rate:
         return Amount(None, rate=value, rate_unit=next(g for g in rate.groups() if g))
     return Amount(value)
+
+
+_CELL = re.compile(r"(-)?\s*(?:¥|\$|RMB|CNY|人民币)?\s*(-)?\s*" + _NUMBER + r"\s*(亿元|万元|亿|万|元)?", re.IGNORECASE)
+
+
+def parse_amount_cell(text: str) -> float:
+    """A cell that must hold one amount and nothing else ("1,234.5", "¥1234", "31.2万", "-80元").
+
+    Stricter than `parse_amount`, which finds a value inside prose: a bank export cell with other
+    words in it is a bad value, not a number to guess. Raises ValueError.
+    """
+    match = _CELL.fullmatch(re.sub(r"\s+", "", fold(text)))  # "1 234": exports space thousands
+    if not match:
+        raise ValueError(f"{text!r} is not a number")
+    sign = -1.0 if match.group(1) or match.group(2) else 1.0
+    return sign * _to_float(match.group(3)) * _SCALE[match.group(4) or "元"]
 
 
 def parse_amount_yuan(text: str | None, unit_hint: str | None = None) -> float | None:

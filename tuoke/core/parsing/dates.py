@@ -7,7 +7,7 @@ from datetime import date, datetime
 
 import cn2an
 
-from scrapers.extract.text import fold
+from tuoke.core.parsing.text import fold
 
 _ARABIC = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*[年\-/.]\s*(\d{1,2})\s*[月\-/.]\s*(\d{1,2})(?!\d)")
 _COMPACT = re.compile(r"(?<!\d)((?:19|20)\d{2})(0[1-9]|1[0-2])([0-2]\d|3[01])(?!\d)")
@@ -71,3 +71,39 @@ def find_dates(text: str) -> list[date]:
         if made:
             found.append(made)
     return found
+
+
+_TIME_TAIL = re.compile(r"(?:[ T]\d{1,2}[:：]\d{1,2}(?:[:：]\d{1,2}(?:\.\d+)?)?)?")
+_MONTH = re.compile(r"((?:19|20)\d{2})\s*(?:[-/.年]\s*(\d{1,2})\s*月?|(0[1-9]|1[0-2]))")
+
+
+def parse_date_cell(text: str) -> date:
+    """A cell that must hold one date (2026-10-08, 2026/10/8, 20261008, 2026年10月8日, 二〇二六年十月八日),
+    optionally with a time of day; anything else raises ValueError (a table cell is not prose)."""
+    folded = fold(text)
+    for pattern in (_ARABIC, _COMPACT, _CHINESE):
+        match = pattern.match(folded)
+        rest = folded[match.end():] if match else ""
+        if rest[:1] in ("日", "号"):
+            rest = rest[1:]
+        if match and _TIME_TAIL.fullmatch(rest.rstrip()):
+            found, _ = _find(folded[: match.end()])
+            if found is not None:
+                return found
+            break
+    raise ValueError(f"{text!r} is not a date (YYYY-MM-DD)")
+
+
+def parse_month_cell(text: str) -> date:
+    """A cell naming a month (2026-10, 202610, 2026年10月) as the month's first day; a full date
+    names its month too. Raises ValueError."""
+    folded = fold(text)
+    match = _MONTH.fullmatch(folded)
+    if match:
+        made = _make(int(match.group(1)), int(match.group(2) or match.group(3)), 1)
+        if made is not None:
+            return made
+    try:
+        return parse_date_cell(folded).replace(day=1)
+    except ValueError:
+        raise ValueError(f"{text!r} is not a month (YYYY-MM)") from None

@@ -1,0 +1,81 @@
+"""What each feeds.yaml column type means: its SQL type and the parser of one cell, in one table.
+
+A parser takes the cell as the export wrote it (not empty once trimmed) and returns the canonical
+text that the loader CASTs to the SQL type. It raises ValueError for a bad value (the row is
+quarantined with the type's `bad_reason`, or a BadCell's own reason), or returns None with
+`flag_on_none` set (the row is kept with that issue).
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import get_args
+
+from tuoke.core.contracts import FeedColumnType
+from tuoke.core.orgname import org_name_problem
+from tuoke.core.parsing import parse_amount_cell, parse_date_cell, parse_month_cell, parse_yes_no
+from warehouse.codes import clean_code, is_valid_uscc
+from warehouse.pii import hash_pii
+
+
+@dataclass(frozen=True)
+class ColumnKind:
+    sql_type: str
+    parse: Callable[[str], str | None]
+    bad_reason: str = "bad_value"
+    empty_reason: str = "missing_value"  # a required column left empty
+    flag_on_none: str | None = None
+    personal: bool = False  # stored, quarantined and hashed into record ids only as a salted hash
+
+
+class BadCell(ValueError):
+    """A bad value with a reason of its own (e.g. a company name that is a formula)."""
+
+    def __init__(self, reason: str, detail: str):
+        super().__init__(detail)
+        self.reason = reason
+
+
+def _text(text: str) -> str:
+    return unicodedata.normalize("NFKC", text).strip()
+
+
+def _company_name(text: str) -> str:
+    # the same border check as scraped names: hostile strings never become companies
+    problem = org_name_problem(text)
+    if problem is not None:
+        raise BadCell(problem.reason, problem.detail)
+    return _text(text)
+
+
+def _uscc_or_none(text: str) -> str | None:
+    code = clean_code(text)
+    return code if is_valid_uscc(code) else None
+
+
+def _whole_number(text: str) -> str:
+    value = parse_amount_cell(text)
+    if not value.is_integer():
+        raise ValueError(f"{text!r} is not a whole number")
+    return str(int(value))
+
+
+def _amount(text: str) -> str:
+    return repr(parse_amount_cell(text))
+
+
+COLUMN_KINDS: dict[str, ColumnKind] = {
+    "name": ColumnKind("VARCHAR", _company_name, empty_reason="empty_name"),
+    "text": ColumnKind("VARCHAR", _text),
+    "uscc": ColumnKind("VARCHAR", _uscc_or_none, flag_on_none="invalid_uscc"),
+    "int": ColumnKind("BIGINT", _whole_number, bad_reason="bad_number"),
+    "amount": ColumnKind("DOUBLE", _amount, bad_reason="bad_number"),
+    "date": ColumnKind("DATE", lambda text: parse_date_cell(text).isoformat(), bad_reason="bad_date"),
+    "month": ColumnKind("DATE", lambda text: parse_month_cell(text).isoformat(), bad_reason="bad_date"),
+    "bool": ColumnKind("BOOLEAN", lambda text: "true" if parse_yes_no(text) else "false", bad_reason="bad_bool"),
+    "person_name": ColumnKind("VARCHAR", lambda text: hash_pii(text, "person_name"), personal=True),
+    "person_id": ColumnKind("VARCHAR", lambda text: hash_pii(text, "person_id"), personal=True),
+}
+assert set(COLUMN_KINDS) == set(get_args(FeedColumnType)), "every feeds.yaml column type needs a kind"
