@@ -338,7 +338,8 @@ def _header_row(matrix) -> int | None:
         # A label/value row (label, value, label, value) is not a header: most cells must be labels,
         # or at least half of them while none holds a value (a company, a number, a date).
         labelled = sum(1 for f in fields if f)
-        if labelled >= max(2, len(nonempty) - 1) or (2 * labelled >= len(nonempty) and not any(map(_is_value_cell, nonempty))):
+        if (labelled >= max(2, len(nonempty) - 1) and not any(looks_like_org(t) for t, f in zip(nonempty, fields) if not f)) or (
+                2 * labelled >= len(nonempty) and not any(map(_is_value_cell, nonempty))):
             return index
     return None
 

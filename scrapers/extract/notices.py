@@ -127,8 +127,8 @@ def _pair(records: _Records, event: Pair, result: PageResult) -> None:
         parts = [clean_name(p) for p in _SEVERAL.split(value)]
         if len(parts) > 1 and all(looks_like_org(p) for p in parts):  # "入围供应商：A公司、B公司、C公司"
             role, rank = records.role_for(field)
-            for part in parts:
-                records.start(role, part, rank, from_text=event.origin in ("prose", "list") or None)
+            started = [records.start(role, part, rank, from_text=event.origin in ("prose", "list") or None) for part in parts]
+            records.current = started[0]  # an amount after a consortium belongs to its first (lead) member
             return
         name = result.accept_org(value, event.label)
         if name:

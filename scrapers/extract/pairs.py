@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 
 from scrapers.extract.labels import field_for
-from scrapers.extract.lookups import label_table, line_section_table, section_table
+from scrapers.extract.lookups import label_table, line_section_table, section_table, words
 from scrapers.extract.text import label_key
 
 _CJK = "\u4e00-\u9fff"
@@ -18,6 +18,10 @@ _KEY = re.compile(
 )
 _HAS_CJK = re.compile(rf"[{_CJK}]")
 _TRAILING_NOTE = re.compile(r"\([^()]{1,10}\)$")
+_LOT_WORD = r"(?:包|标段|标包|分包|标项|合同包|包件)"
+_LOT_PREFIX = re.compile(
+    rf"^\s*((?:第\s*[\d一二三四五六七八九十A-Za-z]{{1,3}}\s*{_LOT_WORD})|(?:{_LOT_WORD}\s*[\dA-Za-z一二三四五六七八九十]{{1,3}}))\s*[:：]\s*"
+)
 _MAX_LINE = 4000
 _TRAILING_NUMBER = re.compile(r"\s*(?:\d{1,2}[.、．]|[一二三四五六七八九十]{1,3}、|[(（]\d{1,2}[)）])\s*$")
 # "九、…联系。" / "3.项目联系方式": a numbered line with no `key：` ends the section above it.
@@ -61,6 +65,13 @@ def line_events(line: str) -> list:
     """Pairs of one line, with Section markers where a section heading starts (whole line or inline)."""
     if len(line) > _MAX_LINE:
         line = line[:_MAX_LINE]
+    lot = _LOT_PREFIX.match(line)
+    if lot and lot.end() < len(line):  # "第1包：中标供应商：X" / "包2：废标（…）": the lot, then the line
+        rest = line[lot.end():]
+        events = line_events(rest)
+        if not any(getattr(e, "field", None) for e in events) and any(w in rest for w in words("failed_lot")):
+            events = [Pair(lot.group(1), rest, "status")]
+        return [Pair(lot.group(1), lot.group(1), "lot"), *events]
     headings, _ = section_table()
     if len(line) <= 40:
         key = label_key(line)[0]

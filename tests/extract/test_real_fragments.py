@@ -81,3 +81,25 @@ def test_sentence_winner_yields_to_a_labelled_winner():
     body = "<p>经评审，确定重庆甲有限公司为中标供应商。</p><p>中标供应商名称：重庆乙有限公司</p><p>中标金额：10万元</p>"
     result = extract_page(_page(body), "http://x/1", kind="procurement_award")
     assert _suppliers(result) == ["重庆乙有限公司"]
+
+
+def test_lot_prefixed_lines_keep_lots_apart_and_mark_the_failed_one():
+    body = ("<p>采购人：某某局</p><p>第1包：中标供应商：重庆甲科技有限公司，中标金额：100万元；</p>"
+            "<p>第2包：废标（原因：有效投标人不足三家）</p><p>第3包：中标供应商：重庆乙科技有限公司，中标金额：20万元</p>")
+    result = extract_page(_page(body), "http://x/1", kind="procurement_award")
+    got = [(m["name"], m["lot"], m["amount_yuan"]) for m in result.mentions if m["role"] == "winner"]
+    assert got == [("重庆甲科技有限公司", "第1包", 1000000.0), ("重庆乙科技有限公司", "第3包", 200000.0)]
+    assert [lot["lot"] for lot in result.notice["failed_lots"]] == ["第2包"]
+
+
+def test_consortium_amount_goes_to_its_lead_member():
+    body = "<p>中标人：重庆甲科技有限公司（联合体牵头人）、重庆乙设计院有限公司（联合体成员）</p><p>中标价：壹佰贰拾万元整（¥1,200,000.00）</p>"
+    result = extract_page(_page(body), "http://x/1", kind="procurement_award")
+    assert [(m["name"], m["amount_yuan"]) for m in result.mentions] == [("重庆甲科技有限公司", 1200000.0), ("重庆乙设计院有限公司", None)]
+
+
+def test_rank_label_row_with_a_company_is_not_a_table_header():
+    body = ("<table><tr><td>中标候选人</td><td>第一中标候选人</td><td>重庆甲建设有限公司</td></tr>"
+            "<tr><td>投标报价</td><td colspan=2>1234567.89元</td></tr><tr><td>项目经理</td><td colspan=2>张三</td></tr></table>")
+    result = extract_page(_page(body, "中标候选人公示"), "http://x/1", kind="candidate_notice")
+    assert [(m["name"], m["rank"], m["amount_yuan"]) for m in result.mentions] == [("重庆甲建设有限公司", 1, 1234567.89)]
