@@ -223,8 +223,8 @@ def _address(rng: random.Random, c: dict, places: _Places, profile: str) -> str:
     if r < 0.55 or profile == "procurement":
         return f"{province if province != city_name else ''}{city_name}{c['dname']}{c['street']}"
     if r < 0.8:
-        return f"{c['dname'] or city_name}{c['street']}"  # partial: the district only
-    return c["street"]  # partial: the street only
+        return f"{c['dname'] or city_name}{c['street']}\x00"  # partial: the district only
+    return c["street"] + "\x00"  # partial: the street only (\x00 marks it for the variant tag)
 
 
 def _mention(rng: random.Random, c: dict, places: _Places, s2t, alike: dict[str, str], profile: str):
@@ -237,6 +237,9 @@ def _mention(rng: random.Random, c: dict, places: _Places, s2t, alike: dict[str,
             code = code[:-1] + ("0" if code[-1] != "0" else "1")  # bad check character
             variant.append("bad_uscc")
     address = _address(rng, c, places, profile)
+    if address.endswith("\x00"):
+        address = address[:-1]
+        variant.append("partial_address")
     typo_rate = {"procurement": 0.02, "directory": 0.03, "payroll": 0.03, "pos": 0.06}[profile]
     if rng.random() < (typo_rate if code or address else typo_rate / 4):  # one 形近/音近 character in the 字号
         typo = _alike_trade(rng, trade, alike)
@@ -284,5 +287,7 @@ def _mention(rng: random.Random, c: dict, places: _Places, s2t, alike: dict[str,
         name = name.replace("（", "(").replace("）", ")")
     elif t < 0.15:
         name = name[:2] + "\u200b" + name[2:]
+    if code:
+        variant.append("with_uscc")
     source = f"{profile}{rng.randrange(3)}"
     return (name, code, address, source, "+".join(variant))
