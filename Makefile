@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test dev lint bench clean eval-pages
+.PHONY: demo test dev lint bench clean eval-pages eval-names
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -36,6 +36,10 @@ bench: $(STAMP)
 # Extraction on the real-pages corpus (../shared/real-pages or $$TUOKE_REAL_PAGES), kind guessed and given.
 eval-pages: $(STAMP)
 	$(BIN)/python -m benchmarks.eval_pages
+
+# Resolution on the real-names corpus (../shared/real-names or $$TUOKE_REAL_NAMES): P/R by kind, baseline.
+eval-names: $(STAMP)
+	$(BIN)/python -m benchmarks.eval_names
 
 clean:
 	rm -rf data demo/site .pytest_cache

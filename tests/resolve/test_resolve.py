@@ -80,13 +80,17 @@ def test_same_trade_name_without_region_is_not_forced_onto_one_city():
     assert out["company_id"].iat[2] == out["company_id"].iat[1] != out["company_id"].iat[0]
 
 
-def test_typos_merge_only_with_similar_characters():
+def test_typos_merge_only_with_similar_characters_and_evidence():
     frame = pd.DataFrame({
-        "record_id": ["a", "b", "c"], "source": "s", "uscc": "", "address": "",
+        "record_id": ["a", "b", "c"], "source": "s", "uscc": "",
+        "address": ["杭州市西湖区文三路100号", "杭州市西湖区文三路100号", "杭州市西湖区文三路100号"],
         "name": ["杭州宏达机械有限公司", "杭州宏逹机械有限公司", "杭州宏远机械有限公司"],
     })
     ids = resolve_records(frame)["company_id"].tolist()
     assert ids[0] == ids[1] != ids[2]
+    # the same city alone is no second piece of evidence for a look-alike trade name
+    ids = resolve_records(frame.assign(address=""))["company_id"].tolist()
+    assert ids[0] != ids[1]
 
 
 def test_ids_stable_across_runs_and_appends():

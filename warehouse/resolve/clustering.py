@@ -10,6 +10,8 @@ name in two cities stays apart even if a region-less mention is similar to both)
    the input order);
 4. weak edges: a cluster without a name region whose best weak edges (same core, else typo, else
    trade name) all point at one other cluster joins it; if they point at several, it stays apart.
+   Every such choice is made on the clusters as the strong edges left them, so attachments never
+   chain (a mention attached to A does not make A the one candidate of a third cluster).
 Branch nodes never share a cluster with non-branch nodes (edges between them are never made).
 
 State is plain Python lists of ints (regions as three int codes), which keeps the per-edge loop
@@ -157,20 +159,19 @@ def _attach_weak(c: Clusters, edges: Edges, weak: np.ndarray) -> None:
             known = targets[y].get(x)
             if known is None or tier < known[0]:
                 targets[y][x] = (tier, b, a, i)
+    # every choice is made on the clusters as they were before any weak attachment: a region-less
+    # 德胜科技 with two candidates stays apart even after one candidate took another mention in
+    decided = []
     for root in sorted(targets):
-        if c.find(root) != root or c.nkey[root]:
+        if c.nkey[root]:
             continue
-        options: dict[int, tuple] = {}
-        for t, v in targets[root].items():
-            t = c.find(t)
-            if t != root and (t not in options or v[0] < options[t][0]):
-                options[t] = v
+        options = {t: v for t, v in targets[root].items() if t != root}
         if not options:
             continue
         best = min(v[0] for v in options.values())
         top = [(t, v) for t, v in options.items() if v[0] == best]
-        if len(top) != 1:
-            continue
-        (other, (_tier, x, y, i)), = top
+        if len(top) == 1:
+            decided.append((root, *top[0]))
+    for root, other, (_tier, x, y, i) in decided:
         if c.union(root, other):
             c.note(x, y, EDGE, i)

@@ -329,6 +329,7 @@ class Nodes:
     region: np.ndarray  # (n, 3) derived
     address_id: np.ndarray  # -1 none (smallest non-empty address among the node's records)
     first_record: np.ndarray  # record position of the node's first record (input order)
+    raw_name: np.ndarray | None = None  # the first record's name as written (checked by the typo rule)
 
     def __len__(self) -> int:
         return len(self.core_id)
@@ -387,5 +388,6 @@ def assign_nodes(features: Features, split_records: set | None = None) -> tuple[
         legal=legal_of_name[name_at], branch=names["is_branch"][name_at], uscc=features.uscc_id[first],
         name_region=features.name_region[first], name_key=region_key(features.name_region[first]),
         region=features.region[first], address_id=address, first_record=first,
+        raw_name=features.raw_name[first],
     )
     return node, nodes

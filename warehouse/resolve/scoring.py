@@ -22,7 +22,8 @@ from dataclasses import dataclass
 import numpy as np
 from rapidfuzz import fuzz, process
 
-from warehouse.resolve.blocking import DETAILS, RULES, TRADE_NAME, CorePairs, NodePairs
+from tuoke.core.orgname import is_org_name
+from warehouse.resolve.blocking import DETAILS, RULES, TRADE_NAME, TYPO, CorePairs, NodePairs
 from warehouse.resolve.prepare import Nodes, compatible
 
 FLAGS = ("name_region", "region", "no_region", "uscc", "address", "core", "trade_name", "legal_form")
@@ -83,20 +84,42 @@ def score_pairs(nodes: Nodes, cp: CorePairs, pairs: NodePairs, addresses: np.nda
 
     flags = np.zeros(len(a), dtype=np.int64)
     both_named = (na > 0) & (nb > 0)
-    region_agrees = ~both_named & ((ra == rb).all(axis=1) | ((ra[:, 1] > 0) & (ra[:, 1] == rb[:, 1])))
+    # two mentions without any region agree on nothing: such an edge is weak (attached only as
+    # the one candidate), or the same core in Harbin and a region-less one would chain them all
+    region_agrees = ~both_named & (ra[:, 0] > 0) & ((ra == rb).all(axis=1) | ((ra[:, 1] > 0) & (ra[:, 1] == rb[:, 1])))
     flags |= np.where(both_named, BIT["name_region"], 0)
-    flags |= np.where(region_agrees & (ra[:, 0] > 0), BIT["region"], 0)
-    flags |= np.where(region_agrees & (ra[:, 0] == 0), BIT["no_region"], 0)
+    flags |= np.where(region_agrees, BIT["region"], 0)
+    flags |= np.where(~both_named & (ra[:, 0] == 0) & (rb[:, 0] == 0), BIT["no_region"], 0)
     same_code = (ua >= 0) & (ua == ub)
     flags |= np.where(same_code, BIT["uscc"], 0)
     strong = both_named | region_agrees | same_code
-    # addresses decide the strength only where nothing else did (a trade_name edge stays weak)
+    # addresses decide the strength where nothing else did, and are the typo rule's evidence
+    # (a trade_name edge stays weak)
     aa, ab = nodes.address_id[a], nodes.address_id[b]
-    check = (aa >= 0) & (ab >= 0) & ~strong & (rule != TRADE_NAME)
+    typo = rule == TYPO
+    check = (aa >= 0) & (ab >= 0) & ((~strong & (rule != TRADE_NAME)) | (typo & ~same_code))
     alike = np.zeros(len(a), dtype=bool)
     alike[check] = addresses_alike(addresses[aa[check]], addresses[ab[check]])
     flags |= np.where(alike, BIT["address"], 0)
     strong |= alike
+    # 华信/华兴/华鑫 are different companies far more often than typos: a look- or sound-alike core
+    # links only with a second, independent piece of evidence (the same USCC, alike addresses, or
+    # the same district and the same industry), and never for a string that is not a name
+    same_district = (ra[:, 2] > 0) & (ra[:, 2] == rb[:, 2]) & (nodes.industry_id[a] == nodes.industry_id[b])
+    evidenced = same_code | alike | same_district
+    drop = typo & ~evidenced
+    if nodes.raw_name is not None and (typo & ~drop).any():
+        at = np.flatnonzero(typo & ~drop)
+        names_ok = np.fromiter((is_org_name(x) and is_org_name(y) for x, y in
+                                zip(nodes.raw_name[a[at]].tolist(), nodes.raw_name[b[at]].tolist())),
+                               dtype=bool, count=len(at))
+        drop[at[~names_ok]] = True
+    if drop.any():
+        a, b, k, ua, ub, la, lb, rule, flags, strong, alike, check = (
+            x[~drop] for x in (a, b, k, ua, ub, la, lb, rule, flags, strong, alike, check))
+        aa, ab = aa[~drop], ab[~drop]
+    typo = rule == TYPO
+    strong |= typo  # what is left of the typo rule has its evidence
     flags |= np.where(rule == 0, BIT["core"], 0) | np.where(rule == TRADE_NAME, BIT["trade_name"], 0)
     strong &= rule != TRADE_NAME
     flags |= np.where((la > 0) & (la == lb), BIT["legal_form"], 0)
