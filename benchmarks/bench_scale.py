@@ -1,0 +1,154 @@
+"""How cost grows: the full `tuoke build` at several sizes, wall time and peak RSS per step.
+
+    .venv/bin/python -m benchmarks.bench_scale [--sizes 300000,1000000,3000000] [--feed-ratio 1.0]
+
+Each size runs in its own process (a clean heap, so peak RSS is that size's), with the data made
+by the build benchmark's generator (`benchmarks.bench_build.generate_data`: N public mentions and
+N × feed-ratio internal feed rows naming the same companies). Reports per size: wall, peak RSS,
+seconds per step group; and the slope between sizes (how much the time multiplies when the data
+does). Writes benchmarks/out/scale.md and the chart docs/bench_scale.svg.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+REPORT = ROOT / "benchmarks" / "out" / "scale.md"
+CHART = ROOT / "docs" / "bench_scale.svg"
+TOP_STEPS = 5
+
+
+def measure_one(mentions: int, feed_rows: int) -> dict:
+    """One full build at one size, in this process; returns wall, peak RSS and step seconds."""
+    from benchmarks.bench_build import PeakRss, generate_data, step_times
+
+    tmp = Path(tempfile.mkdtemp(prefix="bench_scale_"))
+    data, home = tmp / "data", tmp / "dagster_home"
+    home.mkdir()
+    (home / "dagster.yaml").write_text("telemetry:\n  enabled: false\n", encoding="utf-8")
+    os.environ.setdefault("TUOKE_PII_KEY", "bench-scale-not-a-secret-" + "x" * 16)
+    os.environ.update({"TUOKE_DATA_DIR": str(data), "DAGSTER_HOME": str(home)})
+    generated = generate_data(data, mentions, feed_rows)
+
+    from pipelines.runner import run_build
+
+    watcher = PeakRss()
+    watcher.start()
+    started = time.monotonic()
+    outcome = run_build()
+    wall = time.monotonic() - started
+    peak = watcher.stop()
+    groups: dict[str, float] = defaultdict(float)
+    for key, seconds, _ in step_times(outcome.run_id):
+        groups[key.split("__")[0]] += seconds
+    import shutil
+
+    shutil.rmtree(tmp, ignore_errors=True)
+    return {"mentions": generated["mentions"], "feed_rows": generated["feed_rows"], "wall": wall,
+            "peak_gib": peak / 2**30, "success": outcome.success, "steps": dict(groups)}
+
+
+def _slope(small: dict, large: dict, key: str) -> float:
+    """Time ratio per data ratio, as an exponent: 1.0 is linear, 2.0 quadratic."""
+    import math
+
+    data_ratio = large["mentions"] / small["mentions"]
+    a = small["steps"].get(key, small["wall"]) if key != "wall" else small["wall"]
+    b = large["steps"].get(key, large["wall"]) if key != "wall" else large["wall"]
+    return math.log(max(b, 1e-3) / max(a, 1e-3)) / math.log(data_ratio)
+
+
+def svg_chart(results: list[dict], steps: list[str]) -> str:
+    """Wall time and the heaviest step groups against size, log-log, as a small SVG."""
+    import math
+
+    width, height, pad = 640, 360, 56
+    xs = [r["mentions"] for r in results]
+    series = {"whole build": [r["wall"] for r in results]}
+    for step in steps:
+        series[step] = [max(r["steps"].get(step, 0.0), 0.01) for r in results]
+    ymax = max(max(v) for v in series.values())
+    ymin = min(min(v) for v in series.values())
+    lx = lambda x: pad + (math.log10(x) - math.log10(xs[0])) / max(math.log10(xs[-1] / xs[0]), 1e-9) * (width - 2 * pad)  # noqa: E731
+    ly = lambda y: height - pad - (math.log10(y) - math.log10(ymin)) / max(math.log10(ymax / ymin), 1e-9) * (height - 2 * pad)  # noqa: E731
+    colours = ["#1f4e79", "#c0392b", "#27ae60", "#8e44ad", "#d35400", "#7f8c8d"]
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+             f'font-family="sans-serif" font-size="11">',
+             f'<rect width="{width}" height="{height}" fill="white"/>',
+             f'<text x="{pad}" y="20" font-size="13">tuoke build: seconds vs public mentions (log-log, 2 cores)</text>',
+             f'<line x1="{pad}" y1="{height - pad}" x2="{width - pad}" y2="{height - pad}" stroke="black"/>',
+             f'<line x1="{pad}" y1="{pad}" x2="{pad}" y2="{height - pad}" stroke="black"/>']
+    for x in xs:
+        parts.append(f'<text x="{lx(x):.0f}" y="{height - pad + 16}" text-anchor="middle">{x / 1e6:g}M</text>')
+    for y in (ymin, ymax):
+        parts.append(f'<text x="{pad - 6}" y="{ly(y) + 4:.0f}" text-anchor="end">{y:.0f}s</text>')
+    for i, (name, values) in enumerate(series.items()):
+        colour = colours[i % len(colours)]
+        points = " ".join(f"{lx(x):.1f},{ly(y):.1f}" for x, y in zip(xs, values))
+        parts.append(f'<polyline points="{points}" fill="none" stroke="{colour}" stroke-width="2"/>')
+        parts += [f'<circle cx="{lx(x):.1f}" cy="{ly(y):.1f}" r="3" fill="{colour}"/>' for x, y in zip(xs, values)]
+        parts.append(f'<text x="{width - pad - 150}" y="{pad + 14 * i}" fill="{colour}">{name}</text>')
+    parts.append("</svg>")
+    return "\n".join(parts)
+
+
+def report(results: list[dict]) -> str:
+    largest = results[-1]
+    steps = sorted(largest["steps"], key=largest["steps"].get, reverse=True)[:TOP_STEPS]
+    lines = ["# Scale benchmark: the full build at several sizes", "",
+             f"{os.cpu_count()} CPUs; each size in a fresh process; feed rows in proportion.", "",
+             "| public mentions | feed rows | wall s | peak RSS GiB | ok | " + " | ".join(steps) + " |",
+             "|---:|---:|---:|---:|---|" + "---:|" * len(steps)]
+    for r in results:
+        lines.append(f"| {r['mentions']:,} | {r['feed_rows']:,} | {r['wall']:.1f} | {r['peak_gib']:.2f} | "
+                     f"{'yes' if r['success'] else 'NO'} | " + " | ".join(f"{r['steps'].get(s, 0):.1f}" for s in steps) + " |")
+    if len(results) > 1:
+        lines += ["", "Slope (exponent of time against data; 1.0 = linear) between consecutive sizes:", "",
+                  "| sizes | whole build | " + " | ".join(steps) + " |", "|---|---:|" + "---:|" * len(steps)]
+        for small, large in zip(results, results[1:]):
+            lines.append(f"| {small['mentions']:,} → {large['mentions']:,} | {_slope(small, large, 'wall'):.2f} | "
+                         + " | ".join(f"{_slope(small, large, s):.2f}" for s in steps) + " |")
+    return "\n".join(lines) + "\n"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="300000,1000000,3000000")
+    parser.add_argument("--feed-ratio", type=float, default=1.0)
+    parser.add_argument("--one", type=int, help=argparse.SUPPRESS)  # child mode: one size, JSON on stdout
+    args = parser.parse_args()
+    if args.one:
+        print(json.dumps(measure_one(args.one, int(args.one * args.feed_ratio))))
+        return
+    results = []
+    for size in [int(s) for s in args.sizes.split(",")]:
+        print(f"building at {size:,} public mentions …", flush=True)
+        child = subprocess.run([sys.executable, "-m", "benchmarks.bench_scale", "--one", str(size),
+                                "--feed-ratio", str(args.feed_ratio)], cwd=ROOT, capture_output=True, text=True)
+        if child.returncode != 0:
+            print(child.stderr[-3000:])
+            raise SystemExit(f"size {size} failed")
+        results.append(json.loads(child.stdout.strip().splitlines()[-1]))
+        print(f"  wall {results[-1]['wall']:.1f} s, peak {results[-1]['peak_gib']:.2f} GiB", flush=True)
+    text = report(results)
+    REPORT.parent.mkdir(parents=True, exist_ok=True)
+    REPORT.write_text(text, encoding="utf-8")
+    largest = results[-1]
+    steps = sorted(largest["steps"], key=largest["steps"].get, reverse=True)[:TOP_STEPS - 1]
+    CHART.parent.mkdir(parents=True, exist_ok=True)
+    CHART.write_text(svg_chart(results, steps), encoding="utf-8")
+    print(text)
+    print(f"written {REPORT} and {CHART}")
+
+
+if __name__ == "__main__":
+    main()
