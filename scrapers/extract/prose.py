@@ -40,7 +40,8 @@ _PRINCIPAL = re.compile(rf"^\s*(?P<agent>{_NAME}?)受\s*(?P<purchaser>{_NAME}?)\
 _PRINCIPAL_FIRST = re.compile(rf"受\s*(?P<purchaser>{_NAME}?)\s*(?:的)?委托\s*[，,]\s*(?P<agent>{_NAME}?)\s*(?:于|就|对|在|现|组织|拟|依法)")
 _NUMBERING = re.compile(r"^\s*(?:[(（]?\d{1,3}[)）.、．]|[一二三四五六七八九十]{1,3}[、.．]|[①-⑳]|[(（][一二三四五六七八九十]{1,3}[)）])?\s*")
 _LEAD = re.compile(rf"[^{_STOP}]{{4,60}}")
-_ANNOUNCES_WINNERS = re.compile(r"(?:中标|成交|入围|中选)(?:结果|供应商|人|单位|名单).{0,12}如下$")
+_ANNOUNCES_WINNERS = re.compile(r"(?:中标|成交|入围|中选|定点|协议供货).{0,16}如下$")
+_ENTRY_WORDS = ("中标", "成交", "入围", "中选", "协议价", "定点")
 _TRIGGERS = ("候选", "中标", "成交", "中选", "入围", "委托", "价")
 
 
@@ -158,7 +159,10 @@ class FreeTextList:
 
     def entry(self, line: str) -> list[Pair] | None:
         """The pairs of a list entry line (its name first), or None when the line is not one."""
-        if self.field is None:
+        field = self.field
+        if field is None and _NUMBERING.match(line).end() and any(w in line for w in _ENTRY_WORDS):
+            field = "winner_name"  # "1、某某宾馆 中标标准间协议价：400元/天" with no heading above the list
+        if field is None:
             return None
         lead = lead_name(line)
         if lead is None:
@@ -168,7 +172,7 @@ class FreeTextList:
         entries: list[Pair] = []
         while lead is not None and len(entries) < 200:
             name, rest = lead
-            entries.append(Pair("", name, self.field, origin="list"))
+            entries.append(Pair("", name, field, origin="list"))
             lead = lead_name(rest) if _NUMBERING.match(rest).end() else None  # "1、A公司 2、B公司" on one line
         details = [e for e in line_events(rest) if isinstance(e, Pair)]
         if not any(p.field in ("amount", "price") for p in details):

@@ -103,3 +103,12 @@ def test_rank_label_row_with_a_company_is_not_a_table_header():
             "<tr><td>投标报价</td><td colspan=2>1234567.89元</td></tr><tr><td>项目经理</td><td colspan=2>张三</td></tr></table>")
     result = extract_page(_page(body, "中标候选人公示"), "http://x/1", kind="candidate_notice")
     assert [(m["name"], m["rank"], m["amount_yuan"]) for m in result.mentions] == [("重庆甲建设有限公司", 1, 1234567.89)]
+
+
+def test_numbered_winner_entries_without_a_heading_above_them():
+    entries = "".join(f"<p>{i}、{name} 中标标准间协议价：{price}元/天</p><p>地址：重庆市渝中区{i}号</p>"
+                      for i, (name, price) in enumerate([("重庆某某宾馆", 400), ("重庆某某大酒店有限公司", 380)], 1))
+    body = f"<p>采购人：重庆市某某局</p>{entries}<p>重庆市某某局</p><p>2016年11月30日</p>"
+    result = extract_page(_page(body, "2016年会议定点饭店协议供货中标公告"), "http://x/1", kind="procurement_award")
+    winners = [(m["name"], m["address"], m["extra"].get("rate")) for m in result.mentions if m["role"] == "winner"]
+    assert winners == [("重庆某某宾馆", "重庆市渝中区1号", 400.0), ("重庆某某大酒店有限公司", "重庆市渝中区2号", 380.0)]
