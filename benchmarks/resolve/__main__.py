@@ -88,6 +88,13 @@ def main() -> None:
     if steps:
         lines += ["", "Seconds per step (tuoke, the run above): " + "; ".join(
             f"{r['size']:,}: " + ", ".join(f"{k} {v}" for k, v in r["steps"].items()) for r in steps)]
+    queues = [r for r in rows if r.get("review")]
+    if queues:
+        lines += ["", "Review queue (marts.match_review's rule on the same links): pairs to review, the share of "
+                  "queued links that join different gold companies, and the share of all such wrong links it holds: "
+                  + "; ".join(f"{r['size']:,}: {r['review']['queue_pairs']:,} pairs, "
+                              f"{r['review']['queue_wrong_share']:.1%} wrong, {r['review']['wrong_links_caught']:.1%} "
+                              f"of wrong links" for r in queues)]
     largest = {}
     for r in rows:
         if r.get("by_variant") and r["size"] >= largest.get(r["method"], {}).get("size", 0):

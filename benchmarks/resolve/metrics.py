@@ -38,3 +38,20 @@ def recall_by_variant(gold, predicted, variant) -> dict[str, dict]:
     for tag, group in tags.groupby("tag"):
         out[str(tag)] = {"mentions": int(len(group)), "together": round(float(group["together"].mean()), 4)}
     return out
+
+
+def review_queue_figures(links: pd.DataFrame, gold: pd.Series) -> dict:
+    """What the review queue (marts.match_review's rule, applied to resolve_records output) holds:
+    its size, the share of its links that join different gold entities, and the share of all
+    such wrong links it catches. `gold`: gold entity by record_id."""
+    strength = links["features"].str.extract(r'"strength": "(\w+)"', expand=False)
+    edge = links[~links["rule"].isin(["canonical", "same_key", "uscc", "judgement"]) & links["matched_record"].ne("")]
+    grey = (strength.loc[edge.index] == "weak") | edge["rule"].isin(["typo", "trade_name"]) | (edge["score"] < 0.95)
+    wrong = edge["record_id"].map(gold).to_numpy() != edge["matched_record"].map(gold).to_numpy()
+    queued = edge[grey.to_numpy()]
+    return {
+        "queue_pairs": int(queued.groupby(["matched_record", "features"]).ngroups) if len(queued) else 0,
+        "queue_links": int(grey.sum()), "edge_links": int(len(edge)),
+        "queue_wrong_share": round(float(wrong[grey.to_numpy()].mean()), 4) if grey.any() else 0.0,
+        "wrong_links_caught": round(float(wrong[grey.to_numpy()].sum() / wrong.sum()), 4) if wrong.any() else 1.0,
+    }

@@ -19,7 +19,7 @@ import time
 import pandas as pd
 
 from benchmarks.resolve.generate import generate
-from benchmarks.resolve.metrics import pairwise_scores, recall_by_variant
+from benchmarks.resolve.metrics import pairwise_scores, recall_by_variant, review_queue_figures
 
 
 class MemorySampler(threading.Thread):
@@ -74,7 +74,8 @@ def main() -> None:
     if args.method == "tuoke":
         from warehouse.resolve import LAST_STATS, resolve_records
 
-        predicted = resolve_records(records)["company_id"].to_numpy()
+        links = resolve_records(records)
+        predicted = links["company_id"].to_numpy()
         stats = dict(LAST_STATS)
     else:  # the simplest baseline: exact normalised name (match key)
         from warehouse.names import parse_company_name
@@ -99,6 +100,7 @@ def main() -> None:
         "entities": int(frame["gold"].nunique()), "companies": int(pd.Series(predicted).nunique()),
         "blocking": stats.get("blocking", {}), "steps": stats.get("seconds", {}),
         "by_variant": recall_by_variant(frame["gold"], predicted, frame["variant"]),
+        "review": review_queue_figures(links, frame.set_index("record_id")["gold"]) if args.method == "tuoke" else {},
     }, ensure_ascii=False))
 
 
