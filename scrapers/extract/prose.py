@@ -41,6 +41,7 @@ _PRINCIPAL_FIRST = re.compile(rf"受\s*(?P<purchaser>{_NAME}?)\s*(?:的)?委托\
 _NUMBERING = re.compile(r"^\s*(?:[(（]?\d{1,3}[)）.、．]|[一二三四五六七八九十]{1,3}[、.．]|[①-⑳]|[(（][一二三四五六七八九十]{1,3}[)）])?\s*")
 _LEAD = re.compile(rf"[^{_STOP}]{{4,60}}")
 _ANNOUNCES_WINNERS = re.compile(r"(?:中标|成交|入围|中选|定点|协议供货).{0,16}如下$")
+_BARE_MONEY = re.compile(r"(?:￥|¥|人民币|RMB)\s*\d[\d,，.]*\s*(?:万元|元)?(?:\s*/\s*[天日月年次人])?|\d[\d,，.]*\s*(?:万元|元)(?:\s*/\s*[天日月年次人])?")
 _ENTRY_WORDS = ("中标", "成交", "入围", "中选", "协议价", "定点")
 _TRIGGERS = ("候选", "中标", "成交", "中选", "入围", "委托", "价")
 
@@ -105,10 +106,14 @@ def lead_name(line: str) -> tuple[str, str] | None:
     match = _LEAD.match(line, start)
     if not match:
         return None
-    name = _org(match.group(0))
+    lead, end = match.group(0), match.end()
+    name = _org(lead)
+    if not name and re.search(r"[(（]", lead):  # "某某公司（地址：…）": the name ends before the bracket
+        cut = re.search(r"[(（]", lead).start()
+        name, end = _org(lead[:cut]), start + cut
     if not name or field_for(name)[0]:
         return None
-    return name, line[match.end():].lstrip(_STOP.replace("\\s", " "))
+    return name, line[end:].lstrip(_STOP.replace("\\s", " "))
 
 
 def signature_agent(lines: list[str]) -> str | None:
@@ -177,6 +182,10 @@ class FreeTextList:
         details = [e for e in line_events(rest) if isinstance(e, Pair)]
         if not any(p.field in ("amount", "price") for p in details):
             details += amount_pairs(rest)
+        if not any(p.field in ("amount", "price") for p in details):
+            money = _BARE_MONEY.search(rest)  # "某某公司 ￥123,456.00": the entry's amount, unlabelled
+            if money:
+                details.append(Pair("", money.group(0), "amount", origin="list"))
         return [*entries, *details]
 
     def after_line(self, events: list) -> None:
