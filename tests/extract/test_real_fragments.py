@@ -112,3 +112,9 @@ def test_numbered_winner_entries_without_a_heading_above_them():
     result = extract_page(_page(body, "2016年会议定点饭店协议供货中标公告"), "http://x/1", kind="procurement_award")
     winners = [(m["name"], m["address"], m["extra"].get("rate")) for m in result.mentions if m["role"] == "winner"]
     assert winners == [("重庆某某宾馆", "重庆市渝中区1号", 400.0), ("重庆某某大酒店有限公司", "重庆市渝中区2号", 380.0)]
+
+
+def test_unit_in_brackets_after_the_number():
+    body = "<p>五、中标（成交）信息</p><p>供应商名称：重庆甲科技有限公司</p><p>中标（成交）金额：98.5（万元）</p>"
+    result = extract_page(_page(body), "http://x/1", kind="procurement_award")
+    assert [(m["name"], m["amount_yuan"]) for m in result.mentions] == [("重庆甲科技有限公司", 985000.0)]

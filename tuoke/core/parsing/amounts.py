@@ -11,7 +11,7 @@ from tuoke.core.parsing.text import fold
 
 _TEMPLATE = re.compile(r"\{\{|\}\}|\$\{[^}]*\}|\{%.*?%\}")
 _NUMBER = r"(\d{1,3}(?:,\d{3})+(?:\s*\.\s*\d+)?|\d+(?:\s*\.\s*\d+)?)"
-_WITH_UNIT = re.compile(_NUMBER + r"\s*(亿元|万元|亿|万|元)")
+_WITH_UNIT = re.compile(_NUMBER + r"\s*[(（]?\s*(亿元|万元|亿|万|元)")  # "98.5（万元）" too
 _WITH_SIGN = re.compile(r"(?:¥|\$|RMB|CNY|人民币)\s*[:：]?\s*" + _NUMBER)
 _BARE = re.compile(r"(?<![\d.])" + _NUMBER + r"(?![\d.%])")
 _RATE = re.compile(r"元\s*/\s*(天|日|月|年|次|小时|人|人次|台班|平方米|㎡|m2|吨|公里|件|张|份)|每(天|日|月|年|次)")
