@@ -11,6 +11,8 @@ from collections.abc import Iterable
 import dagster as dg
 
 from pipelines.resources import DUCKDB_WRITE_OP_TAGS, DUCKDB_WRITE_POOL, TuokeWarehouse
+from warehouse.build_history import record_rank_history
+from warehouse.db import connect
 from warehouse.publish import publish
 
 PUBLISH_KEY = dg.AssetKey(["published", "warehouse"])
@@ -29,6 +31,13 @@ def build_publish_asset(upstream: Iterable[dg.AssetKey]) -> dg.AssetsDefinition:
     )
     def published_warehouse(context: dg.AssetExecutionContext, warehouse: TuokeWarehouse) -> dg.MaterializeResult:
         paths = warehouse.paths()
+        # the dashboard's movers diff builds: keep this build's ranks before the copy is published
+        con = connect(paths.working_db)
+        try:
+            history = record_rank_history(con)
+        finally:
+            con.close()
+        context.log.info(f"rank history: {history}")
         result = publish(paths.working_db, paths.published_db)
         context.log.info(f"published {len(result.tables)} tables to {result.published}")
         return dg.MaterializeResult(
