@@ -29,23 +29,11 @@ from scrapy import signals
 from scrapers.extract import is_valid_uscc
 from scrapers.items import Quarantined
 from scrapers.provenance import mention_id, utc_now_iso
+from tuoke.core.contracts import MENTION_KEYS, ROLES
 from tuoke.core.orgname import org_name_problem
 from tuoke.core.paths import DataPaths
 
 logger = logging.getLogger(__name__)
-
-MENTION_KEYS = (
-    "mention_id", "source_id", "source_kind", "run_id", "url", "fetched_at", "content_hash",
-    "notice_id", "notice_title", "published_at", "is_correction", "supersedes", "role", "name",
-    "uscc", "address", "amount_yuan", "lot", "rank", "project_name", "project_code", "region",
-    "district", "tier", "industry", "list_name", "penalty_type", "reason", "authority", "status",
-    "extra",
-)
-ROLES = frozenset(
-    {"winner", "candidate", "bidder", "purchaser", "agent", "member", "tenant", "listed", "penalized"}
-)
-STATS_KEYS = ("pages", "list_pages", "detail_pages", "attachments", "items", "quarantined", "blocked",
-              "http_errors")
 
 # A name is a company / person / organisation name, not a label, a sentence or a number.
 _LABEL_LIKE = re.compile(r"(名称|供应商|中标人|候选人|单位)[:：]?$")

@@ -11,62 +11,9 @@ from pathlib import Path
 
 import duckdb
 
+from tuoke.core.contracts import MENTION_COLUMNS, RUN_STATS_COLUMNS
 from tuoke.core.paths import DataPaths
 from warehouse.db import ensure_schemas
-
-# Column order and DuckDB types of raw.mentions: the landing Mention contract (docs/CONTRACTS.md).
-MENTION_COLUMNS: dict[str, str] = {
-    "mention_id": "VARCHAR",
-    "source_id": "VARCHAR",
-    "source_kind": "VARCHAR",
-    "run_id": "VARCHAR",
-    "url": "VARCHAR",
-    "fetched_at": "TIMESTAMP",
-    "content_hash": "VARCHAR",
-    "notice_id": "VARCHAR",
-    "notice_title": "VARCHAR",
-    "published_at": "DATE",
-    "is_correction": "BOOLEAN",
-    "supersedes": "VARCHAR",
-    "role": "VARCHAR",
-    "name": "VARCHAR",
-    "uscc": "VARCHAR",
-    "address": "VARCHAR",
-    "amount_yuan": "DOUBLE",
-    "lot": "VARCHAR",
-    "rank": "INTEGER",
-    "project_name": "VARCHAR",
-    "project_code": "VARCHAR",
-    "region": "VARCHAR",
-    "district": "VARCHAR",
-    "tier": "VARCHAR",
-    "industry": "VARCHAR",
-    "list_name": "VARCHAR",
-    "penalty_type": "VARCHAR",
-    "reason": "VARCHAR",
-    "authority": "VARCHAR",
-    "status": "VARCHAR",
-    "extra": "JSON",
-}
-
-STATS_COLUMNS: dict[str, str] = {
-    "source_id": "VARCHAR",
-    "run_id": "VARCHAR",
-    "started_at": "TIMESTAMP",
-    "finished_at": "TIMESTAMP",
-    "finish_reason": "VARCHAR",
-    "pages": "INTEGER",
-    "list_pages": "INTEGER",
-    "detail_pages": "INTEGER",
-    "attachments": "INTEGER",
-    "items": "INTEGER",
-    "quarantined": "INTEGER",
-    "blocked": "INTEGER",
-    "http_errors": "INTEGER",
-    "unused_labels": "JSON",
-    "quarantine_reasons": "JSON",
-}
-
 
 def create_raw_tables(con: duckdb.DuckDBPyConnection) -> None:
     ensure_schemas(con)
@@ -77,7 +24,7 @@ def create_raw_tables(con: duckdb.DuckDBPyConnection) -> None:
         "landing_file VARCHAR PRIMARY KEY, source_id VARCHAR, run_id VARCHAR, rows INTEGER,"
         " bytes BIGINT, loaded_at TIMESTAMP)"
     )
-    stats_cols = ", ".join(f'"{c}" {t}' for c, t in STATS_COLUMNS.items())
+    stats_cols = ", ".join(f'"{c}" {t}' for c, t in RUN_STATS_COLUMNS.items())
     con.execute(f"CREATE TABLE IF NOT EXISTS raw.crawl_stats ({stats_cols}, stats_file VARCHAR)")
 
 
@@ -114,7 +61,7 @@ def _load_one(con: duckdb.DuckDBPyConnection, path: Path, name: str) -> int:
 def _load_stats(con: duckdb.DuckDBPyConnection, path: Path, name: str) -> None:
     data = json.loads(path.read_text(encoding="utf-8"))
     values = []
-    for column, ctype in STATS_COLUMNS.items():
+    for column, ctype in RUN_STATS_COLUMNS.items():
         value = data.get(column)
         if ctype == "JSON":
             value = json.dumps(value or {}, ensure_ascii=False)

@@ -7,13 +7,9 @@ from dataclasses import dataclass, field
 from urllib.parse import parse_qs, urlparse
 
 from scrapers.extract.names import clean_name, looks_like_org, name_problem
+from tuoke.core.contracts import EXTRACTED_MENTION_KEYS, NOTICE_KEYS
 
-MENTION_KEYS = (
-    "url", "notice_id", "notice_title", "published_at", "is_correction", "supersedes", "role", "name",
-    "uscc", "address", "amount_yuan", "lot", "rank", "project_name", "project_code", "region", "district",
-    "tier", "industry", "list_name", "penalty_type", "reason", "authority", "status", "extra",
-)
-NOTICE_KEYS = ("notice_id", "notice_title", "published_at", "is_correction", "supersedes", "project_name", "project_code")
+MENTION_KEYS = EXTRACTED_MENTION_KEYS  # what an extractor fills (tuoke.core.contracts)
 _ID_PARAMS = ("noticeid", "id", "infoid", "articleid", "guid", "docid", "contentid", "newsid", "bulletinid", "uuid")
 
 

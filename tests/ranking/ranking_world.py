@@ -11,6 +11,7 @@ from pathlib import Path
 
 import yaml
 
+from tuoke.core.contracts import MENTION_COLUMNS as CONTRACT_MENTION_COLUMNS
 from tuoke.core.paths import REPO_ROOT
 from warehouse.db import connect, ensure_schemas
 from warehouse.feeds import create_feed_tables, load_feeds_config
@@ -24,13 +25,13 @@ COMPANY_COLUMNS = (
     "branch VARCHAR, industry VARCHAR, is_branch BOOLEAN, is_non_enterprise BOOLEAN, records INTEGER, "
     "first_seen DATE, last_seen DATE"
 )
-MENTION_COLUMNS = (
-    "mention_id VARCHAR, company_id VARCHAR, source_id VARCHAR, source_kind VARCHAR, role VARCHAR, name VARCHAR, "
-    "uscc VARCHAR, amount_yuan DOUBLE, published_at DATE, url VARCHAR, notice_title VARCHAR, project_name VARCHAR, "
-    "project_code VARCHAR, purchaser_name VARCHAR, tier VARCHAR, list_name VARCHAR, industry VARCHAR, "
-    "penalty_type VARCHAR, reason VARCHAR, authority VARCHAR, status VARCHAR, rank INTEGER, lot VARCHAR, "
-    "region VARCHAR, district VARCHAR, run_id VARCHAR, fetched_at TIMESTAMP"
-)
+# core.company_mentions: the Mention contract without the keys dbt_like_sql/core/company_mentions.sql
+# drops, plus the company it resolved to and the purchaser of its notice.
+_NOT_IN_COMPANY_MENTIONS = ("content_hash", "notice_id", "is_correction", "supersedes", "address", "extra")
+MENTION_COLUMNS = ", ".join([
+    "company_id VARCHAR", "purchaser_name VARCHAR",
+    *(f"{key} {ctype}" for key, ctype in CONTRACT_MENTION_COLUMNS.items() if key not in _NOT_IN_COMPANY_MENTIONS),
+])
 
 _counter = itertools.count(1)
 

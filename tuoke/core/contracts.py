@@ -7,6 +7,74 @@ from __future__ import annotations
 
 from typing import Literal, get_args
 
+# -- Mention: one company named on one public page (landing JSONL line, raw.mentions row) -------
+# key -> DuckDB type, in column order. Extractors fill EXTRACTED_MENTION_KEYS; the landing
+# pipeline adds the provenance keys and writes every key of MENTION_COLUMNS on every line.
+MENTION_COLUMNS: dict[str, str] = {
+    "mention_id": "VARCHAR",
+    "source_id": "VARCHAR",
+    "source_kind": "VARCHAR",
+    "run_id": "VARCHAR",
+    "url": "VARCHAR",
+    "fetched_at": "TIMESTAMP",
+    "content_hash": "VARCHAR",
+    "notice_id": "VARCHAR",
+    "notice_title": "VARCHAR",
+    "published_at": "DATE",
+    "is_correction": "BOOLEAN",
+    "supersedes": "VARCHAR",
+    "role": "VARCHAR",
+    "name": "VARCHAR",
+    "uscc": "VARCHAR",
+    "address": "VARCHAR",
+    "amount_yuan": "DOUBLE",
+    "lot": "VARCHAR",
+    "rank": "INTEGER",
+    "project_name": "VARCHAR",
+    "project_code": "VARCHAR",
+    "region": "VARCHAR",
+    "district": "VARCHAR",
+    "tier": "VARCHAR",
+    "industry": "VARCHAR",
+    "list_name": "VARCHAR",
+    "penalty_type": "VARCHAR",
+    "reason": "VARCHAR",
+    "authority": "VARCHAR",
+    "status": "VARCHAR",
+    "extra": "JSON",
+}
+MENTION_KEYS: tuple[str, ...] = tuple(MENTION_COLUMNS)
+PROVENANCE_KEYS: tuple[str, ...] = ("mention_id", "source_id", "source_kind", "run_id", "fetched_at", "content_hash")
+EXTRACTED_MENTION_KEYS: tuple[str, ...] = tuple(k for k in MENTION_KEYS if k not in PROVENANCE_KEYS)
+# The keys a notice shares with every mention taken from it.
+NOTICE_KEYS: tuple[str, ...] = (
+    "notice_id", "notice_title", "published_at", "is_correction", "supersedes", "project_name", "project_code",
+)
+
+Role = Literal["winner", "candidate", "bidder", "purchaser", "agent", "member", "tenant", "listed", "penalized"]
+ROLES: frozenset[str] = frozenset(get_args(Role))
+
+# -- RunStats: one crawl run's `<run_id>.stats.json`, loaded into raw.crawl_stats --------------------
+# key -> DuckDB type. A stats file may carry more keys (for monitors); loaders keep these.
+RUN_STATS_COLUMNS: dict[str, str] = {
+    "source_id": "VARCHAR",
+    "run_id": "VARCHAR",
+    "started_at": "TIMESTAMP",
+    "finished_at": "TIMESTAMP",
+    "finish_reason": "VARCHAR",
+    "pages": "INTEGER",
+    "list_pages": "INTEGER",
+    "detail_pages": "INTEGER",
+    "attachments": "INTEGER",
+    "items": "INTEGER",
+    "quarantined": "INTEGER",
+    "blocked": "INTEGER",
+    "http_errors": "INTEGER",
+    "unused_labels": "JSON",
+    "quarantine_reasons": "JSON",
+}
+RUN_STATS_KEYS: tuple[str, ...] = tuple(RUN_STATS_COLUMNS)
+
 # -- page kinds: what a public page is (a source YAML's `kind`, `tuoke extract --kind`) -------------
 PageKind = Literal[
     "procurement_award",
