@@ -20,7 +20,7 @@ from scrapers.extract.labels import field_for
 from scrapers.extract.lookups import words
 from scrapers.extract.names import clean_name, looks_like_org
 from scrapers.extract.pairs import Pair
-from scrapers.extract.prose import signature_agent
+from scrapers.extract.prose import issuer_purchaser, signature_agent
 from scrapers.extract.result import PageResult
 
 AWARD_KINDS = ("procurement_award", "winner_list")
@@ -308,6 +308,10 @@ def extract_notice(page: Page, url: str, kind: str, config: Mapping | None, resu
         signed = signature_agent(page.lines)
         if signed:
             records.told["agent_name"] = signed
+    if records.purchaser is None and "purchaser_name" not in records.told:
+        issuer = issuer_purchaser(page.lines, [result.notice.get("notice_title") or "", page.title, *page.headings[:3]])
+        if issuer:
+            records.told["purchaser_name"] = issuer
     for role in ("purchaser", "agent"):
         if getattr(records, role) is None and f"{role}_name" in records.told:
             setattr(records, role, {"role": role, "name": records.told[f"{role}_name"], "address": None, "uscc": None})

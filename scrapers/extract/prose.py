@@ -129,6 +129,19 @@ def signature_agent(lines: list[str]) -> str | None:
     return None
 
 
+def issuer_purchaser(lines: list[str], titles: list[str]) -> str | None:
+    """The purchaser printed as the issuer on a line of its own near the top, when the notice title
+    starts with that same name ("重庆市市政管理委员会" over "重庆市市政管理委员会…采购结果公告").
+    Used only when no label or sentence names a purchaser; an agent-like name is not taken."""
+    for line in lines[:15]:
+        lead = lead_name(line)
+        if not lead or lead[1] or any(w in lead[0] for w in words("agent_words")):
+            continue
+        if any(title.startswith(lead[0]) and len(title) > len(lead[0]) for title in titles if title):
+            return lead[0]
+    return None
+
+
 def _digit(text: str | None) -> int | None:
     if not text:
         return None

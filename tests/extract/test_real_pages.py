@@ -96,6 +96,8 @@ def test_lots_stated_in_prose_keep_their_lot():
     "27_ccgp_award_2013_td2.html",       # "X受Y委托，就…" (no label at all)
     "38_frag-yn_candidate_2016_td17.html",  # "受Y的委托，X于…"
     "28_ccgp_award_2016_td3.html",       # "二、集中采购机构" heading, then 名称：X
+    "40_frag-ah_candidate_2016_td20.html",  # the agent only signs the notice ("我司代理的…" … X / date)
+    "22_cqgp_award_2014_test2.json",     # the purchaser only as the issuer line the title starts with
 ])
 def test_agent_and_purchaser_named_without_the_usual_label(page):
     result = _extract(page)
