@@ -12,8 +12,9 @@ from scrapers.extract.lists import list_name_from, listed_mention
 from scrapers.extract.negative import extract_negative
 from scrapers.extract.notices import extract_notice
 from scrapers.extract.result import PageResult
+from tuoke.core.contracts import PAGE_KINDS
 
-KINDS = ("procurement_award", "candidate_notice", "tender_notice", "winner_list", "srdi_list", "directory", "negative_list")
+KINDS = PAGE_KINDS
 _TRUNCATED_TAIL = ("</html>", "</body>")
 
 

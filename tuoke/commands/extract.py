@@ -15,9 +15,10 @@ from pathlib import Path
 
 import typer
 
+from tuoke.core.contracts import PAGE_KINDS
 from tuoke.core.errors import UserError
 
-KINDS = ("procurement_award", "candidate_notice", "tender_notice", "winner_list", "srdi_list", "directory", "negative_list")
+KINDS = PAGE_KINDS
 _ATTACHMENT = re.compile(r"\.(xlsx?|xlsm|pdf|csv)$", re.IGNORECASE)
 _PRINTED = ("role", "name", "amount_yuan", "lot", "rank", "uscc", "address", "project_name", "project_code", "published_at", "source_url")
 
