@@ -118,3 +118,10 @@ def test_unit_in_brackets_after_the_number():
     body = "<p>五、中标（成交）信息</p><p>供应商名称：重庆甲科技有限公司</p><p>中标（成交）金额：98.5（万元）</p>"
     result = extract_page(_page(body), "http://x/1", kind="procurement_award")
     assert [(m["name"], m["amount_yuan"]) for m in result.mentions] == [("重庆甲科技有限公司", 985000.0)]
+
+
+def test_free_text_list_ends_where_the_notice_moves_on():
+    body = ("<p>六、成交结果</p><p>重庆某某科技有限公司，总价355000.00元。</p><p>评审专家：张三、李四</p>"
+            "<p>重庆市某某区财政局</p>")
+    result = extract_page(_page(body), "http://x/1", kind="procurement_award")
+    assert _suppliers(result) == ["重庆某某科技有限公司"]
