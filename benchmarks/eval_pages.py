@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import html
-import importlib
 import json
 import os
 import subprocess
@@ -58,39 +57,20 @@ def page_html(path: Path) -> tuple[bytes, str | None]:
     return raw, None
 
 
-def cli_kind_decider() -> tuple[str, Callable[[bytes, str], str]]:
-    """The function `tuoke extract` uses to decide a page's kind when --kind is not given."""
-    from scrapers.extract.decode import decode_body
-
-    try:  # the headline classifier (issue #9), once it exists
-        pagekind = importlib.import_module("scrapers.extract.pagekind")
-    except ImportError:
-        pagekind = None
-    if pagekind is not None:
-        for name in ("page_kind", "classify_page", "classify", "kind_of_page"):
-            decide = getattr(pagekind, name, None)
-            if callable(decide):
-                return f"scrapers.extract.pagekind.{name}", _adapt(decide)
+def kind_as_cli_decides(body: bytes, url: str) -> tuple[str, str]:
+    """(page kind, kind it is extracted as), decided as `tuoke extract` decides without --kind."""
+    from scrapers.extract.pagekind import page_kind
     from tuoke.commands.extract import guess_kind
 
-    return "tuoke.commands.extract.guess_kind", lambda body, url: guess_kind(decode_body(body[:20000], {}))
+    return page_kind(body, url), guess_kind(body, url)
 
 
-def _adapt(decide: Callable) -> Callable[[bytes, str], str]:
-    def run(body: bytes, url: str) -> str:
-        try:
-            kind = decide(body, url)
-        except TypeError:
-            from scrapers.extract.decode import decode_body
-
-            kind = decide(decode_body(body, {}))
-        return getattr(kind, "kind", kind)
-
-    return run
+def kind_from_gold(kind: str) -> tuple[str, str]:
+    return kind, KIND_OF_GOLD.get(kind, kind)
 
 
-def predict(pages: list[Path], out_dir: Path, kind_of: Callable[[Path, bytes, str], str]) -> dict[str, str]:
-    """Write one prediction file per page; return the kind each page was extracted as."""
+def predict(pages: list[Path], out_dir: Path, kind_of: Callable[[Path, bytes, str], tuple[str, str]]) -> dict[str, str]:
+    """Write one prediction file per page; return the kind each page was found to be."""
     out_dir.mkdir(parents=True, exist_ok=True)
     for old in out_dir.glob("*.jsonl"):
         old.unlink()
@@ -99,9 +79,7 @@ def predict(pages: list[Path], out_dir: Path, kind_of: Callable[[Path, bytes, st
         body, original_url = page_html(path)
         # A neutral URL when the page has none: the corpus file names spell out the answer.
         url = original_url or f"file:///real-pages/page-{number:03d}.html"
-        kind = kind_of(path, body, url)
-        kinds[path.name] = kind
-        extract_as = kind if kind in ("procurement_award", "candidate_notice", "tender_notice", "winner_list") else KIND_OF_GOLD.get(kind, kind)
+        kinds[path.name], extract_as = kind_of(path, body, url)
         try:
             result = extract_page(body, url, kind=extract_as)
             mentions = result.mentions
@@ -161,14 +139,13 @@ def _run(args: argparse.Namespace, pred_root: Path) -> int:
     pages = sorted(p for p in (corpus / "pages").iterdir() if p.name in gold)
     if args.page:
         pages = [p for p in pages if any(s in p.name for s in args.page)]
-    decider_name, decide = cli_kind_decider()
     started = time.perf_counter()
     lines: list[str] = []
     report = [f"# Extraction on real pages ({len(pages)} pages of {corpus})", "",
-              f"Kind not given: decided by `{decider_name}`, as `tuoke extract` does without --kind.", ""]
+              "Kind not given: `tuoke.commands.extract.guess_kind` (what `tuoke extract` runs without --kind); page-kind accuracy from `scrapers.extract.pagekind.page_kind`.", ""]
     for mode, kind_of in (
-        ("kind-guess", lambda path, body, url: decide(body, url)),
-        ("kind-given", lambda path, body, url: gold[path.name]["kind"]),
+        ("kind-guess", lambda path, body, url: kind_as_cli_decides(body, url)),
+        ("kind-given", lambda path, body, url: kind_from_gold(gold[path.name]["kind"])),
     ):
         pred_dir = pred_root / mode
         kinds = predict(pages, pred_dir, kind_of)
