@@ -4,7 +4,8 @@
 BOT_NAME = "tuoke"
 SPIDER_LOADER_CLASS = "scrapers.spider_loader.SourceSpiderLoader"
 SPIDER_MODULES: list[str] = []
-USER_AGENT = "tuoke-crawler/0.1 (+public-list research; respects robots.txt)"
+# Replaced per spider by scrapers.operator.crawler_user_agent() (configs/crawler.yaml names the operator).
+USER_AGENT = "tuoke-crawler/0.2 (+public-list research; obeys robots.txt)"
 
 ROBOTSTXT_OBEY = True
 AUTOTHROTTLE_ENABLED = True
@@ -16,7 +17,12 @@ DOWNLOAD_MAXSIZE = 64 * 1024 * 1024
 
 RETRY_ENABLED = True
 RETRY_TIMES = 2
-RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
+# 429 and 503 are not retried here: AntiBotMiddleware waits Retry-After / an exponential per-host
+# back-off before asking again, and counts them as blocked when its retries are used up.
+RETRY_HTTP_CODES = [500, 502, 504, 522, 524, 408]
+TUOKE_SLOWDOWN_RETRIES = 3
+TUOKE_BACKOFF_BASE = 2.0  # seconds; doubled per consecutive 429/503 from one host
+TUOKE_BACKOFF_MAX = 300.0  # a longer Retry-After means "not this run": the page counts as blocked
 
 # Detail pages and attachments only (meta["cacheable"]); list pages never.
 HTTPCACHE_ENABLED = True

@@ -12,6 +12,7 @@ from typing import Any
 from scrapy import Spider
 
 from scrapers.frontier import frontier_settings
+from scrapers.operator import crawler_user_agent
 from scrapers.spiders.api import ApiSpider
 from scrapers.spiders.base import SourceSpider
 from scrapers.spiders.directory import DirectorySpider
@@ -46,11 +47,12 @@ def politeness_settings(source: SourceConfig) -> dict[str, Any]:
         ("retry_times", "RETRY_TIMES", int),
         ("autothrottle_max_delay", "AUTOTHROTTLE_MAX_DELAY", float),
         ("autothrottle_start_delay", "AUTOTHROTTLE_START_DELAY", float),
-        ("user_agent", "USER_AGENT", str),
-        ("robots_txt_obey", "ROBOTSTXT_OBEY", bool),
     ):
         if key in p:
             settings[setting] = cast(p[key])
+    # Not the source's to choose: robots.txt is always obeyed and the user agent names the operator.
+    settings["ROBOTSTXT_OBEY"] = True
+    settings["USER_AGENT"] = crawler_user_agent()
     if "autothrottle_start_delay" not in p:
         settings["AUTOTHROTTLE_START_DELAY"] = max(settings["DOWNLOAD_DELAY"], 0.1)
     return settings

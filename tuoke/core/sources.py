@@ -135,6 +135,22 @@ class Politeness(Section):
     user_agent: str | None = None
     robots_txt_obey: bool | None = None
 
+    # Politeness a source may tighten, never loosen: robots.txt is always obeyed and the user agent
+    # always names the operator (configs/crawler.yaml), whatever a source YAML says.
+    @field_validator("robots_txt_obey")
+    @classmethod
+    def _robots_always_obeyed(cls, value: bool | None) -> bool | None:
+        if value is False:
+            raise ValueError("robots.txt obedience cannot be turned off by a source")
+        return value
+
+    @field_validator("user_agent")
+    @classmethod
+    def _user_agent_is_the_operators(cls, value: str | None) -> str | None:
+        if value is not None:
+            raise ValueError("the user agent is set once for all sources in configs/crawler.yaml (operator contact)")
+        return value
+
 
 class Assertions(Section):
     """Bounds on the distinct items a source holds; a crawl outside them fails its check."""
