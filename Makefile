@@ -1,16 +1,23 @@
-# Every target bootstraps .venv itself; the install is redone only when pyproject.toml changes.
+# Every target bootstraps .venv itself; the install is redone only when pyproject.toml or
+# constraints.txt (the pinned versions, `make constraints` rewrites it) changes. One venv serves
+# tests, lint, the demo and the benchmarks: it gets the dev, bench and scale extras.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test dev lint bench clean eval-pages eval-names
+.PHONY: demo test dev lint bench clean constraints eval-pages eval-names
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml constraints.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev,scale]'
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev,bench,scale]'
 	@touch $(STAMP)
+
+# After a deliberate upgrade in the venv: pin what now works.
+constraints: $(STAMP)
+	( sed -n '1,2p' constraints.txt; $(BIN)/python -m pip freeze --exclude-editable ) > constraints.txt.new
+	mv constraints.txt.new constraints.txt
 
 demo: $(STAMP)
 	$(BIN)/tuoke demo
@@ -23,8 +30,10 @@ dev: $(STAMP)
 	TUOKE_PII_DEMO_KEY=$${TUOKE_PII_DEMO_KEY:-$${TUOKE_SOURCES_DIR:+0}} TUOKE_PII_DEMO_KEY=$${TUOKE_PII_DEMO_KEY:-1} TUOKE_SOURCES_DIR=$${TUOKE_SOURCES_DIR:-configs/demo/sources} DAGSTER_HOME=$${DAGSTER_HOME:-$(CURDIR)/data/dagster_home} \
 		sh -c 'mkdir -p "$$DAGSTER_HOME" && $(BIN)/dagster dev -m pipelines.definitions -h 127.0.0.1 -p 3000'
 
+# ruff, then the layer contract of .importlinter (kernel <- scrapers | warehouse <- pipelines <- CLI).
 lint: $(STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks.bench_extract
