@@ -14,7 +14,7 @@ import html
 import json
 from collections.abc import Iterator
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 from scrapy import Request
 from scrapy.http import JsonRequest, Response
@@ -70,6 +70,41 @@ class ApiSpider(SourceSpider):
         return (f'<html><head><meta charset="utf-8"><title>{title}</title></head>'
                 f"<body>{content}</body></html>").encode()
 
+    def files_request(self, values: dict[str, Any], notice: dict[str, Any]) -> Request:
+        """The API call that lists one notice's files (never cached: a notice may gain files)."""
+        files = self.api["files"]
+        body = fill_template(files.get("body") or "{notice_id}", values)
+        meta = {"page_type": "list", "cacheable": False, "notice_id": values.get("notice_id"), "parent_notice": notice}
+        return Request(fill_template(files["url"], values), method=str(files.get("method") or "POST").upper(),
+                       body=body.encode("utf-8"), headers={"Content-Type": "application/json;charset=UTF-8"},
+                       callback=self.parse_files, errback=self.on_error, meta=meta, dont_filter=True)
+
+    def parse_files(self, response: Response, **_: Any) -> Iterator[Any]:
+        from scrapers.extract import decode_body
+
+        files = self.api["files"]
+        try:
+            data = json.loads(decode_body(response.body, headers_dict(response)))
+        except ValueError as exc:
+            yield Quarantined(url=response.url, reason="bad_json", detail=f"file list API answered non-JSON: {exc}",
+                              snippet=response.body[:300].decode("utf-8", "replace"))
+            return
+        entries = dig(data, files.get("items_path"))
+        if not isinstance(entries, list):
+            yield Quarantined(url=response.url, reason="bad_json",
+                              detail=f"{files.get('items_path')} is not a list in the file list answer")
+            return
+        for entry in entries:
+            if not isinstance(entry, dict):
+                continue
+            url = fill_template(files["file_url"], {k: quote(str(v), safe="/") for k, v in entry.items()})
+            if self.seen.seen_url(url):
+                self.count("skipped_seen")
+                continue
+            name = entry.get(files.get("name_field") or "") or None
+            yield self.attachment_request(url, notice_id=response.meta.get("notice_id"), filename=name,
+                                          parent_notice=response.meta.get("parent_notice"))
+
     def parse_api(self, response: Response, **_: Any) -> Iterator[Any]:
         from scrapers.extract import decode_body
 
@@ -103,6 +138,8 @@ class ApiSpider(SourceSpider):
             if self.api.get("attachment_url"):
                 url = fill_template(self.api["attachment_url"], values)
                 yield self.attachment_request(url, notice_id=notice_id, parent_notice=notice)
+            if self.api.get("files"):
+                yield self.files_request(values, notice)
         page = int(response.meta.get("page_no") or 1)
         max_pages = int(self.api.get("max_pages") or self.source.list.get("max_pages") or 10_000)
         if not items:

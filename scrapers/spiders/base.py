@@ -295,6 +295,8 @@ def _notice_dict(notice: Any) -> dict[str, Any]:
 
 
 def attachment_filename(response: Response) -> str:
+    if response.meta.get("filename"):  # named by the API that listed it (the URL may carry no extension)
+        return str(response.meta["filename"])
     disposition = (response.headers.get(b"Content-Disposition") or b"").decode("latin-1")
     match = re.search(r"filename\*?=(?:UTF-8'')?\"?([^\";]+)", disposition, re.IGNORECASE)
     if match:

@@ -53,6 +53,17 @@ class Section(ConfigModel):
         return len(self._present())
 
 
+class ApiFiles(Section):
+    """A second API hop that lists a notice's files (e.g. State Grid ECP `getWinFile`, POST body = notice id)."""
+
+    url: str
+    method: str | None = None
+    body: str | None = None  # raw request body, `{field}` placeholders from the list entry
+    items_path: str | None = None
+    file_url: str  # template over one file entry's fields, e.g. `.../showPDF?filePath={FILE_PATH}`
+    name_field: str | None = None  # the entry field holding the file name (its extension picks the reader)
+
+
 class ApiList(Section):
     """A list served as JSON by a POST/GET API (one page per request)."""
 
@@ -73,6 +84,7 @@ class ApiList(Section):
     # detail answered as JSON (e.g. cqgp `{"notice": {"title", "html"}}`): where its HTML and title sit
     detail_html_path: str | None = None
     detail_title_path: str | None = None
+    files: ApiFiles | None = None
 
 
 class Tier(Section):
