@@ -13,7 +13,7 @@ import unicodedata
 from pathlib import Path
 
 import pytest
-from conftest import MANIFEST, PRODUCTION_SOURCES, replay_source_dir
+from replay_helpers import MANIFEST, PRODUCTION_SOURCES, replay_source_dir
 
 from scrapers.run import run_crawl_subprocess
 
