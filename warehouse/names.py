@@ -36,6 +36,12 @@ from warehouse.regions import (
     match_region_prefix,
     match_region_suffix,
 )
+from warehouse.regions import (
+    compatible as compatible_region,
+)
+from warehouse.regions import (
+    merge as merge_region,
+)
 
 # Names are mostly distinct, so a per-text cache of the region scans would only miss (and cost
 # more than the scan, which memoises its steps itself): call the uncached functions.
@@ -199,16 +205,21 @@ def _parse_plain(raw: str, display: str, key: str) -> tuple:
 
 
 def _strip_region(rest: str) -> tuple[str, str, Region]:
-    """Remove the region from the front, from brackets and before the legal form."""
+    """Remove the region from the front, from brackets and before the legal form.
+
+    The regions found are reconciled: one that names a part of another refines it (黑龙江省烟草
+    公司哈尔滨市公司 is in Harbin); a bracketed region that contradicts the front one means the
+    front word was part of the trade name (青岛啤酒（哈尔滨）有限公司 is a Harbin company)."""
     found: list[str] = []
     consumed, region = _region_prefix(rest, 2)
+    prefix = rest[:consumed]
     if consumed:
-        found.append(rest[:consumed])
+        found.append(prefix)
         rest = rest[consumed:]
     # brackets after the trade name: （上海）, （中国）, （浙江杭州）
     if "(" in rest:
         def bracket(match: re.Match) -> str:
-            nonlocal region
+            nonlocal region, prefix
             inner = match.group(1)
             if inner == "中国":
                 found.append(inner)
@@ -216,20 +227,25 @@ def _strip_region(rest: str) -> tuple[str, str, Region]:
             hit = lookup_region(inner) if 2 <= len(inner) <= 12 else None
             if hit is not None:
                 found.append(inner)
-                if region.empty:
-                    region = hit
+                if region.empty or compatible_region(region, hit):
+                    region = merge_region(region, hit)
+                elif prefix:  # the front "region" was a word of the trade name
+                    if found and found[0] == prefix:
+                        found.pop(0)
+                    region, prefix = hit, "\x00" + prefix
                 return ""
             return match.group(0)
 
         rest = _BRACKET_GROUP.sub(bracket, rest)
+        if prefix.startswith("\x00"):
+            rest = prefix[1:] + rest
     # just before the legal form: …技术上海有限公司
     if len(rest) >= 4:
         length, tail = _region_suffix(rest, 2)
-        if length and rest[-length - 1] != "(":
+        if length and rest[-length - 1] != "(" and (region.empty or compatible_region(region, tail)):
             found.append(rest[-length:])
             rest = rest[:-length]
-            if region.empty:
-                region = tail
+            region = merge_region(region, tail)
     return rest, "".join(found), region
 
 
@@ -283,7 +299,10 @@ def _branch_name(raw: str, display: str, key: str, parent: str, label: str, word
     label_rest = _BRACKET_CHARS.sub("", label[consumed:])
     if region.empty:
         region = parent_name.region_codes
-    return (raw, display, parent_name.match_key + label + word, f"{parent_name.core}#{label_rest}{word}",
+    # the parent's own region stays in the branch core: 内蒙古银行哈尔滨分行 and 营口银行哈尔滨分行
+    # are branches of two banks whose cores are both 银行
+    parent_core = _BRACKET_CHARS.sub("", parent_name.region) + parent_name.core
+    return (raw, display, parent_name.match_key + label + word, f"{parent_core}#{label_rest}{word}",
             parent_name.trade_name, parent_name.industry, label[:consumed], region.province, region.city,
             region.district, parent_name.legal_form, parent_name.legal_class, True, parent_name.match_key,
             label + word, parent_name.is_non_enterprise)

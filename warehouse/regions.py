@@ -94,6 +94,11 @@ _FIRST = _TABLE.first
 _LAST = _TABLE.last
 
 
+# County-level divisions that are not urban districts (县, 旗, county-level 市…): each runs its own
+# local enterprises (通河县新华书店 is not 哈尔滨市新华书店), unlike a city's 区 (呈贡区X is 昆明市X)
+COUNTY_CODES = frozenset(int(code) for code, name in NAMES.items() if len(code) == 6 and not name.endswith("区"))
+
+
 def city_name(city: str) -> str | None:
     if city[:2] in MUNICIPALITIES:
         return NAMES.get(city[:2])

@@ -31,6 +31,13 @@ from warehouse.resolve.scoring import Edges
 JUDGEMENT, USCC, EDGE = "judgement", "uscc", "edge"
 
 
+def _levels(name_key: int) -> int:
+    """How many levels (province, city, district) a name-region key (prepare.region_key) names."""
+    if not name_key:
+        return 0
+    return 1 + bool(name_key // 1_000_000 % 10_000) + bool(name_key % 1_000_000)
+
+
 class Clusters:
     def __init__(self, nodes: Nodes) -> None:
         n = len(nodes)
@@ -56,9 +63,7 @@ class Clusters:
         ua, ub = self.uscc[ra], self.uscc[rb]
         if ua >= 0 and ub >= 0 and ua != ub:
             return False
-        na, nb = self.nkey[ra], self.nkey[rb]
-        if na and nb and na != nb:
-            return False
+        # name regions need no test of their own: the derived regions below contain them
         for level in (self.rp, self.rc, self.rd):
             x, y = level[ra], level[rb]
             if x and y and x != y:
@@ -81,7 +86,7 @@ class Clusters:
         self.parent[rb] = ra
         if self.uscc[ra] < 0:
             self.uscc[ra] = self.uscc[rb]
-        if not self.nkey[ra]:
+        if _levels(self.nkey[rb]) > _levels(self.nkey[ra]):  # the most specific name region
             self.nkey[ra] = self.nkey[rb]
         levels = (self.rp, self.rc, self.rd)
         if all(not (lv[ra] and lv[rb] and lv[ra] != lv[rb]) for lv in levels):  # compatible: fill the gaps
@@ -147,15 +152,17 @@ def _attach_weak(c: Clusters, edges: Edges, weak: np.ndarray) -> None:
     weak, ra, rb = weak[apart], ra[apart], rb[apart]
     nkey = np.asarray(c.nkey, dtype=np.int64)
     tiers = edges.rule[weak].tolist()
-    # only a cluster without a name region is attached (the side with less evidence)
+    # only the side with less evidence is attached: a cluster without a name region, or with a
+    # coarser one (云南X joins the one 昆明市X there is)
+    level = np.array([_levels(k) for k in nkey.tolist()], dtype=np.int64)
     targets: dict[int, dict[int, tuple]] = defaultdict(dict)
     for i, x, y, a, b, tier in zip(weak.tolist(), ra.tolist(), rb.tolist(), edges.a[weak].tolist(),
                                    edges.b[weak].tolist(), tiers):
-        if not nkey[x]:
+        if level[x] < level[y] or not nkey[x]:
             known = targets[x].get(y)
             if known is None or tier < known[0]:
                 targets[x][y] = (tier, a, b, i)
-        if not nkey[y]:
+        if level[y] < level[x] or not nkey[y]:
             known = targets[y].get(x)
             if known is None or tier < known[0]:
                 targets[y][x] = (tier, b, a, i)
@@ -163,8 +170,6 @@ def _attach_weak(c: Clusters, edges: Edges, weak: np.ndarray) -> None:
     # 德胜科技 with two candidates stays apart even after one candidate took another mention in
     decided = []
     for root in sorted(targets):
-        if c.nkey[root]:
-            continue
         options = {t: v for t, v in targets[root].items() if t != root}
         if not options:
             continue

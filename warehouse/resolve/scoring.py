@@ -23,6 +23,7 @@ import numpy as np
 from rapidfuzz import fuzz, process
 
 from tuoke.core.orgname import is_org_name
+from warehouse.regions import COUNTY_CODES
 from warehouse.resolve.blocking import DETAILS, RULES, TRADE_NAME, TYPO, CorePairs, NodePairs
 from warehouse.resolve.prepare import Nodes, compatible
 
@@ -67,6 +68,10 @@ def addresses_alike(left: np.ndarray, right: np.ndarray, workers: int = 1) -> np
     return process.cpdist(list(left), list(right), scorer=fuzz.ratio, workers=workers) >= ADDRESS_ALIKE
 
 
+_COUNTY = np.zeros(1_000_000, dtype=bool)
+_COUNTY[list(COUNTY_CODES)] = True
+
+
 def score_pairs(nodes: Nodes, cp: CorePairs, pairs: NodePairs, addresses: np.ndarray) -> Edges:
     """Edges for the node pairs that can be one company (see the module doc for the levels)."""
     a, b, k = pairs.a, pairs.b, pairs.core_pair
@@ -76,17 +81,26 @@ def score_pairs(nodes: Nodes, cp: CorePairs, pairs: NodePairs, addresses: np.nda
     keep = ~((ua >= 0) & (ub >= 0) & (ua != ub))
     keep &= nodes.branch[a] == nodes.branch[b]
     keep &= ~((la > 0) & (lb > 0) & (la != lb))
-    keep &= ~((na > 0) & (nb > 0) & (na != nb))
-    keep &= compatible(nodes.region[a], nodes.region[b])
+    keep &= compatible(nodes.region[a], nodes.region[b])  # name regions included: 昆明市X / 呈贡区X may meet
+    # but a branch's region is its identity: 哈尔滨分行 and 宾县支行 of one bank are two branches;
+    # and a name in a county is not the same name at the city or province above it
+    named_apart = (na > 0) & (nb > 0) & (na != nb)
+    keep &= ~(named_apart & nodes.branch[a])
+    da, db = nodes.name_region[a, 2], nodes.name_region[b, 2]
+    keep &= ~(named_apart & (da != db) & (_COUNTY[np.maximum(da, 0)] | _COUNTY[np.maximum(db, 0)]))
     a, b, k, ua, ub, la, lb, na, nb = (x[keep] for x in (a, b, k, ua, ub, la, lb, na, nb))
     ra, rb = nodes.region[a], nodes.region[b]
     rule = cp.rule[k]
 
     flags = np.zeros(len(a), dtype=np.int64)
-    both_named = (na > 0) & (nb > 0)
+    both_named = (na > 0) & (na == nb)
     # two mentions without any region agree on nothing: such an edge is weak (attached only as
-    # the one candidate), or the same core in Harbin and a region-less one would chain them all
-    region_agrees = ~both_named & (ra[:, 0] > 0) & ((ra == rb).all(axis=1) | ((ra[:, 1] > 0) & (ra[:, 1] == rb[:, 1])))
+    # the one candidate), or the same core in Harbin and a region-less one would chain them all;
+    # derived regions that agree to the city are strong, a province against its city weak
+    # two names that spell different (compatible) regions (哈尔滨市新华书店 / 通河县新华书店) are
+    # often a company per level: only the one candidate is attached
+    region_agrees = ~both_named & ~((na > 0) & (nb > 0)) & (ra[:, 0] > 0) & (
+        (ra == rb).all(axis=1) | ((ra[:, 1] > 0) & (ra[:, 1] == rb[:, 1])))
     flags |= np.where(both_named, BIT["name_region"], 0)
     flags |= np.where(region_agrees, BIT["region"], 0)
     flags |= np.where(~both_named & (ra[:, 0] == 0) & (rb[:, 0] == 0), BIT["no_region"], 0)
@@ -120,6 +134,13 @@ def score_pairs(nodes: Nodes, cp: CorePairs, pairs: NodePairs, addresses: np.nda
         aa, ab = aa[~drop], ab[~drop]
     typo = rule == TYPO
     strong |= typo  # what is left of the typo rule has its evidence
+    # an unconfirmed link needs one registered name: two abbreviations (华夏科技 / 華夏) say too
+    # little, and two registered names with one trade name but different industries (联上实业 /
+    # 联上开发) are two registrations
+    weak_drop = ~strong & (((la == 0) & (lb == 0)) | ((rule == TRADE_NAME) & (la > 0) & (lb > 0)))
+    if weak_drop.any():
+        a, b, k, ua, ub, la, lb, rule, flags, strong, alike, check, aa, ab = (
+            x[~weak_drop] for x in (a, b, k, ua, ub, la, lb, rule, flags, strong, alike, check, aa, ab))
     flags |= np.where(rule == 0, BIT["core"], 0) | np.where(rule == TRADE_NAME, BIT["trade_name"], 0)
     strong &= rule != TRADE_NAME
     flags |= np.where((la > 0) & (la == lb), BIT["legal_form"], 0)
