@@ -60,7 +60,7 @@ def company_ids(cluster: np.ndarray, uscc_id: np.ndarray, uscc_codes: np.ndarray
     by_uscc = decided.copy()
 
     # canonical hash per cluster: rank of the smallest raw-name hash
-    hash_order = np.argsort(name_hash.astype(str), kind="stable")
+    hash_order = _hash_order(name_hash)
     hash_rank = np.empty(len(name_hash), dtype=np.int64)
     hash_rank[hash_order] = np.arange(len(name_hash))
     rank = hash_rank[name_idx]
@@ -121,6 +121,22 @@ def company_ids(cluster: np.ndarray, uscc_id: np.ndarray, uscc_codes: np.ndarray
             else:
                 change[i] = "rehashed"
     return IdResult(company_id=company_id, previous_id=previous_id, change=change)
+
+
+def _hash_order(name_hash: np.ndarray) -> np.ndarray:
+    """The order of SHA-1 hex strings, sorted as text. Their first 16 hex digits read as one
+    unsigned integer sort the same way (equal-length lower-case hex), and decide unless equal."""
+    if not len(name_hash):
+        return np.empty(0, dtype=np.int64)
+    text = "".join(name_hash.tolist())
+    if len(text) != 40 * len(name_hash):  # not all SHA-1 hex: sort the strings themselves
+        return np.argsort(name_hash.astype(str), kind="stable")
+    head = np.frombuffer(bytes.fromhex("".join(h[:16] for h in name_hash.tolist())), dtype=">u8")
+    order = np.argsort(head, kind="stable")
+    ties = head[order][1:] == head[order][:-1]
+    if ties.any():  # astronomically rare: settle the whole order on the full strings
+        return np.argsort(name_hash.astype(str), kind="stable")
+    return order
 
 
 def _previous_ids(record_id: np.ndarray, previous: pd.DataFrame | None) -> np.ndarray | None:
