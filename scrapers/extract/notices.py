@@ -286,6 +286,22 @@ def _merge(items: list[dict]) -> list[dict]:
     return merged
 
 
+def _unlabelled_principals(records: _Records, page: Page, result: PageResult) -> None:
+    """Purchaser and agent no label names: from a sentence ("X受Y委托"), else the agent signing the
+    notice and the purchaser the title starts with."""
+    if records.agent is None and "agent_name" not in records.told:
+        signed = signature_agent(page.lines)
+        if signed:
+            records.told["agent_name"] = signed
+    if records.purchaser is None and "purchaser_name" not in records.told:
+        issuer = issuer_purchaser(page.lines, [result.notice.get("notice_title") or "", page.title, *page.headings[:3]])
+        if issuer:
+            records.told["purchaser_name"] = issuer
+    for role in ("purchaser", "agent"):
+        if getattr(records, role) is None and f"{role}_name" in records.told:
+            setattr(records, role, {"role": role, "name": records.told[f"{role}_name"], "address": None, "uscc": None})
+
+
 def _trust_structure(items: list[dict], records: _Records) -> list[dict]:
     """Suppliers read from sentences or free-text lines count only where no table or label names one,
     and never when they are the page's own purchaser or agent (a signature under the list)."""
@@ -304,17 +320,7 @@ def extract_notice(page: Page, url: str, kind: str, config: Mapping | None, resu
             _grid(records, event, result)
         else:
             _pair(records, event, result)
-    if records.agent is None and "agent_name" not in records.told:
-        signed = signature_agent(page.lines)
-        if signed:
-            records.told["agent_name"] = signed
-    if records.purchaser is None and "purchaser_name" not in records.told:
-        issuer = issuer_purchaser(page.lines, [result.notice.get("notice_title") or "", page.title, *page.headings[:3]])
-        if issuer:
-            records.told["purchaser_name"] = issuer
-    for role in ("purchaser", "agent"):
-        if getattr(records, role) is None and f"{role}_name" in records.told:
-            setattr(records, role, {"role": role, "name": records.told[f"{role}_name"], "address": None, "uscc": None})
+    _unlabelled_principals(records, page, result)
     items = _trust_structure(_merge(records.items), records)
     region = first.get("region") or (config or {}).get("region")
     title = f"{result.notice.get('notice_title') or ''} {page.title}"
