@@ -18,7 +18,7 @@ from scrapers.extract.dates import parse_date
 from scrapers.extract.labels import IGNORED, field_for
 from scrapers.extract.lookups import words
 from scrapers.extract.names import clean_name, looks_like_org, name_problem
-from scrapers.extract.pairs import Pair
+from scrapers.extract.pairs import Pair, line_events
 
 _STOP = "\\s，,。；;：:、“”\"！!？?"
 _NAME = rf"[^{_STOP}]{{4,60}}"
@@ -187,8 +187,6 @@ class FreeTextList:
         lead = lead_name(line)
         if lead is None:
             return None
-        from scrapers.extract.pairs import line_events
-
         entries: list[Pair] = []
         while lead is not None and len(entries) < 200:
             name, rest = lead
