@@ -29,54 +29,22 @@ FEEDS = (
     "do_not_contact",
 )
 
-# Config tables warehouse.refdata.load_reference writes (configs as tables).
+# Config tables warehouse.refdata.load_reference writes (configs as tables): territories and the
+# scoring rules that the scoring models in dbt_like_sql/marts/ join (warehouse.scoring.REFERENCE_TABLES;
+# listed here so loading the definitions imports no warehouse module).
 REFERENCE_TABLES = (
     "ref.territories",
+    "ref.scoring_settings",
     "ref.scoring_signals",
+    "ref.scoring_reason_parts",
+    "ref.scoring_dimensions",
     "ref.scoring_rules",
     "ref.scoring_products",
+    "ref.scoring_flags",
+    "ref.scoring_restricted_industries",
+    "ref.scoring_segments",
+    "ref.scoring_alerts",
 )
-
-# What warehouse.scoring.build_signal_points writes (it also rewrites the ref.scoring_* tables
-# load_reference owns, with the same content).
-SCORING_TABLES = (
-    "marts.signal_points_base",
-    "marts.signal_points",
-    "marts.company_flags",
-    "marts.product_fit",
-    "marts.company_segments",
-    "marts.signal_history",
-    "marts.scoring_builds",
-)
-
-
-def declared_writes(module_name: str) -> tuple[str, ...] | None:
-    """A step module may declare `WRITES = ("schema.table", ...)`: the tables it owns.
-
-    Read with ast from the source file (no import, so loading the definitions stays fast and a
-    broken module fails its step, not the code location). None when the module declares nothing.
-    """
-    import ast
-    import importlib.util
-
-    try:
-        spec = importlib.util.find_spec(module_name)
-    except (ImportError, ValueError):
-        return None
-    if spec is None or not spec.origin or not spec.origin.endswith(".py"):
-        return None
-    from pathlib import Path
-
-    tree = ast.parse(Path(spec.origin).read_text(encoding="utf-8"), filename=spec.origin)
-    for node in tree.body:
-        targets = node.targets if isinstance(node, ast.Assign) else [node.target] if isinstance(node, ast.AnnAssign) else []
-        if any(isinstance(t, ast.Name) and t.id == "WRITES" for t in targets) and node.value is not None:
-            try:
-                value = ast.literal_eval(node.value)
-            except ValueError:
-                return None
-            return tuple(value)
-    return None
 
 
 def _key(table: str) -> dg.AssetKey:
@@ -121,36 +89,30 @@ def default_steps(feeds: Sequence[str] = FEEDS, reference_tables: Sequence[str] 
         PythonStep(
             name="load_landing",
             function="warehouse.landing_loader:load_landing",
-            produces=declared_writes("warehouse.landing_loader") or ("raw.mentions", "raw.landing_files", "raw.crawl_stats"),
+            produces=("raw.mentions", "raw.landing_files", "raw.crawl_stats"),
             pass_paths=True,
             description="Landing JSONL files (one per crawl run) loaded into raw.*, idempotently per file.",
         ),
         PythonStep(
             name="load_feeds",
             function="warehouse.feeds:load_feeds",
-            produces=declared_writes("warehouse.feeds") or (*(f"raw.feed_{feed}" for feed in feeds), "raw.feed_files"),
+            produces=(*(f"raw.feed_{feed}" for feed in feeds), "raw.feed_files"),
             pass_paths=True,
             description="The bank's internal feeds from data/inbox/<feed>/ after their contract (feeds.yaml).",
         ),
         PythonStep(
             name="load_reference",
             function="warehouse.refdata:load_reference",
-            produces=declared_writes("warehouse.refdata") or tuple(reference_tables),
-            description="Config files as tables: territories → branch, scoring weights, signals, exclusions.",
+            produces=tuple(reference_tables),
+            description="Config files as tables: territories → branch; scoring.yaml as rule tables (signals, "
+            "dimensions, rules, products, exclusions, suppressions, segments, alerts) and the reason macro.",
         ),
         PythonStep(
             name="build_entity_links",
             function="warehouse.entity_links:build_entity_links",
-            produces=declared_writes("warehouse.entity_links") or ("core.entity_links", "core.entity_records"),
+            produces=("core.entity_links", "core.entity_records"),
             reads=("staging.stg_entity_records", "staging.stg_mentions"),
             description="Entity resolution: every record naming a company linked to a stable company_id.",
-        ),
-        PythonStep(
-            name="build_signal_points",
-            function="warehouse.scoring:build_signal_points",
-            produces=declared_writes("warehouse.scoring") or SCORING_TABLES,
-            reads=("core.company_signals", "core.companies", *reference_tables),
-            description="Every scoring point traced to one signal row: the 五好 scorecard applied.",
         ),
     ]
 

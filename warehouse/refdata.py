@@ -11,8 +11,6 @@ import duckdb
 from tuoke.core.territories import load_territories_config
 from warehouse.db import ensure_schemas
 
-# Tables this step owns (pipelines/ reads this with ast to wire the Dagster asset).
-WRITES = ("ref.territories", "ref.scoring_signals", "ref.scoring_rules", "ref.scoring_products")
 
 
 def load_territories(territories: Path | str | Mapping | None = None) -> list[tuple[str | None, ...]]:

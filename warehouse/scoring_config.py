@@ -1,25 +1,32 @@
-"""Reads and checks configs/scoring.yaml. Every mistake is one sentence naming the file, the key
-path and what is wrong, e.g. `configs/scoring.yaml: dimensions.business.signals.procurement_win.
-half_life_days: must be a number > 0 (got 'soon')`."""
+"""configs/scoring.yaml as pydantic v2 models. Unknown keys are errors, and every mistake is one
+sentence naming the file, the key path and what is wrong, e.g. `configs/scoring.yaml:
+dimensions.business.signals.procurement_win.half_life_days: must be a number (got 'soon')`.
+
+The models only describe and check the file; `warehouse.scoring` turns them into the ref.scoring_*
+tables the SQL models in dbt_like_sql/marts/ join. No SQL is written here or there.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any, Literal
 
-import yaml
+from pydantic import Field, ValidationError, field_validator, model_validator
 
+from tuoke.core.config import ConfigModel, key_path, read_yaml
 from tuoke.core.errors import UserError
 from tuoke.core.paths import configs_dir
 
+# The 五好 (five goods). Their order is the order of ref.scoring_dimensions (risk comes last).
 DIMENSIONS = ("business", "owner", "reputation", "mitigation", "willingness")
+RISK = "risk"
 SIGNAL_KINDS = ("opportunity", "relationship", "risk", "bank_state", "derived")
 PLACEHOLDERS = ("month", "date", "value", "detail", "list_name", "amount_wan", "amount_yuan", "label", "source_id")
-# Signals the SQL model core.company_signals can produce (+ derived ones scoring makes itself).
+# The signals core.company_signals (dbt_like_sql/core/company_signals.sql) can produce, and the
+# derived ones the scoring models make themselves.
 KNOWN_SIGNALS = (
     "procurement_win", "tender_candidate", "procurement_bid", "srdi_listed", "association_member", "park_tenant",
     "guarantee_partner", "owner_good_customer", "no_negative_record", "payroll_employer", "pos_merchant",
@@ -30,193 +37,214 @@ KNOWN_SIGNALS = (
 DERIVED_SIGNALS = ("no_negative_record",)
 SUPPRESSION_SIGNALS = ("open_application", "risk_decline", "do_not_contact")
 
+Signal = Literal[KNOWN_SIGNALS]  # type: ignore[valid-type]
+Dimension = Literal[DIMENSIONS]  # type: ignore[valid-type]
+Positive = Annotated[float, Field(gt=0)]
+_PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
+
 
 class ScoringConfigError(UserError):
     """scoring.yaml is wrong; the message names file, key path and problem."""
 
 
-@dataclass(frozen=True)
-class AmountRule:
-    unit_yuan: float
+class SignalInfo(ConfigModel):
+    label: str = Field(min_length=1)
+    kind: Literal[SIGNAL_KINDS] = "opportunity"  # type: ignore[valid-type]
+    reason: str = Field(min_length=1)
+
+    @field_validator("reason")
+    @classmethod
+    def _known_placeholders(cls, reason: str) -> str:
+        for placeholder in _PLACEHOLDER.findall(reason):
+            if placeholder not in PLACEHOLDERS:
+                raise ValueError(f"unknown placeholder {{{placeholder}}} (known: {', '.join(PLACEHOLDERS)})")
+        if reason.count("[") != reason.count("]"):
+            raise ValueError("unbalanced [ ] (an optional part)")
+        return reason
+
+
+class AmountTerm(ConfigModel):
+    unit_yuan: Positive
     points: float
-    scale: str  # linear | log
-    max: float | None
+    scale: Literal["linear", "log"] = "linear"
+    max: float | None = None
 
 
-@dataclass(frozen=True)
-class SignalRule:
-    dimension: str  # a 五好 dimension or "risk"
-    signal: str
+class When(ConfigModel):
+    value_in: list[str] | None = Field(default=None, min_length=1)
+    value_not_in: list[str] | None = Field(default=None, min_length=1)
+
+
+class Rule(ConfigModel):
+    """Points of one signal in one dimension (see the header of configs/scoring.yaml)."""
+
     points: float
-    points_by_value: tuple[tuple[str, float], ...] = ()
-    amount: AmountRule | None = None
-    half_life_days: float | None = None
-    cap: float | None = None
-    value_in: tuple[str, ...] | None = None
-    value_not_in: tuple[str, ...] | None = None
+    points_by_value: dict[str, float] = {}
+    amount: AmountTerm | None = None
+    half_life_days: Positive | None = None
+    cap: Positive | None = None
+    when: When | None = None
+
+    @field_validator("points")
+    @classmethod
+    def _adds(cls, points: float) -> float:
+        if points < 0:
+            raise ValueError(f"must be >= 0 in a 五好 dimension; put penalties under risks (got {points:g})")
+        return points
 
 
-@dataclass(frozen=True)
-class Dimension:
-    name: str
-    label: str
-    weight: float
-    cap: float | None
-    rules: tuple[SignalRule, ...]
+class RiskRule(Rule):
+    @field_validator("points")
+    @classmethod
+    def _adds(cls, points: float) -> float:
+        if points > 0:
+            raise ValueError(f"a risk signal subtracts: must be <= 0 (got {points:g})")
+        return points
 
 
-@dataclass(frozen=True)
-class SignalInfo:
-    signal: str
-    label: str
-    kind: str
-    reason: str
+class DimensionConfig(ConfigModel):
+    label: str | None = None
+    weight: Annotated[float, Field(ge=0)] = 1.0
+    cap: Positive | None = None
+    signals: dict[Signal, Rule] = {}
+
+    @field_validator("signals", mode="before")
+    @classmethod
+    def _none_is_empty(cls, value: Any) -> Any:
+        return {} if value is None else value
 
 
-@dataclass(frozen=True)
-class RestrictedIndustry:
-    label: str
-    keywords: tuple[str, ...]
-    match_on: tuple[str, ...]
+class Risks(ConfigModel):
+    label: str = "风险信号"
+    cap: Positive | None = None
+    signals: dict[Signal, RiskRule] = {}
 
 
-@dataclass(frozen=True)
-class Suppression:
-    signal: str
-    label: str
-    cooling_off_days: int | None
+class ExclusionLabel(ConfigModel):
+    label: str | None = None
 
 
-@dataclass(frozen=True)
-class ProductRule:
-    product: str
-    signals: tuple[tuple[str, float, float | None], ...]  # (signal, weight, half_life_days)
-    min_fit: float
+class RestrictedIndustry(ConfigModel):
+    label: str = Field(min_length=1)
+    keywords: list[str] = Field(min_length=1)
+    match_on: list[Literal["industry", "name"]] = Field(default=["industry", "name"], min_length=1)
 
 
-@dataclass(frozen=True)
-class ScoringConfig:
-    source: str
-    as_of: dt.date | None
-    signals: dict[str, SignalInfo]
-    dimensions: tuple[Dimension, ...]
-    risk_label: str
-    risk_cap: float | None
-    risk_rules: tuple[SignalRule, ...]
-    exclusion_signals: dict[str, str]  # signal → label
-    restricted_industries: tuple[RestrictedIndustry, ...]
-    suppressions: tuple[Suppression, ...]
-    existing_signals: tuple[str, ...]
-    credit_signals: tuple[str, ...]
-    products: tuple[ProductRule, ...]
-    alert_signals: tuple[str, ...]
-    raw: dict = field(default_factory=dict, repr=False, compare=False)
-
-    def all_rules(self) -> tuple[SignalRule, ...]:
-        return tuple(r for d in self.dimensions for r in d.rules) + self.risk_rules
-
-    def with_changes(self, **changes: Any) -> ScoringConfig:
-        from dataclasses import replace
-
-        return replace(self, **changes)
+class Exclusions(ConfigModel):
+    signals: dict[Signal, ExclusionLabel | None] = {}
+    restricted_industries: list[RestrictedIndustry] = []
 
 
-class _Checker:
-    def __init__(self, origin: str):
-        self.origin = origin
-
-    def fail(self, key: str, problem: str) -> None:
-        raise ScoringConfigError(f"{self.origin}: {key}: {problem}")
-
-    def mapping(self, value: Any, key: str, required: bool = True) -> Mapping:
-        if value is None and not required:
-            return {}
-        if not isinstance(value, Mapping):
-            self.fail(key, f"must be a mapping (got {type(value).__name__})" if value is not None else "missing")
-        return value
-
-    def number(self, value: Any, key: str, *, positive: bool = False, negative_ok: bool = True) -> float:
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
-            self.fail(key, f"must be a number (got {value!r})")
-        if positive and value <= 0:
-            self.fail(key, f"must be a number > 0 (got {value!r})")
-        if not negative_ok and value < 0:
-            self.fail(key, f"must not be negative (got {value!r})")
-        return float(value)
-
-    def text(self, value: Any, key: str) -> str:
-        if not isinstance(value, str) or not value.strip():
-            self.fail(key, f"must be a non-empty text (got {value!r})")
-        return value
-
-    def text_list(self, value: Any, key: str) -> tuple[str, ...]:
-        if isinstance(value, str) or not isinstance(value, (list, tuple)) or not value:
-            self.fail(key, f"must be a non-empty list (got {value!r})")
-        return tuple(self.text(v, f"{key}[{i}]") for i, v in enumerate(value))
-
-    def known_keys(self, body: Mapping, allowed: tuple[str, ...], key: str) -> None:
-        for name in body:
-            if name not in allowed:
-                self.fail(f"{key}.{name}", f"unknown key (allowed: {', '.join(allowed)})")
-
-    def signal(self, name: Any, key: str, catalogue: Mapping) -> str:
-        if name not in KNOWN_SIGNALS:
-            self.fail(key, f"unknown signal {name!r} (known: {', '.join(KNOWN_SIGNALS)})")
-        if catalogue and name not in catalogue:
-            self.fail(key, f"signal {name!r} has no entry under `signals:` (label and reason)")
-        return name
+class Suppression(ConfigModel):
+    label: str | None = None
+    cooling_off_days: Annotated[int, Field(gt=0)] | None = None
 
 
-RULE_KEYS = ("points", "points_by_value", "amount", "half_life_days", "cap", "when")
+class Segments(ConfigModel):
+    existing_signals: list[Signal] = Field(min_length=1)
+    credit_signals: list[Signal] = Field(min_length=1)
 
 
-def _rule(c: _Checker, dimension: str, signal: str, body: Any, key: str, negative: bool) -> SignalRule:
-    body = c.mapping(body, key)
-    c.known_keys(body, RULE_KEYS, key)
-    if "points" not in body:
-        c.fail(f"{key}.points", "missing")
-    points = c.number(body["points"], f"{key}.points")
-    if negative and points > 0:
-        c.fail(f"{key}.points", f"a risk signal subtracts: must be <= 0 (got {points:g})")
-    if not negative and points < 0:
-        c.fail(f"{key}.points", f"must be >= 0 in a 五好 dimension; put penalties under risks (got {points:g})")
-    by_value = tuple(
-        (c.text(k, f"{key}.points_by_value"), c.number(v, f"{key}.points_by_value.{k}"))
-        for k, v in c.mapping(body.get("points_by_value"), f"{key}.points_by_value", required=False).items()
-    )
-    amount = None
-    if body.get("amount") is not None:
-        akey = f"{key}.amount"
-        a = c.mapping(body["amount"], akey)
-        c.known_keys(a, ("unit_yuan", "points", "scale", "max"), akey)
-        scale = a.get("scale", "linear")
-        if scale not in ("linear", "log"):
-            c.fail(f"{akey}.scale", f"must be linear or log (got {scale!r})")
-        amount = AmountRule(
-            unit_yuan=c.number(a.get("unit_yuan"), f"{akey}.unit_yuan", positive=True),
-            points=c.number(a.get("points"), f"{akey}.points"),
-            scale=scale,
-            max=c.number(a["max"], f"{akey}.max") if a.get("max") is not None else None,
-        )
-    half_life = body.get("half_life_days")
-    if half_life is not None:
-        half_life = c.number(half_life, f"{key}.half_life_days", positive=True)
-    cap = body.get("cap")
-    if cap is not None:
-        cap = c.number(cap, f"{key}.cap", positive=True)
-    value_in = value_not_in = None
-    if body.get("when") is not None:
-        wkey = f"{key}.when"
-        when = c.mapping(body["when"], wkey)
-        c.known_keys(when, ("value_in", "value_not_in"), wkey)
-        if "value_in" in when:
-            value_in = tuple(str(v) for v in c.text_list(when["value_in"], f"{wkey}.value_in"))
-        if "value_not_in" in when:
-            value_not_in = tuple(str(v) for v in c.text_list(when["value_not_in"], f"{wkey}.value_not_in"))
-    return SignalRule(dimension, signal, points, by_value, amount, half_life, cap, value_in, value_not_in)
+class ProductSignal(ConfigModel):
+    weight: Annotated[float, Field(gt=0, le=1)] = 1.0
+    half_life_days: Positive | None = None
 
 
-_PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
+class Product(ConfigModel):
+    label: str | None = None
+    signals: dict[Signal, ProductSignal] = Field(min_length=1)
+    min_fit: Annotated[float, Field(ge=0)] = 0
+
+
+class Alerts(ConfigModel):
+    signals: list[Signal] = []
+
+
+class ScoringConfig(ConfigModel):
+    as_of: dt.date | None = None
+    signals: dict[Signal, SignalInfo]
+    dimensions: dict[Dimension, DimensionConfig]
+    risks: Risks = Risks()
+    exclusions: Exclusions = Exclusions()
+    suppressions: dict[Signal, Suppression] = {}
+    segments: Segments
+    products: dict[str, Product]
+    alerts: Alerts = Alerts()
+
+    @model_validator(mode="after")
+    def _all_five_dimensions(self) -> ScoringConfig:
+        missing = [d for d in DIMENSIONS if d not in self.dimensions]
+        if missing:
+            raise ValueError(f"dimensions.{missing[0]}: missing (all five 五好 dimensions must be configured, "
+                             "even with no signals)")
+        for name in self.suppressions:
+            if name not in SUPPRESSION_SIGNALS:
+                raise ValueError(f"suppressions.{name}: not a bank-state signal (one of {', '.join(SUPPRESSION_SIGNALS)})")
+        for where, name in self.signal_uses():
+            if name not in self.signals:
+                raise ValueError(f"{where}: signal {name!r} has no entry under `signals:` (label and reason)")
+        return self
+
+    def signal_uses(self) -> list[tuple[str, str]]:
+        """(key path, signal) for every place a signal is named outside the catalogue."""
+        uses = [(f"dimensions.{d}.signals.{s}", s) for d, body in self.dimensions.items() for s in body.signals]
+        uses += [(f"risks.signals.{s}", s) for s in self.risks.signals]
+        uses += [(f"exclusions.signals.{s}", s) for s in self.exclusions.signals]
+        uses += [(f"suppressions.{s}", s) for s in self.suppressions]
+        uses += [(f"segments.existing_signals[{i}]", s) for i, s in enumerate(self.segments.existing_signals)]
+        uses += [(f"segments.credit_signals[{i}]", s) for i, s in enumerate(self.segments.credit_signals)]
+        uses += [(f"products.{p}.signals.{s}", s) for p, body in self.products.items() for s in body.signals]
+        uses += [(f"alerts.signals[{i}]", s) for i, s in enumerate(self.alerts.signals)]
+        return uses
+
+    def scored_dimensions(self) -> list[tuple[str, str, float, float | None, dict[str, Rule]]]:
+        """(name, label, weight, cap, rules) of the five dimensions then risk, in that order."""
+        rows = [(name, self.dimensions[name].label or name, self.dimensions[name].weight, self.dimensions[name].cap,
+                 self.dimensions[name].signals) for name in DIMENSIONS]
+        rows.append((RISK, self.risks.label, 1.0, self.risks.cap, self.risks.signals))
+        return rows
+
+    def exclusion_labels(self) -> dict[str, str]:
+        return {s: (body.label if body and body.label else self.signals[s].label)
+                for s, body in self.exclusions.signals.items()}
+
+
+def _message(error: dict) -> str:
+    """pydantic's wording made to read like the rest of tuoke's config errors."""
+    kind, got = error["type"], error.get("input")
+    ctx = error.get("ctx") or {}
+    loc = error["loc"]
+    if kind == "extra_forbidden":
+        return "unknown key"
+    if kind == "missing":
+        return "missing"
+    if kind == "literal_error" and "[key]" in loc:
+        parent = loc[loc.index("[key]") - 2] if loc.index("[key]") >= 2 else loc[0]
+        if parent == "dimensions":
+            return f"unknown dimension (the five goods are: {', '.join(DIMENSIONS)})"
+        return f"unknown signal {got!r} (known: {', '.join(KNOWN_SIGNALS)})"
+    if kind in ("float_parsing", "float_type", "int_parsing", "int_type", "int_from_float"):
+        return f"must be a number (got {got!r})"
+    if kind == "greater_than":
+        return f"must be a number > {ctx.get('gt')} (got {got!r})"
+    if kind == "greater_than_equal":
+        return f"must not be below {ctx.get('ge')} (got {got!r})"
+    if kind == "less_than_equal":
+        low = " (0, 1]" if ctx.get("le") == 1 else f" <= {ctx.get('le')}"
+        return f"must be in{low} (got {got!r})"
+    if kind in ("date_from_datetime_parsing", "date_parsing", "date_type"):
+        return f"must be a date YYYY-MM-DD (got {got!r})"
+    return error["msg"].removeprefix("Value error, ")
+
+
+def describe(exc: ValidationError, origin: str) -> str:
+    errors = sorted(exc.errors(include_url=False), key=lambda e: e["type"] != "extra_forbidden")
+    first = errors[0]
+    path = key_path(first["loc"])
+    message = _message(first)
+    if first["type"] == "value_error" and not path and ": " in message:
+        path, message = message.split(": ", 1)  # a whole-file rule names its own key path
+    return f"{origin}: {path or '(top level)'}: {message}"
 
 
 def load_scoring_config(scoring: Path | str | Mapping | ScoringConfig | None = None) -> ScoringConfig:
@@ -225,148 +253,16 @@ def load_scoring_config(scoring: Path | str | Mapping | ScoringConfig | None = N
         return scoring
     if scoring is None or isinstance(scoring, (str, Path)):
         path = Path(scoring) if scoring is not None else configs_dir() / "scoring.yaml"
-        if not path.exists():
-            raise ScoringConfigError(f"{path}: scoring config not found")
         try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        except yaml.YAMLError as exc:
-            raise ScoringConfigError(f"{path}: not valid YAML ({exc})") from None
+            data = read_yaml(path)
+        except UserError as exc:
+            raise ScoringConfigError(str(exc)) from None
         origin = str(path)
     else:
         data, origin = dict(scoring), "scoring config"
-    c = _Checker(origin)
-    c.mapping(data, "(top level)")
-    c.known_keys(data, ("as_of", "signals", "dimensions", "risks", "exclusions", "suppressions", "segments",
-                        "products", "alerts"), "(top level)")
-
-    as_of = data.get("as_of")
-    if as_of is not None:
-        if isinstance(as_of, str):
-            try:
-                as_of = dt.date.fromisoformat(as_of)
-            except ValueError:
-                c.fail("as_of", f"must be a date YYYY-MM-DD (got {as_of!r})")
-        elif isinstance(as_of, dt.datetime):
-            as_of = as_of.date()
-        elif not isinstance(as_of, dt.date):
-            c.fail("as_of", f"must be a date YYYY-MM-DD (got {as_of!r})")
-
-    catalogue: dict[str, SignalInfo] = {}
-    for name, body in c.mapping(data.get("signals"), "signals").items():
-        key = f"signals.{name}"
-        c.signal(name, key, {})
-        body = c.mapping(body, key)
-        c.known_keys(body, ("label", "kind", "reason"), key)
-        kind = body.get("kind", "opportunity")
-        if kind not in SIGNAL_KINDS:
-            c.fail(f"{key}.kind", f"must be one of {', '.join(SIGNAL_KINDS)} (got {kind!r})")
-        reason = c.text(body.get("reason"), f"{key}.reason")
-        for placeholder in _PLACEHOLDER.findall(reason):
-            if placeholder not in PLACEHOLDERS:
-                c.fail(f"{key}.reason", f"unknown placeholder {{{placeholder}}} (known: {', '.join(PLACEHOLDERS)})")
-        if reason.count("[") != reason.count("]"):
-            c.fail(f"{key}.reason", "unbalanced [ ] (an optional part)")
-        catalogue[name] = SignalInfo(name, c.text(body.get("label"), f"{key}.label"), kind, reason)
-
-    dims_body = c.mapping(data.get("dimensions"), "dimensions")
-    for name in dims_body:
-        if name not in DIMENSIONS:
-            c.fail(f"dimensions.{name}", f"unknown dimension (the five goods are: {', '.join(DIMENSIONS)})")
-    dimensions = []
-    for name in DIMENSIONS:
-        key = f"dimensions.{name}"
-        if name not in dims_body:
-            c.fail(key, "missing (all five 五好 dimensions must be configured, even with no signals)")
-        body = c.mapping(dims_body[name], key)
-        c.known_keys(body, ("label", "weight", "cap", "signals"), key)
-        weight = c.number(body.get("weight", 1.0), f"{key}.weight", negative_ok=False)
-        cap = c.number(body["cap"], f"{key}.cap", positive=True) if body.get("cap") is not None else None
-        rules = tuple(
-            _rule(c, name, c.signal(s, f"{key}.signals.{s}", catalogue), b, f"{key}.signals.{s}", negative=False)
-            for s, b in c.mapping(body.get("signals"), f"{key}.signals", required=False).items()
-        )
-        dimensions.append(Dimension(name, str(body.get("label") or name), weight, cap, rules))
-
-    risks = c.mapping(data.get("risks"), "risks", required=False)
-    c.known_keys(risks, ("label", "cap", "signals"), "risks")
-    risk_cap = c.number(risks["cap"], "risks.cap", positive=True) if risks.get("cap") is not None else None
-    risk_rules = tuple(
-        _rule(c, "risk", c.signal(s, f"risks.signals.{s}", catalogue), b, f"risks.signals.{s}", negative=True)
-        for s, b in c.mapping(risks.get("signals"), "risks.signals", required=False).items()
-    )
-
-    exclusions = c.mapping(data.get("exclusions"), "exclusions", required=False)
-    c.known_keys(exclusions, ("signals", "restricted_industries"), "exclusions")
-    exclusion_signals = {}
-    for s, b in c.mapping(exclusions.get("signals"), "exclusions.signals", required=False).items():
-        key = f"exclusions.signals.{s}"
-        c.signal(s, key, catalogue)
-        b = c.mapping(b or {"label": catalogue[s].label}, key)
-        c.known_keys(b, ("label",), key)
-        exclusion_signals[s] = str(b.get("label") or catalogue[s].label)
-    industries = []
-    raw_industries = exclusions.get("restricted_industries") or []
-    if not isinstance(raw_industries, list):
-        c.fail("exclusions.restricted_industries", "must be a list of {label, keywords, match_on}")
-    for i, b in enumerate(raw_industries):
-        key = f"exclusions.restricted_industries[{i}]"
-        b = c.mapping(b, key)
-        c.known_keys(b, ("label", "keywords", "match_on"), key)
-        match_on = c.text_list(b.get("match_on", ["industry", "name"]), f"{key}.match_on")
-        for field_name in match_on:
-            if field_name not in ("industry", "name"):
-                c.fail(f"{key}.match_on", f"must list industry and/or name (got {field_name!r})")
-        industries.append(RestrictedIndustry(c.text(b.get("label"), f"{key}.label"),
-                                             c.text_list(b.get("keywords"), f"{key}.keywords"), match_on))
-
-    suppressions = []
-    for s, b in c.mapping(data.get("suppressions"), "suppressions", required=False).items():
-        key = f"suppressions.{s}"
-        if s not in SUPPRESSION_SIGNALS:
-            c.fail(key, f"not a bank-state signal (one of {', '.join(SUPPRESSION_SIGNALS)})")
-        c.signal(s, key, catalogue)
-        b = c.mapping(b, key)
-        c.known_keys(b, ("label", "cooling_off_days"), key)
-        days = b.get("cooling_off_days")
-        if days is not None:
-            days = int(c.number(days, f"{key}.cooling_off_days", positive=True))
-        suppressions.append(Suppression(s, str(b.get("label") or catalogue[s].label), days))
-
-    segments = c.mapping(data.get("segments"), "segments")
-    c.known_keys(segments, ("existing_signals", "credit_signals"), "segments")
-    existing = tuple(c.signal(s, f"segments.existing_signals[{i}]", catalogue)
-                     for i, s in enumerate(c.text_list(segments.get("existing_signals"), "segments.existing_signals")))
-    credit = tuple(c.signal(s, f"segments.credit_signals[{i}]", catalogue)
-                   for i, s in enumerate(c.text_list(segments.get("credit_signals"), "segments.credit_signals")))
-
-    products = []
-    for p, b in c.mapping(data.get("products"), "products").items():
-        key = f"products.{p}"
-        b = c.mapping(b, key)
-        c.known_keys(b, ("signals", "min_fit", "label"), key)
-        rules = []
-        for s, sb in c.mapping(b.get("signals"), f"{key}.signals").items():
-            skey = f"{key}.signals.{s}"
-            c.signal(s, skey, catalogue)
-            sb = c.mapping(sb, skey)
-            c.known_keys(sb, ("weight", "half_life_days"), skey)
-            weight = c.number(sb.get("weight", 1.0), f"{skey}.weight", positive=True)
-            if weight > 1:
-                c.fail(f"{skey}.weight", f"must be in (0, 1] (got {weight:g})")
-            hl = sb.get("half_life_days")
-            rules.append((s, weight, c.number(hl, f"{skey}.half_life_days", positive=True) if hl is not None else None))
-        min_fit = c.number(b.get("min_fit", 0), f"{key}.min_fit", negative_ok=False)
-        products.append(ProductRule(str(p), tuple(rules), min_fit))
-
-    alerts = c.mapping(data.get("alerts"), "alerts", required=False)
-    c.known_keys(alerts, ("signals",), "alerts")
-    alert_signals = tuple(c.signal(s, f"alerts.signals[{i}]", catalogue)
-                          for i, s in enumerate(alerts.get("signals") or []))
-
-    return ScoringConfig(
-        source=origin, as_of=as_of, signals=catalogue, dimensions=tuple(dimensions),
-        risk_label=str(risks.get("label") or "风险信号"), risk_cap=risk_cap, risk_rules=risk_rules,
-        exclusion_signals=exclusion_signals, restricted_industries=tuple(industries),
-        suppressions=tuple(suppressions), existing_signals=existing, credit_signals=credit,
-        products=tuple(products), alert_signals=alert_signals, raw=dict(data),
-    )
+    if not isinstance(data, Mapping):
+        raise ScoringConfigError(f"{origin}: (top level): must be a mapping")
+    try:
+        return ScoringConfig.model_validate(data)
+    except ValidationError as exc:
+        raise ScoringConfigError(describe(exc, origin)) from None

@@ -100,14 +100,14 @@ def test_model_assets_carry_columns_and_row_count(project):
     assert names == ["company_id", "name", "uscc", "mentions", "amount_yuan"]
 
 
-def test_a_step_module_declares_the_tables_it_writes_without_being_imported(tmp_path, monkeypatch):
-    from pipelines.load_assets import declared_writes
+def test_every_scoring_mart_is_its_own_sql_model_asset():
+    """#12: the scoring marts are SQL files, one asset each, with deps read from the SQL."""
+    from pipelines.sql_models import discover_models
+    from tuoke.core.paths import sql_models_dir
 
-    (tmp_path / "step_declares.py").write_text(
-        'raise RuntimeError("must not be imported")\nWRITES = ("marts.a", "marts.b")\n', encoding="utf-8"
-    )
-    (tmp_path / "step_silent.py").write_text("X = 1\n", encoding="utf-8")
-    monkeypatch.syspath_prepend(str(tmp_path))
-    assert declared_writes("step_declares") == ("marts.a", "marts.b")
-    assert declared_writes("step_silent") is None
-    assert declared_writes("no_such_module_here") is None
+    models = {m.name: m for m in discover_models(sql_models_dir()) if m.layer == "marts"}
+    for name in ("company_segments", "product_fit", "signal_points_rows", "signal_points_base", "signal_points",
+                 "company_flags", "signal_first_seen", "signal_history", "scoring_builds", "prospects_ranked"):
+        assert name in models, name
+    assert ("ref", "scoring_rules") in models["signal_points_rows"].upstream
+    assert ("marts", "signal_points_rows") in models["signal_points_base"].upstream

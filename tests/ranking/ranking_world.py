@@ -102,8 +102,8 @@ class World:
         return self.feed_row("payroll", company_id, employer_name=company_id, headcount=headcount,
                              monthly_payroll_yuan=monthly, months_active=12)
 
-    def build(self, scoring: dict | None = None, record_history: bool = True) -> dict:
-        return build_ranking(self.con, scoring or base_scoring(), record_history=record_history)
+    def build(self, scoring: dict | None = None) -> dict:
+        return build_ranking(self.con, scoring or base_scoring())
 
     def ranked(self, branch: str | None = None) -> list[tuple]:
         sql = "SELECT company_id, rank, score FROM marts.prospects_ranked WHERE rank IS NOT NULL"

@@ -146,3 +146,29 @@ def test_non_enterprises_such_as_purchasers_are_not_prospects(world):
     world.mention("hospital", "winner", "procurement_award", amount_yuan=100000, project_name="x")
     world.build()
     assert world.row("hospital") == {}
+
+
+def test_a_company_whose_only_reason_is_no_negative_record_is_not_ranked(world):
+    # a bidder's only row in this pinned scoring gives no points; 无负面清单记录 alone is no reason to call
+    world.company("quiet", "静默科技有限公司")
+    world.mention("quiet", "member", "directory", list_name="某商会会员名录", tier="会员单位")
+    world.company("winner", "中标科技有限公司")
+    world.win("winner")
+    scoring = base_scoring()
+    scoring["dimensions"]["reputation"]["signals"]["association_member"] = {"points": 0}
+    world.build(scoring)
+    quiet, winner = world.row("quiet"), world.row("winner")
+    assert quiet["score"] > 0 and not quiet["has_positive_evidence"] and quiet["rank"] is None
+    assert winner["has_positive_evidence"] and winner["rank"] == 1
+
+
+def test_dimension_scores_follow_the_dimensions_of_the_yaml(world):
+    world.company("a", "甲科技有限公司")
+    world.win("a")
+    world.payroll("a")
+    world.build()
+    row = world.row("a")
+    dims = dict(row["dimension_scores"])
+    assert set(dims) <= {"business", "owner", "reputation", "mitigation", "willingness", "risk"}
+    assert abs(sum(dims.values()) - row["score"]) < 1e-6
+    assert dims["business"] == row["score_business"] > 0

@@ -9,8 +9,8 @@ from warehouse.scoring_config import ScoringConfigError, load_scoring_config
 
 def test_the_shipped_scoring_yaml_is_valid():
     cfg = load_scoring_config()
-    assert [d.name for d in cfg.dimensions] == ["business", "owner", "reputation", "mitigation", "willingness"]
-    assert "dishonest_debtor" in cfg.exclusion_signals and "abnormal_operation" not in cfg.exclusion_signals
+    assert list(cfg.dimensions) == ["business", "owner", "reputation", "mitigation", "willingness"]
+    assert "dishonest_debtor" in cfg.exclusions.signals and "abnormal_operation" not in cfg.exclusions.signals
 
 
 @pytest.mark.parametrize("change, message", [

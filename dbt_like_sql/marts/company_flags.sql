@@ -1,0 +1,36 @@
+-- marts.company_flags: why a company must not be called — exclusions (不得受理: a negative-list hit
+-- of ref.scoring_flags, or a restricted industry of ref.scoring_restricted_industries by name or
+-- industry) and bank-state suppressions (an open application, a risk decline within its cooling-off
+-- days, do-not-contact). Lifted or expired entries are kept with active = false.
+CREATE OR REPLACE TABLE marts.company_flags AS
+WITH industry_patterns AS (
+    SELECT label, match_on,
+           string_agg(regexp_replace(keyword, '([.^$*+?()\[\]{}|\\])', '\\\1', 'g'), '|' ORDER BY keyword) AS pattern
+    FROM ref.scoring_restricted_industries
+    GROUP BY label, match_on
+),
+company_texts AS (
+    SELECT c.company_id, i.label, i.pattern,
+           concat_ws(' ', CASE WHEN list_contains(i.match_on, 'industry') THEN coalesce(c.industry, '') END,
+                          CASE WHEN list_contains(i.match_on, 'name') THEN coalesce(c.name, '') END) AS text
+    FROM core.companies AS c
+    CROSS JOIN industry_patterns AS i
+)
+SELECT s.company_id, f.kind, s.signal, f.label,
+       coalesce(ref.fill_reason(t.reason_template, t.label, s.value, s.amount, s.observed_at, s.detail, s.list_name,
+                                s.source_id), s.signal) AS reason_text,
+       s.source_id, s.list_name, s.url, s.observed_at,
+       CASE WHEN f.kind = 'exclusion' THEN coalesce(s.value, 'active') <> 'lifted'
+            WHEN f.cooling_off_days IS NULL THEN true
+            ELSE s.observed_at IS NULL OR s.observed_at >= a.as_of - to_days(f.cooling_off_days)
+       END AS active
+FROM core.company_signals AS s
+JOIN ref.scoring_flags AS f USING (signal)
+LEFT JOIN ref.scoring_signals AS t USING (signal)
+CROSS JOIN ref.scoring_settings AS a
+UNION ALL
+SELECT company_id, 'exclusion', 'restricted_industry', label,
+       label || '行业（' || regexp_extract(text, pattern) || '）',
+       'config:scoring.yaml', label, NULL::VARCHAR, NULL::DATE, true
+FROM company_texts
+WHERE regexp_matches(text, pattern);

@@ -1,0 +1,57 @@
+-- marts.company_segments: one row per company some signal names: its company_key (a 64-bit
+-- hash of company_id; collisions fail the test company_key_unique), its segment (credit customer /
+-- other existing customer / new to bank, after ref.scoring_segments), whether it has an active
+-- negative signal (risk or exclusion, not lifted), and its fitting products, best fit first, with
+-- the product → fit (0–100) map. Fit = 100 × the best weight × decay among the product's signal
+-- rows (ref.scoring_products), kept when at least the product's min_fit.
+SET preserve_insertion_order = false;
+CREATE OR REPLACE TABLE marts.company_segments AS
+WITH signal_roles AS (
+    -- one small integer of flags per signal: 1 credit, 2 existing customer, 4 negative
+    SELECT s.signal,
+           max(CASE WHEN g.segment_role = 'credit' THEN 1 ELSE 0 END)
+           | max(CASE WHEN g.segment_role = 'existing' THEN 2 ELSE 0 END)
+           | max(CASE WHEN s.negative THEN 4 ELSE 0 END) AS flag
+    FROM ref.scoring_signals AS s
+    LEFT JOIN ref.scoring_segments AS g USING (signal)
+    GROUP BY s.signal
+),
+companies AS (
+    SELECT hash(c.company_id) AS company_key, any_value(c.company_id) AS company_id,
+           bit_or(CASE WHEN coalesce(c.value, '') = 'lifted' THEN coalesce(r.flag, 0) & 3
+                       ELSE coalesce(r.flag, 0) END) AS flags
+    FROM core.company_signals AS c
+    LEFT JOIN signal_roles AS r USING (signal)
+    GROUP BY company_key
+),
+fits AS (
+    SELECT company_key, product, CAST(round(raw_fit) AS INTEGER) AS fit
+    FROM (
+        SELECT hash(c.company_id) AS company_key, p.product, any_value(p.min_fit) AS min_fit,
+               max(100 * p.weight * CASE WHEN p.half_life_days IS NULL OR c.observed_at IS NULL THEN 1.0
+                   ELSE pow(0.5, greatest(0, date_diff('day', c.observed_at, a.as_of)) / p.half_life_days) END) AS raw_fit
+        FROM core.company_signals AS c
+        JOIN ref.scoring_products AS p USING (signal)
+        CROSS JOIN ref.scoring_settings AS a
+        GROUP BY company_key, p.product
+    )
+    WHERE raw_fit >= min_fit
+),
+fit_lists AS (
+    SELECT company_key,
+           list(product ORDER BY fit DESC, product) AS products,
+           map(list(product ORDER BY product), list(fit ORDER BY product))::MAP(VARCHAR, INTEGER) AS product_fit
+    FROM fits
+    GROUP BY company_key
+)
+SELECT
+    c.company_id,
+    CASE WHEN c.flags & 1 <> 0 THEN 'existing_credit'
+         WHEN c.flags & 2 <> 0 THEN 'existing_no_credit'
+         ELSE 'new_to_bank' END AS segment,
+    c.flags & 4 <> 0 AS has_active_negative,
+    c.company_key,
+    coalesce(f.products, []::VARCHAR[]) AS products,
+    coalesce(f.product_fit, MAP {}::MAP(VARCHAR, INTEGER)) AS product_fit
+FROM companies AS c
+LEFT JOIN fit_lists AS f USING (company_key);
