@@ -26,6 +26,8 @@ def _reasons(result):
 def test_truncated_html_still_yields_winner_and_flags_truncation():
     r = _award(_page(GOOD)[:-30])
     assert _roles(r)[0]["name"] == "宁波某某科技有限公司"
+    assert "truncated_html" in _reasons(r)
+    assert "truncated_html" not in _reasons(_award(_page(GOOD)))  # a whole page is not flagged
 
 
 def test_truncated_inside_a_multibyte_character_decodes_as_utf8():

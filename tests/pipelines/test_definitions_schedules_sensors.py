@@ -7,6 +7,7 @@ import sys
 import time
 
 import dagster as dg
+import pytest
 from pipeline_helpers import mini_definitions
 
 from pipelines.crawl_assets import crawl_key
@@ -46,7 +47,11 @@ def test_build_job_excludes_crawls_and_validates_empty_run_config(project):
     steps = set(job.graph.node_dict)
     assert not any(step.startswith("landing__") for step in steps)  # no crawl, no crawl checks
     assert {"load_landing", "core__companies", "core__companies_duplicate_company_rate", "published__warehouse"} <= steps
-    assert dg.validate_run_config(job, {}) is not None
+    # An empty run config is complete (validate raises on a missing required key) and the check is
+    # real: a config naming an op the job does not have is refused.
+    assert isinstance(dg.validate_run_config(job, {}), dict)
+    with pytest.raises(dg.DagsterInvalidConfigError):
+        dg.validate_run_config(job, {"ops": {"no_such_step": {"config": {}}}})
 
 
 def test_source_schedule_uses_the_yaml_cron_and_requests_its_crawl_job(project):
