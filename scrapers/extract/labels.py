@@ -35,7 +35,7 @@ def field_for(label: str) -> tuple[str | None, str | None]:
             return exact[base], unit
         if base in ignore:
             return IGNORED, unit
-    head = re.split(r"[、及和]", key, maxsplit=1)[0]
+    head = re.split(r"[、及]", key, maxsplit=1)[0]
     if head != key and len(head) >= 2:  # "成交供应商名称、地址及成交金额": the list is headed by its first field
         return field_for(head)[0], unit
     inner = _INNER_NOTE.sub("", key)
