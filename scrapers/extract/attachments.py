@@ -1,10 +1,19 @@
-"""Attachments (xlsx / xls / pdf / csv) -> PageResult. Never raises on a bad file."""
+"""Attachments (xlsx / xls / pdf / csv) -> PageResult. Never raises on a bad file.
+
+Work is bounded before a reader sees the bytes: an xlsx (a zip) whose members would expand past
+MAX_UNZIPPED_BYTES in all, or one member past MAX_ZIP_RATIO times its compressed size, is refused
+as `zip_bomb` from its directory alone (Python's zipfile never inflates past a member's declared
+size); a PDF reads at most MAX_PDF_PAGES pages within MAX_PDF_SECONDS (`pdf_page_limit`,
+`pdf_time_limit`); a sheet keeps MAX_SHEET_ROWS rows (`table_row_limit`). Every cut is a problem.
+"""
 
 from __future__ import annotations
 
 import csv
 import io
 import re
+import time
+import zipfile
 from collections.abc import Mapping
 
 from scrapers.extract.decode import decode_report
@@ -13,6 +22,38 @@ from scrapers.extract.result import PageResult
 from scrapers.extract.sheets import table_records
 
 _GENERIC_SHEET = re.compile(r"^(sheet\d*|工作表\d*|表\d*|名单|汇总|\d+)$", re.IGNORECASE)
+MAX_UNZIPPED_BYTES = 64 * 1024 * 1024
+MAX_ZIP_RATIO = 200  # sheet XML compresses 10-50x; a bomb compresses 1000x
+ZIP_RATIO_FLOOR = 1024 * 1024  # members below 1 MB may compress as well as they like
+MAX_PDF_PAGES = 300
+MAX_PDF_SECONDS = 60.0
+MAX_SHEET_ROWS = 50_000
+MAX_SHEET_CELLS = 5_000_000
+
+
+class AttachmentLimit(Exception):
+    """A limit stopped reading; `reason` is the quarantine word."""
+
+    def __init__(self, reason: str, detail: str):
+        super().__init__(detail)
+        self.reason = reason
+        self.detail = detail
+
+
+def zip_bomb_problem(body: bytes) -> str | None:
+    """Why this zip must not be opened (from its central directory), or None."""
+    try:
+        members = zipfile.ZipFile(io.BytesIO(body)).infolist()
+    except (zipfile.BadZipFile, ValueError, OSError):
+        return None  # not a readable zip: the reader reports it as corrupt
+    total = sum(m.file_size for m in members)
+    if total > MAX_UNZIPPED_BYTES:
+        return f"expands to {total / 2**20:.0f} MB (limit {MAX_UNZIPPED_BYTES // 2**20} MB)"
+    for member in members:
+        ratio = member.file_size / max(member.compress_size, 1)
+        if member.file_size > ZIP_RATIO_FLOOR and ratio > MAX_ZIP_RATIO:
+            return f"member {member.filename} expands {ratio:.0f} times (limit {MAX_ZIP_RATIO})"
+    return None
 
 
 def _xlsx(body: bytes) -> list[tuple[str, list[list]]]:
@@ -21,6 +62,10 @@ def _xlsx(body: bytes) -> list[tuple[str, list[list]]]:
     book = openpyxl.load_workbook(io.BytesIO(body), data_only=True)
     sheets = []
     for sheet in book.worksheets:
+        # one far-away cell (XFD1048576) would make iter_rows walk billions of empty cells
+        if sheet.max_row * sheet.max_column > MAX_SHEET_CELLS:
+            raise AttachmentLimit("sheet_too_large", f"sheet {sheet.title!r} spans {sheet.max_row} rows x "
+                                  f"{sheet.max_column} columns (limit {MAX_SHEET_CELLS} cells); not read")
         grid = [list(row) for row in sheet.iter_rows(values_only=True)]
         for merged in sheet.merged_cells.ranges:
             value = sheet.cell(merged.min_row, merged.min_col).value
@@ -56,8 +101,15 @@ def _pdf(body: bytes) -> list[tuple[str, list[list]]]:
 
     rows: list[list] = []
     text_rows: list[list] = []
+    started = time.monotonic()
     with pdfplumber.open(io.BytesIO(body)) as pdf:
-        for page in pdf.pages[:500]:
+        pages = len(pdf.pages)
+        if pages > MAX_PDF_PAGES:
+            raise AttachmentLimit("pdf_page_limit", f"PDF has {pages} pages (limit {MAX_PDF_PAGES}); not read")
+        for page in pdf.pages:
+            if time.monotonic() - started > MAX_PDF_SECONDS:
+                raise AttachmentLimit("pdf_time_limit", f"PDF still not read after {MAX_PDF_SECONDS:.0f} s "
+                                      f"(page {page.page_number} of {pages}); stopped")
             for table in page.extract_tables():
                 rows.extend(table)
             if page.page_number == 1:
@@ -101,8 +153,16 @@ def extract_attachment(body: bytes, filename: str, *, kind: str, config: Mapping
     if fmt is None:
         result.problem("corrupt_attachment", f"{filename}: not a spreadsheet, PDF or CSV")
         return result
+    if fmt in ("xlsx", "xlsm"):
+        bomb = zip_bomb_problem(body)
+        if bomb:
+            result.problem("zip_bomb", f"{filename}: {bomb}; not opened")
+            return result
     try:
         sheets = _READERS[fmt](body)
+    except AttachmentLimit as limit:
+        result.problem(limit.reason, f"{filename}: {limit.detail}")
+        return result
     except Exception as exc:  # any parser failure on a bad file is a problem, never a crash
         result.problem("corrupt_attachment", f"{filename}: cannot read as {fmt} ({type(exc).__name__})")
         return result
@@ -110,6 +170,10 @@ def extract_attachment(body: bytes, filename: str, *, kind: str, config: Mapping
     region = config.get("region")
     for sheet_name, rows in sheets:
         region_hint = sheet_name if sheet_name and not _GENERIC_SHEET.match(sheet_name.strip()) else None
+        if len(rows) > MAX_SHEET_ROWS:
+            result.problem("table_row_limit", f"{filename} sheet {sheet_name!r} has {len(rows)} rows; only the first "
+                           f"{MAX_SHEET_ROWS} were read")
+            rows = rows[:MAX_SHEET_ROWS]
         try:
             records, title, unused = table_records(rows, region_hint)
         except Exception as exc:  # keep other sheets

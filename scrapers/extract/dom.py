@@ -1,7 +1,9 @@
 """HTML -> a `Page`: ordered events (label/value pairs, header tables) plus lines, title, links.
 
 One pass over the lxml tree, no per-site selectors. Work is capped (characters, elements, rows)
-so a 10 MB page cannot hang a crawl.
+so a 10 MB page cannot hang a crawl; every cap that cuts something off is noted in `Page.limits`
+(reported as a problem, never silent). Nesting up to MAX_DEPTH levels is parsed; deeper content,
+which the parser drops, is noted as `deep_nesting`.
 """
 
 from __future__ import annotations
@@ -21,6 +23,10 @@ from scrapers.extract.text import label_key
 MAX_CHARS = 1_500_000
 MAX_ELEMENTS = 200_000
 MAX_ROWS = 5_000
+MAX_DEPTH = 2048  # libxml2's limit with huge_tree (256 without it, where real pages lost content)
+# Problems that mean "read in part": quarantined even when the page gave mentions.
+LIMIT_REASONS = frozenset({"element_limit", "table_row_limit", "deep_nesting", "oversized_page", "zip_bomb",
+                           "pdf_page_limit", "pdf_time_limit", "sheet_too_large"})
 _SKIP = {"script", "style", "noscript", "template", "head", "select", "option", "textarea", "iframe", "svg", "button"}
 _BLOCK = {
     "p", "div", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "dt", "dd", "dl", "section",
@@ -30,7 +36,7 @@ _HEADING = {"h1", "h2", "h3", "h4"}
 _TEMPLATE_ATTRS = ("th:text", "v-text", "th:utext", "data-value")
 _NUMERIC_ATTR = re.compile(r"^\s*[\d,.\s]+\s*$")
 # Plain etree (not lxml.html): no per-element class lookup, which costs a third of the walk.
-_PARSER = etree.HTMLParser(recover=True, remove_comments=True, remove_pis=True)
+_PARSER = etree.HTMLParser(recover=True, remove_comments=True, remove_pis=True, huge_tree=True)
 _XML_DECL = re.compile(r"^<\?xml[^>]*\?>")
 _WS = re.compile(r"[\s\u00a0\u3000\u200b\ufeff]+")
 # Fields whose presence makes a row of cells a table header rather than a label/value row.
@@ -75,6 +81,11 @@ class Page:
     meta: dict[str, str] = field(default_factory=dict)
     root: object = None
     truncated: bool = False
+    limits: list[tuple[str, str]] = field(default_factory=list)  # (reason, detail) of each cap that cut
+
+    def limit(self, reason: str, detail: str) -> None:
+        if all(r != reason for r, _ in self.limits):
+            self.limits.append((reason, detail))
 
     @property
     def grids(self) -> list[Grid]:
@@ -154,6 +165,8 @@ class _Walker:
                     buf.append(el.tail)
                 continue
             self.budget -= 1
+            if self.budget == -1:
+                self.page.limit("element_limit", f"page has more than {MAX_ELEMENTS} elements; the rest was not read")
             tag = _tag(el)
             if tag is None or tag in _SKIP or self.budget < 0:
                 if el.tail and el is not root:
@@ -195,7 +208,10 @@ class _Walker:
         return lines
 
     def table(self, table) -> None:
-        rows = table.xpath("./tr|./thead/tr|./tbody/tr|./tfoot/tr")[:MAX_ROWS]
+        rows = table.xpath("./tr|./thead/tr|./tbody/tr|./tfoot/tr")
+        if len(rows) > MAX_ROWS:
+            self.page.limit("table_row_limit", f"a table has {len(rows)} rows; only the first {MAX_ROWS} were read")
+            rows = rows[:MAX_ROWS]
         stray = [c for c in table if _tag(c) in ("th", "td")]
         if stray:  # <table><th>…</th><th>…</th><tr>…: header cells with no row of their own
             rows = [stray, *rows]
@@ -364,6 +380,8 @@ def parse_html(text: str) -> Page:
             return page
     if root is None:
         return page
+    if any("Excessive depth" in entry.message for entry in _PARSER.error_log):
+        page.limit("deep_nesting", f"content nested deeper than {MAX_DEPTH} elements was dropped by the HTML parser")
     page.root = root
     for meta in root.iter("meta"):
         name = (meta.get("name") or meta.get("property") or "").strip()

@@ -49,6 +49,8 @@ def extract_page(body: bytes, url: str, *, kind: str, headers: Mapping | None = 
     elif not any(tail in text[-2000:].lower() for tail in _TRUNCATED_TAIL) and "<html" in text[:2000].lower():
         result.problem("truncated_html", "page ends before </html>: it may be cut off")
     page = parse_html(text)
+    for reason, detail in page.limits:  # a cap that cut something off is never silent
+        result.problem(reason, detail)
     apply_selectors(page, config)
     first = fill_notice(page, url, result, kind)
     if kind in ("procurement_award", "candidate_notice", "tender_notice"):
