@@ -63,11 +63,14 @@ class SourceSpider(Spider):
 
     source: SourceConfig  # set on the generated subclass
 
-    def __init__(self, *args: Any, run_id: str | None = None, **kwargs: Any):
+    def __init__(self, *args: Any, run_id: str | None = None, dry_run: bool = False, **kwargs: Any):
         super().__init__(*args, **kwargs)
         self.run_id = run_id or new_run_id()
         self.paths = DataPaths.from_env()
-        self.seen = SeenState.for_source(self.paths.state, self.name)
+        # a dry run (scrapers.dryrun) sees every page as new and never saves what it saw
+        self.dry_run = bool(dry_run)
+        self.seen = (SeenState(self.paths.state / self.name / "dry-run-never-saved.json") if self.dry_run
+                     else SeenState.for_source(self.paths.state, self.name))
         self.stop_when_seen = bool(self.source.list.get("stop_when_seen", True))
         pattern = (self.source.attachments or {}).get("pattern") or DEFAULT_ATTACHMENT_PATTERN
         self.attachment_pattern = re.compile(pattern, re.IGNORECASE)
@@ -205,6 +208,8 @@ class SourceSpider(Spider):
         digest = content_hash(response.body)
         notice = {**(response.meta.get("parent_notice") or {}),
                   **{k: v for k, v in _notice_dict(result.notice).items() if v is not None}}
+        if response.meta.get("page_type") == "attachment":  # the linking notice names it, not the file
+            notice.update({k: v for k, v in (response.meta.get("parent_notice") or {}).items() if v is not None})
         unused = list(result.unused_labels or [])
         problems = list(result.problems or [])
         for reason, _detail in problems:
@@ -284,6 +289,8 @@ class SourceSpider(Spider):
         yield Quarantined(url=request.url, reason=reason, detail=f"{page_type} page failed: {exc.__class__.__name__}: {exc}")
 
     def closed(self, reason: str) -> None:
+        if self.dry_run:
+            return
         if reason == "finished":
             self.seen.save()
             self.logger.info("seen state saved: %d urls, %d notice ids", len(self.seen.urls), len(self.seen.notice_ids))
