@@ -109,6 +109,8 @@ def classify_page(page: bytes | str, url: str | None = None, headers: Mapping | 
     body_text = _content_text(root) if root is not None else _SPACES.sub("", text)
     for where, headline in _headlines(root):
         kind = kind_of_headline(headline)
+        if kind == "correction":
+            return PageKind(kind, corrected_kind(headline), f"{where}: {headline[:60]}")
         if kind:
             return _refine(kind, f"{where}: {headline[:60]}", body_text)
     for kind, pattern in URL_PATTERNS:
@@ -135,6 +137,15 @@ def kind_of_headline(headline: str) -> str | None:
         if any(word in squeezed for word in words):
             return kind
     return None
+
+
+def corrected_kind(headline: str) -> str:
+    """The extractor kind of the notice a correction corrects (关于…中标公告的更正公告 → award)."""
+    squeezed = _SPACES.sub("", headline)
+    for word in HEADLINE_VOCABULARY[0][1]:
+        squeezed = squeezed.replace(word, "")
+    kind = kind_of_headline(squeezed)
+    return kind if kind in ("procurement_award", "candidate_notice") else EXTRACT_AS["correction"]
 
 
 def _refine(kind: str, evidence: str, body_text: str) -> PageKind:

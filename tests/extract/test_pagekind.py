@@ -98,6 +98,13 @@ def test_one_failed_lot_among_awarded_lots_is_an_award():
     assert page_kind(page) == "procurement_award"
 
 
+def test_a_correction_is_read_as_the_notice_it_corrects():
+    award_fix = classify_page("<html><head><title>关于某某学院设备采购项目中标公告的更正公告</title></head><body></body></html>")
+    tender_fix = classify_page("<html><head><title>某某学院设备采购项目更正公告</title></head><body></body></html>")
+    assert (award_fix.kind, award_fix.extract_as) == ("correction", "procurement_award")
+    assert (tender_fix.kind, tender_fix.extract_as) == ("correction", "tender_notice")
+
+
 def test_url_pattern_decides_a_page_without_headline():
     body = "<div><p>项目编号：GXZC2016-001</p><p>采购人：某某市博物馆</p></div>"
     assert page_kind(body, "http://www.ccgp.gov.cn/cggg/dfgg/gkzb/201611/t20161130_7658000.htm") == "tender_notice"
