@@ -51,7 +51,7 @@ def drop_demo_feeds(paths: DataPaths) -> int:
 
 def _print_top(published_db: Path, top: int) -> None:
     """The best prospects over all branches, in the table `tuoke rank` prints."""
-    from tuoke.commands.rank import print_prospects_table, query_prospects
+    from tuoke.commands.rank import print_prospects, query_prospects
     from warehouse.db import connect
 
     con = connect(published_db, read_only=True)
@@ -60,7 +60,8 @@ def _print_top(published_db: Path, top: int) -> None:
     finally:
         con.close()
     best = prospects.sort_values(["score", "company_id"], ascending=[False, True]).head(top)
-    print_prospects_table(best, f"Top {top} prospects (all branches; # = rank in its branch)")
+    best = best.sort_values(["branch", "rank", "company_id"])
+    print_prospects(best, f"Top {top} prospects by score, by branch (# = rank in its branch)")
 
 
 def _start_demo_server(server_class, site_dir: Path, port: int, console: Console):

@@ -10,6 +10,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 import typer
+from rich.cells import cell_len, set_cell_size
 from rich.console import Console
 from rich.table import Table
 
@@ -102,25 +103,54 @@ def query_prospects(
     return con.execute(outer, params).df()
 
 
-def print_prospects_table(df: pd.DataFrame, title: str) -> None:
-    table = Table(title=title, show_lines=False)
-    for column, justify in (("branch", "left"), ("#", "right"), ("name", "left"), ("score", "right"),
-                            ("segment", "left"), ("products", "left"), ("reasons", "left")):
-        table.add_column(column, justify=justify)
+NAME_CELLS = 28  # terminal cells for a name: a 14-character Chinese name, or a longer one cut with …
+RANK_CELLS = 4
+
+
+def _fit(text: str, cells: int, pad: bool = True) -> str:
+    """`text` cut to `cells` terminal cells (a Chinese character takes two), with … when cut."""
+    if cell_len(text) > cells:
+        text = set_cell_size(text, max(cells - 1, 0)).rstrip() + "…"
+    return text + " " * (cells - cell_len(text)) if pad else text
+
+
+def prospect_lines(df: pd.DataFrame, width: int) -> list[str]:
+    """One line per prospect: rank, name, score, segment and the top reason cut to `width` cells,
+    under a line naming the branch. `tuoke explain` gives everything else."""
+    segment_cells = max(cell_len(label) for label in SEGMENT_LABELS.values())
+    fixed = RANK_CELLS + 2 + NAME_CELLS + 1 + 6 + 2 + segment_cells + 2
+    lines: list[str] = []
+    branch = None
     for row in df.to_dict(orient="records"):
-        table.add_row(
-            str(row["branch"]), str(row["rank"]), str(row["name"]), f"{row['score']:.1f}",
-            SEGMENT_LABELS.get(row["segment"], row["segment"]), "、".join(map(str, _as_list(row["products"]))),
-            "；".join(map(str, _as_list(row["reasons"])))[:140],
-        )
-    Console().print(table)
+        if row["branch"] != branch:
+            branch = row["branch"]
+            lines.append(_fit(str(branch), width, pad=False))
+        rank = "" if pd.isna(row["rank"]) else str(int(row["rank"]))
+        reasons = [str(r) for r in _as_list(row["reasons"])]
+        line = (f"{rank:>{RANK_CELLS}}  {_fit(str(row['name']), NAME_CELLS)} {row['score']:6.1f}  "
+                f"{_fit(SEGMENT_LABELS.get(row['segment'], str(row['segment'])), segment_cells)}  ")
+        line = line + (reasons[0] if reasons and width > fixed else "")
+        lines.append(_fit(line, width, pad=False).rstrip())
+    return lines
+
+
+def print_prospects(df: pd.DataFrame, title: str) -> None:
+    """The prospect list as lines that fit the terminal (80 columns when not a terminal)."""
+    console = Console(highlight=False)
+    console.print(_fit(title, console.width, pad=False), markup=False, style="bold")
+    if df.empty:
+        console.print("(no prospects)", markup=False)
+    for line in prospect_lines(df, console.width):
+        console.print(line, markup=False, no_wrap=True, crop=True)
+    console.print(_fit("tuoke explain NAME: every signal, point and product of one company", console.width, pad=False),
+                  markup=False, style="dim")
 
 
 def _emit(df: pd.DataFrame, fmt: str, out: Path | None, title: str, default_xlsx: Path | None = None) -> None:
     if fmt == "table":
         if out:
             raise UserError("--out needs --format csv, xlsx or json")
-        print_prospects_table(df, title)
+        print_prospects(df, title)
     elif fmt == "json":
         write_prospects_json(df, out, stream=sys.stdout)
     elif fmt == "csv":
