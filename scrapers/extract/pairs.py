@@ -14,7 +14,7 @@ _CJK = "\u4e00-\u9fff"
 # A key is a run of CJK (or CJK spaced out one character at a time) followed by a colon.
 _KEY = re.compile(
     rf"(?:(?<=[\s;；,，。、.)）\]】])|^|(?<=\d))"
-    rf"((?:[{_CJK}](?:[ \u3000\u00a0]+[{_CJK}]{{1,2}}){{1,15}})|[{_CJK}A-Za-z()（）/、\[\]【】]{{2,24}})\s*[:：]"
+    rf"((?:[{_CJK}](?:[ \u3000\u00a0]+[{_CJK}]{{1,2}}){{1,15}})|[{_CJK}A-Za-z(（\[【][{_CJK}A-Za-z()（）/、\[\]【】]{{1,23}})\s*[:：]"
 )
 _HAS_CJK = re.compile(rf"[{_CJK}]")
 _TRAILING_NOTE = re.compile(r"\([^()]{1,10}\)$")
