@@ -14,20 +14,10 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from tuoke.core.errors import UserError
 from tuoke.core.paths import REPO_ROOT, DataPaths, demo_sources_dir
 
 DEMO_INTERNAL_DIR = REPO_ROOT / "demo" / "internal"
-
-# Which bank export in demo/internal/ goes to which feed's drop folder (data/inbox/<feed>/).
-DEMO_FEED_FILES = {
-    "payroll_employers.csv": "payroll",
-    "pos_merchants.csv": "pos",
-    "counterparties.csv": "counterparties",
-    "credit_customers.csv": "credit_customers",
-    "open_applications.csv": "open_applications",
-    "risk_declines.csv": "risk_declines",
-    "do_not_contact.csv": "do_not_contact",
-}
 
 EXAMPLE_QUERY = (
     "SELECT branch, rank, name, score, segment FROM marts.prospects_ranked "
@@ -35,16 +25,27 @@ EXAMPLE_QUERY = (
 )
 
 
+def demo_feed_of(filename: str, feeds: tuple[str, ...]) -> str | None:
+    """The feed a demo export belongs to: its name is the feed's (`counterparties.csv`) or starts
+    with it (`payroll_employers.csv` → payroll); the longest such feed of feeds.yaml wins."""
+    stem = Path(filename).stem
+    matches = [feed for feed in feeds if stem == feed or stem.startswith(feed + "_")]
+    return max(matches, key=len) if matches else None
+
+
 def drop_demo_feeds(paths: DataPaths) -> int:
     """Copy the sample bank exports into the feed drop folders, as a bank job would."""
+    from tuoke.core.feeds import feed_names
+
+    feeds = feed_names()
     copied = 0
-    for filename, feed in DEMO_FEED_FILES.items():
-        source = DEMO_INTERNAL_DIR / filename
-        if not source.exists():
-            continue
+    for source in sorted(DEMO_INTERNAL_DIR.glob("*.csv")):
+        feed = demo_feed_of(source.name, feeds)
+        if feed is None:
+            raise UserError(f"{source}: no feed of configs/feeds.yaml is named like it")
         target_dir = paths.inbox / feed
         target_dir.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(source, target_dir / filename)
+        shutil.copyfile(source, target_dir / source.name)
         copied += 1
     return copied
 
