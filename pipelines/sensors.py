@@ -1,8 +1,9 @@
-"""The internal-feed sensor: a new or changed file in data/inbox/<feed>/ runs the build job.
+"""The internal-feed sensor: a new, changed or removed file in data/inbox/<feed>/ runs the build job.
 
 Cursor = JSON {relative path: [size, mtime_ns]} of every inbox file; a file is "changed" when
-either differs. The run key is a hash of the changed files' states, so the same drop never runs
-twice even if the cursor were lost between ticks.
+either differs, "removed" when it is in the cursor but no longer in the inbox (the inbox is the
+truth: the build then deletes that file's rows). The run key is a hash of the changed files' states
+and the removed names, so the same drop never runs twice even if the cursor were lost between ticks.
 """
 
 
@@ -34,11 +35,15 @@ def changed_files(previous: dict[str, list[int]], current: dict[str, list[int]])
     return sorted(name for name, st in current.items() if previous.get(name) != st)
 
 
+def removed_files(previous: dict[str, list[int]], current: dict[str, list[int]]) -> list[str]:
+    return sorted(name for name in previous if name not in current)
+
+
 @dg.sensor(
     name=SENSOR_NAME,
     job_name=BUILD_JOB,
     minimum_interval_seconds=60,
-    description="Runs the build when a file in data/inbox/<feed>/ is new or changed.",
+    description="Runs the build when a file in data/inbox/<feed>/ is new, changed or removed.",
     default_status=dg.DefaultSensorStatus.STOPPED,
 )
 def internal_feed_sensor(context: dg.SensorEvaluationContext, warehouse: TuokeWarehouse):
@@ -46,10 +51,12 @@ def internal_feed_sensor(context: dg.SensorEvaluationContext, warehouse: TuokeWa
     previous = json.loads(context.cursor) if context.cursor else {}
     current = inbox_state(inbox)
     changed = changed_files(previous, current)
-    if not changed:
-        return dg.SkipReason(f"no new or changed files in {inbox}")
-    digest = hashlib.sha1(json.dumps({n: current[n] for n in changed}, sort_keys=True).encode()).hexdigest()[:16]
-    feeds = sorted({name.split("/")[0] for name in changed})
+    removed = removed_files(previous, current)
+    if not changed and not removed:
+        return dg.SkipReason(f"no new, changed or removed files in {inbox}")
+    state = {"changed": {n: current[n] for n in changed}, "removed": {n: previous[n] for n in removed}}
+    digest = hashlib.sha1(json.dumps(state, sort_keys=True).encode()).hexdigest()[:16]
+    feeds = sorted({name.split("/")[0] for name in changed + removed})
     return dg.SensorResult(
         run_requests=[
             dg.RunRequest(

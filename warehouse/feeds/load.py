@@ -9,7 +9,10 @@ applications, risk declines, do-not-contact) from the drop folder `data/inbox/<f
 - every file is loaded inside one transaction that first deletes that file's earlier rows, so a
   reload replaces them and nothing is ever half-loaded;
 - individuals' names and ID numbers are hashed (warehouse/pii.py) before anything is stored,
-  quarantine files included.
+  quarantine files included;
+- the inbox is the truth: rows (and complaints) of a file no longer in the inbox are removed on the
+  next load, so a withdrawn export never reaches the marts again;
+- a refused file says why: `empty_file` (0 bytes or no header), `unreadable_file`, `wrong_columns`.
 """
 
 from __future__ import annotations
@@ -130,11 +133,17 @@ def load_feed_file(
     data = path.read_bytes()
     sha1 = hashlib.sha1(data).hexdigest()
     quarantine_path = paths.feed_quarantine(spec.feed) / f"{path.stem}.jsonl"
+    if not data.strip(b" \t\r\n\xef\xbb\xbf"):
+        message = f"{feed_file}: the file is empty ({len(data)} bytes); nothing loaded"
+        return _refuse(con, spec, feed_file, message, len(data), sha1, quarantine_path, reason="empty_file")
     try:
         headers, rows = read_feed_file(path)
     except Exception as exc:  # a corrupt workbook, an undecodable file
         message = f"{feed_file}: cannot be read ({type(exc).__name__}: {exc}); nothing loaded"
-        return _refuse(con, spec, feed_file, message, len(data), sha1, quarantine_path)
+        return _refuse(con, spec, feed_file, message, len(data), sha1, quarantine_path, reason="unreadable_file")
+    if not any(str(h).strip() for h in headers) and not rows:
+        message = f"{feed_file}: the file has no header and no rows; nothing loaded"
+        return _refuse(con, spec, feed_file, message, len(data), sha1, quarantine_path, reason="empty_file")
     found, missing = match_headers(spec, headers)
     if missing:
         names = ", ".join(f"{c.headers[0]} ({c.name})" for c in missing)
@@ -206,15 +215,38 @@ def _record_file(con, feed, feed_file, status, rows, quarantined, flagged, messa
     )
 
 
-def _refuse(con, spec: FeedSpec, feed_file: str, message: str, size: int, sha1: str, quarantine_path: Path) -> FileOutcome:
+def _refuse(con, spec: FeedSpec, feed_file: str, message: str, size: int, sha1: str, quarantine_path: Path,
+            reason: str = "wrong_columns") -> FileOutcome:
     # Rows of an earlier good version of the same file stay: refusing never half-replaces them.
     kept = con.execute(f"SELECT count(*) FROM {spec.table} WHERE feed_file = ?", [feed_file]).fetchone()[0]
     _record_file(con, spec.feed, feed_file, "refused", kept, 0, 0, message, size, sha1)
     _write_quarantine(quarantine_path, [{
-        "feed": spec.feed, "file": feed_file, "row_number": None, "reason": "wrong_columns", "detail": message,
+        "feed": spec.feed, "file": feed_file, "row_number": None, "reason": reason, "detail": message,
         "row": None,
     }])
     return FileOutcome(spec.feed, feed_file, "refused", 0, 0, 0, message)
+
+
+def forget_removed_files(con: duckdb.DuckDBPyConnection, spec: FeedSpec, present: set[str], paths: DataPaths) -> list[str]:
+    """Delete rows, file records and complaints of files no longer in the inbox; returns them."""
+    loaded = {r[0] for r in con.execute(
+        f"SELECT DISTINCT feed_file FROM {spec.table} UNION SELECT feed_file FROM raw.feed_files WHERE feed = ?",
+        [spec.feed]).fetchall()}
+    gone = sorted(loaded - present)
+    if not gone:
+        return []
+    con.execute("BEGIN TRANSACTION")
+    try:
+        for feed_file in gone:
+            con.execute(f"DELETE FROM {spec.table} WHERE feed_file = ?", [feed_file])
+            con.execute("DELETE FROM raw.feed_files WHERE feed_file = ?", [feed_file])
+        con.execute("COMMIT")
+    except Exception:
+        con.execute("ROLLBACK")
+        raise
+    for feed_file in gone:
+        (paths.feed_quarantine(spec.feed) / f"{Path(feed_file).stem}.jsonl").unlink(missing_ok=True)
+    return gone
 
 
 def _write_quarantine(path: Path, records: list[dict]) -> None:
@@ -249,6 +281,7 @@ def load_feeds(
     create_feed_tables(con, specs)
     result: dict[str, Any] = {}
     refusals: list[str] = []
+    removed: list[str] = []  # files gone from the inbox since the last load: their rows were deleted
     for feed, spec in specs.items():
         counts = {"files": 0, "loaded": 0, "quarantined": 0, "flagged": 0, "refused_files": 0}
         folder = paths.inbox / feed
@@ -263,9 +296,11 @@ def load_feeds(
             if outcome.status == "refused":
                 counts["refused_files"] += 1
                 refusals.append(outcome.message or outcome.feed_file)
+        removed += forget_removed_files(con, spec, {f"{feed}/{p.name}" for p in files}, paths)
         counts["rows_total"] = con.execute(f"SELECT count(*) FROM {spec.table}").fetchone()[0]
         result[feed] = counts
     result["refusals"] = refusals
+    result["removed_files"] = removed
     result["pii_key"] = "demo key (protects nothing)" if using_demo_key() else f"key {pii_key_id}"
     if strict and refusals:
         raise FeedContractError(refusals[0] if len(refusals) == 1 else " | ".join(refusals))
