@@ -94,7 +94,8 @@ def main() -> None:
                   "queued links that join different gold companies, and the share of all such wrong links it holds: "
                   + "; ".join(f"{r['size']:,}: {r['review']['queue_pairs']:,} pairs, "
                               f"{r['review']['queue_wrong_share']:.1%} wrong, {r['review']['wrong_links_caught']:.1%} "
-                              f"of wrong links" for r in queues)]
+                              f"of wrong links; priority 1: {r['review'].get('priority1_links', 0):,} links, "
+                              f"{r['review'].get('priority1_wrong_share', 0):.1%} wrong" for r in queues)]
     largest = {}
     for r in rows:
         if r.get("by_variant") and r["size"] >= largest.get(r["method"], {}).get("size", 0):

@@ -49,7 +49,14 @@ def review_queue_figures(links: pd.DataFrame, gold: pd.Series) -> dict:
     grey = (strength.loc[edge.index] == "weak") | edge["rule"].isin(["typo", "trade_name"]) | (edge["score"] < 0.95)
     wrong = edge["record_id"].map(gold).to_numpy() != edge["matched_record"].map(gold).to_numpy()
     queued = edge[grey.to_numpy()]
+    agreed = edge["features"].str.extract(r'"agreed": \[([^\]]*)\]', expand=False).fillna("")
+    independent = agreed.str.contains('"uscc"|"address"').to_numpy()
+    regional = agreed.str.contains('"region"|"name_region"').to_numpy()
+    rule = edge["rule"].to_numpy()
+    urgent = grey.to_numpy() & ~independent & ((rule == "typo") | ((rule == "trade_name") & ~regional))
     return {
+        "priority1_links": int(urgent.sum()),
+        "priority1_wrong_share": round(float(wrong[urgent].mean()), 4) if urgent.any() else 0.0,
         "queue_pairs": int(queued.groupby(["matched_record", "features"]).ngroups) if len(queued) else 0,
         "queue_links": int(grey.sum()), "edge_links": int(len(edge)),
         "queue_wrong_share": round(float(wrong[grey.to_numpy()].mean()), 4) if grey.any() else 0.0,

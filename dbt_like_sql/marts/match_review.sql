@@ -3,12 +3,17 @@
 -- only candidate its name allowed), a weak rule (a one-character typo, a shared trade name), or a
 -- score below 0.95 — with both names, codes, regions, addresses and sources, the rule, score,
 -- features and the evidence that agreed. Records of one node share a decision: one row per node
--- (`records` counts them). `tuoke review accept|reject <pair_id>` writes the decision to
+-- (`records` counts them). `priority` orders the work (measured on the benchmark, where about
+-- 1 in 6 priority-1 links is wrong, 1 in 50 of priority 2, 1 in 100 of priority 3):
+--   1 = a look/sound-alike 字号 (typo) without an agreeing USCC or address, or a shared trade name
+--       with no agreeing region or address;  2 = a shared trade name in an agreeing region;
+--   3 = the rest (the one region-less candidate, or an agreeing USCC/address). `tuoke review accept|reject <pair_id>` writes the decision to
 -- configs/judgements.csv, which every build applies; a judged pair leaves the queue.
 CREATE OR REPLACE TABLE marts.match_review AS
 WITH decided_links AS (
     SELECT record_id, matched_record, company_id, rule, score, features,
-           json_extract_string(features, '$.strength') AS strength
+           json_extract_string(features, '$.strength') AS strength,
+           from_json(json_extract(features, '$.agreed'), '["VARCHAR"]') AS agreed
     FROM core.entity_links
     WHERE matched_record IS NOT NULL
       AND rule NOT IN ('canonical', 'same_key', 'uscc', 'judgement')
@@ -17,7 +22,12 @@ grey_links AS (
     SELECT *,
            CASE WHEN strength = 'weak' THEN 'weak_edge'
                 WHEN rule IN ('typo', 'trade_name') THEN 'weak_rule'
-                ELSE 'low_score' END AS reason
+                ELSE 'low_score' END AS reason,
+           CASE WHEN list_has_any(agreed, ['uscc', 'address']) THEN 3
+                WHEN rule = 'typo' THEN 1
+                WHEN rule = 'trade_name' AND NOT list_has_any(agreed, ['region', 'name_region']) THEN 1
+                WHEN rule = 'trade_name' THEN 2
+                ELSE 3 END AS priority
     FROM decided_links
     WHERE strength = 'weak' OR rule IN ('typo', 'trade_name') OR score < 0.95
 ),
@@ -31,6 +41,7 @@ one_per_node AS (
 SELECT
     substr(sha256(least(g.record_id, g.matched_record) || '|' || greatest(g.record_id, g.matched_record)), 1, 12)
         AS pair_id,
+    g.priority,
     g.reason,
     g.rule,
     g.score,
@@ -59,4 +70,4 @@ JOIN core.entity_records AS l ON l.record_id = g.record_id
 JOIN core.entity_records AS r ON r.record_id = g.matched_record
 LEFT JOIN staging.stg_entity_records AS ls ON ls.record_id = g.record_id
 LEFT JOIN staging.stg_entity_records AS rs ON rs.record_id = g.matched_record
-ORDER BY g.reason DESC, g.score, pair_id
+ORDER BY g.priority, g.score, pair_id

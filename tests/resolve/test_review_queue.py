@@ -8,6 +8,7 @@ the `tuoke` command, and the judgements CSV every build applies.
 from __future__ import annotations
 
 import csv
+import json
 import os
 import shutil
 import subprocess
@@ -85,8 +86,6 @@ def warehouse(tmp_path, monkeypatch) -> Warehouse:
 
 
 def _queue(fmt: str = "json") -> list[dict]:
-    import json
-
     result = runner.invoke(app, ["review", "--format", fmt])
     assert result.exit_code == 0, result.output
     return json.loads(result.stdout)
@@ -118,6 +117,12 @@ def test_the_queue_holds_weak_links_with_both_names_features_and_evidence(wareho
     assert table.exit_code == 0 and typo["pair_id"] in table.stdout
     csv_rows = list(csv.DictReader(runner.invoke(app, ["review", "--format", "csv"]).stdout.splitlines()))
     assert {r["pair_id"] for r in csv_rows} == {r["pair_id"] for r in rows}
+    assert {r["priority"] for r in rows} <= {1, 2, 3}
+    assert [r["priority"] for r in rows] == sorted(r["priority"] for r in rows)  # most doubtful first
+    urgent = json.loads(runner.invoke(app, ["review", "--priority", "1", "--format", "json"]).stdout)
+    assert {r["pair_id"] for r in urgent} == {r["pair_id"] for r in rows if r["priority"] == 1}
+    # the look-alike merged on an agreeing address: an independent piece of evidence, least urgent
+    assert typo["priority"] == 3
 
 
 def test_rejected_pair_stays_apart_over_rebuilds_and_other_ids_stay_stable(warehouse):

@@ -1,6 +1,6 @@
 """`tuoke review`: the grey zone of entity resolution, and the decisions that settle it.
 
-    tuoke review [--format table|csv|json] [--reason weak_edge|weak_rule|low_score] [--limit N]
+    tuoke review [--format table|csv|json] [--priority 1|2|3] [--reason weak_edge|weak_rule|low_score] [--limit N]
     tuoke review accept PAIR_ID [--note TEXT]
     tuoke review reject PAIR_ID [--note TEXT]
 
@@ -31,10 +31,10 @@ from tuoke.core.paths import DataPaths, configs_dir
 FORMATS = ("table", "csv", "json")
 REASONS = ("weak_edge", "weak_rule", "low_score")
 QUEUE = "marts.match_review"
-LIST_COLUMNS = ["pair_id", "reason", "rule", "score", "left_name", "right_name", "left_uscc", "right_uscc",
+LIST_COLUMNS = ["pair_id", "priority", "reason", "rule", "score", "left_name", "right_name", "left_uscc", "right_uscc",
                 "left_region", "right_region", "left_address", "right_address", "evidence", "records", "company_id",
                 "left_record_id", "right_record_id"]
-TABLE_COLUMNS = ["pair_id", "reason", "rule", "score", "left_name", "right_name", "left_region", "right_region",
+TABLE_COLUMNS = ["pair_id", "priority", "reason", "rule", "score", "left_name", "right_name", "left_region", "right_region",
                  "evidence", "records"]
 
 review_app = typer.Typer(help="List the entity-resolution review queue; accept or reject a pair.",
@@ -58,15 +58,19 @@ def _open(db: Path | None) -> duckdb.DuckDBPyConnection:
     return con
 
 
-def read_queue(db: Path | None, reason: str | None = None, limit: int | None = None) -> list[dict]:
+def read_queue(db: Path | None, reason: str | None = None, limit: int | None = None,
+               priority: int | None = None) -> list[dict]:
     con = _open(db)
     try:
-        sql = f"SELECT {', '.join(LIST_COLUMNS)} FROM {QUEUE}"
+        sql = f"SELECT {', '.join(LIST_COLUMNS)} FROM {QUEUE} WHERE true"
         params: list = []
         if reason:
-            sql += " WHERE reason = ?"
+            sql += " AND reason = ?"
             params.append(reason)
-        sql += " ORDER BY reason, score, pair_id"
+        if priority:
+            sql += " AND priority <= ?"
+            params.append(priority)
+        sql += " ORDER BY priority, score, pair_id"
         if limit:
             sql += f" LIMIT {int(limit)}"
         cursor = con.execute(sql, params)
@@ -158,16 +162,18 @@ def review_command(
     fmt: str = typer.Option("table", "--format", "-f", help="table | csv | json"),
     reason: str = typer.Option(None, "--reason", help="Only one reason: weak_edge | weak_rule | low_score."),
     limit: int = typer.Option(None, "--limit", "-n", min=1, help="At most this many pairs."),
+    priority: int = typer.Option(None, "--priority", "-p", min=1, max=3,
+                                 help="Only pairs of this priority or more urgent (1 = most often wrong)."),
     db: Path = typer.Option(None, "--db", help="DuckDB file (default: the published data/tuoke.duckdb)."),
 ) -> None:
-    """List the pairs the matcher decided on thin evidence (marts.match_review)."""
+    """List the pairs the matcher decided on thin evidence (marts.match_review), most doubtful first."""
     if ctx.invoked_subcommand is not None:
         return
     if fmt not in FORMATS:
         raise UserError(f"--format must be one of {', '.join(FORMATS)}, not {fmt!r}")
     if reason is not None and reason not in REASONS:
         raise UserError(f"--reason must be one of {', '.join(REASONS)}, not {reason!r}")
-    _print(read_queue(db, reason, limit), fmt)
+    _print(read_queue(db, reason, limit, priority), fmt)
 
 
 @review_app.command("accept")
