@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import PurePosixPath
 from typing import Any
-from urllib.parse import unquote, urlparse
+from urllib.parse import parse_qsl, unquote, urlparse
 
 from scrapy import Request, Spider
 from scrapy.exceptions import (
@@ -313,7 +313,14 @@ def attachment_filename(response: Response) -> str:
     match = re.search(r"filename\*?=(?:UTF-8'')?\"?([^\";]+)", disposition, re.IGNORECASE)
     if match:
         return unquote(match.group(1))
-    return PurePosixPath(unquote(urlparse(response.url).path)).name or "attachment"
+    url = urlparse(response.url)
+    name = PurePosixPath(unquote(url.path)).name
+    if not re.search(DEFAULT_ATTACHMENT_PATTERN, name, re.IGNORECASE):
+        # download scripts name the file in the query (downfile.jsp?fileName=P0202109.xlsx)
+        for _key, value in parse_qsl(url.query):
+            if re.search(DEFAULT_ATTACHMENT_PATTERN, value, re.IGNORECASE):
+                return PurePosixPath(value).name
+    return name or "attachment"
 
 
 def _snippet(response: Response) -> str:
