@@ -344,7 +344,7 @@ def extract_notice(page: Page, url: str, kind: str, config: Mapping | None, resu
                 twin["amount"] = bidder.get("amount")
             items.remove(bidder)
     total = parse_amount(first.get("total_amount")).yuan if first.get("total_amount") else None
-    if len(winners) == 1 and winners[0].get("amount") is None and winners[0].get("rate") is None and total is not None:
+    if len(winners) == 1 and winners[0].get("amount") is None and winners[0].get("rate") is None and total:  # 0.0 万元 is a placeholder
         winners[0]["amount"] = total
     for entity in (records.purchaser, records.agent):
         if entity:
