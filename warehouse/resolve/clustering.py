@@ -135,11 +135,12 @@ def cluster(nodes: Nodes, edges: Edges, same: list[tuple[int, int]], not_same: l
             c.note(a, b, EDGE, i)
     weak = order[~edges.strong[order]]
     if len(weak):
-        _attach_weak(c, edges, weak)
+        core_length = np.fromiter((len(x) for x in nodes.cores), dtype=np.int64, count=len(nodes.cores))
+        _attach_weak(c, edges, weak, core_length[nodes.core_id])
     return c
 
 
-def _attach_weak(c: Clusters, edges: Edges, weak: np.ndarray) -> None:
+def _attach_weak(c: Clusters, edges: Edges, weak: np.ndarray, core_length: np.ndarray) -> None:
     """Join a cluster to the one other cluster its best weak edges point at; leave ambiguous ones alone.
 
     Evidence comes in tiers (the edge rule: same core, then typo, then trade name): a region-less
@@ -153,30 +154,44 @@ def _attach_weak(c: Clusters, edges: Edges, weak: np.ndarray) -> None:
     nkey = np.asarray(c.nkey, dtype=np.int64)
     tiers = edges.rule[weak].tolist()
     # only the side with less evidence is attached: a cluster without a name region, or with a
-    # coarser one (云南X joins the one 昆明市X there is)
+    # coarser one (云南X joins the one 昆明市X there is), or with the same one and a core no longer
+    # (佛山市东华公司 joins 佛山市东华机械有限公司, never the other way round)
     level = np.array([_levels(k) for k in nkey.tolist()], dtype=np.int64)
     targets: dict[int, dict[int, tuple]] = defaultdict(dict)
     for i, x, y, a, b, tier in zip(weak.tolist(), ra.tolist(), rb.tolist(), edges.a[weak].tolist(),
                                    edges.b[weak].tolist(), tiers):
-        if level[x] < level[y] or not nkey[x]:
+        if level[x] < level[y] or (level[x] == level[y] and core_length[a] <= core_length[b]):
             known = targets[x].get(y)
             if known is None or tier < known[0]:
                 targets[x][y] = (tier, a, b, i)
-        if level[y] < level[x] or not nkey[y]:
+        if level[y] < level[x] or (level[x] == level[y] and core_length[b] <= core_length[a]):
             known = targets[y].get(x)
             if known is None or tier < known[0]:
                 targets[y][x] = (tier, b, a, i)
     # every choice is made on the clusters as they were before any weak attachment: a region-less
-    # 德胜科技 with two candidates stays apart even after one candidate took another mention in
-    decided = []
-    for root in sorted(targets):
-        options = {t: v for t, v in targets[root].items() if t != root}
-        if not options:
-            continue
-        best = min(v[0] for v in options.values())
-        top = [(t, v) for t, v in options.items() if v[0] == best]
-        if len(top) == 1:
-            decided.append((root, *top[0]))
-    for root, other, (_tier, x, y, i) in decided:
-        if c.union(root, other):
-            c.note(x, y, EDGE, i)
+    # 德胜科技 with two candidates stays apart even after one candidate took another mention in.
+    # Later rounds let a cluster that took nobody in join candidates that have since become one
+    # (云南X had 昆明市X and 呈贡区X, which the first round joined).
+    touched: set[int] = set()
+    for round_ in (0, 1, 2):
+        decided = []
+        for root in sorted(targets):
+            if round_ and root in touched:
+                continue
+            options: dict[int, tuple] = {}
+            for t, v in targets[root].items():
+                t = c.find(t) if round_ else t
+                if t != root and (t not in options or v[0] < options[t][0]):
+                    options[t] = v
+            if not options:
+                continue
+            best = min(v[0] for v in options.values())
+            top = [(t, v) for t, v in options.items() if v[0] == best]
+            if len(top) == 1:
+                decided.append((root, *top[0]))
+        for root, other, (_tier, x, y, i) in decided:
+            if round_ and c.find(root) != root:
+                continue
+            if c.union(root, other):
+                c.note(x, y, EDGE, i)
+                touched.add(root)

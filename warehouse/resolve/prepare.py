@@ -330,6 +330,7 @@ class Nodes:
     address_id: np.ndarray  # -1 none (smallest non-empty address among the node's records)
     first_record: np.ndarray  # record position of the node's first record (input order)
     raw_name: np.ndarray | None = None  # the first record's name as written (checked by the typo rule)
+    abbreviated: np.ndarray | None = None  # bool: no legal form, or the bare 公司 of a short form (东华公司)
 
     def __len__(self) -> int:
         return len(self.core_id)
@@ -389,5 +390,6 @@ def assign_nodes(features: Features, split_records: set | None = None) -> tuple[
         name_region=features.name_region[first], name_key=region_key(features.name_region[first]),
         region=features.region[first], address_id=address, first_record=first,
         raw_name=features.raw_name[first],
+        abbreviated=np.isin(names["legal_form"][name_at], ["", "公司"]),
     )
     return node, nodes

@@ -135,9 +135,13 @@ def score_pairs(nodes: Nodes, cp: CorePairs, pairs: NodePairs, addresses: np.nda
     typo = rule == TYPO
     strong |= typo  # what is left of the typo rule has its evidence
     # an unconfirmed link needs one registered name: two abbreviations (华夏科技 / 華夏) say too
-    # little, and two registered names with one trade name but different industries (联上实业 /
-    # 联上开发) are two registrations
-    weak_drop = ~strong & (((la == 0) & (lb == 0)) | ((rule == TRADE_NAME) & (la > 0) & (lb > 0)))
+    # little; and two full registrations with one trade name but different industries (诚志股份有限
+    # 公司 / 江西诚志生物工程有限公司) are two companies unless both names place them in one city
+    # (佛山市东华有限公司 / 佛山市东华机械有限公司) or one is a short form (佛山市东华公司)
+    registered = ~nodes.abbreviated[a] & ~nodes.abbreviated[b] if nodes.abbreviated is not None else (la > 0) & (lb > 0)
+    same_named_city = (nodes.name_key[a] > 0) & (nodes.name_region[a, 1] > 0) & (nodes.name_region[a, 1] == nodes.name_region[b, 1])
+    weak_drop = ~strong & (((la == 0) & (lb == 0)) | ((rule == TRADE_NAME) & registered & ~same_named_city))
+    weak_drop |= (rule == TRADE_NAME) & nodes.branch[a]  # two branches of one parent share its trade name
     if weak_drop.any():
         a, b, k, ua, ub, la, lb, rule, flags, strong, alike, check, aa, ab = (
             x[~weak_drop] for x in (a, b, k, ua, ub, la, lb, rule, flags, strong, alike, check, aa, ab))
