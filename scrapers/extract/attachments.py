@@ -1,7 +1,7 @@
 """Attachments (xlsx / xls / pdf / csv) -> PageResult. Never raises on a bad file.
 
 Work is bounded before a reader sees the bytes: an xlsx (a zip) whose members would expand past
-MAX_UNZIPPED_BYTES in all, or one member past MAX_ZIP_RATIO times its compressed size, is refused
+MAX_UNZIPPED_BYTES in all, or one member past MAX_ZIP_RATIO times (tuoke.core.limits), is refused
 as `zip_bomb` from its directory alone (Python's zipfile never inflates past a member's declared
 size); a PDF reads at most MAX_PDF_PAGES pages within MAX_PDF_SECONDS (`pdf_page_limit`,
 `pdf_time_limit`); a sheet keeps MAX_SHEET_ROWS rows (`table_row_limit`). Every cut is a problem.
@@ -13,18 +13,15 @@ import csv
 import io
 import re
 import time
-import zipfile
 from collections.abc import Mapping
 
 from scrapers.extract.decode import decode_report
 from scrapers.extract.lists import list_name_from, listed_mention
 from scrapers.extract.result import PageResult
 from scrapers.extract.sheets import table_records
+from tuoke.core.limits import zip_bomb_problem
 
 _GENERIC_SHEET = re.compile(r"^(sheet\d*|工作表\d*|表\d*|名单|汇总|\d+)$", re.IGNORECASE)
-MAX_UNZIPPED_BYTES = 64 * 1024 * 1024
-MAX_ZIP_RATIO = 200  # sheet XML compresses 10-50x; a bomb compresses 1000x
-ZIP_RATIO_FLOOR = 1024 * 1024  # members below 1 MB may compress as well as they like
 MAX_PDF_PAGES = 300
 MAX_PDF_SECONDS = 60.0
 MAX_SHEET_ROWS = 50_000
@@ -38,22 +35,6 @@ class AttachmentLimit(Exception):
         super().__init__(detail)
         self.reason = reason
         self.detail = detail
-
-
-def zip_bomb_problem(body: bytes) -> str | None:
-    """Why this zip must not be opened (from its central directory), or None."""
-    try:
-        members = zipfile.ZipFile(io.BytesIO(body)).infolist()
-    except (zipfile.BadZipFile, ValueError, OSError):
-        return None  # not a readable zip: the reader reports it as corrupt
-    total = sum(m.file_size for m in members)
-    if total > MAX_UNZIPPED_BYTES:
-        return f"expands to {total / 2**20:.0f} MB (limit {MAX_UNZIPPED_BYTES // 2**20} MB)"
-    for member in members:
-        ratio = member.file_size / max(member.compress_size, 1)
-        if member.file_size > ZIP_RATIO_FLOOR and ratio > MAX_ZIP_RATIO:
-            return f"member {member.filename} expands {ratio:.0f} times (limit {MAX_ZIP_RATIO})"
-    return None
 
 
 def _xlsx(body: bytes) -> list[tuple[str, list[list]]]:

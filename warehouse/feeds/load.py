@@ -30,6 +30,7 @@ import pandas as pd
 
 from tuoke.core.errors import UserError
 from tuoke.core.feeds import FeedSpec, load_feeds_config
+from tuoke.core.limits import zip_bomb_problem
 from tuoke.core.paths import DataPaths
 from warehouse.db import ensure_schemas
 from warehouse.feeds.columns import COLUMN_KINDS
@@ -136,6 +137,10 @@ def load_feed_file(
     if not data.strip(b" \t\r\n\xef\xbb\xbf"):
         message = f"{feed_file}: the file is empty ({len(data)} bytes); nothing loaded"
         return _refuse(con, spec, feed_file, message, len(data), sha1, quarantine_path, reason="empty_file")
+    bomb = zip_bomb_problem(data) if data.startswith(b"PK\x03\x04") else None
+    if bomb:
+        message = f"{feed_file}: {bomb}; not opened, nothing loaded"
+        return _refuse(con, spec, feed_file, message, len(data), sha1, quarantine_path, reason="zip_bomb")
     try:
         headers, rows = read_feed_file(path)
     except Exception as exc:  # a corrupt workbook, an undecodable file

@@ -1,0 +1,32 @@
+"""Bounds on untrusted files, shared by the scrapers (attachments) and the feeds loader.
+
+Pure: standard library only, no imports of ours.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+MAX_UNZIPPED_BYTES = 64 * 1024 * 1024
+MAX_ZIP_RATIO = 200  # sheet XML compresses 10-50x; a bomb compresses 1000x
+ZIP_RATIO_FLOOR = 1024 * 1024  # members below 1 MB may compress as well as they like
+
+
+def zip_bomb_problem(body: bytes) -> str | None:
+    """Why this zip (xlsx) must not be opened, judged from its central directory alone, or None.
+
+    Python's zipfile never inflates a member past its declared size, so the declared sizes bound
+    the work of any reader that goes through it (openpyxl, pandas)."""
+    try:
+        members = zipfile.ZipFile(io.BytesIO(body)).infolist()
+    except (zipfile.BadZipFile, ValueError, OSError, EOFError):
+        return None  # not a readable zip: the reader reports it as corrupt
+    total = sum(m.file_size for m in members)
+    if total > MAX_UNZIPPED_BYTES:
+        return f"expands to {total / 2**20:.0f} MB (limit {MAX_UNZIPPED_BYTES // 2**20} MB)"
+    for member in members:
+        ratio = member.file_size / max(member.compress_size, 1)
+        if member.file_size > ZIP_RATIO_FLOOR and ratio > MAX_ZIP_RATIO:
+            return f"member {member.filename} expands {ratio:.0f} times (limit {MAX_ZIP_RATIO})"
+    return None
