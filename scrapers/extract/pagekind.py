@@ -71,11 +71,14 @@ OPENING_SENTENCES: tuple[tuple[str, re.Pattern[str]], ...] = (
 
 # Several ranks: a second-ranked candidate (a lone 第一成交候选供应商 per lot is that lot's winner).
 RANKED_CANDIDATES = re.compile(r"第[二2](中标|成交)?(候选人|候选单位|候选供应商|排序单位)|第[二2]名(?!单)|推荐第[二2]|排名第[二2]")
-# A winner stated as such (not "中标候选人", not "中标结果如下" / "中标结果公示").
-WINNER_DECLARED = re.compile(
-    r"(拟中标人|中标人(?!须|应|在|的|将|收到)|拟中标单位|中标单位|拟成交人|成交人|中标供应商|成交供应商|"
-    r"中标（成交）供应商|中标\(成交\)供应商|成交单位|中标机构|中选单位|中选人|"
-    r"中标结果(?!公|如|通|表)|确定为中标|为中标人|为成交供应商)")
+# A winner stated as such: a winner field (label then a colon or a cell break), or a sentence that
+# makes someone the winner — not "中标候选人", not "中标结果如下", not boilerplate about the future
+# ("公示期满后将确定第一中标候选人为中标人").
+WINNER_FIELD = re.compile(
+    r"(拟中标人|中标人|拟中标单位|中标单位|拟成交人|成交人|中标供应商|成交供应商|中标（成交）供应商|中标\(成交\)供应商|"
+    r"成交单位|中标机构|中选单位|中选人|中标结果)(名称)?[ \t]*([:：]|\n)")
+WINNER_SENTENCE = re.compile(r"为(中标人|中标单位|成交人|成交供应商|中标供应商|成交单位)")
+FUTURE = re.compile(r"将|拟|应|如|若|后|须|待")
 FAILURE_STATEMENT = re.compile(r"无供应商报价|无人报价|流标|废标|采购失败|终止采购|项目终止|不足三家|招标失败")
 ORGANISATION = re.compile(r"[\u4e00-\u9fff（）()]{2,40}(有限公司|有限责任公司|股份公司|集团|公司|厂|研究院|设计院|事务所|合作社)")
 # Organisations named in purchaser / agent roles do not make a winner.
@@ -151,11 +154,21 @@ def corrected_kind(headline: str) -> str:
 def _refine(kind: str, evidence: str, body_text: str) -> PageKind:
     if kind in ("procurement_award", "unknown"):
         ranked = RANKED_CANDIDATES.search(body_text)
-        if ranked and not WINNER_DECLARED.search(body_text):
+        if ranked and not _winner_declared(body_text):
             return PageKind("candidate_notice", "candidate_notice", f"{evidence}; ranked candidates, no winner named")
         if FAILURE_STATEMENT.search(body_text) and not _winner_organisation(body_text):
             return PageKind("failed", EXTRACT_AS["failed"], f"{evidence}; failure stated, no winner named")
     return PageKind(kind, EXTRACT_AS.get(kind, kind), evidence)
+
+
+def _winner_declared(body_text: str) -> bool:
+    if WINNER_FIELD.search(body_text):
+        return True
+    for match in WINNER_SENTENCE.finditer(body_text):
+        clause = re.split(r"[，,。；;\n]", body_text[max(0, match.start() - 30):match.start()])[-1]
+        if not FUTURE.search(clause):
+            return True
+    return False
 
 
 def _winner_organisation(body_text: str) -> bool:

@@ -76,6 +76,15 @@ def test_ranked_candidates_with_a_named_winner_stay_an_award():
     assert page_kind(page) == "procurement_award"
 
 
+def test_boilerplate_about_the_future_winner_does_not_make_an_award():
+    page = """<div><p>某某县道路工程中标公告</p><table>
+    <tr><td>第一中标候选人</td><td>某某路桥建设有限公司</td></tr><tr><td>第二中标候选人</td><td>某某市政工程有限公司</td></tr>
+    </table><p>公示期满无异议后，招标人将确定排名第一的中标候选人为中标人。</p></div>"""
+    assert page_kind(page) == "candidate_notice"
+    declared = page.replace("公示期满无异议后，招标人将确定排名第一的中标候选人为中标人。", "经评审，确定某某路桥建设有限公司为中标人。")
+    assert page_kind(declared) == "procurement_award"
+
+
 def test_lone_first_candidate_per_lot_is_that_lots_winner():
     page = """<div><p>泌阳县农业局秸秆腐熟剂采购项目</p><p>成交公告</p>
     <p>A包三门峡龙飞生物工程有限公司为第一成交候选供应商，谈判报价为290000元人民币。</p></div>"""
