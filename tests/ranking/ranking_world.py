@@ -12,7 +12,6 @@ from pathlib import Path
 import yaml
 
 from tuoke.core.contracts import MENTION_COLUMNS as CONTRACT_MENTION_COLUMNS
-from tuoke.core.paths import REPO_ROOT
 from warehouse.db import connect, ensure_schemas
 from warehouse.feeds import create_feed_tables, load_feeds_config
 from warehouse.refdata import load_reference
@@ -36,8 +35,13 @@ MENTION_COLUMNS = ", ".join([
 _counter = itertools.count(1)
 
 
+# The ranking tests pin their own scorecard: re-tuning the shipped configs/scoring.yaml must not
+# break them (tests/ranking/test_scoring_config.py checks that the shipped file loads).
+SCORING_FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "scoring.yaml"
+
+
 def base_scoring() -> dict:
-    data = yaml.safe_load((REPO_ROOT / "configs" / "scoring.yaml").read_text(encoding="utf-8"))
+    data = yaml.safe_load(SCORING_FIXTURE.read_text(encoding="utf-8"))
     data["as_of"] = AS_OF.isoformat()
     return data
 
@@ -47,7 +51,7 @@ class World:
         self.path = path
         self.con = connect(path)
         ensure_schemas(self.con)
-        load_reference(self.con)
+        load_reference(self.con, scoring=base_scoring())
         create_feed_tables(self.con, load_feeds_config())
         self.con.execute(f"CREATE TABLE core.companies ({COMPANY_COLUMNS})")
         self.con.execute(f"CREATE TABLE core.company_mentions ({MENTION_COLUMNS})")
