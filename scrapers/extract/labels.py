@@ -11,6 +11,7 @@ IGNORED = "_ignored"
 _QUALIFIER = re.compile(r"\([^()]{1,8}\)$")
 _INNER_NOTE = re.compile(r"\([^()]{1,4}\)")  # "中标（选）候选人", "（采购）代理机构": a short note inside a label
 # A label ending in one of these is that kind of field whatever its head says ("成交供应商联系地址").
+_DATE_TAILS = ("日期", "时间", "期限", "日")
 _CONTACT_TAILS = ("联系人", "联系电话", "电话", "联系方式", "传真", "邮编", "邮箱", "经办人", "手机")
 _ROLE_ADDRESS = (("代理", "agent_address"), ("采购人", "purchaser_address"), ("采购单位", "purchaser_address"),
                  ("招标人", "purchaser_address"), ("建设单位", "purchaser_address"))
@@ -45,8 +46,9 @@ def field_for(label: str) -> tuple[str | None, str | None]:
         return IGNORED, unit
     if key.endswith(("地址", "住所")) and len(key) > 2:
         return next((target for needle, target in _ROLE_ADDRESS if needle in key), "address"), unit
+    dated = key.endswith(_DATE_TAILS)  # "本中标候选人公示截止日期" names a date, not a candidate
     for needle, target in contains:
-        if needle in key:
+        if needle in key and not (dated and target.endswith("_name")):
             return target, unit
     return None, unit
 

@@ -111,7 +111,7 @@ class _Records:
         if amount.rate is not None:
             self.fill("rate", amount.rate)
             self.fill("rate_unit", amount.rate_unit)
-        elif amount.yuan is not None:
+        elif amount.yuan:  # 0.000000 / 0.0 万元: a placeholder, not an award of nothing
             self.fill("amount", amount.yuan)
         elif self.current is not None:
             self.current.setdefault("amount_text", text[:60])

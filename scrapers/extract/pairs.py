@@ -113,7 +113,7 @@ def classify(label: str) -> tuple[str | None, str | None]:
     key = key.rstrip("为是")
     exact = label_table()[0]
     for start in range(1, min(len(key) - 1, 7)):
-        if key[start:] in exact and len(key) - start >= 2:
+        if key[start:] in exact and len(key) - start >= 3:  # "中标标的名称" is not a 名称 (name) label
             return exact[key[start:]], unit
     return None, unit
 

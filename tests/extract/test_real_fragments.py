@@ -125,3 +125,14 @@ def test_free_text_list_ends_where_the_notice_moves_on():
             "<p>重庆市某某区财政局</p>")
     result = extract_page(_page(body), "http://x/1", kind="procurement_award")
     assert _suppliers(result) == ["重庆某某科技有限公司"]
+
+
+def test_zero_amounts_and_dated_labels_are_not_awards_or_candidates():
+    # ccgp 2019 layout: 0.000000 in every amount cell; "本中标候选人公示截止日期" is a date.
+    body = ("<p>五、中标信息</p><p>总中标金额：0.0 万元（人民币）</p><p>中标供应商名称、联系地址及中标金额：</p>"
+            "<table><tr><td>序号</td><td>中标供应商名称</td><td>中标供应商联系地址</td><td>中标金额(万元)</td></tr>"
+            "<tr><td>1</td><td>华诚博远工程技术集团有限公司</td><td>&nbsp;</td><td>0.000000</td></tr></table>"
+            "<p>中标标的名称：某某维修改造项目（设计）</p><p>本中标候选人公示截止日期：2019年7月16日</p>")
+    result = extract_page(_page(body), "http://x/1", kind="procurement_award")
+    assert [(m["name"], m["amount_yuan"]) for m in result.mentions] == [("华诚博远工程技术集团有限公司", None)]
+    assert not any(reason == "not_an_organisation" for reason, _ in result.problems)
