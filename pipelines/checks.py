@@ -256,47 +256,6 @@ def check_mentions_resolved(con) -> dg.AssetCheckResult:
     )
 
 
-def check_no_excluded_ranked(con) -> dg.AssetCheckResult:
-    if (problem := _require(con, "marts.prospects_ranked", ["company_id", "rank", "excluded"])) is not None:
-        return problem
-    rows = con.execute(
-        "SELECT company_id FROM marts.prospects_ranked WHERE excluded AND rank IS NOT NULL ORDER BY 1 LIMIT 10"
-    ).fetchall()
-    count = con.execute("SELECT count(*) FROM marts.prospects_ranked WHERE excluded AND rank IS NOT NULL").fetchone()[0]
-    return dg.AssetCheckResult(
-        passed=count == 0, severity=ERROR,
-        description=f"{count} excluded companies carry a rank" if count else "no excluded company is ranked",
-        metadata={"excluded_but_ranked": int(count), "examples": dg.MetadataValue.json([r[0] for r in rows])},
-    )
-
-
-def check_score_is_sum_of_points(con) -> dg.AssetCheckResult:
-    for table, cols in (("marts.prospects_ranked", ["company_id", "score"]), ("marts.signal_points", ["company_id", "points"])):
-        if (problem := _require(con, table, cols)) is not None:
-            return problem
-    branch_join = ""
-    if {"branch"} <= _columns(con, "marts.signal_points") and {"branch"} <= _columns(con, "marts.prospects_ranked"):
-        branch_join = " AND p.branch IS NOT DISTINCT FROM s.branch"
-    group = "company_id, branch" if branch_join else "company_id"
-    mismatches = con.execute(
-        f"""
-        WITH traced AS (SELECT {group}, sum(points) AS points FROM marts.signal_points GROUP BY {group})
-        SELECT p.company_id, p.score, coalesce(s.points, 0) AS traced
-        FROM marts.prospects_ranked AS p
-        LEFT JOIN traced AS s ON s.company_id = p.company_id{branch_join}
-        WHERE abs(coalesce(p.score, 0) - coalesce(s.points, 0)) > 1e-6
-        ORDER BY p.company_id
-        """
-    ).fetchall()
-    return dg.AssetCheckResult(
-        passed=not mismatches, severity=ERROR,
-        description=f"{len(mismatches)} scores differ from the sum of their traced points"
-        if mismatches else "every score equals the sum of its traced points",
-        metadata={"mismatches": len(mismatches),
-                  "examples": dg.MetadataValue.json([[c, float(s or 0), float(t)] for c, s, t in mismatches[:10]])},
-    )
-
-
 def check_procurement_and_payroll_outrank_neither(con) -> dg.AssetCheckResult:
     for table, cols in (("marts.prospects_ranked", ["company_id", "score", "excluded"]),
                         ("core.company_signals", ["company_id", "signal"])):
@@ -349,12 +308,6 @@ WAREHOUSE_CHECKS: tuple[WarehouseCheck, ...] = (
     WarehouseCheck("core.company_mentions", "mentions_resolved_share", True,
                    "Share of public mentions tied to a company.", check_mentions_resolved,
                    reads=("staging.stg_mentions",)),
-    WarehouseCheck("marts.prospects_ranked", "no_excluded_company_ranked", True,
-                   "An excluded company (不得受理) is listed with its reason but never ranked.",
-                   check_no_excluded_ranked),
-    WarehouseCheck("marts.prospects_ranked", "score_equals_traced_points", True,
-                   "Every score is the sum of its traced points in marts.signal_points.",
-                   check_score_is_sum_of_points, reads=("marts.signal_points",)),
     WarehouseCheck("marts.prospects_ranked", "procurement_and_payroll_outrank_neither", True,
                    "Companies with a procurement win and payroll outrank those with neither (median score).",
                    check_procurement_and_payroll_outrank_neither, reads=("core.company_signals",)),
@@ -378,10 +331,82 @@ def _warehouse_check(spec: WarehouseCheck) -> dg.AssetChecksDefinition:
     return _check
 
 
+# ---------------------------------------------------------------- SQL test files (dbt-style)
+
+SQL_TEST_EXAMPLES = 10
+
+
+def _sql_test_evaluator(query: str, shown: str) -> Callable[[Any], dg.AssetCheckResult]:
+    """A check that passes when `query` returns no row. An error in it (a missing column of our
+    own table, say) fails the check with the error's first line: nothing is probed around."""
+
+    def evaluate(con) -> dg.AssetCheckResult:
+        try:
+            failing = con.execute(f"SELECT count(*) FROM ({query})").fetchone()[0]
+            examples = con.execute(f"SELECT * FROM ({query}) LIMIT {SQL_TEST_EXAMPLES}").fetchall() if failing else []
+        except Exception as exc:  # noqa: BLE001 — the check fails, naming its file and the error
+            return dg.AssetCheckResult(passed=False, severity=ERROR,
+                                       description=f"{shown}: {str(exc).splitlines()[0]}")
+        return dg.AssetCheckResult(
+            passed=failing == 0, severity=ERROR,
+            description=f"{failing} failing rows ({shown})" if failing else f"no failing row ({shown})",
+            metadata={"failing_rows": int(failing),
+                      "examples": dg.MetadataValue.json(json.loads(json.dumps(examples, default=str)))},
+        )
+
+    return evaluate
+
+
+def parse_sql_test(path: Path) -> WarehouseCheck:
+    """dbt_like_sql/tests/<name>.sql: a query returning the failing rows, headed by
+    `-- asset: schema.table` (the asset it checks), optionally `-- blocking: true|false`
+    (default true), then comment lines describing it. Every other table it reads (sqlglot)
+    becomes a dependency of the check."""
+    import sqlglot
+    from sqlglot import exp
+
+    from pipelines.sql_models import ModelError, header_comment
+
+    text = path.read_text(encoding="utf-8")
+    header, description = {}, []
+    for line in header_comment(text).splitlines():
+        key, _, value = line.partition(":")
+        if key.strip() in ("asset", "blocking") and value.strip():
+            header[key.strip()] = value.strip()
+        else:
+            description.append(line)
+    if "asset" not in header:
+        raise ModelError(f"{path}: a SQL test starts with `-- asset: schema.table`")
+    try:
+        statements = [s for s in sqlglot.parse(text, read="duckdb") if s is not None]
+    except sqlglot.errors.ParseError as exc:
+        raise ModelError(f"{path}: sqlglot cannot parse it: {str(exc).splitlines()[0]}") from exc
+    if len(statements) != 1 or not isinstance(statements[0], exp.Query):
+        raise ModelError(f"{path}: a SQL test is one SELECT query returning the failing rows")
+    ctes = {c.alias_or_name.lower() for c in statements[0].find_all(exp.CTE)}
+    reads = sorted({f"{t.db.lower()}.{t.name.lower()}" for t in statements[0].find_all(exp.Table)
+                    if isinstance(t.this, exp.Identifier) and t.db and t.name.lower() not in ctes})
+    return WarehouseCheck(
+        table=header["asset"], name=path.stem, blocking=header.get("blocking", "true").lower() == "true",
+        description=" ".join(description).strip() or path.stem,
+        evaluate=_sql_test_evaluator(text.strip().rstrip(";"), f"dbt_like_sql/tests/{path.name}"),
+        reads=tuple(t for t in reads if t != header["asset"]),
+    )
+
+
+def sql_tests(tests_dir: Path | None = None) -> list[WarehouseCheck]:
+    from tuoke.core.paths import sql_models_dir
+
+    folder = Path(tests_dir) if tests_dir else sql_models_dir() / "tests"
+    return [parse_sql_test(path) for path in sorted(folder.glob("*.sql"))]
+
+
 def build_warehouse_checks(
-    available: Iterable[dg.AssetKey], checks: Sequence[WarehouseCheck] = WAREHOUSE_CHECKS
+    available: Iterable[dg.AssetKey], checks: Sequence[WarehouseCheck] | None = None
 ) -> list[dg.AssetChecksDefinition]:
-    """Checks whose asset (and every table they read) exists in this graph."""
+    """Checks (the Python ones and the SQL test files) whose asset and every table they read exist
+    in this graph."""
+    checks = [*WAREHOUSE_CHECKS, *sql_tests()] if checks is None else checks
     available = set(available)
     return [
         _warehouse_check(spec)
