@@ -92,6 +92,7 @@ _HEADING_END = re.compile(r"(公告|公示|公示表|公示信息|结果|通知|
 # Numbered section labels ("八．中标/成交结果") are parts of the notice, not its heading.
 _SECTION_NUMBER = re.compile(r"^([一二三四五六七八九十]+|\d+)[、.．:：]")
 _SPACES = re.compile(r"[\s\u3000\xa0]+")
+_TITLE_SEPARATORS = re.compile(r"\s+[-_|｜—]+\s+|[|｜_]|--|——")
 _BLOCKS = ("p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "td", "th", "tr", "li", "br", "section", "table",
            "center", "strong", "b")
 
@@ -211,17 +212,21 @@ def _headlines(root) -> list[tuple[str, str]]:
     if root is None:
         return []
     found: list[tuple[str, str]] = []
+    column_names: list[tuple[str, str]] = []
     for title in root.iter("title"):
-        text = _squeeze(title)
-        if text:
-            found.append(("title", text))
+        # "招标公告 - 某某市公共资源交易网": some CMSs title every page with its column's name; a bare
+        # kind word there is weaker evidence than the notice's own heading
+        for segment in _TITLE_SEPARATORS.split(title.text_content() or ""):
+            text = _SPACES.sub("", segment)
+            if text:
+                (column_names if len(text) <= 6 else found).append(("title", text))
     for tag in ("h1", "h2", "h3"):
         for heading in root.iter(tag):
             text = _squeeze(heading)
             if text and len(text) <= 120 and not _is_chrome(heading):
                 found.append((tag, text))
     found.extend(("heading line", line) for line in _prominent_lines(root))
-    return found
+    return found + column_names
 
 
 def _prominent_lines(root) -> list[str]:

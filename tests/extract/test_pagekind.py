@@ -52,6 +52,13 @@ def test_fragment_heading_wins_over_a_menu_that_comes_first():
     assert "成交公示" in result.evidence
 
 
+def test_a_column_name_in_the_title_gives_way_to_the_notice_heading():
+    page = """<html><head><title>招标公告 - 某某市公共资源交易网</title></head><body>
+    <h1>某某区第一中学运动场改造工程中标结果公示</h1><p>中标人：某某建设工程有限公司</p></body></html>"""
+    assert page_kind(page) == "procurement_award"
+    assert page_kind(page.replace("<h1>某某区第一中学运动场改造工程中标结果公示</h1>", "")) == "tender_notice"
+
+
 def test_tender_page_under_an_award_menu_is_a_tender():
     page = f"""<html><head><title>某某县农业局秸秆腐熟剂采购项目竞争性谈判公告</title></head><body>{NAV_MENU}
     <p>欢迎符合条件的供应商参加谈判。投标截止时间：2016年11月30日</p></body></html>"""
