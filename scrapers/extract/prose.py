@@ -43,6 +43,8 @@ _LEAD = re.compile(rf"[^{_STOP}]{{4,60}}")
 _ANNOUNCES_WINNERS = re.compile(r"(?:中标|成交|入围|中选|定点|协议供货).{0,16}如下$")
 _BARE_MONEY = re.compile(r"(?:￥|¥|人民币|RMB)\s*\d[\d,，.]*\s*(?:万元|元)?(?:\s*/\s*[天日月年次人])?|\d[\d,，.]*\s*(?:万元|元)(?:\s*/\s*[天日月年次人])?")
 _ENTRY_WORDS = ("中标", "成交", "入围", "中选", "协议价", "定点")
+_SPACED_LABEL = re.compile(r"^\s*(?:[(（]?\d{1,2}[)）.、．]\s*)?([\u4e00-\u9fff()（）]{2,12})[ \u3000\u00a0]+")
+_SUPPLIER_FIELDS = ("winner_name", "candidate_1", "candidate_2", "candidate_3", "candidate_name")
 _TRIGGERS = ("候选", "中标", "成交", "中选", "入围", "委托", "价")
 
 
@@ -70,6 +72,11 @@ def prose_pairs(line: str) -> list[Pair]:
         else:
             field = "winner_name"
         pairs.append(Pair(match.group(0).strip(), name, field, origin="prose"))
+    spaced = _SPACED_LABEL.match(line)
+    if not pairs and spaced and field_for(spaced.group(1))[0] in _SUPPLIER_FIELDS:
+        lead = lead_name(line[spaced.end():])  # "第一中标候选人 广东某某工程有限公司 投标报价 1000.00 万元"
+        if lead:
+            pairs.append(Pair(spaced.group(1), lead[0], field_for(spaced.group(1))[0], origin="prose"))
     if not pairs:
         for pattern in (_CHOSEN, _WINNER_IS):
             match = pattern.search(line)

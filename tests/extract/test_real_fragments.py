@@ -136,3 +136,11 @@ def test_zero_amounts_and_dated_labels_are_not_awards_or_candidates():
     result = extract_page(_page(body), "http://x/1", kind="procurement_award")
     assert [(m["name"], m["amount_yuan"]) for m in result.mentions] == [("华诚博远工程技术集团有限公司", None)]
     assert not any(reason == "not_an_organisation" for reason, _ in result.problems)
+
+
+def test_supplier_label_and_name_separated_by_a_space():
+    body = ("<p>第一中标候选人 广东甲工程有限公司 投标报价 1000.00 万元。</p>"
+            "<p>第二中标候选人 广东乙工程有限公司 投标报价 1010.00 万元。</p><p>中标人 须在公示期满后签订合同。</p>")
+    result = extract_page(_page(body, "中标候选人公示"), "http://x/1", kind="candidate_notice")
+    got = [(m["name"], m["rank"], m["amount_yuan"]) for m in result.mentions if m["role"] == "candidate"]
+    assert got == [("广东甲工程有限公司", 1, 10000000.0), ("广东乙工程有限公司", 2, 10100000.0)]
