@@ -15,6 +15,7 @@ from tuoke.core.contracts import MENTION_COLUMNS, RUN_STATS_COLUMNS
 from tuoke.core.paths import DataPaths
 from warehouse.db import ensure_schemas
 
+
 def create_raw_tables(con: duckdb.DuckDBPyConnection) -> None:
     ensure_schemas(con)
     mention_cols = ", ".join(f'"{c}" {t}' for c, t in MENTION_COLUMNS.items())
@@ -26,6 +27,8 @@ def create_raw_tables(con: duckdb.DuckDBPyConnection) -> None:
     )
     stats_cols = ", ".join(f'"{c}" {t}' for c, t in RUN_STATS_COLUMNS.items())
     con.execute(f"CREATE TABLE IF NOT EXISTS raw.crawl_stats ({stats_cols}, stats_file VARCHAR)")
+    for column, ctype in RUN_STATS_COLUMNS.items():  # a warehouse built before a stats key was added
+        con.execute(f'ALTER TABLE raw.crawl_stats ADD COLUMN IF NOT EXISTS "{column}" {ctype}')
 
 
 def _relative(path: Path, paths: DataPaths) -> str:
@@ -68,7 +71,8 @@ def _load_stats(con: duckdb.DuckDBPyConnection, path: Path, name: str) -> None:
         values.append(value)
     placeholders = ", ".join("?" for _ in range(len(values) + 1))
     con.execute("DELETE FROM raw.crawl_stats WHERE stats_file = ?", [name])
-    con.execute(f"INSERT INTO raw.crawl_stats VALUES ({placeholders})", [*values, name])
+    names = ", ".join(f'"{c}"' for c in (*RUN_STATS_COLUMNS, "stats_file"))
+    con.execute(f"INSERT INTO raw.crawl_stats ({names}) VALUES ({placeholders})", [*values, name])
 
 
 def load_landing(con: duckdb.DuckDBPyConnection, paths: DataPaths | None = None) -> dict:

@@ -72,6 +72,7 @@ RUN_STATS_COLUMNS: dict[str, str] = {
     "http_errors": "INTEGER",
     "unused_labels": "JSON",
     "quarantine_reasons": "JSON",
+    "pages_by_kind": "JSON",  # detail pages per page kind (sources of kind `auto`); {} otherwise
 }
 RUN_STATS_KEYS: tuple[str, ...] = tuple(RUN_STATS_COLUMNS)
 
@@ -103,3 +104,21 @@ FeedColumnType = Literal[
     "person_id",  # an 18-digit ID number: stored only as its salted hash
 ]
 FEED_COLUMN_TYPES: tuple[str, ...] = get_args(FeedColumnType)
+
+# -- signals: what core.company_signals (dbt_like_sql/core/company_signals.sql) says of a company -----
+# configs/scoring.yaml gives each a label, kind, reason text and points; it may name no other.
+Signal = Literal[
+    "procurement_win", "tender_candidate", "procurement_bid", "srdi_listed", "association_member", "park_tenant",
+    "guarantee_partner", "owner_good_customer", "no_negative_record", "payroll_employer", "pos_merchant",
+    "counterparty_of_customers", "credit_customer", "credit_overdue", "dishonest_debtor", "consumption_restricted",
+    "serious_violation", "abnormal_operation", "administrative_penalty", "open_application", "risk_decline",
+    "do_not_contact", "tax_credit_a", "insurance_backed", "owner_delinquent",
+]
+SIGNALS: tuple[str, ...] = get_args(Signal)
+SignalKind = Literal["opportunity", "relationship", "risk", "bank_state", "derived"]
+SIGNAL_KINDS: tuple[str, ...] = get_args(SignalKind)
+DERIVED_SIGNALS: tuple[str, ...] = ("no_negative_record",)  # made by the scoring models, not by company_signals
+SUPPRESSION_SIGNALS: tuple[str, ...] = ("open_application", "risk_decline", "do_not_contact")  # bank state
+# The 五好 (five goods), in the order of ref.scoring_dimensions (risk comes last).
+Dimension = Literal["business", "owner", "reputation", "mitigation", "willingness"]
+DIMENSIONS: tuple[str, ...] = get_args(Dimension)
