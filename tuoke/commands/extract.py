@@ -63,7 +63,12 @@ def extract_command(
         kind = kind or (found.kind if found.kind != "auto" else None)  # auto: each page by its headline
     for target in targets:
         body, headers, url = _read(target)
-        page_kind = kind or guess_kind(body, url, headers)
+        decided = None
+        if not kind and not _ATTACHMENT.search(target.split("?")[0]):
+            from scrapers.extract.pagekind import classify_page
+
+            decided = classify_page(body, url, headers)
+        page_kind = kind or (decided.extract_as if decided else guess_kind(body, url, headers))
         if _ATTACHMENT.search(target.split("?")[0]):
             result = extract_attachment(body, target.rsplit("/", 1)[-1], kind=page_kind, config=config)
         else:
@@ -77,6 +82,8 @@ def extract_command(
             sys.stderr.write(f"{target}: unused labels: {', '.join(result.unused_labels)}\n")
         for reason, detail in result.problems:
             sys.stderr.write(f"{target}: problem {reason}: {detail}\n")
+        if decided is not None:  # why this kind: the headline, URL or sentence that decided it
+            sys.stderr.write(f"{target}: page kind {decided.kind} ({decided.evidence})\n")
         sys.stderr.write(f"{target}: kind={page_kind} mentions={len(result.mentions)} attachments={len(result.attachment_links)}\n")
 
 
