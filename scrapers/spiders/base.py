@@ -208,8 +208,9 @@ class SourceSpider(Spider):
         digest = content_hash(response.body)
         notice = {**(response.meta.get("parent_notice") or {}),
                   **{k: v for k, v in _notice_dict(result.notice).items() if v is not None}}
-        if response.meta.get("page_type") == "attachment":  # the linking notice names it, not the file
-            notice.update({k: v for k, v in (response.meta.get("parent_notice") or {}).items() if v is not None})
+        parent_id = (response.meta.get("parent_notice") or {}).get("notice_id")
+        if response.meta.get("page_type") == "attachment" and parent_id:  # the linking notice's id, not a file name
+            notice["notice_id"] = parent_id
         unused = list(result.unused_labels or [])
         problems = list(result.problems or [])
         for reason, _detail in problems:
