@@ -35,9 +35,10 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from tuoke.core.contracts import DERIVED_SIGNALS
 from tuoke.core.paths import sql_models_dir
 from warehouse.db import ensure_schemas
-from warehouse.scoring_config import DERIVED_SIGNALS, ScoringConfig, load_scoring_config
+from warehouse.scoring_config import ScoringConfig, load_scoring_config
 
 # The build log: one row per build; the only marts table a rebuild on unchanged inputs changes.
 BUILD_LOG = "marts.scoring_builds"

@@ -17,28 +17,19 @@ from typing import Annotated, Any, Literal
 from pydantic import Field, ValidationError, field_validator, model_validator
 
 from tuoke.core.config import ConfigModel, key_path, read_yaml
+from tuoke.core.contracts import (
+    DIMENSIONS,
+    SIGNALS,
+    SUPPRESSION_SIGNALS,
+    Dimension,
+    Signal,
+    SignalKind,
+)
 from tuoke.core.errors import UserError
 from tuoke.core.paths import configs_dir
 
-# The 五好 (five goods). Their order is the order of ref.scoring_dimensions (risk comes last).
-DIMENSIONS = ("business", "owner", "reputation", "mitigation", "willingness")
 RISK = "risk"
-SIGNAL_KINDS = ("opportunity", "relationship", "risk", "bank_state", "derived")
 PLACEHOLDERS = ("month", "date", "value", "detail", "list_name", "amount_wan", "amount_yuan", "label", "source_id")
-# The signals core.company_signals (dbt_like_sql/core/company_signals.sql) can produce, and the
-# derived ones the scoring models make themselves.
-KNOWN_SIGNALS = (
-    "procurement_win", "tender_candidate", "procurement_bid", "srdi_listed", "association_member", "park_tenant",
-    "guarantee_partner", "owner_good_customer", "no_negative_record", "payroll_employer", "pos_merchant",
-    "counterparty_of_customers", "credit_customer", "credit_overdue", "dishonest_debtor", "consumption_restricted",
-    "serious_violation", "abnormal_operation", "administrative_penalty", "open_application", "risk_decline",
-    "do_not_contact",
-)
-DERIVED_SIGNALS = ("no_negative_record",)
-SUPPRESSION_SIGNALS = ("open_application", "risk_decline", "do_not_contact")
-
-Signal = Literal[KNOWN_SIGNALS]  # type: ignore[valid-type]
-Dimension = Literal[DIMENSIONS]  # type: ignore[valid-type]
 Positive = Annotated[float, Field(gt=0)]
 _PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 
@@ -49,7 +40,7 @@ class ScoringConfigError(UserError):
 
 class SignalInfo(ConfigModel):
     label: str = Field(min_length=1)
-    kind: Literal[SIGNAL_KINDS] = "opportunity"  # type: ignore[valid-type]
+    kind: SignalKind = "opportunity"
     reason: str = Field(min_length=1)
 
     @field_validator("reason")
@@ -222,7 +213,7 @@ def _message(error: dict) -> str:
         parent = loc[loc.index("[key]") - 2] if loc.index("[key]") >= 2 else loc[0]
         if parent == "dimensions":
             return f"unknown dimension (the five goods are: {', '.join(DIMENSIONS)})"
-        return f"unknown signal {got!r} (known: {', '.join(KNOWN_SIGNALS)})"
+        return f"unknown signal {got!r} (known: {', '.join(SIGNALS)})"
     if kind in ("float_parsing", "float_type", "int_parsing", "int_type", "int_from_float"):
         return f"must be a number (got {got!r})"
     if kind == "greater_than":
