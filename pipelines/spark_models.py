@@ -33,6 +33,9 @@ REWRITES = {
     "GROUP BY … QUALIFY <aggregate>": "Spark rejects an aggregate inside QUALIFY's window (MISSING_GROUP_BY). "
     "The grouped query computes the QUALIFY predicate as a column `_qualify` and an outer query keeps "
     "the rows where it holds, projecting the original columns.",
+    "from_json(x, '[\"VARCHAR\"]')": "DuckDB's JSON structure strings become Spark DDL types "
+    "('[\"VARCHAR\"]' -> 'array<string>', {\"k\": \"BIGINT\"} -> 'struct<k:bigint>').",
+    "list_has_any(a, b) / a && b": "arrays_overlap(a, b).",
     "CREATE OR REPLACE TABLE": "Spark's session catalog cannot replace a Parquet table; "
     "each model runs as DROP TABLE IF EXISTS + CREATE TABLE … USING parquet AS <query>.",
 }
@@ -74,6 +77,29 @@ def _topn_struct_list(agg: exp.Expression, descending: bool) -> exp.Expression:
     return sqlglot.parse_one(f"transform({first_n.sql(Spark35)}, s -> s.v)", read=Spark35)
 
 
+_SPARK_TYPES = {"VARCHAR": "string", "TEXT": "string", "BIGINT": "bigint", "INTEGER": "int", "DOUBLE": "double",
+                "BOOLEAN": "boolean", "DATE": "date", "TIMESTAMP": "timestamp", "FLOAT": "float"}
+
+
+def _spark_ddl(structure: object) -> str:
+    """A DuckDB from_json structure (parsed JSON) as a Spark DDL type string."""
+    if isinstance(structure, list):
+        return f"array<{_spark_ddl(structure[0])}>"
+    if isinstance(structure, dict):
+        return "struct<" + ",".join(f"{k}:{_spark_ddl(v)}" for k, v in structure.items()) + ">"
+    return _SPARK_TYPES.get(str(structure).upper(), str(structure).lower())
+
+
+def _from_json_structure(node: exp.FromJson) -> exp.Expression:
+    import json
+
+    structure = node.expression
+    if not (isinstance(structure, exp.Literal) and structure.is_string):
+        return node
+    ddl = _spark_ddl(json.loads(structure.this))
+    return exp.Anonymous(this="from_json", expressions=[node.this, exp.Literal.string(ddl)])
+
+
 def _grouped_qualify_as_subquery(select: exp.Select) -> exp.Expression:
     predicate = select.args["qualify"].this
     inner = select.copy()
@@ -89,6 +115,10 @@ def rewrite_for_spark(tree: exp.Expression) -> exp.Expression:
     def _rewrite(node: exp.Expression) -> exp.Expression:
         if isinstance(node, exp.ArgMax | exp.ArgMin) and node.args.get("count") is not None:
             return _topn_struct_list(node, descending=isinstance(node, exp.ArgMax))
+        if isinstance(node, exp.FromJson):
+            return _from_json_structure(node)
+        if isinstance(node, exp.ArrayOverlaps):
+            return exp.Anonymous(this="arrays_overlap", expressions=[node.this, node.expression])
         if isinstance(node, exp.Select) and node.args.get("qualify") and node.args.get("group"):
             return _grouped_qualify_as_subquery(node)
         return node
@@ -150,6 +180,7 @@ def spark_session(warehouse_dir: Path, app_name: str = "tuoke-models"):
         .config("spark.sql.warehouse.dir", str(warehouse_dir))
         .config("spark.sql.shuffle.partitions", "2")
         .config("spark.ui.enabled", "false")
+        .config("spark.ui.showConsoleProgress", "false")
         .config("spark.sql.session.timeZone", "UTC")
         .config("spark.driver.memory", "2g")
         .getOrCreate()
