@@ -27,6 +27,8 @@ from pathlib import Path
 
 import psutil
 
+from tuoke.core.contracts import MENTION_KEYS
+
 OUT = Path(__file__).resolve().parent / "out" / "build.md"
 
 # public sources: (source_id, source_kind, role, share of mentions)
@@ -54,12 +56,6 @@ FEED_MIX = {
 }
 FILES_PER_SOURCE = 3
 RUN_IDS = ["20261001T060000Z-a1b2c3", "20261015T060000Z-d4e5f6", "20261101T060000Z-0a1b2c"]
-MENTION_KEYS = (
-    "mention_id", "source_id", "source_kind", "run_id", "url", "fetched_at", "content_hash", "notice_id",
-    "notice_title", "published_at", "is_correction", "supersedes", "role", "name", "uscc", "address",
-    "amount_yuan", "lot", "rank", "project_name", "project_code", "region", "district", "tier", "industry",
-    "list_name", "penalty_type", "reason", "authority", "status", "extra",
-)
 
 
 def _split(total: int, shares: list[float]) -> list[int]:
