@@ -35,6 +35,8 @@ REAL_NAMES = Path(__file__).resolve().parents[3] / "shared" / "real-names" / "pa
     ("甲" * 81, "not_a_name"),
     ("杭州{{7*7}}科技有限公司", "bad_characters"),
     ("杭州$(id)科技有限公司", "bad_characters"),
+    ("DROP TABLE x有限公司", "sql_fragment"),
+    ("杭州甲 UNION SELECT password FROM users有限公司", "sql_fragment"),
 ])
 def test_hostile_names_are_refused_with_the_right_reason(name, reason):
     problem = org_name_problem(name)

@@ -10,7 +10,8 @@ Refused, each with its own reason:
 - `control_characters`: a control or invisible format character (NUL, BEL, zero-width, bidi);
 - `formula_prefix`: starts with = + - @ (after spaces) or with a tab / CR (spreadsheet formulas);
 - `markup`: HTML/XML tags, entities or script URLs (`<script>`, `&lt;`, `javascript:`);
-- `bad_characters`: characters no registered name carries (; ' " ` \\ | { } < > $ ^ ~ and the like);
+- `bad_characters`: characters no registered name carries (; " ` \\ | { } < > $ ^ ~ and the like);
+- `sql_fragment`: a SQL statement (`DROP TABLE`, `UNION SELECT`, `DELETE FROM`, ...);
 - `not_a_name`: too short, too long, or without two letters or two Chinese characters.
 
 Pure: no imports of ours, no I/O.
@@ -33,6 +34,10 @@ _CJK = re.compile(r"[\u3400-\u9fff\U00020000-\U0003134f\uf900-\ufaff]")
 _LATIN = re.compile(r"[A-Za-zÀ-ÿ]")
 # SQL comment / statement fragments that no name contains, even where every character is allowed.
 _SQL_FRAGMENT = re.compile(r"--|/\*|\*/|;")
+_SQL_STATEMENT = re.compile(
+    r"\b(drop|truncate|alter|create)\s+(table|database|schema|view|index)\b|\bdelete\s+from\b|\binsert\s+into\b"
+    r"|\bunion\s+(all\s+)?select\b|\bselect\b.+\bfrom\b|\bupdate\s+\w+\s+set\b|\bexec(ute)?\s*\(",
+    re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -70,6 +75,8 @@ def org_name_problem(raw: object) -> NameProblem | None:
                            f"name {_shown(text)} contains {' '.join(bad)}, which no registered name carries")
     if _SQL_FRAGMENT.search(stripped):
         return NameProblem("bad_characters", f"name {_shown(text)} contains a SQL comment or statement separator")
+    if _SQL_STATEMENT.search(stripped):
+        return NameProblem("sql_fragment", f"name {_shown(text)} contains a SQL statement")
     if len(stripped) > MAX_NAME_LENGTH:
         return NameProblem("not_a_name", f"name is {len(stripped)} characters long (at most {MAX_NAME_LENGTH})")
     if len(_CJK.findall(stripped)) < 2 and len(_LATIN.findall(stripped)) < 2:
