@@ -160,7 +160,43 @@ def build_internal(universe: list[Company], pools: Pools, seed: int = 42) -> Int
                 pick(aw, 4) + pick(pools.chamber, 3) + io_[-1:],
                 lambda c: [day("2026-01-01"), rng.choice(DNC_REASONS)])
     dnc.rows.append(["", "", "2026-05-06", "客户要求不再联系"])
-    return InternalData([payroll, pos, counterparties, credit, apps, declines, dnc], uses, credit_cos)
+
+    # 银税互动: the tax bureau's 2025 纳税信用A级 list as the bank receives it (USCC, or the old
+    # 15-digit tax id for a few), the way the provincial bureaus publish it.
+    tax = Table("tax_credit.csv", "tax_credit", ["纳税人识别号", "纳税人名称", "评价年度", "税务机关"], encoding="gbk")
+    for c in pick(aw, 30) + pick(pools.srdi, 12) + pick(pools.chamber, 10) + pick(pools.park, 6):
+        tax_id = c.uscc if c.uscc and rng.random() > 0.1 else (c.uscc[2:17] if c.uscc else "")
+        tax.rows.append([tax_id, name(c, "tax_credit", "taxpayer", messy=0.1), "2025",
+                         f"国家税务总局{short_city(c.city)}市{short_district(c.district)}税务局"])
+    tax.rows.insert(4, ["", "某某贸易有限公司", "2025", "国家税务总局杭州市税务局"])          # no taxpayer id
+    tax.rows[12][2] = "二〇二五"                                                              # year not a number
+
+    # 企业主: the owner's relationship with the bank (private banking tier, mortgage, card,
+    # delinquency); ID number and name are hashed by the feed loader.
+    owners = Table("owners.csv", "owners", ["企业名称", "统一社会信用代码", "企业主姓名", "企业主身份证号",
+                                            "私行资产等级", "我行按揭", "我行信用卡", "个人贷款逾期"])
+    for c in pick(aw, 34) + pick(pools.srdi, 12) + pick(pools.chamber, 12) + pick(pools.park, 8) + io_[:6]:
+        tier = rng.choice(["", "", "", "金卡", "白金", "钻石", "私行"])
+        owners.rows.append([name(c, "owners", "owner_company", messy=0.2), code(c),
+                            rng.choice(SURNAMES) + rng.choice(GIVEN), personal_id(rng, _division(c)), tier,
+                            rng.choice(["是", "否"]), rng.choice(["是", "否", "否"]),
+                            "是" if rng.random() < 0.06 else "否"])
+    owners.rows[8][3] = ""                                                                    # no owner ID
+
+    # 银担合作 / 银保合作: referrals of a government financing-guarantee company and of insurers
+    # (贷款保证保险, 科技保险), each valid until a date; a few have expired.
+    referrals = Table("partner_referrals.csv", "partner_referrals",
+                      ["企业名称", "统一社会信用代码", "合作类型", "合作机构", "推荐日期", "有效期至"])
+    partners = [("融资担保", "浙江省融资担保有限公司"), ("融资担保", "杭州市融资担保集团有限公司"),
+                ("保证保险", "中国人民财产保险股份有限公司浙江省分公司"), ("科技保险", "太平科技保险股份有限公司")]
+    for c in pick(aw, 24) + pick(pools.srdi, 10) + pick(pools.chamber, 8) + pick(pools.park, 8):
+        kind, partner = rng.choice(partners)
+        expiry = "2025-12-31" if rng.random() < 0.1 else f"2027-{rng.randint(1, 12):02d}-28"
+        referrals.rows.append([name(c, "partner_referrals", "referred", messy=0.2), code(c), kind, partner,
+                               day("2026-01-01"), expiry])
+    referrals.rows[6][5] = "明年"                                                             # bad expiry date
+    return InternalData([payroll, pos, counterparties, credit, apps, declines, dnc, tax, owners, referrals], uses,
+                        credit_cos)
 
 
 def table_bytes(table: Table) -> bytes:

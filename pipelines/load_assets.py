@@ -17,17 +17,7 @@ import dagster as dg
 
 from pipelines.resources import DUCKDB_WRITE_OP_TAGS, DUCKDB_WRITE_POOL, TuokeWarehouse
 from pipelines.sql_models import table_metadata
-
-# The internal feeds of docs/CONTRACTS.md ("Internal feeds — canonical columns").
-FEEDS = (
-    "payroll",
-    "pos",
-    "counterparties",
-    "credit_customers",
-    "open_applications",
-    "risk_declines",
-    "do_not_contact",
-)
+from tuoke.core.feeds import feed_names
 
 # Config tables warehouse.refdata.load_reference writes (configs as tables): territories and the
 # scoring rules that the scoring models in dbt_like_sql/marts/ join (warehouse.scoring.REFERENCE_TABLES;
@@ -84,7 +74,8 @@ class PythonStep:
         return dict(result or {})
 
 
-def default_steps(feeds: Sequence[str] = FEEDS, reference_tables: Sequence[str] = REFERENCE_TABLES) -> list[PythonStep]:
+def default_steps(feeds: Sequence[str] | None = None, reference_tables: Sequence[str] = REFERENCE_TABLES) -> list[PythonStep]:
+    feeds = feed_names() if feeds is None else feeds  # configs/feeds.yaml is their one definition
     return [
         PythonStep(
             name="load_landing",

@@ -205,6 +205,65 @@ do_not_contact AS (
     FROM raw.feed_do_not_contact AS f
     JOIN core.entity_links AS l ON l.record_id = f.record_id
 ),
+tax_credit_a AS (
+    -- 纳税信用A级 (银税互动): only a company's latest listed year counts; a year's results are
+    -- published in the spring of the next, so that is when the bank could know
+    SELECT l.company_id AS company_id,
+           'tax_credit_a' AS signal,
+           CAST(f.year AS VARCHAR) AS value,
+           NULL::DOUBLE AS amount,
+           make_date(f.year + 1, 4, 1) AS observed_at,
+           'feed:tax_credit' AS source_id,
+           NULL AS url,
+           coalesce(nullif(trim(f.credit_level), ''), 'A') AS detail,
+           f.authority AS list_name,
+           f.record_id AS evidence_id
+    FROM raw.feed_tax_credit AS f
+    JOIN core.entity_links AS l ON l.record_id = f.record_id
+    WHERE f.year BETWEEN 2000 AND 2100
+      AND coalesce(upper(replace(trim(f.credit_level), '级', '')), 'A') = 'A'
+    QUALIFY row_number() OVER (PARTITION BY l.company_id ORDER BY f.year DESC, f.record_id) = 1
+),
+owner_relationships AS (
+    -- 企业主素质: the owner's own relationship with the bank (latest export); a delinquent owner
+    -- is a risk, not a good customer
+    SELECT l.company_id AS company_id,
+           CASE WHEN f.delinquent THEN 'owner_delinquent' ELSE 'owner_good_customer' END AS signal,
+           CASE WHEN f.delinquent THEN '个人贷款逾期'
+                ELSE nullif(concat_ws('、',
+                    CASE WHEN nullif(trim(f.aum_tier), '') IS NOT NULL THEN '私行客户 ' || trim(f.aum_tier) END,
+                    CASE WHEN f.has_mortgage THEN '我行按揭' END,
+                    CASE WHEN f.has_card THEN '我行信用卡' END), '')
+           END AS value,
+           NULL::DOUBLE AS amount,
+           f.feed_date AS observed_at,
+           'feed:owners' AS source_id,
+           NULL AS url,
+           NULL AS detail,
+           NULL AS list_name,
+           f.record_id AS evidence_id
+    FROM raw.feed_owners AS f
+    JOIN core.entity_links AS l ON l.record_id = f.record_id
+    WHERE f.delinquent OR nullif(trim(f.aum_tier), '') IS NOT NULL OR f.has_mortgage OR f.has_card
+    QUALIFY dense_rank() OVER (PARTITION BY l.company_id ORDER BY f.feed_date DESC, f.feed_file DESC) = 1
+),
+partner_referrals AS (
+    -- 银担合作 / 银保合作: a guarantee company's or an insurer's referral, active until it expires
+    SELECT l.company_id AS company_id,
+           CASE WHEN f.partner_type LIKE '%保%' AND f.partner_type NOT LIKE '%担保%' THEN 'insurance_backed'
+                ELSE 'guarantee_partner' END AS signal,
+           CASE WHEN f.expires_at < a.as_of THEN 'expired' ELSE 'active' END AS value,
+           NULL::DOUBLE AS amount,
+           coalesce(f.referred_at, f.feed_date) AS observed_at,
+           'feed:partner_referrals' AS source_id,
+           NULL AS url,
+           strftime(f.expires_at, '%Y-%m-%d') AS detail,
+           f.partner_name AS list_name,
+           f.record_id AS evidence_id
+    FROM raw.feed_partner_referrals AS f
+    JOIN core.entity_links AS l ON l.record_id = f.record_id
+    CROSS JOIN ref.scoring_settings AS a
+),
 all_signals AS (
     SELECT * FROM public_signals_deduplicated
     UNION ALL SELECT * FROM payroll_employers
@@ -215,6 +274,9 @@ all_signals AS (
     UNION ALL SELECT * FROM open_applications
     UNION ALL SELECT * FROM risk_declines
     UNION ALL SELECT * FROM do_not_contact
+    UNION ALL SELECT * FROM tax_credit_a
+    UNION ALL SELECT * FROM owner_relationships
+    UNION ALL SELECT * FROM partner_referrals
 )
 SELECT
     -- row key within one build (marts.signal_points refers to it); ordered so a rebuild gives the same keys

@@ -36,6 +36,18 @@ do_not_contact AS (
     SELECT record_id, 'feed:do_not_contact', 'internal', customer_name, uscc, NULL, NULL
     FROM raw.feed_do_not_contact
 ),
+tax_credit_taxpayers AS (
+    SELECT record_id, 'feed:tax_credit', 'internal', taxpayer_name, uscc, NULL, NULL
+    FROM raw.feed_tax_credit
+),
+company_owners AS (
+    SELECT record_id, 'feed:owners', 'internal', company_name, uscc, NULL, NULL
+    FROM raw.feed_owners
+),
+partner_referrals AS (
+    SELECT record_id, 'feed:partner_referrals', 'internal', company_name, uscc, NULL, NULL
+    FROM raw.feed_partner_referrals
+),
 all_records AS (
     SELECT * FROM public_mentions
     UNION ALL SELECT * FROM payroll_employers
@@ -45,6 +57,9 @@ all_records AS (
     UNION ALL SELECT * FROM open_applications
     UNION ALL SELECT * FROM risk_declines
     UNION ALL SELECT * FROM do_not_contact
+    UNION ALL SELECT * FROM tax_credit_taxpayers
+    UNION ALL SELECT * FROM company_owners
+    UNION ALL SELECT * FROM partner_referrals
 )
 SELECT record_id, source_id, source_kind, trim(name) AS name, nullif(trim(uscc), '') AS uscc,
        address, region_hint
