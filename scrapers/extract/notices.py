@@ -26,7 +26,7 @@ from scrapers.extract.result import PageResult
 AWARD_KINDS = ("procurement_award", "winner_list")
 _NAME_FIELDS = ("winner_name", "candidate_1", "candidate_2", "candidate_3", "candidate_name", "bidder_name")
 _RANK = re.compile(r"第?\s*([一二三四五六七八九十\d]{1,3})\s*(?:名|中标|候选|成交|$)")
-_SEVERAL = re.compile(r"\s*[、；;]\s*")
+_SEVERAL = re.compile(r"\s*[、；]\s*")  # not ";": "某公司;--DROP TABLE …" is one hostile value, not two names
 _SME_NO = re.compile(r"(?:非|不)(?:专门)?面向中小(?:微)?企业|不专门面向")
 _SME_YES = re.compile(r"专门面向中小(?:微)?企业|预留.{0,10}中小(?:微)?企业|面向中小企业采购")
 

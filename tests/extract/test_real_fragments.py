@@ -144,3 +144,10 @@ def test_supplier_label_and_name_separated_by_a_space():
     result = extract_page(_page(body, "中标候选人公示"), "http://x/1", kind="candidate_notice")
     got = [(m["name"], m["rank"], m["amount_yuan"]) for m in result.mentions if m["role"] == "candidate"]
     assert got == [("广东甲工程有限公司", 1, 10000000.0), ("广东乙工程有限公司", 2, 10100000.0)]
+
+
+def test_a_hostile_value_is_not_split_into_clean_looking_names():
+    # landing's validator must see the whole value (and quarantine it as a SQL fragment)
+    body = "<p>中标供应商名称：杭州某科技有限公司;--DROP TABLE x有限公司</p>"
+    result = extract_page(_page(body), "http://x/1", kind="procurement_award")
+    assert _suppliers(result) == ["杭州某科技有限公司;--DROP TABLE x有限公司"]
