@@ -155,13 +155,10 @@ def create_app(settings: WebSettings) -> Starlette:
         branch = request.query_params.get("branch") or None
 
         def load():
-            cur = warehouse.cursor()
-            try:
+            with warehouse.reading() as cur:
                 choices = queries.filter_choices(cur, scope)
                 chosen = branch if branch in choices["branches"] else None
                 return choices, chosen, queries.dashboard(cur, scope, chosen), queries.latest_build(cur)
-            finally:
-                cur.close()
 
         choices, chosen, data, build = await run_in_threadpool(load)
         return render(request, "dashboard.html", choices=choices, branch=chosen, data=data, build=build)
@@ -171,12 +168,9 @@ def create_app(settings: WebSettings) -> Starlette:
         filters = queries.ListFilters.from_query(request.query_params)
 
         def load():
-            cur = warehouse.cursor()
-            try:
+            with warehouse.reading() as cur:
                 rows, total = queries.list_prospects(cur, scope, filters)
                 return rows, total, queries.filter_choices(cur, scope), queries.latest_build(cur)
-            finally:
-                cur.close()
 
         rows, total, choices, build = await run_in_threadpool(load)
         latest = ops.latest(r["company_id"] for r in rows)
@@ -192,11 +186,8 @@ def create_app(settings: WebSettings) -> Starlette:
         filters = queries.ListFilters.from_query(request.query_params)
 
         def load():
-            cur = warehouse.cursor()
-            try:
+            with warehouse.reading() as cur:
                 return queries.export_frame(cur, scope, filters)
-            finally:
-                cur.close()
 
         frame = await run_in_threadpool(load)
         ops.audit(user.username, "download", {"format": fmt, "rows": len(frame), "filters": filters.as_query()},
@@ -223,11 +214,8 @@ def create_app(settings: WebSettings) -> Starlette:
         company_id = request.path_params["company_id"]
 
         def load():
-            cur = warehouse.cursor()
-            try:
+            with warehouse.reading() as cur:
                 return queries.prospect(cur, scope, company_id, settings.cooling_off_days)
-            finally:
-                cur.close()
 
         info = await run_in_threadpool(load)
         if info is None:  # not there, or not in this user's territory: the same answer for both
@@ -244,13 +232,10 @@ def create_app(settings: WebSettings) -> Starlette:
             return PlainTextResponse(f"unknown disposition {status!r}", status_code=400)
 
         def load():
-            cur = warehouse.cursor()
-            try:
+            with warehouse.reading() as cur:
                 return cur.execute(
                     f"SELECT name, uscc, branch FROM marts.prospects_ranked WHERE company_id = ? AND {scope.sql}",
                     [company_id, *scope.params]).fetchone()
-            finally:
-                cur.close()
 
         row = await run_in_threadpool(load)
         if row is None:
@@ -270,13 +255,10 @@ def create_app(settings: WebSettings) -> Starlette:
         touched = ops.touched_company_ids()
 
         def load():
-            cur = warehouse.cursor()
-            try:
+            with warehouse.reading() as cur:
                 rows, _ = queries.list_prospects(cur, scope, queries.ListFilters(), limit=capacity + len(touched),
                                                  offset=0)
                 return rows
-            finally:
-                cur.close()
 
         rows = [r for r in await run_in_threadpool(load) if r["company_id"] not in touched][:capacity]
         return render(request, "mylist.html", rows=rows, capacity=capacity)

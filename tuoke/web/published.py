@@ -1,18 +1,21 @@
 """The published warehouse as the web app reads it: read-only, reopened when a build publishes.
 
 A build replaces `data/tuoke.duckdb` by renaming a new file onto it (warehouse/publish.py), so the
-path keeps its name but changes inode. Each request asks for a cursor; when the file's identity
-(inode, size, mtime) has changed since the connection was opened, a new read-only connection is
-opened on the new file. The old connection is kept until the next swap, so a request that started
-on the old build finishes on it instead of failing mid-page.
+path keeps its name but changes inode. Each request takes a cursor with `reading()`; when the
+file's identity (inode, size, mtime) has changed since the connection was opened, the connection is
+reopened on the new file once the requests still reading the old one have finished.
 """
 
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import duckdb
+
+SWAP_WAIT = 10.0
 
 
 class WarehouseMissing(RuntimeError):
@@ -23,11 +26,11 @@ class PublishedWarehouse:
     def __init__(self, path: Path, threads: int | None = None):
         self.path = Path(path)
         self.threads = threads
-        self._lock = threading.Lock()
+        self._changed = threading.Condition()
         self._con: duckdb.DuckDBPyConnection | None = None
         self._identity: tuple | None = None
-        self._previous: duckdb.DuckDBPyConnection | None = None
-        self.opened = 0  # how many times a file was opened (tests read it)
+        self._readers = 0
+        self.opened = 0  # how many times a file was opened
 
     def _file_identity(self) -> tuple:
         try:
@@ -36,22 +39,37 @@ class PublishedWarehouse:
             raise WarehouseMissing(f"no published warehouse at {self.path}; run `tuoke build` first") from None
         return (st.st_ino, st.st_size, st.st_mtime_ns)
 
-    def cursor(self) -> duckdb.DuckDBPyConnection:
-        """A cursor of the connection to the current published file (one per request and thread)."""
+    @contextmanager
+    def reading(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A cursor on the current published file for one request.
+
+        DuckDB caches one database instance per path in a process, so a new file under the same
+        path is only seen once every connection to the old one is closed: a swap waits for the
+        requests still reading the old build (at most SWAP_WAIT seconds), closes it, and opens the
+        new file."""
         identity = self._file_identity()
-        with self._lock:
+        with self._changed:
             if self._con is None or identity != self._identity:
+                self._changed.wait_for(lambda: self._readers == 0, timeout=SWAP_WAIT)
+                if self._con is not None:
+                    self._con.close()
+                    self._con = None
                 config = {"threads": self.threads} if self.threads else {}
-                con = duckdb.connect(str(self.path), read_only=True, config=config)
-                if self._previous is not None:
-                    self._previous.close()
-                self._previous, self._con, self._identity = self._con, con, identity
+                self._con = duckdb.connect(str(self.path), read_only=True, config=config)
+                self._identity = identity
                 self.opened += 1
-            return self._con.cursor()
+            cursor = self._con.cursor()
+            self._readers += 1
+        try:
+            yield cursor
+        finally:
+            cursor.close()
+            with self._changed:
+                self._readers -= 1
+                self._changed.notify_all()
 
     def close(self) -> None:
-        with self._lock:
-            for con in (self._con, self._previous):
-                if con is not None:
-                    con.close()
-            self._con = self._previous = None
+        with self._changed:
+            if self._con is not None:
+                self._con.close()
+            self._con = None

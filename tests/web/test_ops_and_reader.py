@@ -1,0 +1,89 @@
+"""Fast tests (no browser) of the web app's own parts: the published-file reader follows a publish,
+the ops store turns dispositions into bank-state feed files, territory scopes, CSRF wrapping."""
+
+from __future__ import annotations
+
+import csv
+import os
+import sqlite3
+
+import duckdb
+import pytest
+
+from tuoke.core.paths import DataPaths
+from tuoke.core.territories import load_territories_config
+from tuoke.core.users import User
+from tuoke.web.ops import FEED_FILE_NAME, Disposition, OpsStore, write_disposition_feeds
+from tuoke.web.published import PublishedWarehouse
+from tuoke.web.scope import scope_for
+
+
+def _write_db(path, value: str) -> None:
+    con = duckdb.connect(str(path))
+    con.execute("CREATE TABLE t AS SELECT ? AS v", [value])
+    con.close()
+
+
+def test_the_reader_sees_a_newly_published_file_under_the_same_path(tmp_path):
+    published = tmp_path / "tuoke.duckdb"
+    _write_db(published, "first build")
+    reader = PublishedWarehouse(published)
+    with reader.reading() as cur:
+        assert cur.execute("SELECT v FROM t").fetchone()[0] == "first build"
+    _write_db(tmp_path / "next.duckdb", "second build")
+    os.replace(tmp_path / "next.duckdb", published)  # what warehouse.publish does
+    with reader.reading() as cur:
+        assert cur.execute("SELECT v FROM t").fetchone()[0] == "second build"
+    assert reader.opened == 2
+    reader.close()
+
+
+def _disposition(company_id: str, status: str, note: str = "") -> Disposition:
+    return Disposition(company_id=company_id, company_name=f"{company_id}有限公司", uscc=None, branch="杭州分行",
+                       status=status, note=note, product="政采贷", username="hz_rm", recorded_at="")
+
+
+def test_the_latest_disposition_becomes_a_row_of_the_feed_with_its_meaning(tmp_path):
+    paths = DataPaths(tmp_path)
+    store = OpsStore.for_paths(paths)
+    store.record(_disposition("甲", "applied"))
+    store.record(_disposition("甲", "not_interested", "暂无需求"))  # the later one wins
+    store.record(_disposition("乙", "do_not_contact"))
+    store.record(_disposition("丙", "contacted"))
+    counts = write_disposition_feeds(store, paths)
+    assert counts == {"risk_declines": 1, "open_applications": 0, "credit_customers": 0, "do_not_contact": 1}
+    with open(paths.inbox / "risk_declines" / FEED_FILE_NAME, encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    assert [r["客户名称"] for r in rows] == ["甲有限公司"] and "暂无需求" in rows[0]["拒绝原因"]
+    assert not (paths.inbox / "open_applications" / FEED_FILE_NAME).exists()
+    mtime = (paths.inbox / "do_not_contact" / FEED_FILE_NAME).stat().st_mtime_ns
+    write_disposition_feeds(store, paths)  # unchanged: not rewritten (the inbox sensor stays quiet)
+    assert (paths.inbox / "do_not_contact" / FEED_FILE_NAME).stat().st_mtime_ns == mtime
+    assert len(store.history("甲")) == 2 and store.touched_company_ids() == {"甲", "乙", "丙"}
+    backup = store.backup()
+    copy = sqlite3.connect(backup)
+    assert copy.execute("SELECT count(*) FROM dispositions").fetchone()[0] == 4
+    copy.close()
+    with pytest.raises(ValueError):
+        store.record(_disposition("丁", "maybe"))
+
+
+def test_scopes_follow_role_and_territories():
+    territories = load_territories_config()
+    rm = scope_for(User(username="a1", role="rm", branch="慈溪支行"), territories)
+    head = scope_for(User(username="a2", role="regional_head", region="宁波市"), territories)
+    hq = scope_for(User(username="a3", role="head_office"), territories)
+    assert rm.branches == ("慈溪支行",)
+    assert set(head.branches) == {"宁波分行", "慈溪支行", "余姚支行"}
+    assert hq.branches is None and hq.allows("任何支行") and not rm.allows("宁波分行")
+
+
+def test_every_post_route_checks_the_csrf_token(tmp_path, monkeypatch):
+    from starlette.routing import Route
+
+    from tuoke.web.app import WebSettings, create_app
+
+    monkeypatch.setenv("TUOKE_WEB_SECRET", "test-secret")
+    app = create_app(WebSettings.from_configs(paths=DataPaths(tmp_path)))
+    posts = [r for r in app.routes if isinstance(r, Route) and "POST" in (r.methods or ())]
+    assert len(posts) >= 3 and all(getattr(r.endpoint, "csrf_protected", False) for r in posts)
