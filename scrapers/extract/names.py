@@ -14,7 +14,7 @@ from scrapers.extract.text import has_cjk, strip_markup
 _SPACES = " \t\r\n\f\v\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u200b\u202f\u205f\u3000\ufeff"
 _BREAKS = re.compile(r"[ \t\u00a0\u3000]*[\r\n\t\f\v]+[ \t\u00a0\u3000]*")  # a name wrapped inside its cell
 _TRIM = ":：;；,，。、|/\\-—_*·" + _SPACES
-_TRAILERS = re.compile(r"[(（]\s*(?:盖章|签章|公章|联合体牵头人|牵头人|主办方|成员方|联合体成员|不变)\s*[)）]\s*$")
+_TRAILERS = re.compile(r"[(（]\s*(?:盖章|签章|公章|联合体牵头人|牵头人|主办方|成员方|联合体成员|联合体|不变|以下简称[^()（）]{0,12})\s*[)）]\s*$")
 _USCC_IN_NAME = re.compile(r"[(（\[]?\s*(?:统一社会信用代码|信用代码)?\s*[:：]?\s*[0-9A-Z]{18}\s*[)）\]]?")
 _LEADING_LABEL = re.compile(r"^([^:：]{2,16})[:：]\s*(?=\S)")
 _TRAILING_NOTE = re.compile(r"\s*[(（][^()（）]{1,12}[)）]\s*$")
