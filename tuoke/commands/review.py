@@ -34,8 +34,8 @@ QUEUE = "marts.match_review"
 LIST_COLUMNS = ["pair_id", "priority", "reason", "rule", "score", "left_name", "right_name", "left_uscc", "right_uscc",
                 "left_region", "right_region", "left_address", "right_address", "evidence", "records", "company_id",
                 "left_record_id", "right_record_id"]
-TABLE_COLUMNS = ["pair_id", "priority", "reason", "rule", "score", "left_name", "right_name", "left_region", "right_region",
-                 "evidence", "records"]
+TABLE_COLUMNS = ["pair_id", "priority", "rule", "score", "left_name", "right_name", "evidence"]
+TABLE_HEADERS = {"priority": "p", "left_name": "name", "right_name": "linked to"}
 
 review_app = typer.Typer(help="List the entity-resolution review queue; accept or reject a pair.",
                          no_args_is_help=False, add_completion=False)
@@ -133,6 +133,14 @@ def _cell(value) -> str:
     return str(value)
 
 
+def _evidence_text(value) -> str:
+    try:
+        items = json.loads(value) if isinstance(value, str) else value
+    except ValueError:
+        return str(value)
+    return ", ".join(str(i) for i in items or [])
+
+
 def _print(rows: list[dict], fmt: str) -> None:
     if fmt == "json":
         payload = [{**r, "evidence": json.loads(r["evidence"]) if isinstance(r.get("evidence"), str) else r.get("evidence")}
@@ -150,10 +158,13 @@ def _print(rows: list[dict], fmt: str) -> None:
             return
         table = Table(title=f"{len(rows)} pair(s) to review — tuoke review accept|reject PAIR_ID")
         for column in TABLE_COLUMNS:  # the pair id is what the user types next: never cut it
-            table.add_column(column, no_wrap=column == "pair_id", min_width=12 if column == "pair_id" else None)
+            table.add_column(TABLE_HEADERS.get(column, column), no_wrap=column in ("pair_id", "priority", "score"),
+                             min_width=12 if column == "pair_id" else None,
+                             overflow="fold")
         for r in rows:
-            table.add_row(*(_cell(r.get(c)) for c in TABLE_COLUMNS))
+            table.add_row(*(_evidence_text(r.get(c)) if c == "evidence" else _cell(r.get(c)) for c in TABLE_COLUMNS))
         console.print(table)
+        console.print("[dim]regions, addresses, codes and sources: --format csv or json[/dim]")
 
 
 @review_app.callback(invoke_without_command=True)
