@@ -93,6 +93,7 @@ def demo_command(
     from demo.generate import generate_site
     from demo.server import DemoServer
     from pipelines.runner import run_build, run_crawls
+    from tuoke.commands.serve import serve_url
     from tuoke.exporting import export_prospects_xlsx
     from warehouse.pii import DEMO_KEY_NOTICE, using_demo_key
 
@@ -134,6 +135,8 @@ def demo_command(
     console.print(f"Warehouse:    [bold]{paths.published_db}[/bold]  (read-only copy of the last complete build)")
     console.print(f'Try:          tuoke query "{EXAMPLE_QUERY}"')
     console.print(f"   or:        duckdb -readonly {paths.published_db}")
+    console.print(f"Web page:     tuoke serve  →  [bold]{serve_url()}[/bold]  (demo users in configs/users.yaml, "
+                  "e.g. hz_rm / hz-demo-pass)")
     if not build_result.success:
         console.print("[yellow]Some checks failed; see above.[/yellow]")
     console.print(f"Done in {time.monotonic() - started:.0f} s.")
