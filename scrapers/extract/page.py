@@ -11,6 +11,7 @@ from scrapers.extract.dom import MAX_CHARS, parse_html
 from scrapers.extract.lists import list_name_from, listed_mention
 from scrapers.extract.negative import extract_negative
 from scrapers.extract.notices import extract_notice
+from scrapers.extract.records import json_record_html
 from scrapers.extract.result import PageResult
 from tuoke.core.contracts import PAGE_KINDS
 
@@ -44,6 +45,7 @@ def extract_page(body: bytes, url: str, *, kind: str, headers: Mapping | None = 
     text, encoding, bad = decode_report(body, headers)
     if bad:
         result.problem("bad_encoding", f"no encoding decodes the page cleanly; {bad} characters replaced ({encoding})")
+    text = json_record_html(text) or text  # a saved crawler record / API answer: the page in its field
     if len(text) > MAX_CHARS:
         result.problem("oversized_page", f"page has {len(text)} characters; only the first {MAX_CHARS} were read")
     elif not any(tail in text[-2000:].lower() for tail in _TRUNCATED_TAIL) and "<html" in text[:2000].lower():

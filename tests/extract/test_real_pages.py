@@ -175,3 +175,12 @@ def test_corpus_meets_the_bar_with_the_kind_given(tmp_path):
         assert row["precision"] is None or row["precision"] >= 0.97, (group, row)
         assert row["recall"] is None or row["recall"] >= 0.97, (group, row)
     assert figures["amount_coverage"] >= 0.95
+
+
+def test_a_saved_crawler_record_reads_like_its_unwrapped_page():
+    page = "15_cqgp_award_2016_3766685913.json"  # {"title": …, "content": "<style>…<table>…", …}
+    raw = extract_page((CORPUS / "pages" / page).read_bytes(), "file:///record.json", kind="procurement_award")
+    unwrapped = _extract(page)
+    assert sorted((m["role"], m["name"], m["amount_yuan"]) for m in raw.mentions) == \
+        sorted((m["role"], m["name"], m["amount_yuan"]) for m in unwrapped.mentions)
+    assert raw.notice["notice_title"] == unwrapped.notice["notice_title"]
