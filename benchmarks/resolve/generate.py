@@ -88,12 +88,19 @@ class _Places:
         return rng.choices(self.cities, cum_weights=self.cum_weights)[0]
 
 
+AUTONOMOUS_REGIONS = {"新疆维吾尔自治区": "新疆", "西藏自治区": "西藏", "宁夏回族自治区": "宁夏",
+                      "广西壮族自治区": "广西", "内蒙古自治区": "内蒙古"}
+
+
 def _short(name: str) -> str:
-    """昆明市 -> 昆明, 云南省 -> 云南, 呈贡区 -> 呈贡 (not for two-character names: 沙县 stays)."""
-    for suffix in ("特别行政区", "自治区", "自治州", "地区", "省", "市", "区", "县"):
+    """昆明市 -> 昆明, 云南省 -> 云南, 新疆维吾尔自治区 -> 新疆, 和田地区 -> 和田, 呈贡区 -> 呈贡 (not for
+    two-character names: 沙县 stays). An autonomous prefecture keeps its full name: the short forms
+    people use (巴州, 西双版纳) are not the name minus its suffix."""
+    if name in AUTONOMOUS_REGIONS:
+        return AUTONOMOUS_REGIONS[name]
+    for suffix in ("特别行政区", "地区", "省", "市", "区", "县"):
         if name.endswith(suffix) and len(name) - len(suffix) >= 2:
-            short = name[: -len(suffix)]
-            return name if "族" in short else short  # 西双版纳傣族自治州 has no short form of that shape
+            return name[: -len(suffix)]
     return name
 
 
