@@ -6,13 +6,17 @@ import io
 import zipfile
 
 
-def xlsx(rows: list[list]) -> bytes:
+def xlsx(rows: list[list], live_formulas: bool = False) -> bytes:
     import openpyxl
 
     book = openpyxl.Workbook()
     sheet = book.active
     for row in rows:
         sheet.append(row)
+    for row in sheet.iter_rows():
+        for cell in row:
+            if isinstance(cell.value, str) and cell.value.startswith("=") and not live_formulas:
+                cell.data_type = "s"  # text that looks like a formula, as a stranger's file would hold it
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
