@@ -269,7 +269,8 @@ def _mention(rng: random.Random, c: dict, places: _Places, s2t, alike: dict[str,
         else:
             industry = ""
             variant.append("abbr_no_industry")  # 昆明华信有限公司
-        bracket = ""
+        if bracket:  # an abbreviation drops the bracketed region with the rest
+            bracket, style = "", ("no_region" if not prefix else style)
     if bracket and style == "bracket":
         name = f"{prefix}{trade}{bracket}{industry}{form}" if rng.random() < 0.5 else f"{trade}{industry}{bracket}{form}"
     elif style == "before_form":
