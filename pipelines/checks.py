@@ -1,5 +1,8 @@
 """Asset checks that guard the core and the marts.
 
+Most warehouse checks are SQL test files, dbt-style: dbt_like_sql/tests/<name>.sql returns the
+failing rows (`parse_sql_test`); the two left in Python need python-stdnum's USCC check.
+
 Crawl checks come from each source YAML (`assertions: {min, max}`) and from the previous run.
 Warehouse checks run on the working DuckDB file inside the build, before publish: a BLOCKING
 check that fails with ERROR severity stops everything downstream of its asset, so the published
@@ -21,13 +24,8 @@ from tuoke.core.sources import SourceConfig
 
 # Thresholds a data engineer tunes; named so the check descriptions can quote them.
 USCC_VALID_RECORD_SHARE_MIN = 0.90  # entity records: codes as the sources wrote them (warn)
-DUPLICATE_NAME_RATE_MAX = 0.02  # companies sharing one exact name under two company_ids
-MENTIONS_RESOLVED_SHARE_MIN = 0.95  # public mentions tied to a company
 PREVIOUS_RUN_DROP_FACTOR = 0.5  # a crawl under half of the previous run warns
 
-# Signal names in core.company_signals the ranking-sanity check compares.
-PROCUREMENT_WIN_SIGNALS = ("procurement_win",)
-PAYROLL_SIGNALS = ("payroll_employer",)
 
 ERROR, WARN = dg.AssetCheckSeverity.ERROR, dg.AssetCheckSeverity.WARN
 
@@ -215,102 +213,12 @@ def check_company_uscc_valid(con) -> dg.AssetCheckResult:
     )
 
 
-def check_duplicate_companies(con) -> dg.AssetCheckResult:
-    if (problem := _require(con, "core.companies", ["company_id", "name", "uscc"])) is not None:
-        return problem
-    total, distinct_ids = con.execute("SELECT count(*), count(DISTINCT company_id) FROM core.companies").fetchone()
-    dup_uscc = con.execute(
-        "SELECT count(*) FROM (SELECT uscc FROM core.companies WHERE uscc IS NOT NULL "
-        "GROUP BY uscc HAVING count(DISTINCT company_id) > 1)"
-    ).fetchone()[0]
-    dup_name_companies = con.execute(
-        "SELECT coalesce(sum(n), 0) FROM (SELECT count(DISTINCT company_id) AS n FROM core.companies "
-        "GROUP BY name HAVING count(DISTINCT company_id) > 1)"
-    ).fetchone()[0]
-    name_rate = dup_name_companies / total if total else 0.0
-    problems = []
-    if total != distinct_ids:
-        problems.append(f"{total - distinct_ids} repeated company_id rows")
-    if dup_uscc:
-        problems.append(f"{dup_uscc} USCCs split over several company_ids")
-    if name_rate > DUPLICATE_NAME_RATE_MAX:
-        problems.append(f"{name_rate:.1%} of companies share an exact name with another (max {DUPLICATE_NAME_RATE_MAX:.0%})")
-    return dg.AssetCheckResult(
-        passed=not problems, severity=ERROR,
-        description="; ".join(problems) or f"{total} companies, no duplicate ids or codes, {name_rate:.1%} shared names",
-        metadata={"companies": int(total), "duplicate_uscc": int(dup_uscc), "duplicate_name_rate": float(name_rate)},
-    )
-
-
-def check_mentions_resolved(con) -> dg.AssetCheckResult:
-    mentions = con.execute("SELECT count(*) FROM staging.stg_mentions").fetchone()[0]
-    resolved = con.execute(
-        "SELECT count(DISTINCT mention_id) FROM core.company_mentions WHERE company_id IS NOT NULL"
-    ).fetchone()[0]
-    share = resolved / mentions if mentions else 1.0
-    return dg.AssetCheckResult(
-        passed=share >= MENTIONS_RESOLVED_SHARE_MIN, severity=ERROR,
-        description=f"{share:.1%} of {mentions} public mentions are tied to a company "
-        f"(minimum {MENTIONS_RESOLVED_SHARE_MIN:.0%})",
-        metadata={"mentions": int(mentions), "resolved": int(resolved), "share": float(share)},
-    )
-
-
-def check_procurement_and_payroll_outrank_neither(con) -> dg.AssetCheckResult:
-    for table, cols in (("marts.prospects_ranked", ["company_id", "score", "excluded"]),
-                        ("core.company_signals", ["company_id", "signal"])):
-        if (problem := _require(con, table, cols)) is not None:
-            return problem
-    suppressed = "AND NOT coalesce(p.suppressed, false)" if "suppressed" in _columns(con, "marts.prospects_ranked") else ""
-    win = ", ".join(f"'{s}'" for s in PROCUREMENT_WIN_SIGNALS)
-    pay = ", ".join(f"'{s}'" for s in PAYROLL_SIGNALS)
-    both, neither = con.execute(
-        f"""
-        WITH flags AS (
-            SELECT company_id,
-                   bool_or(signal IN ({win})) AS has_win,
-                   bool_or(signal IN ({pay})) AS has_payroll
-            FROM core.company_signals GROUP BY company_id
-        ), scored AS (
-            SELECT p.company_id, max(p.score) AS score,
-                   coalesce(bool_or(f.has_win), false) AS has_win,
-                   coalesce(bool_or(f.has_payroll), false) AS has_payroll
-            FROM marts.prospects_ranked AS p LEFT JOIN flags AS f USING (company_id)
-            WHERE NOT coalesce(p.excluded, false) {suppressed}
-            GROUP BY p.company_id
-        )
-        SELECT median(score) FILTER (WHERE has_win AND has_payroll),
-               median(score) FILTER (WHERE NOT has_win AND NOT has_payroll)
-        FROM scored
-        """
-    ).fetchone()
-    if both is None or neither is None:
-        return dg.AssetCheckResult(passed=True, severity=ERROR,
-                                   description="not enough companies on both sides to compare")
-    passed = both > neither
-    return dg.AssetCheckResult(
-        passed=passed, severity=ERROR,
-        description=f"median score with a procurement win and payroll {both:.2f} "
-        f"{'>' if passed else '<='} median with neither {neither:.2f}",
-        metadata={"median_both": float(both), "median_neither": float(neither)},
-    )
-
-
 WAREHOUSE_CHECKS: tuple[WarehouseCheck, ...] = (
     WarehouseCheck("core.entity_records", "uscc_validity_rate", False,
                    "Share of resolution records with a USCC whose check character is valid.",
                    check_uscc_record_share),
     WarehouseCheck("core.companies", "company_uscc_valid", True,
                    "Every company code passes the GB 32100 check character.", check_company_uscc_valid),
-    WarehouseCheck("core.companies", "duplicate_company_rate", True,
-                   "No repeated company_id, no USCC split over two companies, few shared exact names.",
-                   check_duplicate_companies),
-    WarehouseCheck("core.company_mentions", "mentions_resolved_share", True,
-                   "Share of public mentions tied to a company.", check_mentions_resolved,
-                   reads=("staging.stg_mentions",)),
-    WarehouseCheck("marts.prospects_ranked", "procurement_and_payroll_outrank_neither", True,
-                   "Companies with a procurement win and payroll outrank those with neither (median score).",
-                   check_procurement_and_payroll_outrank_neither, reads=("core.company_signals",)),
 )
 
 
