@@ -182,7 +182,14 @@ def parse_name_fields(raw: str) -> tuple:
     return _parse_plain(raw_text, display, key)
 
 
+# Stock-list markers around a 证券简称 (ST华信, *ST中达, S上石化, 大名城B, 黄山B股, 长白5, 水仙A5): never part of
+# a registered name, so only stripped from names without a legal form
+_STOCK_MARKS = re.compile(r"^(?:S?\*?ST|SST|[SGNC]|XD|XR|DR)(?=[\u4e00-\u9fff])|(?<=[\u4e00-\u9fff])(?:B股|[AB]?\d|[AB])$")
+
+
 def _parse_plain(raw: str, display: str, key: str) -> tuple:
+    if _STOCK_MARKS.search(key) and _suffix(key, _LEGAL) is None:
+        key = _STOCK_MARKS.sub("", key)
     legal = _suffix(key, _LEGAL)
     legal_form, legal_class, form_key = "", "", ""
     rest = key

@@ -42,6 +42,7 @@ NAME_FIELDS = ("display", "match_key", "core", "trade_name", "industry", "legal_
 _AT = {f: i for i, f in enumerate(FIELDS)}
 HASH_FIELD = "raw_sha1"  # SHA-1 hex of the raw name: what company ids are made of
 FLAG_FIELDS = ("is_branch", "is_non_enterprise")
+ABBREVIATED_FORMS = ["", "公司", "股份"]  # endings of short forms (东华公司, 华信股份), not of registered names
 
 
 def clean_input(df: pd.DataFrame) -> dict[str, np.ndarray]:
@@ -330,7 +331,8 @@ class Nodes:
     address_id: np.ndarray  # -1 none (smallest non-empty address among the node's records)
     first_record: np.ndarray  # record position of the node's first record (input order)
     raw_name: np.ndarray | None = None  # the first record's name as written (checked by the typo rule)
-    abbreviated: np.ndarray | None = None  # bool: no legal form, or the bare 公司 of a short form (东华公司)
+    abbreviated: np.ndarray | None = None  # bool: no legal form, or a short form's (东华公司, 华信股份)
+    form: np.ndarray | None = None  # int8: 0 no legal form, 1 股份 (a 证券简称), 2 joint-stock name, 3 other
 
     def __len__(self) -> int:
         return len(self.core_id)
@@ -350,6 +352,17 @@ def _group_ids(*keys: np.ndarray) -> np.ndarray:
     ids = np.empty(n, dtype=np.int64)
     ids[order] = np.cumsum(change) - 1
     return ids
+
+
+NO_FORM, STOCK_SHORT, JOINT_STOCK, OTHER_FORM = 0, 1, 2, 3
+
+
+def _forms(legal_form: np.ndarray, legal_class: np.ndarray) -> np.ndarray:
+    form = np.full(len(legal_form), OTHER_FORM, dtype=np.int8)
+    form[legal_class == "joint_stock"] = JOINT_STOCK
+    form[legal_form == "股份"] = STOCK_SHORT
+    form[legal_form == ""] = NO_FORM
+    return form
 
 
 def assign_nodes(features: Features, split_records: set | None = None) -> tuple[np.ndarray, Nodes]:
@@ -390,6 +403,7 @@ def assign_nodes(features: Features, split_records: set | None = None) -> tuple[
         name_region=features.name_region[first], name_key=region_key(features.name_region[first]),
         region=features.region[first], address_id=address, first_record=first,
         raw_name=features.raw_name[first],
-        abbreviated=np.isin(names["legal_form"][name_at], ["", "公司"]),
+        abbreviated=np.isin(names["legal_form"][name_at], ABBREVIATED_FORMS),
+        form=_forms(names["legal_form"][name_at], names["legal_class"][name_at]),
     )
     return node, nodes

@@ -1,16 +1,24 @@
 """Scores candidate node pairs and turns them into explainable edges (all numpy, no per-pair Python).
 
 Comparisons, in order (Splink-like levels; the first that decides wins):
-1. different valid USCCs, branch vs non-branch, incompatible legal forms, regions that disagree,
-   or two names that both carry a region and name different ones → no edge;
+1. different valid USCCs, branch vs non-branch, incompatible legal forms, regions that disagree
+   (name, address and USCC regions; district → city → province), two branches whose names carry
+   different regions, or a name in a county (县/旗/county-level 市) against the same name at the
+   city or province above it → no edge;
 2. the core-pair rule from blocking: `same_core` (equal cores), `typo` (one confusable character,
    or one character missing from a long core), `trade_name` (equal trade name, one industry
    contains the other: 宏达机械 / 宏达机械设备 / 宏达).
+A `typo` edge exists only with a second, independent piece of evidence — the same USCC, alike
+addresses, or the same district and the same industry — and only between strings that pass
+organisation-name validation: 华信/华兴/华鑫 are different companies far more often than typos.
 An edge is `strong` when the regions agree (both names carry the same region, or the derived
-regions — name, address, USCC division — agree to the city, or the addresses are alike, or the
-USCCs are equal); a `trade_name` edge is always `weak`: the clustering attaches a weak edge only
-when it points at one company. Tokens are weighted by rarity: the trade name counts 0.7 of the
-similarity, generic industry words 0.3.
+regions agree to the city, or the addresses are alike, or the USCCs are equal); two mentions
+without any region agree on nothing, so their edge is `weak`, as is every `trade_name` edge: the
+clustering attaches a weak edge only when it points at one company. Weak edges need a registered
+name on one side (two abbreviations never link), a trade name alone (证券简称) links only to a
+joint-stock company, and two registrations of one trade name with different industries link only
+when both names place them in the same city. Tokens are weighted by rarity: the trade name counts
+0.7 of the similarity, generic industry words 0.3.
 Which fields agreed is kept as bit flags per edge and spelled out only for the edges that end up
 explaining a record.
 """
@@ -25,7 +33,7 @@ from rapidfuzz import fuzz, process
 from tuoke.core.orgname import is_org_name
 from warehouse.regions import COUNTY_CODES
 from warehouse.resolve.blocking import DETAILS, RULES, TRADE_NAME, TYPO, CorePairs, NodePairs
-from warehouse.resolve.prepare import Nodes, compatible
+from warehouse.resolve.prepare import NO_FORM, OTHER_FORM, STOCK_SHORT, Nodes, compatible
 
 FLAGS = ("name_region", "region", "no_region", "uscc", "address", "core", "trade_name", "legal_form")
 BIT = {name: np.int64(1 << i) for i, name in enumerate(FLAGS)}
@@ -138,10 +146,21 @@ def score_pairs(nodes: Nodes, cp: CorePairs, pairs: NodePairs, addresses: np.nda
     # little; and two full registrations with one trade name but different industries (诚志股份有限
     # 公司 / 江西诚志生物工程有限公司) are two companies unless both names place them in one city
     # (佛山市东华有限公司 / 佛山市东华机械有限公司) or one is a short form (佛山市东华公司)
-    registered = ~nodes.abbreviated[a] & ~nodes.abbreviated[b] if nodes.abbreviated is not None else (la > 0) & (lb > 0)
+    if nodes.abbreviated is not None:
+        short_a, short_b = nodes.abbreviated[a], nodes.abbreviated[b]
+    else:
+        short_a, short_b = la == 0, lb == 0
+    registered = ~short_a & ~short_b
     same_named_city = (nodes.name_key[a] > 0) & (nodes.name_region[a, 1] > 0) & (nodes.name_region[a, 1] == nodes.name_region[b, 1])
-    weak_drop = ~strong & (((la == 0) & (lb == 0)) | ((rule == TRADE_NAME) & registered & ~same_named_city))
+    weak_drop = ~strong & ((short_a & short_b) | ((rule == TRADE_NAME) & registered & ~same_named_city))
     weak_drop |= (rule == TRADE_NAME) & nodes.branch[a]  # two branches of one parent share its trade name
+    if nodes.form is not None:
+        # a 证券简称 (华信股份, or a trade name without industry and legal form) belongs to a
+        # joint-stock company: it does not name a 有限公司 that shares the trade name
+        fa, fb = nodes.form[a], nodes.form[b]
+        stock_a = (fa == STOCK_SHORT) | ((fa == NO_FORM) & (rule == TRADE_NAME))
+        stock_b = (fb == STOCK_SHORT) | ((fb == NO_FORM) & (rule == TRADE_NAME))
+        weak_drop |= ~strong & ((stock_a & (fb == OTHER_FORM)) | (stock_b & (fa == OTHER_FORM)))
     if weak_drop.any():
         a, b, k, ua, ub, la, lb, rule, flags, strong, alike, check, aa, ab = (
             x[~weak_drop] for x in (a, b, k, ua, ub, la, lb, rule, flags, strong, alike, check, aa, ab))
