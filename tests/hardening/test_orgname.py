@@ -48,6 +48,7 @@ def test_hostile_names_are_refused_with_the_right_reason(name, reason):
     "杭州甲科技有限公司", "青岛啤酒（哈尔滨）有限公司", "中国银行股份有限公司杭州分行", "上海浦东发展银行股份有限公司",
     "*ST保千", "L'Oréal (China) Co., Ltd.", "3M中国有限公司", "江西《会计师》杂志社有限公司", "张三",
     "宁波市鄞州区·甬江街道办事处", "H&M (Shanghai) Commercial Co., Ltd",
+    "\u3000杭州钱塘教育科技有限公司\u3000", "格林（杭州）\u00a0国际贸易有限公司",  # export padding
 ])
 def test_real_organisation_names_pass(name):
     assert org_name_problem(name) is None

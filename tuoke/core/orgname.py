@@ -69,7 +69,9 @@ def org_name_problem(raw: object) -> NameProblem | None:
         return NameProblem("formula_prefix", f"name {_shown(text)} starts with {stripped[0]!r} (a spreadsheet formula)")
     if _MARKUP.search(stripped):
         return NameProblem("markup", f"name {_shown(text)} contains markup or a script URL")
-    bad = sorted({ch for ch in text if not (ch.isalnum() or ch in _ALLOWED_PUNCTUATION or _CJK.match(ch))})
+    # any Unicode space (an export's full-width 　 or a no-break space) is harmless: names are trimmed
+    bad = sorted({ch for ch in text
+                  if not (ch.isalnum() or ch.isspace() or ch in _ALLOWED_PUNCTUATION or _CJK.match(ch))})
     if bad:
         return NameProblem("bad_characters",
                            f"name {_shown(text)} contains {' '.join(bad)}, which no registered name carries")
