@@ -34,15 +34,16 @@ from lxml import etree
 
 # Ordered by specificity: the first kind whose words occur in a headline wins.
 HEADLINE_VOCABULARY: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("correction", ("更正", "变更公告", "澄清", "补充公告", "修改公告", "补遗")),
+    ("correction", ("更正", "变更公告", "澄清", "补充公告", "修改公告", "补遗", "答疑")),
     ("failed", ("废标", "流标", "终止公告", "终止公示", "采购失败", "失败公告", "招标失败", "废止公告",
                 "不成交公告")),
     ("candidate_notice", ("候选人", "评标结果公示", "评审结果公示", "候选单位公示", "候选供应商公示")),
     ("procurement_award", ("中标", "成交", "结果公告", "结果公示", "结果公布", "定标", "中选", "入围公告",
-                           "入围结果", "拟签约", "采购结果")),
+                           "入围结果", "拟签约", "采购结果", "合同公告", "合同公示")),
     ("tender_notice", ("招标公告", "采购公告", "磋商公告", "询价公告", "谈判公告", "竞价公告", "比选公告",
                        "遴选公告", "单一来源", "资格预审", "招标邀请", "投标邀请", "邀请书", "招租公告",
-                       "征集公告", "竞争性磋商", "竞争性谈判", "公开招标", "邀请招标", "询价采购")),
+                       "征集公告", "竞争性磋商", "竞争性谈判", "公开招标", "邀请招标", "询价采购",
+                       "采购意向", "意向公开")),
     ("negative_list", ("失信被执行人", "限制高消费", "经营异常", "行政处罚", "严重违法失信", "黑名单")),
     ("srdi_list", ("专精特新",)),
     ("directory", ("会员单位", "会长单位", "理事单位", "入驻企业", "会员名录", "企业名录")),
@@ -78,6 +79,7 @@ WINNER_FIELD = re.compile(
     r"(拟中标人|中标人|拟中标单位|中标单位|拟成交人|成交人|中标供应商|成交供应商|中标（成交）供应商|中标\(成交\)供应商|"
     r"成交单位|中标机构|中选单位|中选人|中标结果)(名称)?[ \t]*([:：]|\n)")
 WINNER_SENTENCE = re.compile(r"为(中标人|中标单位|成交人|成交供应商|中标供应商|成交单位)")
+_AWARD_WORDS = re.compile(r"中标|成交")
 FUTURE = re.compile(r"将|拟|应|如|若|后|须|待")
 FAILURE_STATEMENT = re.compile(r"无供应商报价|无人报价|流标|废标|采购失败|终止采购|项目终止|不足三家|招标失败")
 ORGANISATION = re.compile(r"[\u4e00-\u9fff（）()]{2,40}(有限公司|有限责任公司|股份公司|集团|公司|厂|研究院|设计院|事务所|合作社)")
@@ -115,6 +117,9 @@ def classify_page(page: bytes | str, url: str | None = None, headers: Mapping | 
         kind = kind_of_headline(headline)
         if kind == "correction":
             return PageKind(kind, corrected_kind(headline), f"{where}: {headline[:60]}")
+        if kind == "failed" and _AWARD_WORDS.search(_SPACES.sub("", headline)) and _winner_organisation(body_text):
+            # "第1包中标、第2包废标公告": the surviving lots have winners
+            return _refine("procurement_award", f"{where}: {headline[:60]}; some lots failed", body_text)
         if kind:
             return _refine(kind, f"{where}: {headline[:60]}", body_text)
     for kind, pattern in URL_PATTERNS:

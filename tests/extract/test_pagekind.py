@@ -31,6 +31,9 @@ NAV_MENU = """<div class="nav"><ul><li><a href="/zbgg/">招标公告</a></li><li
     ("关于某某中标公告的更正公告", "correction"),
     ("某某医院医用耗材采购项目废标公告", "failed"),
     ("某某项目流标公示", "failed"),
+    ("某某项目答疑补遗公告", "correction"),
+    ("某某学院2016年度物业服务采购合同公告", "procurement_award"),
+    ("某某局2021年1至6月政府采购意向公开", "tender_notice"),
     ("失信被执行人名单", "negative_list"),
 ])
 def test_headline_vocabulary_most_specific_first(headline, kind):
@@ -119,6 +122,14 @@ def test_a_correction_is_read_as_the_notice_it_corrects():
     tender_fix = classify_page("<html><head><title>某某学院设备采购项目更正公告</title></head><body></body></html>")
     assert (award_fix.kind, award_fix.extract_as) == ("correction", "procurement_award")
     assert (tender_fix.kind, tender_fix.extract_as) == ("correction", "tender_notice")
+
+
+def test_lots_awarded_beside_a_failed_lot_make_an_award():
+    page = """<html><head><title>某某学院实验设备采购项目第1包中标、第2包废标公告</title></head><body>
+    <p>第1包 中标供应商：某某仪器设备有限公司</p><p>第2包 废标原因：有效供应商不足三家</p></body></html>"""
+    assert page_kind(page) == "procurement_award"
+    assert page_kind("<html><head><title>某某学院实验设备采购项目废标公告</title></head><body>"
+                     "<p>废标原因：有效供应商不足三家</p></body></html>") == "failed"
 
 
 def test_url_pattern_decides_a_page_without_headline():
