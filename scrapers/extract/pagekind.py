@@ -91,6 +91,7 @@ _CHROME = re.compile(r"(^|[\s_-])(\w*nav\w*|\w*menu\w*|header|footer|\w*crumbs?|
                      r"($|[\s_-])", re.I)
 _CHROME_TAGS = ("nav", "header", "footer", "ul", "ol", "menu", "select", "script", "style", "noscript", "aside")
 _HEADING_END = re.compile(r"(公告|公示|公示表|公示信息|结果|通知|公布|名单)([（(][^）)]{0,12}[）)])?$")
+_NOTICE_WORD = re.compile(r"公告|公示")
 # Numbered section labels ("八．中标/成交结果") are parts of the notice, not its heading.
 _SECTION_NUMBER = re.compile(r"^([一二三四五六七八九十]+|\d+)[、.．:：]")
 _SPACES = re.compile(r"[\s\u3000\xa0]+")
@@ -244,7 +245,8 @@ def _prominent_lines(root) -> list[str]:
         if not _is_chrome(element):
             candidates.append(_squeeze(element))
     return [line for line in candidates
-            if 4 <= len(line) <= 80 and _HEADING_END.search(line) and not _SECTION_NUMBER.match(line)]
+            if 4 <= len(line) <= 80 and _HEADING_END.search(line) and not _SECTION_NUMBER.match(line)
+            and len(_NOTICE_WORD.findall(line)) < 3]  # 首页招标公告中标公告更正公告: a menu run together
 
 
 def _lines(root) -> list[str]:

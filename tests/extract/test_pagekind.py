@@ -62,6 +62,13 @@ def test_a_column_name_in_the_title_gives_way_to_the_notice_heading():
     assert page_kind(page.replace("<h1>某某区第一中学运动场改造工程中标结果公示</h1>", "")) == "tender_notice"
 
 
+def test_a_menu_of_inline_links_is_not_a_heading():
+    page = """<div><div class="dh"><a href="/">首页</a><a href="/a">招标公告</a><a href="/b">中标公告</a>
+    <a href="/c">更正公告</a></div><p>某某县人民医院医疗设备采购项目</p><p>中标（成交）结果公告</p>
+    <p>中标供应商：某某医疗器械有限公司</p></div>"""
+    assert page_kind(page) == "procurement_award"
+
+
 def test_tender_page_under_an_award_menu_is_a_tender():
     page = f"""<html><head><title>某某县农业局秸秆腐熟剂采购项目竞争性谈判公告</title></head><body>{NAV_MENU}
     <p>欢迎符合条件的供应商参加谈判。投标截止时间：2016年11月30日</p></body></html>"""
