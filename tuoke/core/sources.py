@@ -31,7 +31,10 @@ class Section(ConfigModel):
     """A YAML block that also reads as a mapping of the keys it was given (unset keys are absent)."""
 
     def _present(self) -> dict[str, Any]:
-        return {k: v for k, v in self if v is not None}
+        return {k: v for k, v in self.__dict__.items() if v is not None}
+
+    def items(self) -> list[tuple[str, Any]]:
+        return list(self._present().items())
 
     def get(self, key: str, default: Any = None) -> Any:
         value = getattr(self, key, None)
