@@ -114,6 +114,11 @@ def _display(raw: str) -> str:
     return " ".join(text.split())
 
 
+def display_name(raw: object) -> str:
+    """The name as shown: trimmed, NFKC, simplified, invisible characters and runs of spaces removed."""
+    return _display(_to_text(raw))
+
+
 _BRACKETS = str.maketrans({**{c: "(" for c in _OPEN}, **{c: ")" for c in _CLOSE}, " ": None})
 _BRACKET_OR_SPACE = re.compile("[ " + re.escape(_OPEN + _CLOSE) + "]")
 
@@ -275,7 +280,9 @@ _STREET_OFFICE = ("街道办事处", "人民政府办事处")
 def _split_branch(key: str) -> tuple[str, str, str] | None:
     """(parent, label, branch word) when the name ends with a branch word and has a parent part."""
     hit = _suffix(key, _BRANCH)
-    if hit is None or key.endswith(_STREET_OFFICE):
+    if hit is None:
+        return _sub_unit(key)
+    if key.endswith(_STREET_OFFICE):
         return None
     word = hit[0]
     body = key[: -len(word)]
@@ -296,6 +303,19 @@ def _split_branch(key: str) -> tuple[str, str, str] | None:
     if len(body) >= 2:
         return body, "", word
     return None
+
+
+def _sub_unit(key: str) -> tuple[str, str, str] | None:
+    """A unit named after a company that does not end with a legal form itself (…有限公司梨树药房,
+    …股份有限公司齐齐哈尔分行营业室, …石油公司汇源加油站) is a branch of that company."""
+    last = None
+    for match in _COMPANY_FORMS_INSIDE.finditer(key):
+        last = match
+    if last is None or last.end() < 4 or len(key) - last.end() < 2 or not last.group(0).endswith("公司"):
+        return None
+    if _suffix(key, _LEGAL) is not None or lookup_region(key[: last.start()]) is not None:
+        return None  # …有限公司 at the end, or 北京公司化… (no company before the form)
+    return key[: last.end()], key[last.end():], ""
 
 
 def _branch_name(raw: str, display: str, key: str, parent: str, label: str, word: str) -> tuple:

@@ -10,7 +10,8 @@ Blocking runs on *distinct core names* first, then expands to nodes:
                    confusion class), so only confusable substitutions are ever paired; or a core of
                    >= 5 characters that is another core with one character missing;
    - `trade_name`: two cores with the same trade name whose industries are empty or contain one
-                   another (宏达 / 宏达机械 / 宏达机械设备).
+                   another (宏达 / 宏达机械 / 宏达机械设备), or a core of >= 3 characters without
+                   industry that starts a longer core (川健福 / 川健福房地产开发).
    A core made of generic words alone (科技, 贸易…) or with a generic trade name pairs with nothing:
    such a name only matches itself (same node) or through a USCC.
 2. node pairs — for each core pair, the nodes of the two cores are paired only where their derived
@@ -278,7 +279,8 @@ def _industry_containment(industries: np.ndarray) -> tuple[np.ndarray, np.ndarra
     return np.asarray(xs, dtype=np.int64), np.asarray(ys, dtype=np.int64)
 
 
-def _trade_pairs(core_trade: np.ndarray, core_industry: np.ndarray, industries: np.ndarray, ids: np.ndarray):
+def _trade_pairs(core_trade: np.ndarray, core_industry: np.ndarray, industries: np.ndarray, ids: np.ndarray,
+                 cores: np.ndarray, max_group: int):
     """Cores with one trade name whose industries are empty or contain one another."""
     frame = pd.DataFrame({"core": ids, "trade": core_trade[ids], "ind": core_industry[ids]})
     empty_id = np.flatnonzero(industries == "")
@@ -293,8 +295,39 @@ def _trade_pairs(core_trade: np.ndarray, core_industry: np.ndarray, industries: 
         right = frame.rename(columns={"core": "core_b", "ind": "ind_b"})
         contained = left.merge(right, on=["trade", "ind_b"])
         parts.append(contained[["core", "core_b"]].to_numpy())
+    parts.append(_prefix_pairs(core_trade, core_industry, industries, ids, cores, max_group))
     both = np.concatenate(parts) if parts else np.empty((0, 2), np.int64)
     return both[:, 0].astype(np.int64), both[:, 1].astype(np.int64)
+
+
+def _prefix_pairs(core_trade, core_industry, industries, ids, cores, max_group: int) -> np.ndarray:
+    """(bare core, longer core) where a core without industry starts another core of >= 3
+    characters (川健福 / 川健福房地产开发 where the industry split read 川健福房地产 + 开发).
+    Cores are sorted, so the cores with a prefix are one searchsorted range; a range of more
+    than max_group cores is skipped (such a short name has no single candidate anyway)."""
+    bare = ids[(industries[core_industry[ids]] == "")]
+    if not len(bare):
+        return np.empty((0, 2), np.int64)
+    length = np.fromiter((len(c) for c in cores[bare]), dtype=np.int64, count=len(bare))
+    bare = bare[length >= 3]
+    if not len(bare):
+        return np.empty((0, 2), np.int64)
+    sorted_cores = cores.astype(str)
+    starts = cores[bare].astype(str)
+    lo = np.searchsorted(sorted_cores, starts, side="left")
+    hi = np.searchsorted(sorted_cores, np.char.add(starts, "\U0010ffff"), side="left")
+    size = hi - lo
+    keep = (size > 1) & (size <= max_group + 1)
+    bare, lo, size = bare[keep], lo[keep], size[keep]
+    if not len(bare):
+        return np.empty((0, 2), np.int64)
+    row = np.repeat(np.arange(len(bare)), size)
+    other = np.repeat(lo, size) + (np.arange(int(size.sum())) - np.repeat(np.cumsum(size) - size, size))
+    a, b = bare[row], other
+    allowed = np.zeros(len(cores), dtype=bool)
+    allowed[ids] = True
+    ok = (a != b) & allowed[b]
+    return np.stack([a[ok], b[ok]], axis=1).astype(np.int64)
 
 
 def _ratios(left: np.ndarray, right: np.ndarray) -> np.ndarray:
@@ -322,7 +355,7 @@ def core_pairs(nodes: Nodes, max_block: int = 60) -> tuple[CorePairs, dict]:
     ma, mb = _missing_char_pairs(cores, typo_ids)
     trade_len = np.fromiter((len(t) for t in trades), dtype=np.int64, count=len(trades))
     trade_ids = ids[trade_len[core_trade[ids]] >= 2]
-    ta, tb = _trade_pairs(core_trade, core_industry, industries, trade_ids)
+    ta, tb = _trade_pairs(core_trade, core_industry, industries, trade_ids, cores, max_block)
 
     cross = pd.DataFrame({
         "a": np.concatenate([ta, sa, ma]), "b": np.concatenate([tb, sb, mb]),

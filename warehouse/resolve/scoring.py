@@ -31,6 +31,7 @@ import numpy as np
 from rapidfuzz import fuzz, process
 
 from tuoke.core.orgname import is_org_name
+from warehouse.names import display_name
 from warehouse.regions import COUNTY_CODES
 from warehouse.resolve.blocking import DETAILS, RULES, TRADE_NAME, TYPO, CorePairs, NodePairs
 from warehouse.resolve.prepare import NO_FORM, OTHER_FORM, STOCK_SHORT, Nodes, compatible
@@ -95,7 +96,9 @@ def score_pairs(nodes: Nodes, cp: CorePairs, pairs: NodePairs, addresses: np.nda
     named_apart = (na > 0) & (nb > 0) & (na != nb)
     keep &= ~(named_apart & nodes.branch[a])
     da, db = nodes.name_region[a, 2], nodes.name_region[b, 2]
-    keep &= ~(named_apart & (da != db) & (_COUNTY[np.maximum(da, 0)] | _COUNTY[np.maximum(db, 0)]))
+    # (unless the other's address places it in that county: 霍城县X / 伊犁州X at a 霍城县 address)
+    placed = (nodes.region[a, 2] > 0) & (nodes.region[a, 2] == nodes.region[b, 2])
+    keep &= ~(named_apart & (da != db) & ~placed & (_COUNTY[np.maximum(da, 0)] | _COUNTY[np.maximum(db, 0)]))
     a, b, k, ua, ub, la, lb, na, nb = (x[keep] for x in (a, b, k, ua, ub, la, lb, na, nb))
     ra, rb = nodes.region[a], nodes.region[b]
     rule = cp.rule[k]
@@ -132,7 +135,8 @@ def score_pairs(nodes: Nodes, cp: CorePairs, pairs: NodePairs, addresses: np.nda
     drop = typo & ~evidenced
     if nodes.raw_name is not None and (typo & ~drop).any():
         at = np.flatnonzero(typo & ~drop)
-        names_ok = np.fromiter((is_org_name(x) and is_org_name(y) for x, y in
+        # judged as shown (a zero-width space or a tab inside is layout, cleaned before matching)
+        names_ok = np.fromiter((is_org_name(display_name(x)) and is_org_name(display_name(y)) for x, y in
                                 zip(nodes.raw_name[a[at]].tolist(), nodes.raw_name[b[at]].tolist())),
                                dtype=bool, count=len(at))
         drop[at[~names_ok]] = True
