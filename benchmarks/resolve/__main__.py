@@ -88,6 +88,8 @@ def main() -> None:
     if steps:
         lines += ["", "Seconds per step (tuoke, the run above): " + "; ".join(
             f"{r['size']:,}: " + ", ".join(f"{k} {v}" for k, v in r["steps"].items()) for r in steps)]
+        lines += ["", "CPU seconds per step (this process and its parse workers; load does not inflate them): " + "; ".join(
+            f"{r['size']:,}: " + ", ".join(f"{k} {v}" for k, v in r.get("cpu_steps", {}).items()) for r in steps)]
     queues = [r for r in rows if r.get("review")]
     if queues:
         lines += ["", "Review queue (marts.match_review's rule on the same links): pairs to review, the share of "

@@ -130,7 +130,7 @@ def main() -> None:
         "peak_pss_mb": round(sampler.peak_pss / 2**20), "peak_rss_all_mb": round(sampler.peak_rss / 2**20),
         **{k: round(v, 4) if isinstance(v, float) else v for k, v in scores.items()},
         "entities": int(frame["gold"].nunique()), "companies": int(pd.Series(predicted).nunique()),
-        "blocking": stats.get("blocking", {}), "steps": stats.get("seconds", {}),
+        "blocking": stats.get("blocking", {}), "steps": stats.get("seconds", {}), "cpu_steps": stats.get("cpu_seconds", {}),
         "by_variant": recall_by_variant(frame["gold"], predicted, frame["variant"]),
         "review": review_queue_figures(links, frame.set_index("record_id")["gold"]) if args.method == "tuoke" else {},
     }, ensure_ascii=False))
