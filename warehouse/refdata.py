@@ -12,7 +12,6 @@ from tuoke.core.territories import load_territories_config
 from warehouse.db import ensure_schemas
 
 
-
 def load_territories(territories: Path | str | Mapping | None = None) -> list[tuple[str | None, ...]]:
     """Rows (province, city, district, branch); the default branch is the all-NULL row that
     core.companies falls back to when nothing more specific matches."""
