@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import re
 from pathlib import Path
 
 import yaml
@@ -64,3 +65,9 @@ def line_section_table() -> dict[str, str]:
 @functools.cache
 def amount_parts() -> frozenset[str]:
     return frozenset(label_key(str(s))[0] for s in _load("labels").get("amount_parts") or [])
+
+
+@functools.cache
+def words_pattern(name: str) -> re.Pattern:
+    """One compiled alternation of a word list (longest first): `search` finds any of them."""
+    return re.compile("|".join(re.escape(w) for w in sorted(words(name), key=len, reverse=True)))

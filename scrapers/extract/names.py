@@ -41,15 +41,28 @@ def clean_name(raw: str | None) -> str:
     return text
 
 
+@functools.cache
+def _placeholders() -> frozenset[str]:
+    return frozenset(words("not_names"))
+
+
+@functools.cache
+def _long_placeholders() -> re.Pattern:
+    """Placeholders long enough to mean "no name" wherever they stand (见公告原文 inside a cell)."""
+    return re.compile("|".join(re.escape(w) for w in words("not_names") if len(w) > 2) or "(?!)")
+
+
 def name_problem(name: str) -> str | None:
     """Why `name` is not a company name, or None when it may be one."""
     if not name:
         return "empty"
     if len(name) > MAX_NAME:
         return f"too long ({len(name)} characters)"
-    for word in words("not_names"):
-        if name == word or (len(word) > 2 and word in name):
-            return f"placeholder text {word!r}"
+    if name in _placeholders():
+        return f"placeholder text {name!r}"
+    inside = _long_placeholders().search(name)
+    if inside:
+        return f"placeholder text {inside.group(0)!r}"
     if not has_cjk(name) and not re.search(r"[A-Za-z]{3}", name):
         return "no letters"
     if re.fullmatch(r"[\d\s.,%元万¥$￥()（）-]+", name):

@@ -16,7 +16,7 @@ import re
 
 from scrapers.extract.dates import parse_date
 from scrapers.extract.labels import IGNORED, field_for
-from scrapers.extract.lookups import words
+from scrapers.extract.lookups import words, words_pattern
 from scrapers.extract.names import clean_name, looks_like_org, name_problem
 from scrapers.extract.pairs import Pair, line_events
 
@@ -181,7 +181,7 @@ class FreeTextList:
             self.field = "winner_name"  # "现将中标结果公布如下：" heads the list it announces
         elif pair.field in self.CLOSERS or (not pair.value.strip() and pair.field not in ("amount", "price", "address")):
             self.field = None
-        elif pair.field in (None, IGNORED) and any(w in pair.label for w in words("list_enders")):
+        elif pair.field in (None, IGNORED) and words_pattern("list_enders").search(pair.label):
             self.field = None  # "评审专家：…", "公示期：…": the notice has moved on
 
     def entry(self, line: str) -> list[Pair] | None:
