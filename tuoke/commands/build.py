@@ -76,6 +76,18 @@ def print_outcome(outcome, console: Console) -> None:
         console.print(f"[red]build did not publish[/red]: {kept}; run {outcome.run_id}")
 
 
+def check_configs() -> None:
+    """Every config file the build reads, checked before any step runs: a mistake is one line
+    naming the file and the key path (exit 2), not a failed step deep in the run."""
+    from tuoke.core.feeds import load_feeds_config
+    from tuoke.core.territories import load_territories_config
+    from warehouse.scoring_config import load_scoring_config
+
+    load_feeds_config()
+    load_territories_config()
+    load_scoring_config()
+
+
 def build_command(
     data_dir: Path = typer.Option(None, "--data-dir", help="Data root (default: TUOKE_DATA_DIR or ./data)."),
     definitions: str = typer.Option(DEFAULT_DEFINITIONS, "--definitions", hidden=True,
@@ -102,6 +114,7 @@ def build_command(
     require_pii_key()  # outside the demo, no key means no build (one line, exit 2)
     if using_demo_key():
         console.print(f"[yellow]{DEMO_KEY_NOTICE}[/yellow]")
+    check_configs()
     outcome = run_build(load_definitions(definitions), console=console, show_progress=progress)
     print_outcome(outcome, console)
     if not outcome.success:
