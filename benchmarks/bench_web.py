@@ -74,7 +74,8 @@ def build_large_warehouse(path: Path, companies: int, signals: int, threads: int
     """)
     con.execute("""
         CREATE OR REPLACE TABLE core.entity_records AS
-        SELECT 'rec-' || company_id AS record_id, company_id, name AS display_name FROM core.companies
+        SELECT 'rec-' || company_id AS record_id, company_id, name AS display_name, 'bench_public' AS source_id,
+               NULL::VARCHAR AS uscc FROM core.companies
     """)
     con.execute("""
         CREATE OR REPLACE TABLE staging.stg_entity_records AS

@@ -14,6 +14,7 @@ from pipelines.resources import DUCKDB_WRITE_OP_TAGS, DUCKDB_WRITE_POOL, TuokeWa
 from warehouse.build_history import record_rank_history
 from warehouse.db import connect
 from warehouse.publish import publish
+from warehouse.serving import add_lookup_indexes
 
 PUBLISH_KEY = dg.AssetKey(["published", "warehouse"])
 
@@ -38,7 +39,8 @@ def build_publish_asset(upstream: Iterable[dg.AssetKey]) -> dg.AssetsDefinition:
         finally:
             con.close()
         context.log.info(f"rank history: {history}")
-        result = publish(paths.working_db, paths.published_db)
+        # the published copy (only) gets the indexes a prospect page's lookups need
+        result = publish(paths.working_db, paths.published_db, prepare=add_lookup_indexes)
         context.log.info(f"published {len(result.tables)} tables to {result.published}")
         return dg.MaterializeResult(
             metadata={

@@ -21,6 +21,7 @@ import os
 import shutil
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -98,11 +99,13 @@ def list_tables(path: Path) -> tuple[str, ...]:
     return tuple(r[0] for r in rows)
 
 
-def publish(working: Path | str, published: Path | str) -> PublishResult:
+def publish(working: Path | str, published: Path | str, prepare: Callable[[Path], object] | None = None
+            ) -> PublishResult:
     """Copy the working warehouse onto the published path atomically (see module docstring).
 
     The caller must hold the only connection to `working` (the `duckdb_write` pool) and must
-    have closed it: DuckDB allows one read-write process per file.
+    have closed it: DuckDB allows one read-write process per file. `prepare(copy)`, if given, may
+    add to the copy before it is checked and swapped in (e.g. readers' indexes, warehouse/serving.py).
     """
     started = time.monotonic()
     working, published = Path(working), Path(published)
@@ -121,6 +124,10 @@ def publish(working: Path | str, published: Path | str) -> PublishResult:
             shutil.copyfileobj(src, dst, length=4 * 1024 * 1024)
             dst.flush()
             os.fsync(dst.fileno())
+        if prepare is not None:
+            prepare(temp)
+            with open(temp, "rb+") as copy:
+                os.fsync(copy.fileno())
         try:
             tables = list_tables(temp)
         except duckdb.Error as exc:

@@ -181,33 +181,40 @@ def _plain(value: Any) -> Any:
 def prospect(cur, scope: Scope, company_id: str, cooling_off_days: dict[str, int] | None = None) -> dict | None:
     """Everything the prospect page shows, or None when the company is not in the user's scope."""
     rows = _records(cur.execute(
+        f"WITH c AS MATERIALIZED (SELECT company_id, province, city, district, industry, first_seen, last_seen "
+        f"FROM core.companies WHERE company_id = ?) "
         f"SELECT p.*, c.province, c.city, c.district, c.industry, c.first_seen, c.last_seen "
-        f"FROM marts.prospects_ranked AS p LEFT JOIN core.companies AS c USING (company_id) "
+        f"FROM marts.prospects_ranked AS p LEFT JOIN c USING (company_id) "
         f"WHERE p.company_id = ? AND {scope.sql.replace('branch', 'p.branch')}",
-        [company_id, *scope.params]))
+        [company_id, company_id, *scope.params]))
     if not rows:
         return None
     company = {k: _plain(v) for k, v in rows[0].items()}
     company["dimensions"] = [(label, key, float(company.get(column) or 0)) for column, key, label in DIMENSIONS]
     fit = company.get("product_fit") or {}
     company["product_fit"] = sorted(dict(fit).items(), key=lambda kv: -(kv[1] or 0))
+    # every lookup filters on the column its table is stored in order of (warehouse/serving.py),
+    # so DuckDB reads one row group, not ten million rows; points are keyed by hash(company_id)
     signals = _records(cur.execute(
         """
+        WITH s AS MATERIALIZED (SELECT * FROM core.company_signals WHERE company_id = ?),
+        p AS MATERIALIZED (SELECT signal_id, dimension, points FROM marts.signal_points_base
+                           WHERE company_key = hash(?::VARCHAR))
         SELECT s.signal_id, s.signal, coalesce(r.label, s.signal) AS label, coalesce(r.kind, 'opportunity') AS kind,
                s.observed_at, s.value, s.amount, s.source_id, s.url,
                ref.signal_reason(s.signal, s.value, s.amount, s.observed_at, s.detail, s.list_name, s.source_id)
                    AS reason_text,
                coalesce(sum(p.points), 0) AS points,
                string_agg(p.dimension, ',' ORDER BY p.dimension) AS dimensions
-        FROM core.company_signals AS s
-        LEFT JOIN marts.signal_points_base AS p ON p.signal_id = s.signal_id
+        FROM s
+        LEFT JOIN p ON p.signal_id = s.signal_id
         LEFT JOIN ref.scoring_signals AS r ON r.signal = s.signal
-        WHERE s.company_id = ?
         GROUP BY ALL
         ORDER BY s.observed_at DESC NULLS LAST, s.signal_id
-        """, [company_id]))
+        """, [company_id, company_id]))
     derived = _records(cur.execute(
-        "SELECT dimension, signal, points, reason_text FROM marts.signal_points WHERE company_id = ? AND signal_id < 0",
+        "SELECT dimension, signal, points, ref.signal_reason(signal, NULL, NULL, NULL, NULL, NULL, NULL) AS reason_text "
+        "FROM marts.signal_points_base WHERE company_key = hash(?::VARCHAR) AND signal_id < 0",
         [company_id]))
     flags = _records(cur.execute(
         "SELECT kind, signal, label, reason_text, list_name, source_id, url, observed_at, active FROM marts.company_flags "
@@ -222,16 +229,18 @@ def prospect(cur, scope: Scope, company_id: str, cooling_off_days: dict[str, int
     public = [s for s in signals if s["signal"] not in BANK_SIGNALS]
     relations = _records(cur.execute(
         """
+        WITH m AS MATERIALIZED (SELECT * FROM core.company_mentions WHERE company_id = ?)
         SELECT role, purchaser_name, project_name, amount_yuan, published_at, url, source_id, tier, list_name
-        FROM core.company_mentions
-        WHERE company_id = ? AND role IN ('winner', 'candidate', 'bidder', 'supplier')
+        FROM m
+        WHERE role IN ('winner', 'candidate', 'bidder', 'supplier')
         ORDER BY published_at DESC NULLS LAST LIMIT 30
         """, [company_id]))
     fellows = _records(cur.execute(
         """
-        WITH mine AS (
+        WITH m AS MATERIALIZED (SELECT * FROM core.company_mentions WHERE company_id = ?),
+        mine AS (
             SELECT DISTINCT source_id, coalesce(list_name, tier, '') AS grouping
-            FROM core.company_mentions WHERE company_id = ? AND role IN ('member', 'tenant', 'listed')
+            FROM m WHERE role IN ('member', 'tenant', 'listed')
         )
         SELECT m.company_id, any_value(m.name) AS name, any_value(m.source_id) AS source_id,
                any_value(coalesce(m.list_name, m.tier)) AS grouping
@@ -247,14 +256,12 @@ def prospect(cur, scope: Scope, company_id: str, cooling_off_days: dict[str, int
         fellow["linkable"] = fellow["company_id"] in visible
     evidence = _records(cur.execute(
         """
-        SELECT l.record_id, l.rule, l.score, l.features, r.display_name, s.name AS written_name, s.source_id,
-               s.source_kind, s.uscc
-        FROM core.entity_links AS l
-        LEFT JOIN core.entity_records AS r USING (record_id)
-        LEFT JOIN staging.stg_entity_records AS s USING (record_id)
-        WHERE l.company_id = ?
-        ORDER BY l.rule, s.source_id, l.record_id LIMIT 100
-        """, [company_id]))
+        WITH l AS MATERIALIZED (SELECT record_id, rule, score, features FROM core.entity_links WHERE company_id = ?),
+        r AS MATERIALIZED (SELECT record_id, display_name, source_id, uscc FROM core.entity_records WHERE company_id = ?)
+        SELECT l.record_id, l.rule, l.score, l.features, r.display_name, r.source_id, r.uscc
+        FROM l LEFT JOIN r USING (record_id)
+        ORDER BY l.rule, r.source_id, l.record_id LIMIT 100
+        """, [company_id, company_id]))
     for row in evidence:
         try:
             features = json.loads(row["features"]) if row["features"] else {}
@@ -316,6 +323,8 @@ def movers(cur, scope: Scope, branch: str | None, limit: int = 10) -> list[dict]
         JOIN marts.prospects_ranked AS p ON p.company_id = now.company_id
         WHERE now.build_seq = ? AND now.rank IS NOT NULL AND {cond}
           AND (before.rank IS NULL OR before.rank <> now.rank)
+          -- a company that only slid because another passed it has nothing of its own to explain
+          AND (before.rank IS NULL OR abs(now.score - before.score) >= 0.01)
         ORDER BY abs(coalesce(before.rank, now.rank + 1000) - now.rank) DESC, now.rank LIMIT ?
         """, [builds[1], builds[0], *params, limit]))
     if not rows:
