@@ -276,9 +276,16 @@ class _Walker:
         # colspan copies one cell several times; for label/value reading each cell counts once
         row = [cell for i, cell in enumerate(row) if i == 0 or cell is not row[i - 1]]
         index = 0
+        group = _rank_group(row)  # "第一中标候选人 (rowspan) | 单位名称 | X": 单位名称 is the candidate's name
+        if group:
+            rank_label, row = row[0][0].strip(), row[1:]
         while index < len(row):
             text, lines = row[index]
             nxt = row[index + 1][0] if index + 1 < len(row) else None
+            if group and nxt is not None and field_for(text)[0] == "name":
+                self.add_pair(Pair(rank_label, nxt.strip(), group, origin="cell"))
+                index += 2
+                continue
             if nxt is not None and _is_label_cell(text) and not _is_known_label_cell(nxt):
                 if ":" in text.rstrip(":：") or "：" in text.rstrip(":："):
                     self.emit_lines(lines)  # "项目名称：X" already a pair inside the cell
@@ -335,6 +342,16 @@ def _is_known_label_cell(text: str) -> bool:
     return field is not None and field != IGNORED and len(text.strip()) <= 16
 
 
+def _rank_group(row: list[tuple[str, list[str]]]) -> str | None:
+    """The supplier field of a row that starts with a rank label followed by another label cell."""
+    if len(row) < 3:
+        return None
+    field = field_for(row[0][0])[0] if len(row[0][0]) <= 16 else None
+    if not (field == "winner_name" or (field or "").startswith("candidate_")):
+        return None
+    return field if len(row[1][0]) <= 16 and field_for(row[1][0])[0] is not None else None
+
+
 def _is_value_cell(text: str) -> bool:
     return bool(re.search(r"\d", text)) or looks_like_org(text.strip())
 
@@ -348,13 +365,14 @@ def _header_row(matrix) -> int | None:
         fields = [field_for(t)[0] if len(t) <= 24 else None for t in nonempty]
         known = {f for f in fields if f and f != IGNORED}
         failed_lot_table = "fail_reason" in known  # "废标原因 | 备注": a lot that failed, no supplier
-        known |= {"name" for f in known if f.startswith("candidate_")}  # 第一中标候选人 | 第二中标候选人 columns
+        if sum(f.startswith("candidate_") for f in known) >= 2:  # 第一中标候选人 | 第二中标候选人 columns
+            known.add("name")
         if (len(known) < 2 and not failed_lot_table) or not (known & NAME_FIELDS or {"lot", "budget"} <= known or {"lot", "amount"} <= known or failed_lot_table):
             continue
         # A label/value row (label, value, label, value) is not a header: most cells must be labels,
         # or at least half of them while none holds a value (a company, a number, a date).
         labelled = sum(1 for f in fields if f)
-        if (labelled >= max(2, len(nonempty) - 1) and not any(looks_like_org(t) for t, f in zip(nonempty, fields) if not f)) or (
+        if (labelled >= max(2, len(nonempty) - 1) and not any(_is_value_cell(t) for t, f in zip(nonempty, fields) if not f)) or (
                 2 * labelled >= len(nonempty) and not any(map(_is_value_cell, nonempty))):
             return index
     return None

@@ -151,3 +151,15 @@ def test_a_hostile_value_is_not_split_into_clean_looking_names():
     body = "<p>中标供应商名称：杭州某科技有限公司;--DROP TABLE x有限公司</p>"
     result = extract_page(_page(body), "http://x/1", kind="procurement_award")
     assert _suppliers(result) == ["杭州某科技有限公司;--DROP TABLE x有限公司"]
+
+
+def test_rank_label_spanning_rows_of_name_price_and_manager():
+    rows = "".join(
+        f"<tr><td rowspan=3>{rank}</td><td>单位名称</td><td>{name}</td></tr><tr><td>投标报价（元）</td><td>{price}</td></tr>"
+        f"<tr><td>项目经理</td><td>{person}</td></tr>"
+        for rank, name, price, person in [("第一中标候选人", "重庆甲建设有限公司", "1234567.89", "张三"),
+                                          ("第二中标候选人", "重庆乙建设有限公司", "1240000", "李四")])
+    result = extract_page(_page(f"<table>{rows}</table>", "中标候选人公示"), "http://x/1", kind="candidate_notice")
+    got = [(m["name"], m["rank"], m["amount_yuan"]) for m in result.mentions if m["role"] == "candidate"]
+    assert got == [("重庆甲建设有限公司", 1, 1234567.89), ("重庆乙建设有限公司", 2, 1240000.0)]
+    assert not result.problems
