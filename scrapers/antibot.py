@@ -50,8 +50,9 @@ _COOKIE_RELOAD = re.compile(
 # Readable characters (tags, scripts and styles removed) below which a page is "nearly empty":
 # a challenge page pads itself with script, a notice has paragraphs of text.
 LITTLE_TEXT = 600
-BLOCK_STATUSES = (403, 412, 418, 429, 503)
-SLOW_DOWN_STATUSES = (429, 503)
+REFUSAL_STATUSES = (403, 412, 418)  # a block when the answer is nearly empty
+SLOW_DOWN_STATUSES = (429, 503)  # wait and ask again; blocked when the retries are used up
+BLOCK_STATUSES = REFUSAL_STATUSES + SLOW_DOWN_STATUSES
 _SCRIPT_OR_STYLE = re.compile(r"<(script|style|noscript)\b.*?</\1\s*>", re.DOTALL | re.IGNORECASE)
 _TAG = re.compile(r"<[^>]*>|<!--.*?-->", re.DOTALL)
 
@@ -96,7 +97,7 @@ def detect_block(status: int, headers: dict[str, str], body: bytes) -> str | Non
     for marker in CAPTCHA_MARKERS:
         if marker in title_text or (nearly_empty and marker in lowered):
             return f"captcha:{marker}"
-    if status in (403, 412, 418) and nearly_empty:
+    if status in REFUSAL_STATUSES and nearly_empty:
         return f"http_{status}_tiny"
     return None
 
