@@ -170,7 +170,11 @@ def _pair(records: _Records, event: Pair, result: PageResult) -> None:
         role = "purchaser" if field == "purchaser_name" else "agent"
         entity = getattr(records, role)
         if entity is None:
-            name = result.accept_org(value, event.label)
+            # A labelled buyer or agent may be a 街道 or a 项目部: only placeholders and labels are refused.
+            name = result.accept_name(value, event.label)
+            if name and field_for(name)[0]:
+                result.problem("not_a_name", f"{event.label} {name[:60]!r} dropped: it is a field label")
+                name = None
             if name:
                 entity = {"role": role, "name": name, "address": None, "uscc": None}
                 setattr(records, role, entity)

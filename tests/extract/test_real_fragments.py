@@ -163,3 +163,10 @@ def test_rank_label_spanning_rows_of_name_price_and_manager():
     got = [(m["name"], m["rank"], m["amount_yuan"]) for m in result.mentions if m["role"] == "candidate"]
     assert got == [("重庆甲建设有限公司", 1, 1234567.89), ("重庆乙建设有限公司", 2, 1240000.0)]
     assert not result.problems
+
+
+def test_labelled_purchaser_need_not_end_like_a_company_but_a_winner_must():
+    body = "<p>采购人：重庆市渝北区龙溪街道</p><p>中标供应商：项目经理</p><p>中标供应商：重庆甲科技有限公司</p>"
+    result = extract_page(_page(body), "http://x/1", kind="procurement_award")
+    assert [(m["role"], m["name"]) for m in result.mentions] == [("purchaser", "重庆市渝北区龙溪街道"), ("winner", "重庆甲科技有限公司")]
+    assert any(reason == "not_an_organisation" for reason, _ in result.problems)
