@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import statistics
 
 import duckdb
 import pytest
@@ -113,12 +114,15 @@ def test_a_winner_with_payroll_outranks_a_company_with_neither(demo_build):
     both = [r for r in rows if r[1]]
     neither = [r for r in rows if r[2]]
     assert both and neither
-    # in every branch that has both kinds, every winner-with-payroll ranks above every company with neither
+    # in every branch that has both kinds, the winners with payroll rank above the companies with
+    # neither at the median. Not every one above every one: since #14 a company without a win or
+    # payroll can rightly lead on the other 五好 (A-level tax credit, a private-banking owner, a
+    # guarantee referral, POS) — and one did in the demo.
     for branch in {r[3] for r in both}:
-        worst_both = max(r[4] for r in both if r[3] == branch)
-        best_neither = [r[4] for r in neither if r[3] == branch]
-        if best_neither:
-            assert worst_both < min(best_neither), branch
+        ranks_both = sorted(r[4] for r in both if r[3] == branch)
+        ranks_neither = sorted(r[4] for r in neither if r[3] == branch)
+        if ranks_neither:
+            assert statistics.median(ranks_both) < statistics.median(ranks_neither), branch
 
 
 def test_no_bad_row_reaches_the_core_tables(demo_build):
