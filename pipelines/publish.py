@@ -14,7 +14,7 @@ from pipelines.resources import DUCKDB_WRITE_OP_TAGS, DUCKDB_WRITE_POOL, TuokeWa
 from warehouse.build_history import record_rank_history
 from warehouse.db import connect
 from warehouse.publish import publish
-from warehouse.serving import add_lookup_indexes
+from warehouse.serving import prepare_published_copy
 
 PUBLISH_KEY = dg.AssetKey(["published", "warehouse"])
 
@@ -39,8 +39,8 @@ def build_publish_asset(upstream: Iterable[dg.AssetKey]) -> dg.AssetsDefinition:
         finally:
             con.close()
         context.log.info(f"rank history: {history}")
-        # the published copy (only) gets the indexes a prospect page's lookups need
-        result = publish(paths.working_db, paths.published_db, prepare=add_lookup_indexes)
+        # the published copy (only) gets what tuoke serve reads fast: lookup indexes, the prospect list
+        result = publish(paths.working_db, paths.published_db, prepare=prepare_published_copy)
         context.log.info(f"published {len(result.tables)} tables to {result.published}")
         return dg.MaterializeResult(
             metadata={

@@ -1,13 +1,19 @@
-"""Index the published copy for one-company lookups (the prospect page of `tuoke serve`).
+"""Prepare the published copy for `tuoke serve`: indexes for one-company lookups (the prospect
+page) and `serving.prospect_list`, the ranked list with its filters precomputed (the list page).
 
 A prospect page asks a dozen tables for the rows of one company. Without an index DuckDB scans
 every row (ten million signals: about half a second); its min/max zone maps cannot help, because
 company ids share their first bytes (`uscc-913…`, `name-…`) and VARCHAR statistics keep only a
 prefix. An ART index answers the same lookup in milliseconds.
 
-The indexes are made on the copy that is about to be published (`warehouse.publish.publish(...,
-prepare=add_lookup_indexes)`), never on the working warehouse: builds replace and rewrite those
-tables, and an index there would only slow them down or block an ALTER.
+The list page filters a million ranked companies by signal type and by "new this build"; joined
+at request time against ten million signal rows that takes seconds. `serving.prospect_list` holds
+the ranked rows (the list columns of marts.prospects_ranked) with a bit mask of the company's
+signal types (`serving.signal_bits`) and an is_new flag, stored in (branch, rank) order.
+
+Both are made on the copy that is about to be published (`warehouse.publish.publish(...,
+prepare=prepare_published_copy)`), never on the working warehouse: builds replace and rewrite
+those tables, and an index there would only slow them down or block an ALTER.
 """
 
 from __future__ import annotations
@@ -39,13 +45,53 @@ def _is_table_with(con, table: str, column: str) -> bool:
         [schema, name, column]).fetchone()[0])
 
 
-def add_lookup_indexes(path: Path | str) -> dict[str, float]:
-    """Create the LOOKUP_INDEXES that fit the file at `path` (absent tables or columns are
-    skipped); returns seconds per index."""
+MAX_SIGNAL_BITS = 63
+
+PROSPECT_LIST_SQL = """
+CREATE OR REPLACE TABLE serving.prospect_list AS
+WITH masks AS (
+    SELECT s.company_id, bit_or(CAST(1 AS UBIGINT) << b.bit) AS signal_mask
+    FROM core.company_signals AS s JOIN serving.signal_bits AS b USING (signal)
+    GROUP BY s.company_id
+),
+new_this_build AS (
+    SELECT DISTINCT company_id FROM marts.new_signals
+)
+SELECT p.branch, p.rank, p.company_id, p.name, p.uscc, p.score, p.segment, p.products, p.reasons,
+       p.evidence_urls, p.product_fit, coalesce(m.signal_mask, 0) AS signal_mask,
+       n.company_id IS NOT NULL AS is_new
+FROM marts.prospects_ranked AS p
+LEFT JOIN masks AS m USING (company_id)
+LEFT JOIN new_this_build AS n USING (company_id)
+WHERE p.rank IS NOT NULL
+ORDER BY p.branch, p.rank
+"""
+
+
+def build_prospect_list(con: duckdb.DuckDBPyConnection) -> bool:
+    """serving.signal_bits and serving.prospect_list (see module docstring); False when the
+    warehouse lacks a table they need."""
+    needed = (("marts.prospects_ranked", "rank"), ("core.company_signals", "signal"), ("marts.new_signals", "company_id"))
+    if not all(_is_table_with(con, t, c) for t, c in needed):
+        return False
+    con.execute("CREATE SCHEMA IF NOT EXISTS serving")
+    con.execute(
+        "CREATE OR REPLACE TABLE serving.signal_bits AS SELECT signal, CAST(row_number() OVER (ORDER BY signal) - 1 "
+        f"AS INTEGER) AS bit FROM (SELECT DISTINCT signal FROM core.company_signals) ORDER BY signal "
+        f"LIMIT {MAX_SIGNAL_BITS}")
+    con.execute(PROSPECT_LIST_SQL)
+    return True
+
+
+def prepare_published_copy(path: Path | str) -> dict[str, float]:
+    """Lookup indexes and the prospect list for the file at `path`; returns seconds per step."""
     seconds = {}
     con = duckdb.connect(str(path))
     try:
         con.execute("SET enable_progress_bar = false")
+        started = time.monotonic()
+        if build_prospect_list(con):
+            seconds["serving.prospect_list"] = round(time.monotonic() - started, 3)
         for table, column in LOOKUP_INDEXES:
             if not _is_table_with(con, table, column):
                 continue

@@ -96,7 +96,9 @@ def _has_table(cur, schema: str, table: str) -> bool:
         [schema, table]).fetchone()[0])
 
 
-def _where(scope: Scope, f: ListFilters) -> tuple[str, list]:
+def _where(scope: Scope, f: ListFilters, precomputed: bool = False) -> tuple[str, list]:
+    """The filters as SQL on `p` (marts.prospects_ranked, or serving.prospect_list when
+    `precomputed`: the same rows with the signal-type mask and new flag of warehouse/serving.py)."""
     where, params = ["p.rank IS NOT NULL", scope.sql.replace("branch", "p.branch")], [*scope.params]
     if f.branch:
         where.append("p.branch = ?")
@@ -110,11 +112,14 @@ def _where(scope: Scope, f: ListFilters) -> tuple[str, list]:
     if f.min_score is not None:
         where.append("p.score >= ?")
         params.append(f.min_score)
-    if f.signal:
+    if f.signal and precomputed:
+        where.append("p.signal_mask & (CAST(1 AS UBIGINT) << (SELECT bit FROM serving.signal_bits WHERE signal = ?)) <> 0")
+        params.append(f.signal)
+    elif f.signal:
         where.append("p.company_id IN (SELECT company_id FROM core.company_signals WHERE signal = ?)")
         params.append(f.signal)
     if f.new_only:
-        where.append("p.company_id IN (SELECT company_id FROM marts.new_signals)")
+        where.append("p.is_new" if precomputed else "p.company_id IN (SELECT company_id FROM marts.new_signals)")
     if f.q:
         where.append("(contains(p.name, ?) OR p.uscc = upper(?) OR p.company_id = ?)")
         params += [f.q, f.q, f.q]
@@ -124,8 +129,10 @@ def _where(scope: Scope, f: ListFilters) -> tuple[str, list]:
 def list_prospects(cur, scope: Scope, f: ListFilters, limit: int | None = None, offset: int | None = None
                    ) -> tuple[list[dict], int]:
     """One page of ranked prospects under the filters, and how many there are in all."""
-    where, params = _where(scope, f)
-    total = cur.execute(f"SELECT count(*) FROM marts.prospects_ranked AS p WHERE {where}", params).fetchone()[0]
+    precomputed = _has_table(cur, "serving", "prospect_list")
+    table = "serving.prospect_list" if precomputed else "marts.prospects_ranked"
+    where, params = _where(scope, f, precomputed)
+    total = cur.execute(f"SELECT count(*) FROM {table} AS p WHERE {where}", params).fetchone()[0]
     limit = f.page_size if limit is None else limit
     offset = (f.page - 1) * f.page_size if offset is None else offset
     fit = "p.product_fit[?]" if f.product else "NULL::INTEGER"
@@ -137,7 +144,7 @@ def list_prospects(cur, scope: Scope, f: ListFilters, limit: int | None = None, 
         f"""
         SELECT p.branch, p.rank, p.company_id, p.name, p.uscc, p.score, p.segment, p.products, p.reasons,
                p.evidence_urls, {fit} AS fit
-        FROM marts.prospects_ranked AS p
+        FROM {table} AS p
         WHERE {where}
         ORDER BY {order}
         LIMIT ? OFFSET ?
