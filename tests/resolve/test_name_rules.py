@@ -94,3 +94,8 @@ def test_names_failing_validation_never_link_by_the_typo_rule():
 
 def test_two_short_forms_do_not_link_each_other():
     assert companies(["华夏科技", "華夏"]) == [0, 1]
+
+
+def test_a_bare_two_character_name_without_a_place_is_not_attached():
+    assert companies(["熊猫", "南京熊猫电子股份有限公司"]) == [0, 1]
+    assert companies(["熊猫电子", "南京熊猫电子股份有限公司"]) == [0, 0]  # three and more characters do

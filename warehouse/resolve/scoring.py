@@ -81,6 +81,11 @@ _COUNTY = np.zeros(1_000_000, dtype=bool)
 _COUNTY[list(COUNTY_CODES)] = True
 
 
+def _core_lengths(nodes: Nodes) -> np.ndarray:
+    per_core = np.fromiter((len(c) for c in nodes.cores), dtype=np.int64, count=len(nodes.cores))
+    return per_core[nodes.core_id]
+
+
 def score_pairs(nodes: Nodes, cp: CorePairs, pairs: NodePairs, addresses: np.ndarray) -> Edges:
     """Edges for the node pairs that can be one company (see the module doc for the levels)."""
     a, b, k = pairs.a, pairs.b, pairs.core_pair
@@ -165,6 +170,12 @@ def score_pairs(nodes: Nodes, cp: CorePairs, pairs: NodePairs, addresses: np.nda
         stock_a = (fa == STOCK_SHORT) | ((fa == NO_FORM) & (rule == TRADE_NAME))
         stock_b = (fb == STOCK_SHORT) | ((fb == NO_FORM) & (rule == TRADE_NAME))
         weak_drop |= ~strong & ((stock_a & (fb == OTHER_FORM)) | (stock_b & (fa == OTHER_FORM)))
+        # a bare two-character name without a place (熊猫, 利華) is shared by too many companies to be
+        # attached on its own (佛山市东华公司 names its city, 熊猫股份 nothing)
+        core_len = _core_lengths(nodes)
+        bare2_a = (core_len[a] <= 2) & short_a & (nodes.name_key[a] == 0)
+        bare2_b = (core_len[b] <= 2) & short_b & (nodes.name_key[b] == 0)
+        weak_drop |= ~strong & (bare2_a | bare2_b)
     if weak_drop.any():
         a, b, k, ua, ub, la, lb, rule, flags, strong, alike, check, aa, ab = (
             x[~weak_drop] for x in (a, b, k, ua, ub, la, lb, rule, flags, strong, alike, check, aa, ab))
