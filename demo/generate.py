@@ -16,7 +16,7 @@ import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from demo import src_award, src_lists, src_tenders
+from demo import src_award, src_lists, src_registers, src_tenders
 from demo.companies import build_universe
 from demo.internal import build_internal
 from demo.sitekit import Site, Truth, allocate
@@ -74,6 +74,9 @@ def generate_site(out_dir: Path | str = DEFAULT_SITE_DIR, *, seed: int = 42, sca
         src_lists.PARK: src_lists.build_park(site, truth, pools, seed=seed, scale=scale),
         src_lists.NEG: src_lists.build_negative(site, truth, pools, seed=seed, scale=scale,
                                                 customers=internal.credit_customers),
+        src_registers.TAX: src_registers.build_tax_credit(site, truth, pools, seed=seed, scale=scale),
+        src_registers.TECH: src_registers.build_high_tech(site, truth, pools, seed=seed, scale=scale),
+        src_registers.MARKET: src_registers.build_market(site, truth, pools, seed=seed, scale=scale),
     }
     public_ids = sorted(gid for gid, uses in truth.uses.items() if uses)
     for company, text, variant, feed, role in internal.uses:

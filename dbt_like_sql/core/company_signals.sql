@@ -19,7 +19,13 @@ WITH public_evidence AS (
             WHEN m.role = 'winner' THEN 'procurement_win'
             WHEN m.role = 'candidate' THEN 'tender_candidate'
             WHEN m.role = 'bidder' THEN 'procurement_bid'
+            -- a listed-company list says what it is in its name: 纳税信用A级 / 高新技术企业 / 科技型中小企业
+            WHEN m.role = 'listed' AND coalesce(m.list_name, m.notice_title, '') LIKE '%纳税信用%' THEN 'tax_credit_a'
+            WHEN m.role = 'listed' AND (coalesce(m.list_name, m.notice_title, '') LIKE '%高新技术企业%'
+                                        OR coalesce(m.list_name, m.notice_title, '') LIKE '%科技型中小企业%')
+                THEN 'high_tech_listed'
             WHEN m.role = 'listed' AND m.source_kind = 'srdi_list' THEN 'srdi_listed'
+            WHEN m.role = 'merchant' THEN 'market_merchant'
             WHEN m.role = 'member' THEN 'association_member'
             WHEN m.role = 'tenant' THEN 'park_tenant'
         END AS signal,
@@ -70,6 +76,28 @@ listing_signals AS (
     FROM public_evidence
     WHERE signal IN ('srdi_listed', 'association_member', 'park_tenant')
 ),
+register_signals AS (
+    -- public registers: 纳税信用A级 (value = the rated year, detail = the tax office), 高新技术企业 /
+    -- 科技型中小企业 (value = the list's year and kind), a 专业市场 merchant (list = the market)
+    SELECT
+        company_id, signal,
+        CASE
+            WHEN signal = 'tax_credit_a' THEN nullif(regexp_extract(coalesce(list_name, notice_title, ''), '((?:19|20)\d{2})\s*年', 1), '')
+            WHEN signal = 'high_tech_listed' THEN
+                concat_ws(' ', nullif(regexp_extract(coalesce(list_name, notice_title, ''), '((?:19|20)\d{2})\s*年', 1), ''),
+                          CASE WHEN coalesce(list_name, notice_title, '') LIKE '%高新技术企业%' THEN '高新技术企业'
+                               ELSE '科技型中小企业' END)
+            ELSE coalesce(industry, tier)
+        END AS value,
+        amount_yuan AS amount,
+        coalesce(published_at, CAST(fetched_at AS DATE)) AS observed_at,
+        source_id, url,
+        coalesce(authority, tier) AS detail,
+        coalesce(list_name, notice_title, source_id) AS list_name,
+        mention_id AS evidence_id
+    FROM public_evidence
+    WHERE signal IN ('tax_credit_a', 'high_tech_listed', 'market_merchant')
+),
 negative_list_signals AS (
     SELECT
         company_id, signal,
@@ -89,6 +117,8 @@ public_signals_deduplicated AS (
     UNION ALL
     SELECT * FROM (
         SELECT * FROM listing_signals
+        UNION ALL
+        SELECT * FROM register_signals
         UNION ALL
         SELECT * FROM negative_list_signals
     )

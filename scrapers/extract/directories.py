@@ -36,7 +36,7 @@ def _tier(page: Page, url: str, config: Mapping | None) -> str | None:
 def _role(page: Page, config: Mapping | None) -> str:
     config = config or {}
     role = config.get("role") or (config.get("detail") or {}).get("role")
-    if role in ("member", "tenant"):
+    if role in ("member", "tenant", "merchant"):  # merchant: a 专业市场 directory names it in its source
         return role
     fields = {e.field for e in page.pairs} | {f for g in page.grids for f in g.fields}
     if fields & {"entry_date", "company_status", "industry"}:
@@ -73,6 +73,7 @@ def extract_directory(page: Page, url: str, config: Mapping | None, result: Page
     role = _role(page, config)
     tier = _tier(page, url, config)
     region = (config or {}).get("region")
+    list_name = (config or {}).get("list_name")  # a market's directory: the market is the list
     seen: set[str] = set()
 
     def add(raw: str, district=None, record: dict | None = None) -> None:
@@ -81,7 +82,7 @@ def extract_directory(page: Page, url: str, config: Mapping | None, result: Page
         tag = _TAIL_TAG.search(raw or "")
         if tag and district is None:
             district = tag.group(1)
-        name = result.accept_name(raw, "member" if role == "member" else "tenant")
+        name = result.accept_name(raw, role)
         if not name or name in seen:
             return
         seen.add(name)
@@ -89,7 +90,8 @@ def extract_directory(page: Page, url: str, config: Mapping | None, result: Page
         result.add(url, region, role=role, name=name, uscc=codes[0] if codes else None, address=record.get("address"),
                    district=district or record.get("district"), tier=record.get("tier") or tier,
                    industry=record.get("industry"), joined_at=entry.isoformat() if entry else record.get("entry_date"),
-                   company_status=record.get("company_status"), legal_rep=record.get("legal_rep"))
+                   company_status=record.get("company_status"), legal_rep=record.get("legal_rep"), list_name=list_name,
+                   product=record.get("product"))
 
     for record in entity_records(page):
         add(record.get(record["_name_field"]), record=record)

@@ -45,4 +45,4 @@ def listed_mention(result: PageResult, record: dict, url: str | None, *, kind: s
     else:
         result.add(url, place, role="listed", name=name, uscc=codes[0] if codes else None, district=record.get("district"),
                    list_name=list_name, industry=record.get("industry"), product=record.get("product"),
-                   address=record.get("address"))
+                   address=record.get("address"), authority=record.get("authority"))

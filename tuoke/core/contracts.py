@@ -51,7 +51,9 @@ NOTICE_KEYS: tuple[str, ...] = (
     "notice_id", "notice_title", "published_at", "is_correction", "supersedes", "project_name", "project_code",
 )
 
-Role = Literal["winner", "candidate", "bidder", "purchaser", "agent", "member", "tenant", "listed", "penalized"]
+# merchant: a trader in a 专业市场 / 商圈 directory (the market is the list)
+Role = Literal["winner", "candidate", "bidder", "purchaser", "agent", "member", "tenant", "listed", "penalized",
+               "merchant"]
 ROLES: frozenset[str] = frozenset(get_args(Role))
 
 # -- RunStats: one crawl run's `<run_id>.stats.json`, loaded into raw.crawl_stats --------------------
@@ -112,7 +114,7 @@ Signal = Literal[
     "guarantee_partner", "owner_good_customer", "no_negative_record", "payroll_employer", "pos_merchant",
     "counterparty_of_customers", "credit_customer", "credit_overdue", "dishonest_debtor", "consumption_restricted",
     "serious_violation", "abnormal_operation", "administrative_penalty", "open_application", "risk_decline",
-    "do_not_contact", "tax_credit_a", "insurance_backed", "owner_delinquent",
+    "do_not_contact", "tax_credit_a", "insurance_backed", "owner_delinquent", "high_tech_listed", "market_merchant",
 ]
 SIGNALS: tuple[str, ...] = get_args(Signal)
 SignalKind = Literal["opportunity", "relationship", "risk", "bank_state", "derived"]
