@@ -56,9 +56,6 @@ class PublishedWarehouse:
                     self._con = None
                 config = {"threads": self.threads} if self.threads else {}
                 self._con = duckdb.connect(str(self.path), read_only=True, config=config)
-                # a Top-N over an indexed lookup would otherwise become a rowid semi-join that scans
-                # the whole table instead of using the index (warehouse/serving.py)
-                self._con.execute("SET late_materialization_max_rows = 0")
                 self._identity = identity
                 self.opened += 1
             cursor = self._con.cursor()

@@ -13,6 +13,7 @@ import math
 from dataclasses import dataclass, replace
 from typing import Any
 
+import duckdb
 import pandas as pd
 
 from tuoke.web.scope import Scope
@@ -94,6 +95,24 @@ def _has_table(cur, schema: str, table: str) -> bool:
     return bool(cur.execute(
         "SELECT count(*) FROM information_schema.tables WHERE table_schema = ? AND table_name = ?",
         [schema, table]).fetchone()[0])
+
+
+def _reason_sql(fill: bool, s: str = "s", r: str = "r") -> str:
+    """The readable reason of signal row `s` (ref.scoring_signals joined as `r`). `fill`: fill the
+    template directly with ref.fill_reason (ref.signal_reason looks the template up with a
+    subquery per call, ~80 ms a query); else ref.signal_reason (warehouses without fill_reason)."""
+    args = f"{s}.value, {s}.amount, {s}.observed_at, {s}.detail, {s}.list_name, {s}.source_id"
+    if fill:
+        return f"coalesce(ref.fill_reason({r}.reason_template, {r}.label, {args}), {s}.signal)"
+    return f"ref.signal_reason({s}.signal, {args})"
+
+
+def _with_reasons(cur, sql: str, params: list, s: str = "s") -> list[dict]:
+    """Run `sql` whose `{reason}` is the reason expression; falls back when fill_reason is absent."""
+    try:
+        return _records(cur.execute(sql.format(reason=_reason_sql(True, s)), params))
+    except duckdb.CatalogException:
+        return _records(cur.execute(sql.format(reason=_reason_sql(False, s)), params))
 
 
 def _where(scope: Scope, f: ListFilters, precomputed: bool = False) -> tuple[str, list]:
@@ -200,17 +219,15 @@ def prospect(cur, scope: Scope, company_id: str, cooling_off_days: dict[str, int
     company["dimensions"] = [(label, key, float(company.get(column) or 0)) for column, key, label in DIMENSIONS]
     fit = company.get("product_fit") or {}
     company["product_fit"] = sorted(dict(fit).items(), key=lambda kv: -(kv[1] or 0))
-    # every lookup filters on the column its table is stored in order of (warehouse/serving.py),
-    # so DuckDB reads one row group, not ten million rows; points are keyed by hash(company_id)
-    signals = _records(cur.execute(
-        """
+    # each lookup is a MATERIALIZED CTE on an indexed column (warehouse/serving.py indexes the
+    # published copy): inlined, DuckDB may turn a filtered Top-N into a rowid semi-join that scans
+    # the whole table instead of using the index; points are keyed by hash(company_id)
+    signals = _with_reasons(cur, """
         WITH s AS MATERIALIZED (SELECT * FROM core.company_signals WHERE company_id = ?),
         p AS MATERIALIZED (SELECT signal_id, dimension, points FROM marts.signal_points_base
                            WHERE company_key = hash(?::VARCHAR))
         SELECT s.signal_id, s.signal, coalesce(r.label, s.signal) AS label, coalesce(r.kind, 'opportunity') AS kind,
-               s.observed_at, s.value, s.amount, s.source_id, s.url,
-               ref.signal_reason(s.signal, s.value, s.amount, s.observed_at, s.detail, s.list_name, s.source_id)
-                   AS reason_text,
+               s.observed_at, s.value, s.amount, s.source_id, s.url, {reason} AS reason_text,
                coalesce(sum(p.points), 0) AS points,
                string_agg(p.dimension, ',' ORDER BY p.dimension) AS dimensions
         FROM s
@@ -218,10 +235,11 @@ def prospect(cur, scope: Scope, company_id: str, cooling_off_days: dict[str, int
         LEFT JOIN ref.scoring_signals AS r ON r.signal = s.signal
         GROUP BY ALL
         ORDER BY s.observed_at DESC NULLS LAST, s.signal_id
-        """, [company_id, company_id]))
+        """, [company_id, company_id])
     derived = _records(cur.execute(
-        "SELECT dimension, signal, points, ref.signal_reason(signal, NULL, NULL, NULL, NULL, NULL, NULL) AS reason_text "
-        "FROM marts.signal_points_base WHERE company_key = hash(?::VARCHAR) AND signal_id < 0",
+        "SELECT b.dimension, b.signal, b.points, coalesce(r.label, b.signal) AS reason_text "
+        "FROM marts.signal_points_base AS b LEFT JOIN ref.scoring_signals AS r USING (signal) "
+        "WHERE b.company_key = hash(?::VARCHAR) AND b.signal_id < 0",
         [company_id]))
     flags = _records(cur.execute(
         "SELECT kind, signal, label, reason_text, list_name, source_id, url, observed_at, active FROM marts.company_flags "
@@ -337,15 +355,12 @@ def movers(cur, scope: Scope, branch: str | None, limit: int = 10) -> list[dict]
     if not rows:
         return rows
     latest_build_id = rows[0]["build_id"]
-    appeared = _records(cur.execute(
-        """
-        SELECT h.company_id, coalesce(r.label, h.signal) AS label,
-               ref.signal_reason(h.signal, h.value, h.amount, h.observed_at, h.detail, h.list_name, h.source_id)
-                   AS reason_text, h.url
+    appeared = _with_reasons(cur, """
+        SELECT h.company_id, coalesce(r.label, h.signal) AS label, {reason} AS reason_text, h.url
         FROM marts.signal_history AS h LEFT JOIN ref.scoring_signals AS r ON r.signal = h.signal
         WHERE h.build_id = ? AND list_contains(?::VARCHAR[], h.company_id)
         ORDER BY h.observed_at DESC NULLS LAST
-        """, [latest_build_id, [r["company_id"] for r in rows]]))
+        """, [latest_build_id, [r["company_id"] for r in rows]], s="h")
     by_company: dict[str, list] = {}
     for a in appeared:
         by_company.setdefault(a["company_id"], []).append(a)
