@@ -114,6 +114,24 @@ def _display(raw: str) -> str:
     return " ".join(text.split())
 
 
+_S2T = None  # simplified -> traditional, made on first use (only the script test needs it)
+
+
+def script(raw: object) -> str:
+    """"traditional" (臺灣水泥: simplifying changes it), "simplified" (熊猫: only traditionalising
+    changes it) or "both" (京鼎, 大江: either script writes it so)."""
+    global _S2T
+    text = _to_text(raw)
+    if _T2S is None or text.isascii():
+        return "both"
+    data = text.encode("utf-8")
+    if _T2S(_OPENCC, data, len(data)) != text:
+        return "traditional"
+    if _S2T is None:
+        _S2T = opencc.OpenCC("s2t.json")
+    return "simplified" if _S2T.convert(text) != text else "both"
+
+
 def display_name(raw: object) -> str:
     """The name as shown: trimmed, NFKC, simplified, invisible characters and runs of spaces removed."""
     return _display(_to_text(raw))

@@ -31,7 +31,7 @@ import numpy as np
 from rapidfuzz import fuzz, process
 
 from tuoke.core.orgname import is_org_name
-from warehouse.names import display_name
+from warehouse.names import display_name, script
 from warehouse.regions import COUNTY_CODES
 from warehouse.resolve.blocking import DETAILS, RULES, TRADE_NAME, TYPO, CorePairs, NodePairs
 from warehouse.resolve.prepare import NO_FORM, OTHER_FORM, STOCK_SHORT, Nodes, compatible
@@ -79,6 +79,10 @@ def addresses_alike(left: np.ndarray, right: np.ndarray, workers: int = 1) -> np
 
 _COUNTY = np.zeros(1_000_000, dtype=bool)
 _COUNTY[list(COUNTY_CODES)] = True
+
+
+def _traditional_pair(x: str, y: str) -> bool:
+    return "simplified" not in (x, y) and "traditional" in (x, y)
 
 
 def _core_lengths(nodes: Nodes) -> np.ndarray:
@@ -175,7 +179,16 @@ def score_pairs(nodes: Nodes, cp: CorePairs, pairs: NodePairs, addresses: np.nda
         core_len = _core_lengths(nodes)
         bare2_a = (core_len[a] <= 2) & short_a & (nodes.name_key[a] == 0)
         bare2_b = (core_len[b] <= 2) & short_b & (nodes.name_key[b] == 0)
-        weak_drop |= ~strong & (bare2_a | bare2_b)
+        bare2 = ~strong & (bare2_a | bare2_b)
+        if bare2.any() and nodes.raw_name is not None:
+            # unless one is written in traditional script and the other can be: one Taiwan or Hong
+            # Kong list's 简称 and 全称 (京鼎 / 京鼎精密科技股份有限公司), a far smaller crowd
+            at = np.flatnonzero(bare2)
+            both = np.fromiter((_traditional_pair(script(x), script(y)) for x, y in
+                                zip(nodes.raw_name[a[at]].tolist(), nodes.raw_name[b[at]].tolist())),
+                               dtype=bool, count=len(at))
+            bare2[at[both]] = False
+        weak_drop |= bare2
     if weak_drop.any():
         a, b, k, ua, ub, la, lb, rule, flags, strong, alike, check, aa, ab = (
             x[~weak_drop] for x in (a, b, k, ua, ub, la, lb, rule, flags, strong, alike, check, aa, ab))
