@@ -19,14 +19,12 @@ from scrapers.extract.names import looks_like_org
 from scrapers.extract.pairs import Pair, Section, classify, line_events, line_pairs, section_field
 from scrapers.extract.prose import FreeTextList, prose_pairs
 from scrapers.extract.text import label_key
+from tuoke.core.limits import LIMIT_REASONS  # noqa: F401  (re-exported for the extraction API)
 
 MAX_CHARS = 1_500_000
 MAX_ELEMENTS = 200_000
 MAX_ROWS = 5_000
 MAX_DEPTH = 2048  # libxml2's limit with huge_tree (256 without it, where real pages lost content)
-# Problems that mean "read in part": quarantined even when the page gave mentions.
-LIMIT_REASONS = frozenset({"element_limit", "table_row_limit", "deep_nesting", "oversized_page", "zip_bomb",
-                           "pdf_page_limit", "pdf_time_limit", "sheet_too_large"})
 _SKIP = {"script", "style", "noscript", "template", "head", "select", "option", "textarea", "iframe", "svg", "button"}
 _BLOCK = {
     "p", "div", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "dt", "dd", "dl", "section",

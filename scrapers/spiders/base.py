@@ -28,10 +28,10 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.internet.error import ConnectionRefusedError, DNSLookupError, TCPTimedOutError, TimeoutError
 
 from scrapers.antibot import BlockedPage, HostBackedOff, response_headers
-from scrapers.extract.dom import LIMIT_REASONS
 from scrapers.items import Quarantined
 from scrapers.provenance import content_hash, new_run_id, utc_now_iso
 from scrapers.state import SeenState
+from tuoke.core.limits import LIMIT_REASONS
 from tuoke.core.paths import DataPaths
 from tuoke.core.sources import SourceConfig
 

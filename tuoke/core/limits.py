@@ -8,6 +8,10 @@ from __future__ import annotations
 import io
 import zipfile
 
+# Problems that mean "read in part" (pages, attachments): quarantined even when the page also gave
+# mentions, so what a limit cut off is never lost silently.
+LIMIT_REASONS = frozenset({"element_limit", "table_row_limit", "deep_nesting", "oversized_page", "zip_bomb",
+                           "pdf_page_limit", "pdf_time_limit", "sheet_too_large"})
 MAX_UNZIPPED_BYTES = 64 * 1024 * 1024
 MAX_ZIP_RATIO = 200  # sheet XML compresses 10-50x; a bomb compresses 1000x
 ZIP_RATIO_FLOOR = 1024 * 1024  # members below 1 MB may compress as well as they like
