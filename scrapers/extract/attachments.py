@@ -3,7 +3,8 @@
 Work is bounded before a reader sees the bytes: an xlsx (a zip) whose members would expand past
 MAX_UNZIPPED_BYTES in all, or one member past MAX_ZIP_RATIO times (tuoke.core.limits), is refused
 as `zip_bomb` from its directory alone (Python's zipfile never inflates past a member's declared
-size); a PDF reads at most MAX_PDF_PAGES pages within MAX_PDF_SECONDS (`pdf_page_limit`,
+size); a PDF whose Flate streams inflate past 256 MB is refused as `pdf_bomb`, and one that passes
+reads at most MAX_PDF_PAGES pages within MAX_PDF_SECONDS (`pdf_page_limit`,
 `pdf_time_limit`); a sheet keeps MAX_SHEET_ROWS rows (`table_row_limit`). Every cut is a problem.
 """
 
@@ -19,7 +20,7 @@ from scrapers.extract.decode import decode_report
 from scrapers.extract.lists import list_name_from, listed_mention
 from scrapers.extract.result import PageResult
 from scrapers.extract.sheets import table_records
-from tuoke.core.limits import zip_bomb_problem
+from tuoke.core.limits import pdf_bomb_problem, zip_bomb_problem
 
 _GENERIC_SHEET = re.compile(r"^(sheet\d*|工作表\d*|表\d*|名单|汇总|\d+)$", re.IGNORECASE)
 MAX_PDF_PAGES = 300
@@ -134,6 +135,11 @@ def extract_attachment(body: bytes, filename: str, *, kind: str, config: Mapping
     if fmt is None:
         result.problem("corrupt_attachment", f"{filename}: not a spreadsheet, PDF or CSV")
         return result
+    if fmt == "pdf":
+        bomb = pdf_bomb_problem(body)
+        if bomb:
+            result.problem("pdf_bomb", f"{filename}: {bomb}; not opened")
+            return result
     if fmt in ("xlsx", "xlsm"):
         bomb = zip_bomb_problem(body)
         if bomb:

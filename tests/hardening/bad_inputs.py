@@ -82,6 +82,17 @@ def pdf(pages: int) -> bytes:
     return out.getvalue()
 
 
+def pdf_stream_bomb(megabytes: int) -> bytes:
+    """A one-page PDF carrying a Flate stream of `megabytes` MB of zeros (compresses ~1000x)."""
+    import zlib
+
+    compressor = zlib.compressobj(1)
+    chunk = b"\0" * 2**20
+    data = b"".join(compressor.compress(chunk) for _ in range(megabytes)) + compressor.flush()
+    stream = (b"9 0 obj\n<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(data)) + data + b"\nendstream\nendobj\n"
+    return pdf(1).replace(b"xref", stream + b"xref", 1)
+
+
 def html_page(body: str, title: str = "中标结果公告") -> bytes:
     return (f"<html><head><meta charset='utf-8'><title>{title}</title></head><body><h1>{title}</h1>{body}"
             "</body></html>").encode()

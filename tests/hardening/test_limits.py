@@ -3,7 +3,16 @@
 import time
 
 import pytest
-from bad_inputs import deep_award, long_table, pdf, srdi_xlsx, xlsx_bomb, xlsx_far_cell, xlsx_ratio_bomb
+from bad_inputs import (
+    deep_award,
+    long_table,
+    pdf,
+    pdf_stream_bomb,
+    srdi_xlsx,
+    xlsx_bomb,
+    xlsx_far_cell,
+    xlsx_ratio_bomb,
+)
 
 from scrapers.extract import extract_attachment, extract_page
 from scrapers.extract.attachments import MAX_PDF_PAGES
@@ -20,11 +29,12 @@ def reasons(result):
     (xlsx_ratio_bomb, "zip_bomb"),
     (xlsx_far_cell, "sheet_too_large"),
     (lambda: pdf(MAX_PDF_PAGES + 1), "pdf_page_limit"),
+    (lambda: pdf_stream_bomb(300), "pdf_bomb"),
 ])
 def test_bombs_are_refused_quickly_with_a_reason(body, reason):
     data = body()
     started = time.monotonic()
-    result = extract_attachment(data, "list.xlsx" if reason != "pdf_page_limit" else "list.pdf", kind="srdi_list")
+    result = extract_attachment(data, "list.pdf" if reason.startswith("pdf") else "list.xlsx", kind="srdi_list")
     assert time.monotonic() - started < 5
     assert reasons(result) == [reason] and not result.mentions
     assert reason in LIMIT_REASONS

@@ -6,15 +6,19 @@ Pure: standard library only, no imports of ours.
 from __future__ import annotations
 
 import io
+import re
 import zipfile
+import zlib
 
 # Problems that mean "read in part" (pages, attachments): quarantined even when the page also gave
 # mentions, so what a limit cut off is never lost silently.
 LIMIT_REASONS = frozenset({"element_limit", "table_row_limit", "deep_nesting", "oversized_page", "zip_bomb",
-                           "pdf_page_limit", "pdf_time_limit", "sheet_too_large"})
+                           "pdf_bomb", "pdf_page_limit", "pdf_time_limit", "sheet_too_large"})
 MAX_UNZIPPED_BYTES = 64 * 1024 * 1024
 MAX_ZIP_RATIO = 200  # sheet XML compresses 10-50x; a bomb compresses 1000x
 ZIP_RATIO_FLOOR = 1024 * 1024  # members below 1 MB may compress as well as they like
+MAX_PDF_INFLATED_BYTES = 256 * 1024 * 1024  # all of a PDF's Flate streams, inflated
+_PDF_STREAM = re.compile(rb"stream\r?\n")
 
 
 def zip_bomb_problem(body: bytes) -> str | None:
@@ -33,4 +37,28 @@ def zip_bomb_problem(body: bytes) -> str | None:
         ratio = member.file_size / max(member.compress_size, 1)
         if member.file_size > ZIP_RATIO_FLOOR and ratio > MAX_ZIP_RATIO:
             return f"member {member.filename} expands {ratio:.0f} times (limit {MAX_ZIP_RATIO})"
+    return None
+
+
+def pdf_bomb_problem(body: bytes, limit: int = MAX_PDF_INFLATED_BYTES) -> str | None:
+    """Why this PDF must not be parsed: its Flate streams inflate past `limit` bytes in all.
+
+    Inflates each stream in 1 MB steps and throws the output away, so the check itself needs
+    little memory and stops as soon as the limit is passed (a PDF parser would hold it all)."""
+    total = 0
+    for match in _PDF_STREAM.finditer(body):
+        start = match.end()
+        end = body.find(b"endstream", start)
+        if end < 0:
+            break
+        inflater = zlib.decompressobj()
+        data = body[start:end]
+        try:
+            while data:
+                total += len(inflater.decompress(data, 1024 * 1024))
+                if total > limit:
+                    return f"its streams inflate past {limit // 2**20} MB"
+                data = inflater.unconsumed_tail
+        except zlib.error:
+            continue  # not Flate (or damaged): the parser decides
     return None
