@@ -14,7 +14,8 @@ from the configuration):
 - `ref.scoring_rules(rule_id, dimension, signal, derived, points, points_by_value, amount_unit_yuan,
   amount_points, amount_scale, amount_max, half_life_days, cap, value_in, value_not_in,
   dimension_label, dimension_cap, dimension_weight)` — one row per (dimension, signal) rule;
-- `ref.scoring_products(product, signal, weight, half_life_days, min_fit)`;
+- `ref.scoring_products(product, signal, weight, half_life_days, min_fit, blocks)`: blocks = the
+  signal keeps the product off (`unless`), else it fits;
 - `ref.scoring_flags(kind, signal, label, cooling_off_days)` — exclusions (不得受理) and bank-state
   suppressions; `ref.scoring_restricted_industries(label, keyword, match_on)`;
 - `ref.scoring_segments(signal, segment_role)` (existing | credit) and `ref.scoring_alerts(signal)`.
@@ -147,9 +148,10 @@ def write_scoring_reference(con: duckdb.DuckDBPyConnection, cfg: ScoringConfig |
     finally:
         con.unregister("scoring_rule_rows")
     _write(con, "ref.scoring_products",
-           "product VARCHAR, signal VARCHAR, weight DOUBLE, half_life_days DOUBLE, min_fit DOUBLE",
-           [(p, s, b.weight, b.half_life_days, body.min_fit)
-            for p, body in cfg.products.items() for s, b in body.signals.items()])
+           "product VARCHAR, signal VARCHAR, weight DOUBLE, half_life_days DOUBLE, min_fit DOUBLE, blocks BOOLEAN",
+           [(p, s, b.weight, b.half_life_days, body.min_fit, False)
+            for p, body in cfg.products.items() for s, b in body.signals.items()]
+           + [(p, s, None, None, body.min_fit, True) for p, body in cfg.products.items() for s in body.unless])
     flags = [("exclusion", s, label, None) for s, label in cfg.exclusion_labels().items()]
     flags += [("suppression", s, b.label or cfg.signals[s].label, b.cooling_off_days) for s, b in cfg.suppressions.items()]
     _write(con, "ref.scoring_flags", "kind VARCHAR, signal VARCHAR, label VARCHAR, cooling_off_days INTEGER", flags)

@@ -145,6 +145,8 @@ class Product(ConfigModel):
     label: str | None = None
     signals: dict[Signal, ProductSignal] = Field(min_length=1)
     min_fit: Annotated[float, Field(ge=0)] = 0
+    # not offered to a company with any of these signals (收单 to a merchant already on our POS)
+    unless: list[Signal] = []
 
 
 class Alerts(ConfigModel):
@@ -185,6 +187,7 @@ class ScoringConfig(ConfigModel):
         uses += [(f"segments.existing_signals[{i}]", s) for i, s in enumerate(self.segments.existing_signals)]
         uses += [(f"segments.credit_signals[{i}]", s) for i, s in enumerate(self.segments.credit_signals)]
         uses += [(f"products.{p}.signals.{s}", s) for p, body in self.products.items() for s in body.signals]
+        uses += [(f"products.{p}.unless[{i}]", s) for p, body in self.products.items() for i, s in enumerate(body.unless)]
         uses += [(f"alerts.signals[{i}]", s) for i, s in enumerate(self.alerts.signals)]
         return uses
 

@@ -3,7 +3,8 @@
 -- other existing customer / new to bank, after ref.scoring_segments), whether it has an active
 -- negative signal (risk or exclusion, not lifted), and its fitting products, best fit first, with
 -- the product → fit (0–100) map. Fit = 100 × the best weight × decay among the product's signal
--- rows (ref.scoring_products), kept when at least the product's min_fit.
+-- rows (ref.scoring_products), kept when at least the product's min_fit and the company has none of
+-- the product's blocking (`unless`) signals.
 SET preserve_insertion_order = false;
 CREATE OR REPLACE TABLE marts.company_segments AS
 WITH signal_roles AS (
@@ -31,11 +32,15 @@ fits AS (
                max(100 * p.weight * CASE WHEN p.half_life_days IS NULL OR c.observed_at IS NULL THEN 1.0
                    ELSE pow(0.5, greatest(0, date_diff('day', c.observed_at, a.as_of)) / p.half_life_days) END) AS raw_fit
         FROM core.company_signals AS c
-        JOIN ref.scoring_products AS p USING (signal)
+        JOIN ref.scoring_products AS p ON p.signal = c.signal AND NOT p.blocks
         CROSS JOIN ref.scoring_settings AS a
         GROUP BY company_key, p.product
-    )
+    ) AS f
     WHERE raw_fit >= min_fit
+      AND NOT EXISTS (
+          SELECT 1 FROM core.company_signals AS b
+          JOIN ref.scoring_products AS p ON p.signal = b.signal AND p.blocks
+          WHERE p.product = f.product AND hash(b.company_id) = f.company_key)
 ),
 fit_lists AS (
     SELECT company_key,

@@ -108,3 +108,16 @@ def test_tax_credit_from_feed_and_public_list_counts_once(world):
     rows = world.con.execute(
         "SELECT count(*), sum(points) FROM marts.signal_points WHERE company_id = 'a' AND signal = 'tax_credit_a'").fetchone()
     assert rows[0] == 2 and rows[1] <= 8 + 1e-9
+
+
+def test_acquiring_is_offered_to_market_merchants_without_our_pos(world):
+    world.company("no_pos", "甲商贸有限公司")
+    world.company("with_pos", "乙商贸有限公司")
+    for cid in ("no_pos", "with_pos"):
+        world.mention(cid, "merchant", "directory", list_name="杭州东城建材五金汽配市场", tier="五金机电馆")
+    world.feed_row("pos", "with_pos", merchant_name="乙商贸有限公司", terminals=2, monthly_volume_yuan=180_000, mcc="5251")
+    world.build(_shipped_scoring())
+    products = {cid: list(p) for cid, p in world.con.execute(
+        "SELECT company_id, products FROM marts.company_segments").fetchall()}
+    assert "收单" in products["no_pos"] and "商户贷" in products["no_pos"]
+    assert "收单" not in products["with_pos"] and "商户贷" in products["with_pos"]
