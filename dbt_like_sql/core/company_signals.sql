@@ -82,9 +82,9 @@ register_signals AS (
     SELECT
         company_id, signal,
         CASE
-            WHEN signal = 'tax_credit_a' THEN nullif(regexp_extract(coalesce(list_name, notice_title, ''), '((?:19|20)\d{2})\s*年', 1), '')
+            WHEN signal = 'tax_credit_a' THEN nullif(regexp_extract(coalesce(list_name, notice_title, ''), '((19|20)[0-9][0-9]) *年', 1), '')
             WHEN signal = 'high_tech_listed' THEN
-                concat_ws(' ', nullif(regexp_extract(coalesce(list_name, notice_title, ''), '((?:19|20)\d{2})\s*年', 1), ''),
+                concat_ws(' ', nullif(regexp_extract(coalesce(list_name, notice_title, ''), '((19|20)[0-9][0-9]) *年', 1), ''),
                           CASE WHEN coalesce(list_name, notice_title, '') LIKE '%高新技术企业%' THEN '高新技术企业'
                                ELSE '科技型中小企业' END)
             ELSE coalesce(industry, tier)
