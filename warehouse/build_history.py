@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import duckdb
 
-WRITES = ("marts.rank_history",)
+WRITES = ("marts.rank_history", "marts.rank_history_signals")
 KEEP_BUILDS = 8
+# per-signal detail is kept for the head of each branch's list: movers are read from there
+SIGNAL_DETAIL_RANKS = 1000
 SUB_SCORES = ("score_business", "score_owner", "score_reputation", "score_mitigation", "score_willingness",
               "score_risk")
 
@@ -26,6 +28,37 @@ def _columns(con, schema: str, table: str) -> set[str]:
 def _fingerprint(con, where: str, params: list) -> int | None:
     return con.execute(
         f"SELECT bit_xor(hash(company_id, rank, round(score, 4))) FROM {where}", params).fetchone()[0]
+
+
+def _record_signal_detail(con: duckdb.DuckDBPyConnection, seq: int) -> None:
+    """Per company at the head of a list, per signal type: how many signal rows and how many points
+    (so the dashboard can say which signals appeared, went or decayed between two builds)."""
+    con.execute(
+        "CREATE TABLE IF NOT EXISTS marts.rank_history_signals (build_seq INTEGER, company_id VARCHAR, "
+        "signal VARCHAR, signals BIGINT, points DOUBLE)")
+    has_points = bool(_columns(con, "marts", "signal_points_base") >= {"company_key", "signal", "points"})
+    points = (
+        "SELECT t.company_id, b.signal, CAST(sum(b.points) AS DOUBLE) AS points "
+        "FROM marts.signal_points_base AS b JOIN head AS t ON t.company_key = b.company_key GROUP BY ALL"
+        if has_points else "SELECT NULL::VARCHAR AS company_id, NULL::VARCHAR AS signal, NULL::DOUBLE AS points "
+        "WHERE false")
+    con.execute(
+        f"""
+        INSERT INTO marts.rank_history_signals
+        WITH head AS (
+            SELECT company_id, hash(company_id) AS company_key FROM marts.prospects_ranked
+            WHERE rank <= {SIGNAL_DETAIL_RANKS}
+        ),
+        counts AS (
+            SELECT s.company_id, s.signal, count(*) AS signals
+            FROM core.company_signals AS s SEMI JOIN head USING (company_id) GROUP BY ALL
+        ),
+        points AS ({points})
+        SELECT ?, coalesce(c.company_id, p.company_id), coalesce(c.signal, p.signal), coalesce(c.signals, 0),
+               coalesce(p.points, 0)
+        FROM counts AS c FULL JOIN points AS p ON p.company_id = c.company_id AND p.signal = c.signal
+        """, [seq])
+    con.execute("DELETE FROM marts.rank_history_signals WHERE build_seq <= ?", [seq - KEEP_BUILDS])
 
 
 def record_rank_history(con: duckdb.DuckDBPyConnection) -> dict:
@@ -58,6 +91,7 @@ def record_rank_history(con: duckdb.DuckDBPyConnection) -> dict:
             f"INSERT INTO marts.rank_history SELECT ?, ?, company_id, branch, rank, CAST(score AS DOUBLE), {subs} "
             f"FROM marts.prospects_ranked WHERE rank IS NOT NULL", [seq, build_id])
         con.execute("DELETE FROM marts.rank_history WHERE build_seq <= ?", [seq - KEEP_BUILDS])
+        _record_signal_detail(con, seq)
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")

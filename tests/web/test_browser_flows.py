@@ -44,7 +44,7 @@ def test_sign_in_refuses_a_wrong_password_then_shows_the_dashboard(page, web_wor
     # two builds recorded: the company the new payroll export names moved up, and the page says why
     mover = page.locator("table.movers tr", has=page.locator(f"a[href='/prospects/{web_world.moved_company}']"))
     assert mover.count() == 1
-    assert "新信号" in mover.locator("td").nth(3).inner_text()
+    assert "新信号：代发工资单位" in mover.locator("td").nth(3).inner_text()
     screenshot(page, "dashboard")
 
 

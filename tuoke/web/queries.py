@@ -326,7 +326,8 @@ def dashboard(cur, scope: Scope, branch: str | None) -> dict:
 
 def movers(cur, scope: Scope, branch: str | None, limit: int = 10) -> list[dict]:
     """The companies whose rank moved most between the last two recorded builds, with why: the
-    signals that first appeared in the latest build and the 五好 dimensions that gained or lost
+    signal types that appeared, went or changed points (marts.rank_history_signals) and the 五好
+    dimensions that gained or lost
     (decay, a lifted or new negative record). Empty until two builds are in marts.rank_history."""
     if not _has_table(cur, "marts", "rank_history"):
         return []
@@ -354,23 +355,38 @@ def movers(cur, scope: Scope, branch: str | None, limit: int = 10) -> list[dict]
         """, [builds[1], builds[0], *params, limit]))
     if not rows:
         return rows
-    latest_build_id = rows[0]["build_id"]
-    appeared = _with_reasons(cur, """
-        SELECT h.company_id, coalesce(r.label, h.signal) AS label, {reason} AS reason_text, h.url
-        FROM marts.signal_history AS h LEFT JOIN ref.scoring_signals AS r ON r.signal = h.signal
-        WHERE h.build_id = ? AND list_contains(?::VARCHAR[], h.company_id)
-        ORDER BY h.observed_at DESC NULLS LAST
-        """, [latest_build_id, [r["company_id"] for r in rows]], s="h")
-    by_company: dict[str, list] = {}
-    for a in appeared:
-        by_company.setdefault(a["company_id"], []).append(a)
+    detail = _records(cur.execute(
+        """
+        WITH now AS (SELECT * FROM marts.rank_history_signals WHERE build_seq = ? AND list_contains(?::VARCHAR[], company_id)),
+        before AS (SELECT * FROM marts.rank_history_signals WHERE build_seq = ? AND list_contains(?::VARCHAR[], company_id))
+        SELECT coalesce(now.company_id, before.company_id) AS company_id,
+               coalesce(r.label, now.signal, before.signal) AS label,
+               coalesce(now.signals, 0) - coalesce(before.signals, 0) AS added,
+               coalesce(now.points, 0) - coalesce(before.points, 0) AS delta
+        FROM now FULL JOIN before ON before.company_id = now.company_id AND before.signal = now.signal
+        LEFT JOIN ref.scoring_signals AS r ON r.signal = coalesce(now.signal, before.signal)
+        ORDER BY abs(delta) DESC
+        """, [builds[0], [r["company_id"] for r in rows], builds[1], [r["company_id"] for r in rows]])
+    ) if _has_table(cur, "marts", "rank_history_signals") and cur.execute(
+        "SELECT count(*) > 0 FROM marts.rank_history_signals WHERE build_seq = ?", [builds[1]]).fetchone()[0] else []
+    by_company: dict[str, list[str]] = {}
+    for d in detail:
+        if d["added"] > 0:
+            text = f"新信号：{d['label']}" + (f" ×{d['added']}" if d["added"] > 1 else "")
+        elif d["added"] < 0:
+            text = f"信号消失：{d['label']}"
+        elif abs(d["delta"]) >= 0.01:
+            text = f"{d['label']} {d['delta']:+.2f}" + ("（时间衰减）" if d["delta"] < 0 else "")
+        else:
+            continue
+        by_company.setdefault(d["company_id"], []).append(text)
     for row in rows:
-        because = [f"新信号：{a['reason_text']}" for a in by_company.get(row["company_id"], [])[:3]]
+        because = by_company.get(row["company_id"], [])[:3]
         for _, key, label in DIMENSIONS:
             delta = row.get(f"d_{key}") or 0
             if abs(delta) >= 0.01:
                 because.append(f"{label} {'+' if delta > 0 else ''}{delta:.2f}")
         if row["rank_before"] is None:
             because.insert(0, "新进入名单")
-        row["because"] = because or ["其他企业的得分变化"]
+        row["because"] = because or ["得分变化"]
     return rows
