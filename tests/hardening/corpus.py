@@ -14,7 +14,7 @@ import io
 from dataclasses import dataclass
 from pathlib import Path
 
-from bad_inputs import deep_award, html_page, pdf, srdi_xlsx, xlsx, xlsx_bomb, xlsx_far_cell
+from bad_inputs import deep_award, html_page, pdf, pdf_stream_bomb, srdi_xlsx, xlsx, xlsx_bomb, xlsx_far_cell
 
 PAYROLL_HEADER = ["代发单位名称", "统一社会信用代码", "开户网点", "代发人数", "月代发金额(元)", "代发月数", "联系人",
                   "联系人身份证号"]
@@ -229,6 +229,8 @@ def build_corpus(root: Path) -> Corpus:
     c.attachment_case("att_xlsx_bomb", "xlsx attachment expanding to 100 MB", "bomb.xlsx", xlsx_bomb(100), "zip_bomb")
     c.attachment_case("att_far_cell", "xlsx with a cell at XFD1048576", "far.xlsx", xlsx_far_cell(), "sheet_too_large")
     c.attachment_case("att_pdf_pages", "PDF of 301 pages", "long.pdf", pdf(301), "pdf_page_limit")
+    c.attachment_case("att_pdf_bomb", "PDF whose stream inflates to 300 MB", "bomb.pdf", pdf_stream_bomb(300),
+                      "pdf_bomb")
     c.attachment_case("att_pdf_corrupt", "truncated PDF", "broken.pdf", b"%PDF-1.4\n1 0 obj <<", "corrupt_attachment")
     c.attachment_case("att_empty", "0-byte xlsx", "empty.xlsx", b"", "corrupt_attachment")
     holder = c.good_name(industry="物业")
