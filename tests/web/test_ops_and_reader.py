@@ -61,6 +61,7 @@ def test_the_latest_disposition_becomes_a_row_of_the_feed_with_its_meaning(tmp_p
     assert (paths.inbox / "do_not_contact" / FEED_FILE_NAME).stat().st_mtime_ns == mtime
     assert len(store.history("甲")) == 2 and store.touched_company_ids() == {"甲", "乙", "丙"}
     backup = store.backup()
+    assert store.backup_if_older_than(hours=1) is None  # a fresh one exists
     copy = sqlite3.connect(backup)
     assert copy.execute("SELECT count(*) FROM dispositions").fetchone()[0] == 4
     copy.close()

@@ -84,6 +84,7 @@ def create_app(settings: WebSettings) -> Starlette:
     env = _templates()
     warehouse = PublishedWarehouse(settings.paths.published_db, threads=settings.duckdb_threads)
     ops = OpsStore.for_paths(settings.paths)
+    ops.backup_if_older_than()
 
     def current_user(request: Request) -> User | None:
         if settings.trusted_header:
@@ -247,6 +248,7 @@ def create_app(settings: WebSettings) -> Starlette:
         ops.audit(user.username, "disposition", {"company_id": company_id, "status": status, "note": note},
                   client(request))
         await run_in_threadpool(write_disposition_feeds, ops, settings.paths)
+        await run_in_threadpool(ops.backup_if_older_than)
         return RedirectResponse(f"/prospects/{company_id}?saved=1", status_code=303)
 
     @page

@@ -186,6 +186,14 @@ class OpsStore:
             old.unlink(missing_ok=True)
         return target
 
+    def backup_if_older_than(self, hours: float = 1.0) -> Path | None:
+        """A backup unless the newest is younger than `hours` (called at start and after writes)."""
+        folder = self.path.parent / "backups"
+        newest = max(folder.glob("ops-*.sqlite"), default=None, key=lambda p: p.stat().st_mtime)
+        if newest is not None and dt.datetime.now().timestamp() - newest.stat().st_mtime < hours * 3600:
+            return None
+        return self.backup(folder)
+
     def export_csv(self, table: str = "dispositions") -> str:
         if table not in ("dispositions", "audit_log"):
             raise ValueError(f"unknown table {table!r}")
