@@ -77,6 +77,7 @@ def generate_site(out_dir: Path | str = DEFAULT_SITE_DIR, *, seed: int = 42, sca
         src_registers.TAX: src_registers.build_tax_credit(site, truth, pools, seed=seed, scale=scale),
         src_registers.TECH: src_registers.build_high_tech(site, truth, pools, seed=seed, scale=scale),
         src_registers.MARKET: src_registers.build_market(site, truth, pools, seed=seed, scale=scale),
+        src_registers.INSURANCE: src_registers.build_insurance(site, truth, pools, seed=seed, scale=scale),
     }
     public_ids = sorted(gid for gid, uses in truth.uses.items() if uses)
     for company, text, variant, feed, role in internal.uses:

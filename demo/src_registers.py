@@ -1,4 +1,5 @@
-"""demo_zj_tax_credit (纳税信用A级), demo_zj_high_tech (高新技术企业 / 科技型中小企业), demo_hz_market (专业市场商户).
+"""demo_zj_tax_credit (纳税信用A级), demo_zj_high_tech (高新技术企业 / 科技型中小企业), demo_hz_market (专业市场商户),
+demo_hz_tech_insurance (科技保险 programme list, 银保合作).
 
 Public registers that name companies of the demo universe also named elsewhere (awards, lists, feeds),
 written the way the real ones are: a tax bureau's notice with the list as a page table and as an xlsx
@@ -185,3 +186,38 @@ def build_market(site: Site, truth: Truth, pools: Pools, *, seed: int, scale: in
         site.write_html(url, chrome(f"{hall}商户名录", body, site_name=MARKET_SITE, nav="商户名录"))
         counts[hall] = len(rows)
     return {"start": f"{MARKET_BASE}/{HALLS['建材家居馆']}.html", "merchants": counts}
+
+
+# ----------------------------------------------------------------------------------------------
+INSURANCE = "demo_hz_tech_insurance"
+INSURANCE_BASE = "/kjj/tzgg"
+INSURANCE_SITE = "杭州市科学技术局"
+INSURERS = ["中国人民财产保险股份有限公司杭州市分公司", "中国太平洋财产保险股份有限公司浙江分公司",
+            "中国平安财产保险股份有限公司浙江分公司"]
+LINES = ["高新技术企业财产综合险", "贷款保证保险", "关键研发设备险", "产品研发责任险"]
+
+
+def build_insurance(site: Site, truth: Truth, pools: Pools, *, seed: int, scale: int) -> dict:
+    """A 科技保险 programme list: the insured firms, their insurer and line (银保合作)."""
+    rng = random.Random(f"{seed}:{INSURANCE}")
+    n = Namer(truth, INSURANCE, rng, messy=0.1)
+    firms = [c for c in _firms(pools) if any(w in c.industry_word for w in TECH_WORDS)]
+    insured = sorted(rng.sample(firms, k=max(3, len(firms) // 5)), key=lambda c: (c.city, c.gold_id))
+    title = "关于公布2026年度杭州市科技保险保费补贴企业名单的通知"
+    list_name = "2026年度杭州市科技保险保费补贴企业名单"
+    url = f"{INSURANCE_BASE}/202606/t20260618_{rng.randint(5_000_000, 5_999_999)}.htm"
+    rows = [[str(i), n(c, url, "listed", list_name=list_name), rng.choice(INSURERS), rng.choice(LINES),
+             "2026-07-01至2027-06-30"] for i, c in enumerate(insured, 1)]
+    _notice(site, url, title, INSURANCE_SITE, "2026-06-18",
+            f"""<p>根据《杭州市科技保险保费补贴实施办法》，现将2026年度科技保险保费补贴企业名单予以公布。</p>
+{_table(["序号", "企业名称", "承保机构", "险种", "保险期间"], rows)}""")
+    other = f"{INSURANCE_BASE}/202605/t20260502_5000001.htm"
+    _notice(site, other, "关于组织申报2026年度杭州市重大科技创新项目的通知", INSURANCE_SITE, "2026-05-02",
+            "<p>各区、县（市）科技局：……</p>")
+    items = [(url, title, "2026-06-18"), (other, "关于组织申报2026年度杭州市重大科技创新项目的通知", "2026-05-02")]
+    site.write_html(f"{INSURANCE_BASE}/index.htm", list_page(items, title="通知公告", site_name=INSURANCE_SITE, page=0,
+                                                             pages=1, name_of=cms_list_name))
+    truth.notices.append({"source": INSURANCE, "url": url, "title": title, "published_at": "2026-06-18",
+                          "list_name": list_name, "listed": [c.gold_id for c in insured], "is_correction": False,
+                          "supersedes": None, "duplicate_of": None})
+    return {"start": f"{INSURANCE_BASE}/index.htm", "insured": len(insured)}

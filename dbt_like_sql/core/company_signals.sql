@@ -19,7 +19,15 @@ WITH public_evidence AS (
             WHEN m.role = 'winner' THEN 'procurement_win'
             WHEN m.role = 'candidate' THEN 'tender_candidate'
             WHEN m.role = 'bidder' THEN 'procurement_bid'
-            -- a listed-company list says what it is in its name: 纳税信用A级 / 高新技术企业 / 科技型中小企业
+            -- a listed-company list says what it is in its name: 纳税信用A级 / 高新技术企业 / 科技型中小企业,
+            -- a 科技保险 / 贷款保证保险 programme, a financing-guarantee company's 白名单 / 推荐名单
+            WHEN m.role = 'listed' AND (coalesce(m.list_name, m.notice_title, '') LIKE '%科技保险%'
+                                        OR coalesce(m.list_name, m.notice_title, '') LIKE '%保证保险%')
+                THEN 'insurance_backed'
+            WHEN m.role = 'listed' AND coalesce(m.list_name, m.notice_title, '') LIKE '%担保%'
+                 AND (coalesce(m.list_name, m.notice_title, '') LIKE '%白名单%'
+                      OR coalesce(m.list_name, m.notice_title, '') LIKE '%推荐%')
+                THEN 'guarantee_partner'
             WHEN m.role = 'listed' AND coalesce(m.list_name, m.notice_title, '') LIKE '%纳税信用%' THEN 'tax_credit_a'
             WHEN m.role = 'listed' AND (coalesce(m.list_name, m.notice_title, '') LIKE '%高新技术企业%'
                                         OR coalesce(m.list_name, m.notice_title, '') LIKE '%科技型中小企业%')
@@ -98,6 +106,21 @@ register_signals AS (
     FROM public_evidence
     WHERE signal IN ('tax_credit_a', 'high_tech_listed', 'market_merchant')
 ),
+public_partner_lists AS (
+    -- 银担 / 银保合作 from a public list: valid for a year from its publication (the programme year)
+    SELECT
+        e.company_id, e.signal,
+        CASE WHEN e.observed_at + INTERVAL 365 DAY < a.as_of THEN 'expired' ELSE 'active' END AS value,
+        e.amount_yuan AS amount,
+        e.observed_at,
+        e.source_id, e.url,
+        strftime(e.observed_at + INTERVAL 365 DAY, '%Y-%m-%d') AS detail,
+        coalesce(e.list_name, e.notice_title, e.source_id) AS list_name,
+        e.mention_id AS evidence_id
+    FROM (SELECT *, coalesce(published_at, CAST(fetched_at AS DATE)) AS observed_at FROM public_evidence
+          WHERE signal IN ('insurance_backed', 'guarantee_partner')) AS e
+    CROSS JOIN ref.scoring_settings AS a
+),
 negative_list_signals AS (
     SELECT
         company_id, signal,
@@ -119,6 +142,8 @@ public_signals_deduplicated AS (
         SELECT * FROM listing_signals
         UNION ALL
         SELECT * FROM register_signals
+        UNION ALL
+        SELECT * FROM public_partner_lists
         UNION ALL
         SELECT * FROM negative_list_signals
     )

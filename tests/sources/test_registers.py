@@ -121,3 +121,22 @@ def test_acquiring_is_offered_to_market_merchants_without_our_pos(world):
         "SELECT company_id, products FROM marts.company_segments").fetchall()}
     assert "收单" in products["no_pos"] and "商户贷" in products["no_pos"]
     assert "收单" not in products["with_pos"] and "商户贷" in products["with_pos"]
+
+
+def test_public_insurance_and_guarantee_lists_are_partners_for_a_year(world):
+    import datetime as dt
+
+    for cid in ("insured", "guaranteed", "old"):
+        world.company(cid, f"{cid}有限公司")
+    world.mention("insured", "listed", "srdi_list", list_name="2026年度杭州市科技保险保费补贴企业名单")
+    world.mention("guaranteed", "listed", "srdi_list", list_name="浙江省融资担保有限公司银担合作推荐企业名单")
+    world.mention("old", "listed", "srdi_list", list_name="2023年度杭州市科技保险保费补贴企业名单",
+                  published_at=AS_OF - dt.timedelta(days=800))
+    world.build(_shipped_scoring())
+    rows = {c: (s, v) for c, s, v in world.con.execute(
+        "SELECT company_id, signal, value FROM core.company_signals").fetchall()}
+    assert rows == {"insured": ("insurance_backed", "active"), "guaranteed": ("guarantee_partner", "active"),
+                    "old": ("insurance_backed", "expired")}
+    mitigation = dict(world.con.execute(
+        "SELECT company_id, sum(points) FROM marts.signal_points WHERE dimension = 'mitigation' GROUP BY 1").fetchall())
+    assert mitigation.get("insured", 0) > 0 and mitigation.get("guaranteed", 0) > 0 and not mitigation.get("old")
