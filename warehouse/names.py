@@ -326,6 +326,9 @@ def _split_branch(key: str) -> tuple[str, str, str] | None:
 def _sub_unit(key: str) -> tuple[str, str, str] | None:
     """A unit named after a company that does not end with a legal form itself (…有限公司梨树药房,
     …股份有限公司齐齐哈尔分行营业室, …石油公司汇源加油站) is a branch of that company."""
+    inside = key.rfind("公司", 2, len(key) - 2)
+    if inside < 0 or key.endswith("公司"):  # most names: no company before the end, or one at the end
+        return None
     last = None
     for match in _COMPANY_FORMS_INSIDE.finditer(key):
         last = match

@@ -25,6 +25,7 @@ explaining a record.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -81,8 +82,26 @@ _COUNTY = np.zeros(1_000_000, dtype=bool)
 _COUNTY[list(COUNTY_CODES)] = True
 
 
-def _traditional_pair(x: str, y: str) -> bool:
-    return "simplified" not in (x, y) and "traditional" in (x, y)
+# Chinese characters and brackets only: what the validator passes anyway, decided without it
+_PLAIN_NAME = re.compile(r"[\u4e00-\u9fff()（）]{2,80}")
+
+
+def _valid_name(raw: str) -> bool:
+    shown = display_name(raw)
+    return _PLAIN_NAME.fullmatch(shown) is not None or is_org_name(shown)
+
+
+_SCRIPTS = {"both": 0, "simplified": 1, "traditional": 2}
+_SIMPLIFIED, _TRADITIONAL = _SCRIPTS["simplified"], _SCRIPTS["traditional"]
+
+
+def _per_node(nodes: Nodes, which: np.ndarray, test, dtype=bool) -> np.ndarray:
+    """test(raw name) for each distinct node in `which`, as an array indexed by node id."""
+    out = np.zeros(len(nodes), dtype=dtype)
+    distinct = np.unique(which)
+    out[distinct] = np.fromiter((test(raw) for raw in nodes.raw_name[distinct].tolist()), dtype=dtype,
+                                count=len(distinct))
+    return out
 
 
 def _core_lengths(nodes: Nodes) -> np.ndarray:
@@ -145,10 +164,8 @@ def score_pairs(nodes: Nodes, cp: CorePairs, pairs: NodePairs, addresses: np.nda
     if nodes.raw_name is not None and (typo & ~drop).any():
         at = np.flatnonzero(typo & ~drop)
         # judged as shown (a zero-width space or a tab inside is layout, cleaned before matching)
-        names_ok = np.fromiter((is_org_name(display_name(x)) and is_org_name(display_name(y)) for x, y in
-                                zip(nodes.raw_name[a[at]].tolist(), nodes.raw_name[b[at]].tolist())),
-                               dtype=bool, count=len(at))
-        drop[at[~names_ok]] = True
+        valid = _per_node(nodes, np.concatenate([a[at], b[at]]), _valid_name)
+        drop[at[~(valid[a[at]] & valid[b[at]])]] = True
     if drop.any():
         a, b, k, ua, ub, la, lb, rule, flags, strong, alike, check = (
             x[~drop] for x in (a, b, k, ua, ub, la, lb, rule, flags, strong, alike, check))
@@ -184,9 +201,10 @@ def score_pairs(nodes: Nodes, cp: CorePairs, pairs: NodePairs, addresses: np.nda
             # unless one is written in traditional script and the other can be: one Taiwan or Hong
             # Kong list's 简称 and 全称 (京鼎 / 京鼎精密科技股份有限公司), a far smaller crowd
             at = np.flatnonzero(bare2)
-            both = np.fromiter((_traditional_pair(script(x), script(y)) for x, y in
-                                zip(nodes.raw_name[a[at]].tolist(), nodes.raw_name[b[at]].tolist())),
-                               dtype=bool, count=len(at))
+            scripts = _per_node(nodes, np.concatenate([a[at], b[at]]), lambda raw: _SCRIPTS[script(raw)], np.int8)
+            sa, sb = scripts[a[at]], scripts[b[at]]
+            # "simplified" not on either side, "traditional" on one
+            both = (sa != _SIMPLIFIED) & (sb != _SIMPLIFIED) & ((sa == _TRADITIONAL) | (sb == _TRADITIONAL))
             bare2[at[both]] = False
         weak_drop |= bare2
     if weak_drop.any():
