@@ -15,7 +15,8 @@ YAMLS = sorted(demo_sources_dir().glob("*.yaml"))
 def test_there_is_one_yaml_per_demo_source():
     assert {p.stem for p in YAMLS} == {
         "demo_zj_award", "demo_ggzy_candidates", "demo_zj_tender", "demo_grid_ecp", "demo_zj_srdi",
-        "demo_nb_chamber", "demo_hz_park", "demo_credit_negative"}
+        "demo_nb_chamber", "demo_hz_park", "demo_credit_negative",
+        "demo_zj_tax_credit", "demo_zj_high_tech", "demo_hz_market", "demo_hz_tech_insurance"}
 
 
 @pytest.mark.parametrize("path", YAMLS, ids=lambda p: p.stem)
