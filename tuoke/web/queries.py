@@ -28,11 +28,12 @@ DIMENSIONS = (
     ("score_risk", "risk", "风险"),
 )
 BANK_SIGNALS = ("payroll_employer", "pos_merchant", "counterparty_of_customers", "credit_customer", "credit_overdue")
+# ties broken by (rank, branch): unique per ranked row, and integers sort faster than company ids
 SORTS = {
-    "rank": "score DESC, company_id",
-    "score": "score DESC, company_id",
+    "rank": "score DESC, rank, branch",
+    "score": "score DESC, rank, branch",
     "name": "name, company_id",
-    "fit": "fit DESC NULLS LAST, score DESC, company_id",
+    "fit": "fit DESC NULLS LAST, score DESC, rank, branch",
 }
 PAGE_SIZES = (25, 50, 100)
 EXPORT_LIMIT = 50_000
