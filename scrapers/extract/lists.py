@@ -18,7 +18,9 @@ def list_name_from(*texts: str | None) -> str | None:
             continue
         match = _LIST_NAME.search(text)
         if match:
-            name = re.sub(r"^(?:关于|对)", "", match.group(1)).strip(" 《》\"“”")
+            # "XX局关于公布…名单的通知": the list is named without its publisher and the verb announcing it
+            name = re.sub(r"^(?:.*?关于|对)", "", match.group(1))
+            name = re.sub(r"^(?:公布|印发|发布|下达)(?=.{4})", "", name).strip(" 《》\"“”")
             return name.replace("“", "").replace("”", "").replace("'", "").replace("‘", "").replace("’", "")
     return None
 
