@@ -7,7 +7,6 @@ list) and on a demo market page; the signal mapping runs through the real scorin
 
 from __future__ import annotations
 
-import csv
 import sys
 from pathlib import Path
 
