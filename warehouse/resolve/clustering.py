@@ -173,9 +173,10 @@ def _attach_weak(c: Clusters, edges: Edges, weak: np.ndarray, core_length: np.nd
     # Later rounds let a cluster that took nobody in join candidates that have since become one
     # (云南X had 昆明市X and 呈贡区X, which the first round joined).
     touched: set[int] = set()
+    pending = sorted(targets)
     for round_ in (0, 1, 2):
-        decided = []
-        for root in sorted(targets):
+        decided, ambiguous = [], []
+        for root in pending:
             if round_ and root in touched:
                 continue
             options: dict[int, tuple] = {}
@@ -189,9 +190,16 @@ def _attach_weak(c: Clusters, edges: Edges, weak: np.ndarray, core_length: np.nd
             top = [(t, v) for t, v in options.items() if v[0] == best]
             if len(top) == 1:
                 decided.append((root, *top[0]))
+            else:
+                ambiguous.append(root)
+        joined = False
         for root, other, (_tier, x, y, i) in decided:
             if round_ and c.find(root) != root:
                 continue
             if c.union(root, other):
                 c.note(x, y, EDGE, i)
                 touched.add(root)
+                joined = True
+        if not joined:
+            break
+        pending = ambiguous  # only a cluster that had several candidates can have one now
