@@ -152,52 +152,78 @@ def _attach_weak(c: Clusters, edges: Edges, weak: np.ndarray, core_length: np.nd
     apart = ra != rb
     weak, ra, rb = weak[apart], ra[apart], rb[apart]
     nkey = np.asarray(c.nkey, dtype=np.int64)
-    tiers = edges.rule[weak].tolist()
     # only the side with less evidence is attached: a cluster without a name region, or with a
     # coarser one (云南X joins the one 昆明市X there is), or with the same one and a core no longer
     # (佛山市东华公司 joins 佛山市东华机械有限公司, never the other way round)
-    level = np.array([_levels(k) for k in nkey.tolist()], dtype=np.int64)
-    targets: dict[int, dict[int, tuple]] = defaultdict(dict)
-    for i, x, y, a, b, tier in zip(weak.tolist(), ra.tolist(), rb.tolist(), edges.a[weak].tolist(),
-                                   edges.b[weak].tolist(), tiers):
-        if level[x] < level[y] or (level[x] == level[y] and core_length[a] <= core_length[b]):
-            known = targets[x].get(y)
-            if known is None or tier < known[0]:
-                targets[x][y] = (tier, a, b, i)
-        if level[y] < level[x] or (level[x] == level[y] and core_length[b] <= core_length[a]):
-            known = targets[y].get(x)
-            if known is None or tier < known[0]:
-                targets[y][x] = (tier, b, a, i)
+    level = (nkey > 0).astype(np.int64) + (nkey // 1_000_000 % 10_000 > 0) + (nkey % 1_000_000 > 0)
+    ea, eb, tier = edges.a[weak], edges.b[weak], edges.rule[weak].astype(np.int64)
+    lx, ly = level[ra], level[rb]
+    forward = (lx < ly) | ((lx == ly) & (core_length[ea] <= core_length[eb]))
+    backward = (ly < lx) | ((lx == ly) & (core_length[eb] <= core_length[ea]))
+    seq = np.arange(len(weak), dtype=np.int64) * 2
+    src = np.concatenate([ra[forward], rb[backward]])
+    dst = np.concatenate([rb[forward], ra[backward]])
+    t = np.concatenate([tier[forward], tier[backward]])
+    x = np.concatenate([ea[forward], eb[backward]])
+    y = np.concatenate([eb[forward], ea[backward]])
+    idx = np.concatenate([weak[forward], weak[backward]])
+    order = np.lexsort((np.concatenate([seq[forward], seq[backward] + 1]), t, dst, src))
+    src, dst, t, x, y, idx = (v[order] for v in (src, dst, t, x, y, idx))
+    first = np.r_[True, (src[1:] != src[:-1]) | (dst[1:] != dst[:-1])]  # best edge per (source, target)
+    src, dst, t, x, y, idx = (v[first] for v in (src, dst, t, x, y, idx))
+    # per source: its best tier, and how many targets reach it (rows are sorted by source)
+    head = np.r_[True, src[1:] != src[:-1]]
+    group = np.cumsum(head) - 1
+    best = np.full(int(group[-1]) + 1 if len(group) else 0, np.iinfo(np.int64).max, dtype=np.int64)
+    np.minimum.at(best, group, t)
+    at_best = t == best[group]
+    count = np.bincount(group[at_best], minlength=len(best))
+    single = at_best & (count[group] == 1)
+    ambiguous_rows = count[group] > 1
     # every choice is made on the clusters as they were before any weak attachment: a region-less
     # 德胜科技 with two candidates stays apart even after one candidate took another mention in.
     # Later rounds let a cluster that took nobody in join candidates that have since become one
     # (云南X had 昆明市X and 呈贡区X, which the first round joined).
     touched: set[int] = set()
+    joined = False
+    for root, other, a, b, i in zip(src[single].tolist(), dst[single].tolist(), x[single].tolist(),
+                                    y[single].tolist(), idx[single].tolist()):
+        if c.union(root, other):
+            c.note(a, b, EDGE, i)
+            touched.add(root)
+            joined = True
+    if not joined or not ambiguous_rows.any():
+        return
+    targets: dict[int, dict[int, tuple]] = defaultdict(dict)
+    for root, other, tr, a, b, i in zip(src[ambiguous_rows].tolist(), dst[ambiguous_rows].tolist(),
+                                        t[ambiguous_rows].tolist(), x[ambiguous_rows].tolist(),
+                                        y[ambiguous_rows].tolist(), idx[ambiguous_rows].tolist()):
+        targets[root][other] = (tr, a, b, i)
     pending = sorted(targets)
-    for round_ in (0, 1, 2):
+    for _round in (1, 2):
         decided, ambiguous = [], []
         for root in pending:
-            if round_ and root in touched:
+            if root in touched:
                 continue
             options: dict[int, tuple] = {}
-            for t, v in targets[root].items():
-                t = c.find(t) if round_ else t
-                if t != root and (t not in options or v[0] < options[t][0]):
-                    options[t] = v
+            for other, v in targets[root].items():
+                other = c.find(other)
+                if other != root and (other not in options or v[0] < options[other][0]):
+                    options[other] = v
             if not options:
                 continue
-            best = min(v[0] for v in options.values())
-            top = [(t, v) for t, v in options.items() if v[0] == best]
+            top_tier = min(v[0] for v in options.values())
+            top = [(o, v) for o, v in options.items() if v[0] == top_tier]
             if len(top) == 1:
                 decided.append((root, *top[0]))
             else:
                 ambiguous.append(root)
         joined = False
-        for root, other, (_tier, x, y, i) in decided:
-            if round_ and c.find(root) != root:
+        for root, other, (_tier, a, b, i) in decided:
+            if c.find(root) != root:
                 continue
             if c.union(root, other):
-                c.note(x, y, EDGE, i)
+                c.note(a, b, EDGE, i)
                 touched.add(root)
                 joined = True
         if not joined:
