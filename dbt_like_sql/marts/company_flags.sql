@@ -3,18 +3,21 @@
 -- industry) and bank-state suppressions (an open application, a risk decline within its cooling-off
 -- days, do-not-contact). Lifted or expired entries are kept with active = false.
 CREATE OR REPLACE TABLE marts.company_flags AS
-WITH industry_patterns AS (
-    SELECT label, match_on,
-           string_agg(regexp_replace(keyword, '([.^$*+?()\[\]{}|\\])', '\\\1', 'g'), '|' ORDER BY keyword) AS pattern
+WITH industry_keywords AS (
+    -- keywords as a list per industry, matched with contains(): a regular expression built from
+    -- data would be compiled again for every company
+    SELECT label, match_on, list(keyword ORDER BY keyword) AS keywords
     FROM ref.scoring_restricted_industries
     GROUP BY label, match_on
 ),
-company_texts AS (
-    SELECT c.company_id, i.label, i.pattern,
-           concat_ws(' ', CASE WHEN list_contains(i.match_on, 'industry') THEN coalesce(c.industry, '') END,
-                          CASE WHEN list_contains(i.match_on, 'name') THEN coalesce(c.name, '') END) AS text
+company_matches AS (
+    SELECT c.company_id, i.label,
+           list_filter(i.keywords, lambda k: contains(
+               concat_ws(' ', CASE WHEN list_contains(i.match_on, 'industry') THEN coalesce(c.industry, '') END,
+                              CASE WHEN list_contains(i.match_on, 'name') THEN coalesce(c.name, '') END), k))[1]
+               AS keyword
     FROM core.companies AS c
-    CROSS JOIN industry_patterns AS i
+    CROSS JOIN industry_keywords AS i
 )
 SELECT s.company_id, f.kind, s.signal, f.label,
        coalesce(ref.fill_reason(t.reason_template, t.label, s.value, s.amount, s.observed_at, s.detail, s.list_name,
@@ -29,8 +32,7 @@ JOIN ref.scoring_flags AS f USING (signal)
 LEFT JOIN ref.scoring_signals AS t USING (signal)
 CROSS JOIN ref.scoring_settings AS a
 UNION ALL
-SELECT company_id, 'exclusion', 'restricted_industry', label,
-       label || '行业（' || regexp_extract(text, pattern) || '）',
+SELECT company_id, 'exclusion', 'restricted_industry', label, label || '行业（' || keyword || '）',
        'config:scoring.yaml', label, NULL::VARCHAR, NULL::DATE, true
-FROM company_texts
-WHERE regexp_matches(text, pattern);
+FROM company_matches
+WHERE keyword IS NOT NULL;
