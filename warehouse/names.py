@@ -209,9 +209,12 @@ def parse_name_fields(raw: str) -> tuple:
 # a registered name, so only stripped from names without a legal form
 _STOCK_MARKS = re.compile(r"^(?:S?\*?ST|SST|[SGNC]|XD|XR|DR)(?=[\u4e00-\u9fff])|(?<=[\u4e00-\u9fff])(?:B股|[AB]?\d|[AB])$")
 
+_STOCK_FIRST = frozenset("SGNCXD")  # first / last characters a stock marker can have: most names skip the regex
+_STOCK_LAST = frozenset("0123456789AB股")
+
 
 def _parse_plain(raw: str, display: str, key: str) -> tuple:
-    if _STOCK_MARKS.search(key) and _suffix(key, _LEGAL) is None:
+    if (key[-1:] in _STOCK_LAST or key[:1] in _STOCK_FIRST) and _STOCK_MARKS.search(key) and _suffix(key, _LEGAL) is None:
         key = _STOCK_MARKS.sub("", key)
     legal = _suffix(key, _LEGAL)
     legal_form, legal_class, form_key = "", "", ""

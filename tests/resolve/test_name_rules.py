@@ -99,3 +99,9 @@ def test_two_short_forms_do_not_link_each_other():
 def test_a_bare_two_character_name_without_a_place_is_not_attached():
     assert companies(["熊猫", "南京熊猫电子股份有限公司"]) == [0, 1]
     assert companies(["熊猫电子", "南京熊猫电子股份有限公司"]) == [0, 0]  # three and more characters do
+
+
+def test_stock_list_markers_are_not_part_of_a_short_name():
+    for marked, plain in (("*ST中达", "中达"), ("ST华信", "华信"), ("大名城B", "大名城"), ("黄山B股", "黄山"), ("长白5", "长白")):
+        assert parse_company_name(marked).core == plain
+    assert parse_company_name("华信5号科技有限公司").core.startswith("华信5")  # a registered name keeps its digits
