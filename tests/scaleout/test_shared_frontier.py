@@ -97,6 +97,8 @@ def crawls(tmp_path_factory):
                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
                  for _ in range(PROCESSES)]
         outputs = [p.communicate(timeout=300) for p in procs]
+        for proc, (out, err) in zip(procs, outputs):
+            assert proc.returncode == 0 and out.strip(), f"crawl process failed ({proc.returncode}):\n{err[-3000:]}"
         stats = [json.loads(out.strip().splitlines()[-1]) for out, _ in outputs]
         yield {"single": single_data, "shared": shared_data, "log": web.log, "stats": stats,
                "stderr": [err[-2000:] for _, err in outputs]}
