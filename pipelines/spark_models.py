@@ -36,6 +36,23 @@ REWRITES = {
     "from_json(x, '[\"VARCHAR\"]')": "DuckDB's JSON structure strings become Spark DDL types "
     "('[\"VARCHAR\"]' -> 'array<string>', {\"k\": \"BIGINT\"} -> 'struct<k:bigint>').",
     "list_has_any(a, b) / a && b": "arrays_overlap(a, b).",
+    "list(x ORDER BY k …)": "sqlglot drops the ORDER BY (Spark's collect_list has none), so the order would "
+    "be Spark's: collected as structs of the sort keys and x, sorted by a comparator that keeps each "
+    "key's direction and DuckDB's NULLS LAST, then mapped back to x.",
+    "hash(…)": "xxhash64(…). Both are 64-bit hashes used only as surrogate join keys (company_key, key_hash); "
+    "their values differ between engines, so the comparison leaves those columns out.",
+    "CREATE TABLE IF NOT EXISTS … + INSERT (history models)": "run as written; the session creates Parquet "
+    "tables by default (spark.sql.legacy.createHiveTableByDefault=false). Their state starts empty in a fresh "
+    "Spark run, as it did in DuckDB's first build.",
+    "UBIGINT, UINTEGER": "BIGINT (Spark has no unsigned types).",
+    "CREATE MACRO (dbt_like_sql/macros)": "expanded inline at each call, arguments substituted for the "
+    "parameters, nested macros too: a DuckDB macro is an expression template, and Spark's SQL functions "
+    "would need declared parameter types.",
+    "date - to_days(n)": "date_sub(date, n) (date_add for +).",
+    "SET / RESET / PRAGMA": "DuckDB session settings (insertion order, memory) are left out on Spark.",
+    "strftime(x, fmt)": "date_format(x, pattern) with literal text in fmt quoted (sqlglot copies the T "
+    "and Z of '%Y%m%dT%H%M%S%fZ' unquoted, which Spark rejects).",
+    "MAP {} / MAP {k: v}": "map() / map(k, v): sqlglot writes DuckDB's map literal as MAP STRUCT(…).",
     "CREATE OR REPLACE TABLE": "Spark's session catalog cannot replace a Parquet table; "
     "each model runs as DROP TABLE IF EXISTS + CREATE TABLE … USING parquet AS <query>.",
 }
@@ -100,6 +117,63 @@ def _from_json_structure(node: exp.FromJson) -> exp.Expression:
     return exp.Anonymous(this="from_json", expressions=[node.this, exp.Literal.string(ddl)])
 
 
+# Spark has no unsigned integers; the only UBIGINT columns hold xxhash64's signed values.
+_UNSIGNED = {exp.DataType.Type.UBIGINT: "BIGINT", exp.DataType.Type.UINT: "BIGINT",
+             exp.DataType.Type.USMALLINT: "INT", exp.DataType.Type.UTINYINT: "SMALLINT"}
+
+
+_STRFTIME = {"Y": "yyyy", "y": "yy", "m": "MM", "d": "dd", "H": "HH", "M": "mm", "S": "ss", "f": "SSSSSS",
+             "j": "DDD", "b": "MMM", "B": "MMMM", "a": "EEE", "A": "EEEE"}
+
+
+def spark_datetime_pattern(strftime: str) -> str:
+    """A strftime format as a Spark datetime pattern, with literal text quoted ('T', 'Z', 年 …)."""
+    out, literal, i = [], "", 0
+    while i < len(strftime):
+        if strftime[i] == "%" and i + 1 < len(strftime) and strftime[i + 1] in _STRFTIME:
+            if literal:
+                out.append("'" + literal.replace("'", "''") + "'")
+                literal = ""
+            out.append(_STRFTIME[strftime[i + 1]])
+            i += 2
+        else:
+            literal += strftime[i]
+            i += 1
+    if literal:
+        out.append("'" + literal.replace("'", "''") + "'")
+    return "".join(out)
+
+
+def _key_comparison(keys: list[exp.Ordered], i: int) -> str:
+    """Spark SQL comparing l.k{i} and r.k{i} (then the next keys): -1, 0 or 1, DuckDB's NULLS LAST default."""
+    if i == len(keys):
+        return "0"
+    key = keys[i]
+    direction = 1 if key.args.get("desc") else -1  # l < r gives -1 ascending
+    nulls_first = bool(key.args.get("nulls_first"))
+    null_side = -1 if nulls_first else 1
+    k = f"k{i}"
+    return (f"CASE WHEN l.{k} IS NULL AND r.{k} IS NULL THEN {_key_comparison(keys, i + 1)} "
+            f"WHEN l.{k} IS NULL THEN {null_side} WHEN r.{k} IS NULL THEN {-null_side} "
+            f"WHEN l.{k} < r.{k} THEN {direction} WHEN l.{k} > r.{k} THEN {-direction} "
+            f"ELSE {_key_comparison(keys, i + 1)} END")
+
+
+def _ordered_collect(node: exp.ArrayAgg) -> exp.Expression:
+    order = node.this
+    value, keys = order.this, list(order.expressions)
+    fields = ", ".join([f"{k.this.sql(Spark35)} AS k{i}" for i, k in enumerate(keys)] + [f"{value.sql(Spark35)} AS v"])
+    sql = (f"transform(array_sort(collect_list(struct({fields})), (l, r) -> {_key_comparison(keys, 0)}), "
+           f"s -> s.v)")
+    return sqlglot.parse_one(sql, read=Spark35)
+
+
+def _map_literal(node: exp.ToMap) -> exp.Expression:
+    pairs = node.this.expressions if isinstance(node.this, exp.Struct) else []
+    args = [part for pair in pairs for part in (pair.this, pair.expression)]
+    return exp.Anonymous(this="map", expressions=args)
+
+
 def _grouped_qualify_as_subquery(select: exp.Select) -> exp.Expression:
     predicate = select.args["qualify"].this
     inner = select.copy()
@@ -115,6 +189,20 @@ def rewrite_for_spark(tree: exp.Expression) -> exp.Expression:
     def _rewrite(node: exp.Expression) -> exp.Expression:
         if isinstance(node, exp.ArgMax | exp.ArgMin) and node.args.get("count") is not None:
             return _topn_struct_list(node, descending=isinstance(node, exp.ArgMax))
+        if isinstance(node, exp.ArrayAgg) and isinstance(node.this, exp.Order):
+            return _ordered_collect(node)
+        if isinstance(node, exp.Anonymous) and node.name.lower() == "hash":
+            return exp.Anonymous(this="xxhash64", expressions=list(node.expressions))
+        if isinstance(node, exp.DataType) and node.this in _UNSIGNED:
+            return exp.DataType.build(_UNSIGNED[node.this])
+        if isinstance(node, exp.Sub | exp.Add) and isinstance(node.expression, exp.ToDays):
+            fn = "date_sub" if isinstance(node, exp.Sub) else "date_add"
+            return exp.Anonymous(this=fn, expressions=[node.this, node.expression.this])
+        if isinstance(node, exp.TimeToStr) and isinstance(node.args.get("format"), exp.Literal):
+            pattern = spark_datetime_pattern(node.args["format"].this)
+            return exp.Anonymous(this="date_format", expressions=[node.this, exp.Literal.string(pattern)])
+        if isinstance(node, exp.ToMap):
+            return _map_literal(node)
         if isinstance(node, exp.FromJson):
             return _from_json_structure(node)
         if isinstance(node, exp.ArrayOverlaps):
@@ -126,20 +214,71 @@ def rewrite_for_spark(tree: exp.Expression) -> exp.Expression:
     return tree.transform(_rewrite)
 
 
-def spark_statements(model: SqlModel) -> list[tuple[str | None, str]]:
+Macros = dict[str, tuple[list[str], exp.Expression]]
+
+
+def load_macros(folder: Path) -> Macros:
+    """`schema.name` -> (parameters, body) of every `CREATE MACRO` in the folder's .sql files."""
+    macros: Macros = {}
+    for path in sorted(Path(folder).glob("*.sql")) if Path(folder).is_dir() else []:
+        for statement in sqlglot.parse(path.read_text(encoding="utf-8"), read="duckdb"):
+            if isinstance(statement, exp.Create) and str(statement.args.get("kind", "")).upper() == "MACRO":
+                signature = statement.this
+                name = f"{signature.this.db}.{signature.this.name}" if signature.this.db else signature.this.name
+                macros[name] = ([p.name for p in signature.expressions], statement.expression)
+    return macros
+
+
+def expand_macros(tree: exp.Expression, macros: Macros) -> exp.Expression:
+    """Every call of a macro replaced by its body with the call's arguments for its parameters."""
+    if not macros:
+        return tree
+
+    def _call(node: exp.Expression) -> tuple[str, list[exp.Expression]] | None:
+        if isinstance(node, exp.Dot) and isinstance(node.expression, exp.Anonymous):
+            name = f"{node.this.name}.{node.expression.name}"
+            return (name, list(node.expression.expressions)) if name in macros else None
+        if isinstance(node, exp.Anonymous) and node.name in macros:
+            return node.name, list(node.expressions)
+        return None
+
+    def _expand(node: exp.Expression) -> exp.Expression:
+        call = _call(node)
+        if call is None:
+            return node
+        name, args = call
+        params, body = macros[name]
+        bound = dict(zip(params, args))
+        filled = body.copy().transform(
+            lambda n: bound[n.name].copy() if isinstance(n, exp.Column) and not n.table and n.name in bound else n)
+        return expand_macros(exp.paren(filled, copy=False), macros)
+
+    return tree.transform(_expand)
+
+
+def spark_statements(model: SqlModel, macros: Macros | None = None) -> list[tuple[str | None, str]]:
     """(table created or None, Spark SQL) for each statement of the model, in order."""
     out: list[tuple[str | None, str]] = []
     for statement in sqlglot.parse(model.sql, read="duckdb"):
         if statement is None:
             continue
-        if isinstance(statement, exp.Create) and statement.args.get("kind", "").upper() in ("TABLE", "VIEW"):
+        if isinstance(statement, exp.Set | exp.Pragma) or (
+                isinstance(statement, exp.Command) and statement.name.upper() in ("RESET", "PRAGMA")):
+            continue  # DuckDB session settings (memory, insertion order): nothing to say to Spark
+        statement = expand_macros(statement, macros or {})
+        is_ctas = isinstance(statement, exp.Create) and statement.expression is not None
+        if is_ctas and statement.args.get("kind", "").upper() in ("TABLE", "VIEW"):
             target = statement.this.find(exp.Table)
             name = f"{target.db}.{target.name}" if target.db else target.name
             query = rewrite_for_spark(statement.expression)
             out.append((None, f"DROP TABLE IF EXISTS {name}"))
             out.append((name, f"CREATE TABLE {name} USING parquet AS {query.sql(dialect=Spark35)}"))
         else:
-            out.append((None, rewrite_for_spark(statement).sql(dialect=Spark35)))
+            created = None
+            if isinstance(statement, exp.Create) and statement.find(exp.Table) is not None:
+                target = statement.find(exp.Table)
+                created = f"{target.db}.{target.name}" if target.db else target.name
+            out.append((created, rewrite_for_spark(statement).sql(dialect=Spark35)))
     return out
 
 
@@ -181,13 +320,14 @@ def spark_session(warehouse_dir: Path, app_name: str = "tuoke-models"):
         .config("spark.sql.shuffle.partitions", "2")
         .config("spark.ui.enabled", "false")
         .config("spark.ui.showConsoleProgress", "false")
+        .config("spark.sql.legacy.createHiveTableByDefault", "false")
         .config("spark.sql.session.timeZone", "UTC")
         .config("spark.driver.memory", "2g")
         .getOrCreate()
     )
 
 
-def run_models(spark, models: Sequence[SqlModel], inputs: dict[str, Path]) -> SparkRun:
+def run_models(spark, models: Sequence[SqlModel], inputs: dict[str, Path], macros: Macros | None = None) -> SparkRun:
     """Register the Parquet inputs and materialize every model, upstream first."""
     run = SparkRun()
     schemas = {t.split(".")[0] for t in inputs} | {m.layer for m in models}
@@ -198,7 +338,7 @@ def run_models(spark, models: Sequence[SqlModel], inputs: dict[str, Path]) -> Sp
         spark.sql(f"CREATE TABLE {table} USING parquet LOCATION '{location}'")
         run.inputs.append(table)
     for model in model_order(models):
-        statements = spark_statements(model)
+        statements = spark_statements(model, macros)
         for _, sql in statements:
             try:
                 spark.sql(sql)
@@ -221,6 +361,11 @@ def export_results(spark, tables: Iterable[str], folder: Path) -> dict[str, Path
     return out
 
 
+def macros_dir(models: Sequence[SqlModel]) -> Path:
+    """dbt_like_sql/macros beside the models' layer folders."""
+    return models[0].path.parent.parent / "macros" if models else Path("macros")
+
+
 def run_on_spark(working_db: Path, models: Sequence[SqlModel], workdir: Path, spark=None) -> tuple[SparkRun, dict[str, Path]]:
     """Inputs out of DuckDB as Parquet, every model on Spark, results as Parquet under `workdir/out`.
 
@@ -233,7 +378,7 @@ def run_on_spark(working_db: Path, models: Sequence[SqlModel], workdir: Path, sp
     own_session = spark is None
     spark = spark or spark_session(workdir / "spark-warehouse")
     try:
-        run = run_models(spark, models, inputs)
+        run = run_models(spark, models, inputs, load_macros(macros_dir(models)))
         return run, export_results(spark, run.models, workdir / "out")
     finally:
         if own_session:
@@ -261,14 +406,20 @@ def _comparable(column: str, duck_type: str) -> str:
     return f"CAST({quoted} AS {duck_type}) AS {quoted}"
 
 
+# Not compared: surrogate keys (an engine's own 64-bit hash of company_id or of a signal's evidence;
+# DuckDB's hash() and Spark's xxhash64() differ by design) and the moment a build ran.
+NOT_COMPARED = frozenset({"company_key", "key_hash", "first_seen_at", "built_at", "build_id"})
+
+
 def compare_outputs(working_db: Path, outputs: dict[str, Path]) -> list[TableDiff]:
-    """Each model's Spark output against DuckDB's table of the same name, row for row (as multisets)."""
+    """Each model's Spark output against DuckDB's table of the same name, row for row (as multisets),
+    all columns but `NOT_COMPARED`."""
     diffs = []
     con = duckdb.connect(str(working_db), read_only=True)
     try:
         for table, folder in sorted(outputs.items()):
-            columns = con.execute(f"DESCRIBE {table}").fetchall()
-            select = ", ".join(_comparable(name, dtype) for name, dtype, *_ in columns)
+            columns = [c for c in con.execute(f"DESCRIBE {table}").fetchall() if c[0] not in NOT_COMPARED]
+            select = ", ".join(_comparable(name, dtype) for name, dtype, *_ in columns) or "1 AS one"
             duck = f"SELECT {select} FROM {table}"
             spark = f"SELECT {select} FROM read_parquet('{folder}/*.parquet')"
             count = lambda sql: con.execute(f"SELECT count(*) FROM ({sql})").fetchone()[0]  # noqa: E731
