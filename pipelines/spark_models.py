@@ -183,6 +183,59 @@ def _grouped_qualify_as_subquery(select: exp.Select) -> exp.Expression:
     return exp.select(*[exp.column(n) for n in names]).from_(inner.subquery("_grouped")).where(exp.column("_qualify"))
 
 
+def _one_based_index_lambda(node: exp.ArrayFilter | exp.Transform) -> exp.Expression:
+    """DuckDB's `lambda x, i:` counts i from 1, Spark's `(x, i) ->` from 0."""
+    fn = node.expression
+    if not isinstance(fn, exp.Lambda) or len(fn.expressions) != 2:
+        return node
+    index = fn.expressions[1].name
+    body = fn.this.transform(
+        lambda n: exp.paren(exp.Add(this=n.copy(), expression=exp.Literal.number(1)), copy=False)
+        if isinstance(n, exp.Identifier) and n.name == index and not isinstance(n.parent, exp.Column | exp.Lambda)
+        else n)
+    return type(node)(this=node.this, expression=exp.Lambda(this=body, expressions=fn.expressions))
+
+
+def _list_slice(node: exp.Bracket) -> exp.Expression:
+    """DuckDB's `list[a:b]` (1-based, both ends in) as Spark's slice(list, a, length)."""
+    part = node.expressions[0]
+    start, end = part.this, part.expression
+    if not (isinstance(start, exp.Literal) and isinstance(end, exp.Literal)):
+        raise SparkModelError(f"only literal list slices are translated: {node.sql(dialect='duckdb')}")
+    length = int(end.this) - int(start.this) + 1
+    return exp.Anonymous(this="slice", expressions=[node.this, start.copy(), exp.Literal.number(length)])
+
+
+def _distinct_sorted_join(node: exp.GroupConcat) -> exp.Expression:
+    """string_agg(DISTINCT x, sep ORDER BY x) as the sorted set joined (Spark's LISTAGG with
+    DISTINCT, WITHIN GROUP and FILTER fails in its planner); no rows gives NULL, as in DuckDB."""
+    order = node.this if isinstance(node.this, exp.Order) else None
+    distinct = order.this if order else node.this
+    if not isinstance(distinct, exp.Distinct) or len(distinct.expressions) != 1:
+        return node
+    value = distinct.expressions[0]
+    if order and [o.this for o in order.expressions] != [value]:
+        return node
+    separator = node.args.get("separator") or exp.Literal.string(",")
+    collected = exp.Anonymous(this="collect_set", expressions=[value.copy()])
+    joined = exp.Anonymous(this="array_join", expressions=[
+        exp.Anonymous(this="array_sort", expressions=[collected]), separator.copy()])
+    return exp.Nullif(this=joined, expression=exp.Literal.string(""))
+
+
+def _filter_into_collect(node: exp.Filter) -> exp.Expression:
+    """`agg(...) FILTER (WHERE c)` where agg became transform(… collect_list(…) …): the FILTER goes
+    on the collect_list (or collect_set), the only aggregate left inside."""
+    if isinstance(node.this, exp.AggFunc):
+        return node
+    collected = next((n for n in node.this.find_all(exp.ArrayAgg, exp.Anonymous)
+                      if isinstance(n, exp.ArrayAgg) or n.name.lower() in ("collect_list", "collect_set")), None)
+    if collected is None:
+        return node
+    collected.replace(exp.Filter(this=collected.copy(), expression=node.expression.copy()))
+    return node.this
+
+
 def rewrite_for_spark(tree: exp.Expression) -> exp.Expression:
     """DuckDB constructs sqlglot cannot express in Spark, rewritten to equivalent Spark SQL."""
 
@@ -205,13 +258,32 @@ def rewrite_for_spark(tree: exp.Expression) -> exp.Expression:
             return _map_literal(node)
         if isinstance(node, exp.FromJson):
             return _from_json_structure(node)
+        if isinstance(node, exp.GroupConcat):
+            return _distinct_sorted_join(node)
+        if isinstance(node, exp.Filter):
+            return _filter_into_collect(node)
+        if isinstance(node, exp.ArrayFilter | exp.Transform):
+            return _one_based_index_lambda(node)
+        if isinstance(node, exp.Bracket) and len(node.expressions) == 1 and isinstance(node.expressions[0], exp.Slice):
+            return _list_slice(node)
+        if isinstance(node, exp.Anonymous) and node.name.lower() == "list_position":
+            return exp.Anonymous(this="array_position", expressions=list(node.expressions))
         if isinstance(node, exp.ArrayOverlaps):
             return exp.Anonymous(this="arrays_overlap", expressions=[node.this, node.expression])
         if isinstance(node, exp.Select) and node.args.get("qualify") and node.args.get("group"):
             return _grouped_qualify_as_subquery(node)
         return node
 
-    return tree.transform(_rewrite)
+    def _bottom_up(node: exp.Expression) -> exp.Expression:
+        # children first, so a rewrite that builds a new node around them (hash → xxhash64)
+        # still has its arguments rewritten, and no node is rewritten twice
+        for child in list(node.iter_expressions()):
+            rewritten = _bottom_up(child)
+            if rewritten is not child:
+                child.replace(rewritten)
+        return _rewrite(node)
+
+    return _bottom_up(tree.copy())
 
 
 Macros = dict[str, tuple[list[str], exp.Expression]]
@@ -322,6 +394,8 @@ def spark_session(warehouse_dir: Path, app_name: str = "tuoke-models"):
         .config("spark.ui.showConsoleProgress", "false")
         .config("spark.sql.legacy.createHiveTableByDefault", "false")
         .config("spark.sql.session.timeZone", "UTC")
+        # DuckDB's semantics: a list index past the end is NULL, not an error (Spark 4 turns ANSI on)
+        .config("spark.sql.ansi.enabled", "false")
         .config("spark.driver.memory", "2g")
         .getOrCreate()
     )
@@ -343,7 +417,9 @@ def run_models(spark, models: Sequence[SqlModel], inputs: dict[str, Path], macro
             try:
                 spark.sql(sql)
             except Exception as exc:  # Spark's analysis errors: name the model, keep the first line
-                first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+                lines = [ln.strip(": ") for ln in str(exc).splitlines()
+                         if ln.strip() and not ln.startswith(("An error occurred", "\tat "))]
+                first = lines[0] if lines else type(exc).__name__
                 raise SparkModelError(f"{model.path.name}: {first}\n{sql}") from None
         run.statements[model.table] = [sql for _, sql in statements]
         run.models.append(model.table)

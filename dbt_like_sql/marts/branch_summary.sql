@@ -21,7 +21,7 @@ prospects_by_branch AS (
         count(*) FILTER (WHERE segment = 'new_to_bank') AS new_to_bank,
         count(*) FILTER (WHERE segment = 'existing_no_credit') AS existing_no_credit,
         count(*) FILTER (WHERE segment = 'existing_credit') AS existing_credit,
-        count(*) FILTER (WHERE len(products) > 0) AS with_product_fit,
+        count(*) FILTER (WHERE array_length(products) > 0) AS with_product_fit,
         max(score) AS top_score,
         round(median(score), 2) AS median_score,
         arg_min(name, rank) AS top_company  -- rank 1: best score, ties by company_id

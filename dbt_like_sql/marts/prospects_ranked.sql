@@ -96,10 +96,12 @@ top_points AS (
 ),
 top_evidence AS (
     -- the same evidence may score in two dimensions (payroll: 经营 and 合作意愿): name it once
-    SELECT company_key, derived_signal, unnest(evidence) AS signal_id, generate_subscripts(evidence, 1) AS position
+    -- (one struct per element rather than unnest beside generate_subscripts: Spark runs it too)
+    SELECT company_key, derived_signal, e.signal_id, e.position
     FROM (
         SELECT company_key, derived_signal,
-               list_filter(evidence_ids, lambda x, i: list_position(evidence_ids, x) = i) AS evidence
+               unnest(list_transform(list_filter(evidence_ids, lambda x, i: list_position(evidence_ids, x) = i),
+                                     lambda x, i: {'signal_id': x, 'position': i})) AS e
         FROM top_points
     )
 ),

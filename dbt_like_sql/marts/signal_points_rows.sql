@@ -15,7 +15,7 @@ FROM (
         r.rule_id,
         s.signal_id,
         (
-            CASE WHEN len(r.points_by_value) = 0 THEN r.points
+            CASE WHEN array_length(r.points_by_value) = 0 THEN r.points
                  ELSE coalesce(list_filter(r.points_by_value,
                                            lambda p: contains(coalesce(s.value, ''), p.value_contains))[1].points,
                                r.points)
