@@ -266,6 +266,11 @@ def rewrite_for_spark(tree: exp.Expression) -> exp.Expression:
             return _one_based_index_lambda(node)
         if isinstance(node, exp.Bracket) and len(node.expressions) == 1 and isinstance(node.expressions[0], exp.Slice):
             return _list_slice(node)
+        if isinstance(node, exp.Anonymous) and node.name.lower() == "printf" and len(node.expressions) > 1:
+            # Spark formats a NULL argument as 'null'; DuckDB's printf gives NULL
+            missing = exp.or_(*[exp.Is(this=a.copy(), expression=exp.Null()) for a in node.expressions[1:]])
+            formatted = exp.Anonymous(this="format_string", expressions=list(node.expressions))
+            return exp.If(this=missing, true=exp.Null(), false=formatted)
         if isinstance(node, exp.Anonymous) and node.name.lower() == "list_position":
             return exp.Anonymous(this="array_position", expressions=list(node.expressions))
         if isinstance(node, exp.ArrayOverlaps):
@@ -484,7 +489,7 @@ def _comparable(column: str, duck_type: str) -> str:
 
 # Not compared: surrogate keys (an engine's own 64-bit hash of company_id or of a signal's evidence;
 # DuckDB's hash() and Spark's xxhash64() differ by design) and the moment a build ran.
-NOT_COMPARED = frozenset({"company_key", "key_hash", "first_seen_at", "built_at", "build_id"})
+NOT_COMPARED = frozenset({"company_key", "key_hash", "first_seen_at", "first_seen", "built_at", "build_id"})
 
 
 def compare_outputs(working_db: Path, outputs: dict[str, Path]) -> list[TableDiff]:

@@ -22,12 +22,14 @@ ref.drop_unfilled(
         '{label}', coalesce(label, chr(1))),
         '{month}', CASE WHEN contains(template, '{month}') THEN coalesce(strftime(observed_at, '%Y-%m'), chr(1)) ELSE '' END),
         '{date}', CASE WHEN contains(template, '{date}') THEN coalesce(strftime(observed_at, '%Y-%m-%d'), chr(1)) ELSE '' END),
-        -- 3260000 → '326', 312000 → '31.2', 3500 → '0.35'
+        -- 3260000 → '326', 312000 → '31.2', 3500 → '0.35', 730850 → '73.09': rounded half up in
+        -- whole hundreds of yuan first, so no half-way double is left to printf (whose rounding
+        -- of 73.085 differs between engines)
         '{amount_wan}', CASE WHEN contains(template, '{amount_wan}')
-                             THEN coalesce(rtrim(rtrim(printf('%.2f', CAST(amount AS DOUBLE) / 10000.0), '0'), '.'), chr(1))
+                             THEN coalesce(rtrim(rtrim(printf('%.2f', round(CAST(amount AS DOUBLE) / 100.0) / 100.0), '0'), '.'), chr(1))
                              ELSE '' END),
         '{amount_yuan}', CASE WHEN contains(template, '{amount_yuan}')
-                              THEN coalesce(printf('%.0f', CAST(amount AS DOUBLE)), chr(1)) ELSE '' END),
+                              THEN coalesce(printf('%.0f', round(CAST(amount AS DOUBLE))), chr(1)) ELSE '' END),
         '{value}', coalesce(CAST(value AS VARCHAR), chr(1))),
         '{detail}', coalesce(CAST(detail AS VARCHAR), chr(1))),
         '{list_name}', coalesce(CAST(list_name AS VARCHAR), chr(1))),
