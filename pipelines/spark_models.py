@@ -55,6 +55,17 @@ REWRITES = {
     "MAP {} / MAP {k: v}": "map() / map(k, v): sqlglot writes DuckDB's map literal as MAP STRUCT(…).",
     "CREATE OR REPLACE TABLE": "Spark's session catalog cannot replace a Parquet table; "
     "each model runs as DROP TABLE IF EXISTS + CREATE TABLE … USING parquet AS <query>.",
+    "lambda x, i: … (list_filter, list_transform)": "DuckDB counts the index i from 1, Spark from 0: "
+    "i becomes (i + 1) in the body.",
+    "list[a:b]": "slice(list, a, b - a + 1) (DuckDB slices are 1-based with both ends in).",
+    "list_position(l, x)": "array_position(l, x).",
+    "agg(…) FILTER (WHERE c) of a rewritten top-n/ordered list": "the FILTER goes onto the collect_list "
+    "inside (Spark rejects FILTER on transform).",
+    "string_agg(DISTINCT x, sep ORDER BY x)": "nullif(array_join(array_sort(collect_set(x)), sep), ''): "
+    "Spark's LISTAGG with DISTINCT, WITHIN GROUP and FILTER fails in its planner (ClassCastException).",
+    "printf(fmt, x)": "if(x IS NULL, NULL, format_string(fmt, x)): Spark formats NULL as 'null'.",
+    "list index past the end": "NULL in both: the session runs with spark.sql.ansi.enabled=false "
+    "(Spark 4 raises otherwise).",
 }
 
 

@@ -32,8 +32,12 @@ def notice_title(page: Page) -> str | None:
 
 
 def apply_selectors(page: Page, config: Mapping | None) -> None:
-    """Per-source css selectors replace the generic values of the fields they name."""
-    selectors = ((config or {}).get("detail") or {}).get("selectors") or {}
+    """Per-source css selectors replace the generic values of the fields they name.
+
+    Spiders pass the source's `detail` block itself (its `selectors` at the top); `tuoke extract
+    --source` passes the whole source (`detail.selectors`)."""
+    config = config or {}
+    selectors = config.get("selectors") or (config.get("detail") or {}).get("selectors") or {}
     if not selectors or page.root is None:
         return
     found: dict[str, list[str]] = {}

@@ -124,3 +124,17 @@ def test_selectors_in_config_override_generic_winner(page_bytes):
            + "<div class=paste><p>乙有限公司</p></div></body></html>".encode()
     r = extract_page(body, "http://x/1", kind="procurement_award", config=config)
     assert [m["name"] for m in _by_role(r, "winner")] == ["乙有限公司"]
+
+
+def test_selectors_reach_extraction_as_a_spider_passes_them():
+    """A spider hands extract_page its source's `detail` block (flat), not the whole source: the
+    YAML's selectors must still apply (they were silently ignored in crawls before)."""
+    from types import SimpleNamespace
+
+    from scrapers.spiders.base import SourceSpider
+
+    source = SimpleNamespace(id="t", region="浙江", detail={"selectors": {"winner_name": "div.paste p:last-child::text"}})
+    config = SourceSpider.extract_config(SimpleNamespace(source=source), tier=None)
+    body = "<html><body><p>中标人：甲有限公司</p><div class=paste><p>乙有限公司</p></div></body></html>".encode()
+    r = extract_page(body, "http://x/1", kind="procurement_award", config=config)
+    assert [m["name"] for m in _by_role(r, "winner")] == ["乙有限公司"]
