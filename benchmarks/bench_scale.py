@@ -54,7 +54,8 @@ def measure_one(mentions: int, feed_rows: int) -> dict:
 
     shutil.rmtree(tmp, ignore_errors=True)
     return {"mentions": generated["mentions"], "feed_rows": generated["feed_rows"], "wall": wall,
-            "peak_gib": peak / 2**30, "success": outcome.success, "steps": dict(groups)}
+            "peak_gib": peak / 2**30, "success": outcome.success, "steps": dict(groups),
+            "load": os.getloadavg()[1]}  # 5-minute load at the end: other work on the machine shows
 
 
 def _slope(small: dict, large: dict, key: str) -> float:
@@ -106,11 +107,14 @@ def report(results: list[dict]) -> str:
     steps = sorted(largest["steps"], key=largest["steps"].get, reverse=True)[:TOP_STEPS]
     lines = ["# Scale benchmark: the full build at several sizes", "",
              f"{os.cpu_count()} CPUs; each size in a fresh process; feed rows in proportion.", "",
-             "| public mentions | feed rows | wall s | peak RSS GiB | ok | " + " | ".join(steps) + " |",
-             "|---:|---:|---:|---:|---|" + "---:|" * len(steps)]
+             "Step columns: seconds in the heaviest step groups (steps overlap, so they can add up to more",
+             "than the wall time). Load: the machine's 5-minute load average when the size finished.", "",
+             "| public mentions | feed rows | wall s | peak RSS GiB | ok | load | " + " | ".join(steps) + " |",
+             "|---:|---:|---:|---:|---|---:|" + "---:|" * len(steps)]
     for r in results:
         lines.append(f"| {r['mentions']:,} | {r['feed_rows']:,} | {r['wall']:.1f} | {r['peak_gib']:.2f} | "
-                     f"{'yes' if r['success'] else 'NO'} | " + " | ".join(f"{r['steps'].get(s, 0):.1f}" for s in steps) + " |")
+                     f"{'yes' if r['success'] else 'NO'} | {r.get('load', float('nan')):.1f} | "
+                     + " | ".join(f"{r['steps'].get(s, 0):.1f}" for s in steps) + " |")
     if len(results) > 1:
         lines += ["", "Slope (exponent of time against data; 1.0 = linear) between consecutive sizes:", "",
                   "| sizes | whole build | " + " | ".join(steps) + " |", "|---|---:|" + "---:|" * len(steps)]
@@ -139,9 +143,11 @@ def main() -> None:
             raise SystemExit(f"size {size} failed")
         results.append(json.loads(child.stdout.strip().splitlines()[-1]))
         print(f"  wall {results[-1]['wall']:.1f} s, peak {results[-1]['peak_gib']:.2f} GiB", flush=True)
+        # written after every size: a larger size that runs out of memory keeps the smaller ones
+        REPORT.parent.mkdir(parents=True, exist_ok=True)
+        REPORT.write_text(report(results), encoding="utf-8")
+        (REPORT.with_suffix(".json")).write_text(json.dumps(results, indent=1), encoding="utf-8")
     text = report(results)
-    REPORT.parent.mkdir(parents=True, exist_ok=True)
-    REPORT.write_text(text, encoding="utf-8")
     largest = results[-1]
     steps = sorted(largest["steps"], key=largest["steps"].get, reverse=True)[:TOP_STEPS - 1]
     CHART.parent.mkdir(parents=True, exist_ok=True)
