@@ -72,6 +72,37 @@ def _division(company: Company) -> str:
     return company.uscc[2:8] if company.uscc else "330100"
 
 
+# The core enterprises (核心企业) configs/territories.yaml ships for the demo; the demo stands alone
+# (imports nothing of tuoke), so a test checks the two lists agree.
+DEMO_CORE_ENTERPRISES = ["杭州恒川电气集团有限公司", "宁波东港汽车零部件集团有限公司"]
+
+
+def _name_customers(rows: list[list[str]], pools: Pools, seed: int) -> None:
+    """Fill the counterparties' customer column (我行客户名称), with an rng of its own so the other
+    tables stay as they were: a third of the counterparties supply one of the configured core
+    enterprises (its outflow, some over two months), a few buy from one (its inflow), most trade with
+    ordinary customers, and some rows leave the column empty, as older aggregated exports do."""
+    rng = random.Random(f"{seed}:supply_chain")
+    cores = DEMO_CORE_ENTERPRISES
+    ordinary = [c.name for c in pools.chamber + pools.park]
+    extra: list[list[str]] = []
+    for row in rows:
+        roll = rng.random()
+        if cores and roll < 0.33:
+            row[6] = rng.choice(cores) if rng.random() > 0.15 else " " + rng.choice(cores)   # a stray space
+            row[2], row[3] = "0.00", f"{rng.uniform(80_000, 2_400_000):.2f}"                 # it is paid: supplier
+            if rng.random() < 0.4:                                                          # and the month before
+                extra.append([*row[:3], f"{rng.uniform(80_000, 2_400_000):.2f}", row[4], "2026-08", row[6]])
+        elif cores and roll < 0.40:
+            row[6] = rng.choice(cores)
+            row[2], row[3] = f"{rng.uniform(50_000, 1_500_000):.2f}", "0.00"                 # it pays: a buyer
+        elif roll < 0.80:
+            row[6] = rng.choice(ordinary)
+        else:
+            row[6] = ""
+    rows.extend(extra)
+
+
 def build_internal(universe: list[Company], pools: Pools, seed: int = 42) -> InternalData:
     rng = random.Random(f"{seed}:internal")
     uses: list[tuple[Company, str, str, str, str]] = []
@@ -122,15 +153,17 @@ def build_internal(universe: list[Company], pools: Pools, seed: int = 42) -> Int
 
     cp_cos = pick(pools.grid, 12) + pick(aw, 14) + pick(pools.award_bidders, 10) + io_[:6] + pick(pools.ggzy, 6)
     counterparties = Table("counterparties.csv", "counterparties",
-                           ["交易对手名称", "交易对手开户行", "流入金额(元)", "流出金额(元)", "我行交易客户数", "统计月份"],
+                           ["交易对手名称", "交易对手开户行", "流入金额(元)", "流出金额(元)", "我行交易客户数", "统计月份",
+                            "我行客户名称"],
                            encoding="utf-8-sig")
     for c in cp_cos:
         counterparties.rows.append([
             name(c, "counterparties", "counterparty", messy=0.45),
             f"{rng.choice(BANKS)}{short_city(c.city)}{short_district(c.district)}支行",
             f"{rng.uniform(0, 2_000_000):.2f}", f"{rng.uniform(10_000, 3_000_000):.2f}", str(rng.randint(1, 9)),
-            rng.choice(["2026-09", "2026-10", "2026-11"])])
-    counterparties.rows.insert(5, ["", "中国银行杭州分行", "100.00", "0.00", "1", "2026-10"])
+            rng.choice(["2026-09", "2026-10", "2026-11"]), ""])
+    _name_customers(counterparties.rows, pools, seed)
+    counterparties.rows.insert(5, ["", "中国银行杭州分行", "100.00", "0.00", "1", "2026-10", ""])
 
     credit_cos = pick(aw[:40], 12) + pick(pools.srdi, 8) + pick(pools.chamber, 6) + io_[10:18] + pick(pools.park, 4)
     credit = Table("credit_customers.csv", "credit_customers",

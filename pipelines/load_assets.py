@@ -24,6 +24,7 @@ from tuoke.core.feeds import feed_names
 # listed here so loading the definitions imports no warehouse module).
 REFERENCE_TABLES = (
     "ref.territories",
+    "ref.core_enterprises",
     "ref.scoring_settings",
     "ref.scoring_signals",
     "ref.scoring_reason_parts",
@@ -95,7 +96,7 @@ def default_steps(feeds: Sequence[str] | None = None, reference_tables: Sequence
             name="load_reference",
             function="warehouse.refdata:load_reference",
             produces=tuple(reference_tables),
-            description="Config files as tables: territories → branch; scoring.yaml as rule tables (signals, "
+            description="Config files as tables: territories → branch, the branches' core enterprises; scoring.yaml as rule tables (signals, "
             "dimensions, rules, products, exclusions, suppressions, segments, alerts) and the reason macro.",
         ),
         PythonStep(

@@ -1,5 +1,8 @@
 """Reference tables from configs: `ref.territories` (province/city/district → branch, from
-configs/territories.yaml) and the scoring configuration as `ref.scoring_*` tables."""
+configs/territories.yaml), `ref.core_enterprises` (name, match_key, branch: the branches' core
+enterprises of the same file, one row per name or alias; core.company_signals joins the
+counterparties feed's customer column to match_key) and the scoring configuration as
+`ref.scoring_*` tables."""
 
 from __future__ import annotations
 
@@ -24,7 +27,9 @@ def load_reference(con: duckdb.DuckDBPyConnection, territories=None, scoring=Non
     from warehouse.scoring_config import load_scoring_config
 
     ensure_schemas(con)
-    rows = load_territories(territories)
+    territories_cfg = load_territories_config(territories)
+    rows = territories_cfg.rows()
+    core_rows = territories_cfg.core_enterprise_rows()
     cfg = load_scoring_config(scoring)
     con.execute("BEGIN TRANSACTION")
     try:
@@ -32,6 +37,9 @@ def load_reference(con: duckdb.DuckDBPyConnection, territories=None, scoring=Non
             "CREATE OR REPLACE TABLE ref.territories (province VARCHAR, city VARCHAR, district VARCHAR, branch VARCHAR)"
         )
         con.executemany("INSERT INTO ref.territories VALUES (?, ?, ?, ?)", [list(r) for r in rows])
+        con.execute("CREATE OR REPLACE TABLE ref.core_enterprises (name VARCHAR, match_key VARCHAR, branch VARCHAR)")
+        if core_rows:
+            con.executemany("INSERT INTO ref.core_enterprises VALUES (?, ?, ?)", [list(r) for r in core_rows])
         write_scoring_reference(con, cfg)
         con.execute("COMMIT")
     except Exception:
@@ -40,5 +48,6 @@ def load_reference(con: duckdb.DuckDBPyConnection, territories=None, scoring=Non
     return {
         "territories": len(rows),
         "branches": len({r[3] for r in rows}),
+        "core_enterprises": len({r[0] for r in core_rows}),
         "scoring_rules": con.execute("SELECT count(*) FROM ref.scoring_rules").fetchone()[0],
     }

@@ -1,8 +1,8 @@
 -- core.company_signals: one row per piece of evidence about a company — a public mention (a win,
 -- a 专精特新 listing, a negative-list entry…) or a row of one of the bank's internal feeds (a
--- payroll employer, a POS merchant, a counterparty of our customers, a credit customer, a bank
--- state such as an open application) — tied to its company_id. `value` is the signal's main
--- fact (project, tier, status active/lifted, headcount…), `amount` its amount in yuan,
+-- payroll employer, a POS merchant, a counterparty of our customers or of a core enterprise, a
+-- credit customer, a bank state such as an open application) — tied to its company_id. `value`
+-- is the signal's main fact (project, tier, status active/lifted, headcount…), `amount` its amount in yuan,
 -- `observed_at` its date, `evidence_id` the mention_id or feed record_id it came from; `signal_id`
 -- numbers the rows of one build.
 CREATE OR REPLACE TABLE core.company_signals AS
@@ -198,6 +198,55 @@ counterparties_of_customers AS (
     FROM raw.feed_counterparties AS f
     JOIN core.entity_links AS l ON l.record_id = f.record_id
 ),
+core_enterprise_rows AS (
+    -- 交易流水获客: counterparties of a core enterprise a branch follows (ref.core_enterprises, from
+    -- territories.yaml), matched on the feed's optional customer column. The match is exact after
+    -- NFKC (the loader's) and without spaces: a near miss would credit a supply chain to the wrong
+    -- firm, and a row without the column (older exports) matches nothing. A core enterprise paying
+    -- itself (transfers between its own accounts) is no supplier. Per counterparty, core enterprise
+    -- and month only the latest file that reports the month counts, so a re-export is not summed.
+    SELECT l.company_id, ce.name AS core_name, ce.branch, f.record_id,
+           coalesce(f.month, f.feed_date) AS month_of,
+           f.outflow_yuan, f.inflow_yuan
+    FROM raw.feed_counterparties AS f
+    JOIN ref.core_enterprises AS ce ON ce.match_key = replace(f.customer_name, ' ', '')
+    JOIN core.entity_links AS l ON l.record_id = f.record_id
+    WHERE replace(f.counterparty_name, ' ', '') <> ce.match_key
+    QUALIFY dense_rank() OVER (
+        PARTITION BY l.company_id, ce.name, coalesce(f.month, f.feed_date) ORDER BY f.feed_date DESC, f.feed_file DESC
+    ) = 1
+),
+core_enterprise_months AS (
+    -- amounts are seen from the core enterprise's account: its outflow paid the counterparty (a
+    -- supplier, upstream), its inflow came from it (a buyer or distributor, downstream); one amount
+    -- per direction and month (two accounts of the core enterprise add up)
+    SELECT company_id, core_name, branch, signal, month_of, sum(amount) AS amount, max(record_id) AS evidence_id
+    FROM (
+        SELECT company_id, core_name, branch, 'core_enterprise_supplier' AS signal, month_of,
+               outflow_yuan AS amount, record_id
+        FROM core_enterprise_rows WHERE outflow_yuan > 0
+        UNION ALL
+        SELECT company_id, core_name, branch, 'core_enterprise_distributor' AS signal, month_of,
+               inflow_yuan AS amount, record_id
+        FROM core_enterprise_rows WHERE inflow_yuan > 0
+    ) AS flows
+    GROUP BY company_id, core_name, branch, signal, month_of
+),
+core_enterprise_chain AS (
+    -- one signal per counterparty, core enterprise and direction: value = the core enterprise,
+    -- amount = its monthly average, detail = the months seen, dated by the latest month
+    SELECT company_id, signal,
+           core_name AS value,
+           avg(amount) OVER (PARTITION BY company_id, core_name, signal) AS amount,
+           month_of AS observed_at,
+           'feed:counterparties' AS source_id,
+           NULL AS url,
+           CAST(count(*) OVER (PARTITION BY company_id, core_name, signal) AS VARCHAR) AS detail,
+           branch AS list_name,
+           evidence_id
+    FROM core_enterprise_months
+    QUALIFY row_number() OVER (PARTITION BY company_id, core_name, signal ORDER BY month_of DESC, evidence_id DESC) = 1
+),
 credit_customers AS (
     SELECT l.company_id AS company_id,
            'credit_customer' AS signal,
@@ -324,6 +373,7 @@ all_signals AS (
     UNION ALL SELECT * FROM payroll_employers
     UNION ALL SELECT * FROM pos_merchants
     UNION ALL SELECT * FROM counterparties_of_customers
+    UNION ALL SELECT * FROM core_enterprise_chain
     UNION ALL SELECT * FROM credit_customers
     UNION ALL SELECT * FROM overdue_credit
     UNION ALL SELECT * FROM open_applications
