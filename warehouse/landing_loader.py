@@ -35,6 +35,25 @@ def _relative(path: Path, paths: DataPaths) -> str:
     return path.relative_to(paths.landing).as_posix()
 
 
+def _hash_legal_reps(con: duckdb.DuckDBPyConnection, name: str) -> None:
+    """A negative list's 法定代表人 (extra.legal_rep) is a person: the warehouse keeps only its keyed
+    hash (extra.legal_rep_hash, as the owners feed hashes owner names), so an owner can be matched
+    by name plus company without a clear name in any table."""
+    reps = con.execute(
+        "SELECT mention_id, json_extract_string(extra, '$.legal_rep') FROM raw.mentions "
+        "WHERE landing_file = ? AND json_extract_string(extra, '$.legal_rep') IS NOT NULL", [name]
+    ).fetchall()
+    if not reps:
+        return
+    from warehouse.pii import hash_pii  # needs the key only when a list names a person
+
+    con.executemany(
+        "UPDATE raw.mentions SET extra = json_merge_patch(extra, json_object('legal_rep', NULL, 'legal_rep_hash', ?)) "
+        "WHERE landing_file = ? AND mention_id = ?",
+        [[hash_pii(rep, "person_name"), name, mention_id] for mention_id, rep in reps],
+    )
+
+
 def _load_one(con: duckdb.DuckDBPyConnection, path: Path, name: str) -> int:
     columns = ", ".join(f"'{c}': '{t}'" for c, t in MENTION_COLUMNS.items())
     select = ", ".join(f'"{c}"' for c in MENTION_COLUMNS)
@@ -47,6 +66,7 @@ def _load_one(con: duckdb.DuckDBPyConnection, path: Path, name: str) -> int:
                 f"FROM read_json(?, format='newline_delimited', columns={{{columns}}})",
                 [name, str(path)],
             )
+        _hash_legal_reps(con, name)
         rows = con.execute("SELECT count(*) FROM raw.mentions WHERE landing_file = ?", [name]).fetchone()[0]
         source_id = path.parent.name
         con.execute("DELETE FROM raw.landing_files WHERE landing_file = ?", [name])

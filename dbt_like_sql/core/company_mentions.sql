@@ -34,7 +34,9 @@ SELECT
     m.region,
     m.district,
     m.run_id,
-    m.fetched_at
+    m.fetched_at,
+    -- a negative list's 法定代表人, only as its keyed hash (warehouse/landing_loader.py)
+    json_extract_string(m.extra, '$.legal_rep_hash') AS legal_rep_hash
 FROM staging.stg_mentions AS m
 JOIN core.entity_links AS l ON l.record_id = m.mention_id
 LEFT JOIN purchasers_by_notice AS p ON p.url = m.url;

@@ -351,6 +351,34 @@ owner_relationships AS (
     WHERE f.delinquent OR nullif(trim(f.aum_tier), '') IS NOT NULL OR f.has_mortgage OR f.has_card
     QUALIFY dense_rank() OVER (PARTITION BY l.company_id ORDER BY f.feed_date DESC, f.feed_file DESC) = 1
 ),
+owners_latest AS (
+    -- the owners feed's latest export per company, as owner_relationships reads it
+    SELECT l.company_id, f.owner_name_hash
+    FROM raw.feed_owners AS f
+    JOIN core.entity_links AS l ON l.record_id = f.record_id
+    QUALIFY dense_rank() OVER (PARTITION BY l.company_id ORDER BY f.feed_date DESC, f.feed_file DESC) = 1
+),
+owner_negative_lists AS (
+    -- an active 失信被执行人 / 限制高消费 entry whose 法定代表人 bears the name the owners feed gives
+    -- the same company's owner (both keyed hashes, warehouse/pii.py): a person matched by name plus
+    -- company, weaker than an ID number, so the reason says so and it is a risk, never an exclusion
+    SELECT e.company_id,
+           'owner_listed_negative' AS signal,
+           e.penalty_type AS value,
+           NULL::DOUBLE AS amount,
+           coalesce(e.published_at, CAST(e.fetched_at AS DATE)) AS observed_at,
+           e.source_id, e.url,
+           '按姓名+企业匹配' AS detail,
+           coalesce(e.list_name, e.authority, e.notice_title, e.source_id) AS list_name,
+           e.mention_id AS evidence_id
+    FROM public_evidence AS e
+    JOIN owners_latest AS o ON o.company_id = e.company_id AND o.owner_name_hash = e.legal_rep_hash
+    WHERE e.signal IN ('dishonest_debtor', 'consumption_restricted') AND coalesce(e.status, 'active') = 'active'
+    -- one per company and list kind: the same entry on two portals is one fact about the owner
+    QUALIFY row_number() OVER (
+        PARTITION BY e.company_id, e.penalty_type ORDER BY e.published_at DESC NULLS LAST, e.url, e.mention_id
+    ) = 1
+),
 partner_referrals AS (
     -- 银担合作 / 银保合作: a guarantee company's or an insurer's referral, active until it expires
     SELECT l.company_id AS company_id,
@@ -380,7 +408,10 @@ all_signals AS (
     UNION ALL SELECT * FROM risk_declines
     UNION ALL SELECT * FROM do_not_contact
     UNION ALL SELECT * FROM tax_credit_a
+    -- an owner on a negative list is no good customer of ours, whatever the bank's own data say
     UNION ALL SELECT * FROM owner_relationships
+              WHERE signal <> 'owner_good_customer' OR company_id NOT IN (SELECT company_id FROM owner_negative_lists)
+    UNION ALL SELECT * FROM owner_negative_lists
     UNION ALL SELECT * FROM partner_referrals
 )
 SELECT

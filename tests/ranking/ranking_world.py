@@ -30,6 +30,7 @@ _NOT_IN_COMPANY_MENTIONS = ("content_hash", "notice_id", "is_correction", "super
 MENTION_COLUMNS = ", ".join([
     "company_id VARCHAR", "purchaser_name VARCHAR",
     *(f"{key} {ctype}" for key, ctype in CONTRACT_MENTION_COLUMNS.items() if key not in _NOT_IN_COMPANY_MENTIONS),
+    "legal_rep_hash VARCHAR",  # taken from `extra` by company_mentions.sql
 ])
 
 _counter = itertools.count(1)

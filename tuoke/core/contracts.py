@@ -115,7 +115,7 @@ Signal = Literal[
     "counterparty_of_customers", "credit_customer", "credit_overdue", "dishonest_debtor", "consumption_restricted",
     "serious_violation", "abnormal_operation", "administrative_penalty", "open_application", "risk_decline",
     "do_not_contact", "tax_credit_a", "insurance_backed", "owner_delinquent", "high_tech_listed", "market_merchant",
-    "core_enterprise_supplier", "core_enterprise_distributor",
+    "core_enterprise_supplier", "core_enterprise_distributor", "owner_listed_negative",
 ]
 SIGNALS: tuple[str, ...] = get_args(Signal)
 SignalKind = Literal["opportunity", "relationship", "risk", "bank_state", "derived"]
