@@ -55,7 +55,7 @@ def measure_one(mentions: int, feed_rows: int) -> dict:
     shutil.rmtree(tmp, ignore_errors=True)
     return {"mentions": generated["mentions"], "feed_rows": generated["feed_rows"], "wall": wall,
             "peak_gib": peak / 2**30, "success": outcome.success, "steps": dict(groups),
-            "load": os.getloadavg()[1]}  # 5-minute load at the end: other work on the machine shows
+            "load": os.getloadavg()[1], "failures": {k: str(v)[:300] for k, v in (outcome.failures or {}).items()}}  # 5-minute load at the end: other work on the machine shows
 
 
 def _slope(small: dict, large: dict, key: str) -> float:
@@ -115,6 +115,9 @@ def report(results: list[dict]) -> str:
         lines.append(f"| {r['mentions']:,} | {r['feed_rows']:,} | {r['wall']:.1f} | {r['peak_gib']:.2f} | "
                      f"{'yes' if r['success'] else 'NO'} | {r.get('load', float('nan')):.1f} | "
                      + " | ".join(f"{r['steps'].get(s, 0):.1f}" for s in steps) + " |")
+    for r in results:
+        for step, why in (r.get("failures") or {}).items():
+            lines.append(f"\nFailed at {r['mentions']:,}: `{step}`: {why}")
     if len(results) > 1:
         lines += ["", "Slope (exponent of time against data; 1.0 = linear) between consecutive sizes:", "",
                   "| sizes | whole build | " + " | ".join(steps) + " |", "|---|---:|" + "---:|" * len(steps)]
