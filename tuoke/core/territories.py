@@ -7,9 +7,9 @@ counterparties in the `counterparties` feed are supply-chain prospects.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Mapping
 from pathlib import Path
-import unicodedata
 from typing import Any
 
 from pydantic import Field, field_validator, model_validator
