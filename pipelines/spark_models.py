@@ -133,8 +133,8 @@ _UNSIGNED = {exp.DataType.Type.UBIGINT: "BIGINT", exp.DataType.Type.UINT: "BIGIN
              exp.DataType.Type.USMALLINT: "INT", exp.DataType.Type.UTINYINT: "SMALLINT"}
 
 
-_STRFTIME = {"Y": "yyyy", "y": "yy", "m": "MM", "d": "dd", "H": "HH", "M": "mm", "S": "ss", "f": "SSSSSS",
-             "j": "DDD", "b": "MMM", "B": "MMMM", "a": "EEE", "A": "EEEE"}
+# strftime directive → Spark pattern letters: sqlglot's own table for the Spark dialect
+_STRFTIME = {k[1:]: v for k, v in Spark.INVERSE_TIME_MAPPING.items() if len(k) == 2 and k[0] == "%"}
 
 
 def spark_datetime_pattern(strftime: str) -> str:
@@ -362,10 +362,8 @@ def spark_statements(model: SqlModel, macros: Macros | None = None) -> list[tupl
             out.append((None, f"DROP TABLE IF EXISTS {name}"))
             out.append((name, f"CREATE TABLE {name} USING parquet AS {query.sql(dialect=Spark35)}"))
         else:
-            created = None
-            if isinstance(statement, exp.Create) and statement.find(exp.Table) is not None:
-                target = statement.find(exp.Table)
-                created = f"{target.db}.{target.name}" if target.db else target.name
+            target = statement.find(exp.Table) if isinstance(statement, exp.Create) else None
+            created = (f"{target.db}.{target.name}" if target.db else target.name) if target is not None else None
             out.append((created, rewrite_for_spark(statement).sql(dialect=Spark35)))
     return out
 

@@ -6,19 +6,10 @@ counterparties feed's customer column to match_key) and the scoring configuratio
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from pathlib import Path
-
 import duckdb
 
 from tuoke.core.territories import load_territories_config
 from warehouse.db import ensure_schemas
-
-
-def load_territories(territories: Path | str | Mapping | None = None) -> list[tuple[str | None, ...]]:
-    """Rows (province, city, district, branch); the default branch is the all-NULL row that
-    core.companies falls back to when nothing more specific matches."""
-    return load_territories_config(territories).rows()
 
 
 def load_reference(con: duckdb.DuckDBPyConnection, territories=None, scoring=None) -> dict:

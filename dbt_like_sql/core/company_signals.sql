@@ -328,10 +328,17 @@ tax_credit_a AS (
       AND coalesce(upper(replace(trim(f.credit_level), '级', '')), 'A') = 'A'
     QUALIFY row_number() OVER (PARTITION BY l.company_id ORDER BY f.year DESC, f.record_id) = 1
 ),
+owners_latest AS (
+    -- the owners feed's latest export per company: what the bank says of the owner today
+    SELECT l.company_id, f.*
+    FROM raw.feed_owners AS f
+    JOIN core.entity_links AS l ON l.record_id = f.record_id
+    QUALIFY dense_rank() OVER (PARTITION BY l.company_id ORDER BY f.feed_date DESC, f.feed_file DESC) = 1
+),
 owner_relationships AS (
-    -- 企业主素质: the owner's own relationship with the bank (latest export); a delinquent owner
-    -- is a risk, not a good customer
-    SELECT l.company_id AS company_id,
+    -- 企业主素质: the owner's own relationship with the bank; a delinquent owner is a risk, not a
+    -- good customer
+    SELECT f.company_id,
            CASE WHEN f.delinquent THEN 'owner_delinquent' ELSE 'owner_good_customer' END AS signal,
            CASE WHEN f.delinquent THEN '个人贷款逾期'
                 ELSE nullif(concat_ws('、',
@@ -346,17 +353,8 @@ owner_relationships AS (
            NULL AS detail,
            NULL AS list_name,
            f.record_id AS evidence_id
-    FROM raw.feed_owners AS f
-    JOIN core.entity_links AS l ON l.record_id = f.record_id
+    FROM owners_latest AS f
     WHERE f.delinquent OR nullif(trim(f.aum_tier), '') IS NOT NULL OR f.has_mortgage OR f.has_card
-    QUALIFY dense_rank() OVER (PARTITION BY l.company_id ORDER BY f.feed_date DESC, f.feed_file DESC) = 1
-),
-owners_latest AS (
-    -- the owners feed's latest export per company, as owner_relationships reads it
-    SELECT l.company_id, f.owner_name_hash
-    FROM raw.feed_owners AS f
-    JOIN core.entity_links AS l ON l.record_id = f.record_id
-    QUALIFY dense_rank() OVER (PARTITION BY l.company_id ORDER BY f.feed_date DESC, f.feed_file DESC) = 1
 ),
 owner_negative_lists AS (
     -- an active 失信被执行人 / 限制高消费 entry whose 法定代表人 bears the name the owners feed gives

@@ -7,7 +7,6 @@ counterparties in the `counterparties` feed are supply-chain prospects.
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -15,6 +14,7 @@ from typing import Any
 from pydantic import Field, field_validator, model_validator
 
 from tuoke.core.config import ConfigModel, load_config, validate_config
+from tuoke.core.parsing.text import fold
 from tuoke.core.paths import configs_dir
 
 Place = tuple[str | None, str | None, str | None]
@@ -46,7 +46,7 @@ def core_enterprise_key(name: str) -> str:
     """The form a core enterprise's name is compared in: NFKC (as the feed loader stores names, so
     （） and () are one) without spaces, as core.company_signals compares the feed's customer
     column. Exact otherwise: a near miss names another firm."""
-    return unicodedata.normalize("NFKC", name).strip().replace(" ", "")
+    return fold(name).replace(" ", "")
 
 
 class CoreEnterprise(ConfigModel):
