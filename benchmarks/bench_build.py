@@ -27,7 +27,7 @@ from pathlib import Path
 
 import psutil
 
-from tuoke.core.contracts import MENTION_KEYS
+from kernel.contracts import MENTION_KEYS
 
 OUT = Path(__file__).resolve().parent / "out" / "build.md"
 

@@ -21,8 +21,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from kernel.paths import REPO_ROOT, demo_sources_dir
 from scrapers.run import run_crawl_subprocess
-from tuoke.core.paths import REPO_ROOT, demo_sources_dir
 
 OUT = REPO_ROOT / "benchmarks" / "out" / "crawl.md"
 

@@ -111,7 +111,7 @@ def measure(db: Path, requests: int, threads: int, username: str, password: str)
     """Serve `db` (copied into a scratch data root) and time list and prospect pages."""
     import uvicorn
 
-    from tuoke.core.paths import DataPaths
+    from kernel.paths import DataPaths
     from tuoke.web.app import WebSettings, create_app
 
     with tempfile.TemporaryDirectory(prefix="bench_web_") as tmp:

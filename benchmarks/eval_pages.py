@@ -44,6 +44,15 @@ def corpus_dir() -> Path | None:
     return None
 
 
+def batches(corpus: Path) -> list[tuple[str, Path]]:
+    """(name, folder holding gold.json and pages/) of every batch; each is scored on its own."""
+    found = [("batch1", corpus)]
+    for sub in sorted(corpus.iterdir()):
+        if sub.is_dir() and (sub / "gold.json").is_file() and (sub / "pages").is_dir():
+            found.append((sub.name, sub))
+    return found
+
+
 def page_html(path: Path) -> tuple[bytes, str | None]:
     """(HTML bytes as unwrap.py writes them, original URL when the crawler record has one)."""
     raw = path.read_bytes()
@@ -91,8 +100,8 @@ def predict(pages: list[Path], out_dir: Path, kind_of: Callable[[Path, bytes, st
     return kinds
 
 
-def score(corpus: Path, pred_dir: Path, verbose: bool, page_filters: list[str]) -> tuple[dict, str]:
-    command = [sys.executable, str(corpus / "score.py"), str(pred_dir)]
+def score(corpus: Path, batch: Path, pred_dir: Path, verbose: bool, page_filters: list[str]) -> tuple[dict, str]:
+    command = [sys.executable, str(corpus / "score.py"), str(pred_dir), "--gold", str(batch / "gold.json")]
     if verbose:
         command.append("-v")
     for needle in page_filters:
@@ -135,34 +144,41 @@ def _run(args: argparse.Namespace, pred_root: Path) -> int:
         where = os.environ.get("TUOKE_REAL_PAGES") or REPO.parent / "shared" / "real-pages"
         print(f"eval-pages: real-pages corpus not found at {where} (set TUOKE_REAL_PAGES to its folder)", file=sys.stderr)
         return 1
-    gold = json.loads((corpus / "gold.json").read_text(encoding="utf-8"))
-    pages = sorted(p for p in (corpus / "pages").iterdir() if p.name in gold)
-    if args.page:
-        pages = [p for p in pages if any(s in p.name for s in args.page)]
     started = time.perf_counter()
     lines: list[str] = []
-    report = [f"# Extraction on real pages ({len(pages)} pages of {corpus})", "",
+    report = [f"# Extraction on real pages ({corpus}), each batch apart", "",
               "Kind not given: `tuoke.commands.extract.guess_kind` (what `tuoke extract` runs without --kind); page-kind accuracy from `scrapers.extract.pagekind.page_kind`.", ""]
-    for mode, kind_of in (
-        ("kind-guess", lambda path, body, url: kind_as_cli_decides(body, url)),
-        ("kind-given", lambda path, body, url: kind_from_gold(gold[path.name]["kind"])),
-    ):
-        pred_dir = pred_root / mode
-        kinds = predict(pages, pred_dir, kind_of)
-        right = sum(1 for p in pages if kinds[p.name] == gold[p.name]["kind"])
-        figures, scored = score(corpus, pred_dir, args.verbose, args.page)
-        if args.verbose:
-            print(f"===== {mode} =====")
-            print(scored)
-            wrong = [f"{p.name}: {kinds[p.name]} (gold {gold[p.name]['kind']})" for p in pages if kinds[p.name] != gold[p.name]["kind"]]
-            print("page kind wrong on:", *wrong or ["none"], sep="\n    ")
-        lines += summary_lines(mode, figures, right / len(pages) if pages else 0.0)
-        report += [f"## {mode}", "", "```", scored.strip(), "```", ""]
+    total_pages = 0
+    for batch_name, batch in batches(corpus):
+        gold = json.loads((batch / "gold.json").read_text(encoding="utf-8"))
+        pages = sorted(p for p in (batch / "pages").iterdir() if p.name in gold)
+        if args.page:
+            pages = [p for p in pages if any(s in p.name for s in args.page)]
+        if not pages:
+            continue
+        total_pages += len(pages)
+        lines.append(f"{batch_name} ({len(pages)} pages)")
+        report += [f"# {batch_name}: {len(pages)} pages of {batch}", ""]
+        for mode, kind_of in (
+            ("kind-guess", lambda path, body, url: kind_as_cli_decides(body, url)),
+            ("kind-given", lambda path, body, url, gold=gold: kind_from_gold(gold[path.name]["kind"])),
+        ):
+            pred_dir = pred_root / batch_name / mode
+            kinds = predict(pages, pred_dir, kind_of)
+            right = sum(1 for p in pages if kinds[p.name] == gold[p.name]["kind"])
+            figures, scored = score(corpus, batch, pred_dir, args.verbose, args.page)
+            if args.verbose:
+                print(f"===== {batch_name} {mode} =====")
+                print(scored)
+                wrong = [f"{p.name}: {kinds[p.name]} (gold {gold[p.name]['kind']})" for p in pages if kinds[p.name] != gold[p.name]["kind"]]
+                print("page kind wrong on:", *wrong or ["none"], sep="\n    ")
+            lines += summary_lines(mode, figures, right / len(pages))
+            report += [f"## {batch_name} {mode}", "", "```", scored.strip(), "```", ""]
     elapsed = time.perf_counter() - started
     report += ["## Summary", "", "```", *lines, "```"]  # no timings: the same figures leave the file unchanged
     OUT.mkdir(parents=True, exist_ok=True)
     (OUT / "eval_pages.md").write_text("\n".join(report) + "\n", encoding="utf-8")
-    print(f"eval-pages: {len(pages)} real pages, {elapsed:.1f} s; report benchmarks/out/eval_pages.md; recall/precision, targets >= 0.97")
+    print(f"eval-pages: {total_pages} real pages, {elapsed:.1f} s; report benchmarks/out/eval_pages.md; recall/precision, targets >= 0.97")
     for line in lines:
         print(line)
     return 0

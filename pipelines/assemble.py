@@ -13,6 +13,8 @@ from typing import Any
 
 import dagster as dg
 
+from kernel.paths import REPO_ROOT, sources_dir, sql_models_dir
+from kernel.sources import SourceConfig, load_sources
 from pipelines.checks import build_crawl_checks, build_warehouse_checks
 from pipelines.crawl_assets import build_crawl_assets, crawl_key
 from pipelines.executors import executor_from_env
@@ -23,8 +25,6 @@ from pipelines.resources import CrawlRunner, TuokeWarehouse
 from pipelines.schedules import build_schedules
 from pipelines.sensors import internal_feed_sensor
 from pipelines.sql_models import ModelError, build_sql_model_assets, check_model_dependencies
-from tuoke.core.paths import REPO_ROOT, sources_dir, sql_models_dir
-from tuoke.core.sources import SourceConfig, load_sources
 
 
 def _asset_keys(assets: Sequence[dg.AssetsDefinition]) -> list[dg.AssetKey]:

@@ -18,9 +18,9 @@ from typing import Any
 
 import dagster as dg
 
+from kernel.sources import SourceConfig
 from pipelines.crawl_assets import crawl_key
 from pipelines.resources import DUCKDB_WRITE_OP_TAGS, DUCKDB_WRITE_POOL, TuokeWarehouse
-from tuoke.core.sources import SourceConfig
 
 # Thresholds a data engineer tunes; named so the check descriptions can quote them.
 USCC_VALID_RECORD_SHARE_MIN = 0.90  # entity records: codes as the sources wrote them (warn)
@@ -303,7 +303,7 @@ def parse_sql_test(path: Path) -> WarehouseCheck:
 
 
 def sql_tests(tests_dir: Path | None = None) -> list[WarehouseCheck]:
-    from tuoke.core.paths import sql_models_dir
+    from kernel.paths import sql_models_dir
 
     folder = Path(tests_dir) if tests_dir else sql_models_dir() / "tests"
     return [parse_sql_test(path) for path in sorted(folder.glob("*.sql"))]

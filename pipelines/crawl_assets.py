@@ -11,8 +11,8 @@ from typing import Any
 
 import dagster as dg
 
+from kernel.sources import SourceConfig
 from pipelines.resources import CrawlRunner
-from tuoke.core.sources import SourceConfig
 
 LANDING_PREFIX = "landing"
 

@@ -7,8 +7,8 @@ from collections.abc import Sequence
 
 import dagster as dg
 
+from kernel.sources import SourceConfig
 from pipelines.crawl_assets import LANDING_PREFIX, crawl_key
-from tuoke.core.sources import SourceConfig
 
 BUILD_JOB = "build"
 CRAWL_ALL_JOB = "crawl_all"

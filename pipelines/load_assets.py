@@ -15,9 +15,9 @@ from typing import Any
 
 import dagster as dg
 
+from kernel.feeds import feed_names
 from pipelines.resources import DUCKDB_WRITE_OP_TAGS, DUCKDB_WRITE_POOL, TuokeWarehouse
 from pipelines.sql_models import table_metadata
-from tuoke.core.feeds import feed_names
 
 # Config tables warehouse.refdata.load_reference writes (configs as tables): territories and the
 # scoring rules that the scoring models in dbt_like_sql/marts/ join (warehouse.scoring.REFERENCE_TABLES;

@@ -20,7 +20,7 @@ import dagster as dg
 import duckdb
 from pydantic import Field
 
-from tuoke.core.paths import REPO_ROOT, DataPaths
+from kernel.paths import REPO_ROOT, DataPaths
 
 DUCKDB_WRITE_POOL = "duckdb_write"
 # On the Celery executor (deploy/), every step that opens the working warehouse for writing is routed

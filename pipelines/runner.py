@@ -15,7 +15,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from tuoke.core.paths import DataPaths
+from kernel.paths import DataPaths
 
 BUILD_JOB = "build"
 CRAWL_ALL_JOB = "crawl_all"

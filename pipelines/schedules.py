@@ -6,9 +6,9 @@ from collections.abc import Sequence
 
 import dagster as dg
 
+from kernel.errors import UserError
+from kernel.sources import SourceConfig
 from pipelines.jobs import crawl_job_name
-from tuoke.core.errors import UserError
-from tuoke.core.sources import SourceConfig
 
 TIMEZONE = "Asia/Shanghai"
 

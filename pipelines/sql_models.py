@@ -18,8 +18,8 @@ import dagster as dg
 import sqlglot
 from sqlglot import exp
 
+from kernel.errors import UserError
 from pipelines.resources import DUCKDB_WRITE_OP_TAGS, DUCKDB_WRITE_POOL, TuokeWarehouse
-from tuoke.core.errors import UserError
 
 LAYERS = ("staging", "core", "marts")
 _NAME = re.compile(r"^[a-z][a-z0-9_]*$")

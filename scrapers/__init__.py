@@ -1,6 +1,6 @@
 """The Scrapy project: one spider per source YAML, fetching and routing only.
 
-- `spider_loader.SourceSpiderLoader` builds each spider from `tuoke.core.sources` (no per-site copies);
+- `spider_loader.SourceSpiderLoader` builds each spider from `kernel.sources` (no per-site copies);
   `spiders/` holds the generic NoticeSpider, ApiSpider and DirectorySpider.
 - `extract/` parses (pure functions); `landing.LandingWriter` validates and writes landing JSONL,
   quarantine and run stats; `antibot` detects challenge pages and backs a host off; `cache` keeps

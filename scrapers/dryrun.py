@@ -22,7 +22,7 @@ from typing import Any
 from scrapy import signals
 from scrapy.exceptions import IgnoreRequest
 
-from tuoke.core.errors import UserError
+from kernel.errors import UserError
 
 # One page of each kind; a list page is a list or API page with no page number or page 1, plus the
 # file-list call of an API notice (State Grid ECP).

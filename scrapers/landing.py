@@ -8,7 +8,7 @@ spider closes, so a killed crawl never leaves a half landing file the warehouse 
 Validation policy (fail loudly, never guess):
 - a mention without a usable name, or with a role outside the contract, is quarantined with the
   reason (`missing_name`, `bad_name`, `bad_role`, or the border check's `markup`,
-  `control_characters`, `formula_prefix`, `bad_characters`, `not_a_name` from tuoke.core.orgname);
+  `control_characters`, `formula_prefix`, `bad_characters`, `not_a_name` from kernel.name_validation);
 - an invalid USCC does *not* lose the mention: `uscc` becomes null and the raw text is kept in
   `extra.invalid_uscc` (the name is still evidence; a wrong code must not join companies);
 - keys outside the Mention contract are moved into `extra` and counted, so a parser change shows.
@@ -26,12 +26,12 @@ from pathlib import Path
 
 from scrapy import signals
 
+from kernel.contracts import MENTION_KEYS, ROLES
+from kernel.name_validation import org_name_problem
+from kernel.paths import DataPaths
 from scrapers.extract import is_valid_uscc
 from scrapers.items import Quarantined
 from scrapers.provenance import mention_id, utc_now_iso
-from tuoke.core.contracts import MENTION_KEYS, ROLES
-from tuoke.core.orgname import org_name_problem
-from tuoke.core.paths import DataPaths
 
 logger = logging.getLogger(__name__)
 
@@ -47,7 +47,7 @@ valid_uscc = is_valid_uscc
 
 def name_problem(name: object) -> tuple[str, str] | None:
     """(reason, detail) when `name` may not become a company: the shared border check
-    (tuoke.core.orgname: markup, control characters, formula prefixes, SQL fragments), then the
+    (kernel.name_validation: markup, control characters, formula prefixes, SQL fragments), then the
     landing's own (a label or a sentence is not a name)."""
     problem = org_name_problem(name)
     if problem is not None:

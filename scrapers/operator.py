@@ -12,8 +12,8 @@ import re
 
 import yaml
 
-from tuoke.core.errors import UserError
-from tuoke.core.paths import configs_dir
+from kernel.errors import UserError
+from kernel.paths import configs_dir
 
 CRAWLER_VERSION = "0.2"
 _CONTACT = re.compile(r"^(mailto:)?[^@\s()]+@[^@\s()]+\.[^@\s()]+$|^https?://[^\s()]+$")

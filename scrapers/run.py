@@ -17,8 +17,8 @@ import sys
 from collections.abc import Mapping
 from pathlib import Path
 
-from tuoke.core.errors import UserError
-from tuoke.core.paths import DataPaths
+from kernel.errors import UserError
+from kernel.paths import DataPaths
 
 
 class CrawlFailed(RuntimeError):

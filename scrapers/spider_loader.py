@@ -1,6 +1,6 @@
 """SPIDER_LOADER_CLASS: one spider per source YAML, built from a few generic spider classes.
 
-`scrapy list` lists `tuoke.core.sources.load_sources()` ids; `scrapy crawl <id>` gets a subclass of
+`scrapy list` lists `kernel.sources.load_sources()` ids; `scrapy crawl <id>` gets a subclass of
 NoticeSpider / ApiSpider / DirectorySpider carrying the source config and its politeness as
 `custom_settings`. No spider module is ever copied per site.
 """
@@ -11,14 +11,14 @@ from typing import Any
 
 from scrapy import Spider
 
+from kernel.paths import DataPaths
+from kernel.sources import SourceConfig, load_sources
 from scrapers.frontier import frontier_settings
 from scrapers.operator import crawler_user_agent
 from scrapers.spiders.api import ApiSpider
 from scrapers.spiders.base import SourceSpider
 from scrapers.spiders.directory import DirectorySpider
 from scrapers.spiders.notice import NoticeSpider
-from tuoke.core.paths import DataPaths
-from tuoke.core.sources import SourceConfig, load_sources
 
 
 def spider_base_for(source: SourceConfig) -> type[SourceSpider]:

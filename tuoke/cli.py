@@ -13,7 +13,7 @@ import sys
 import typer
 from rich.console import Console
 
-from tuoke.core.errors import UserError
+from kernel.errors import UserError
 
 app = typer.Typer(
     name="tuoke",

@@ -18,7 +18,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from tuoke.core.paths import configs_dir
+from kernel.paths import configs_dir
 from warehouse.db import ensure_schemas, table_exists
 from warehouse.resolve import resolve_and_describe
 

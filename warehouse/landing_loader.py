@@ -11,8 +11,8 @@ from pathlib import Path
 
 import duckdb
 
-from tuoke.core.contracts import MENTION_COLUMNS, RUN_STATS_COLUMNS
-from tuoke.core.paths import DataPaths
+from kernel.contracts import MENTION_COLUMNS, RUN_STATS_COLUMNS
+from kernel.paths import DataPaths
 from warehouse.db import ensure_schemas
 
 

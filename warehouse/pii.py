@@ -26,7 +26,7 @@ import unicodedata
 from functools import lru_cache
 from pathlib import Path
 
-from tuoke.core.errors import UserError
+from kernel.errors import UserError
 
 logger = logging.getLogger(__name__)
 

@@ -8,14 +8,14 @@ from __future__ import annotations
 
 import duckdb
 
-from tuoke.core.territories import load_territories_config
+from kernel.territories import load_territories_config
 from warehouse.db import ensure_schemas
 
 
 def load_reference(con: duckdb.DuckDBPyConnection, territories=None, scoring=None) -> dict:
     """Write ref.territories and ref.scoring_* from configs; returns row counts."""
+    from kernel.scoring_config import load_scoring_config
     from warehouse.scoring import write_scoring_reference
-    from warehouse.scoring_config import load_scoring_config
 
     ensure_schemas(con)
     territories_cfg = load_territories_config(territories)

@@ -36,10 +36,10 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from tuoke.core.contracts import DERIVED_SIGNALS
-from tuoke.core.paths import sql_models_dir
+from kernel.contracts import DERIVED_SIGNALS
+from kernel.paths import sql_models_dir
+from kernel.scoring_config import ScoringConfig, load_scoring_config
 from warehouse.db import ensure_schemas
-from warehouse.scoring_config import ScoringConfig, load_scoring_config
 
 # The build log: one row per build; the only marts table a rebuild on unchanged inputs changes.
 BUILD_LOG = "marts.scoring_builds"

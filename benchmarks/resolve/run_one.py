@@ -111,7 +111,7 @@ def main() -> None:
         predicted = links["company_id"].to_numpy()
         stats = dict(LAST_STATS)
     else:  # the simplest baseline: exact normalised name (match key)
-        from warehouse.names import parse_company_name
+        from warehouse.resolve.name_parts import parse_company_name
 
         inverse, uniq = pd.factorize(records["name"])
         keys = pd.Series([parse_company_name(n).match_key for n in uniq])

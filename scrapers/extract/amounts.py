@@ -1,5 +1,5 @@
-"""Money parsing lives in the kernel (tuoke.core.parsing.amounts), shared with the bank feeds."""
+"""Money parsing lives in the kernel (kernel.parsing.amounts), shared with the bank feeds."""
 
-from tuoke.core.parsing.amounts import Amount, parse_amount, parse_amount_yuan
+from kernel.parsing.amounts import Amount, parse_amount, parse_amount_yuan
 
 __all__ = ["Amount", "parse_amount", "parse_amount_yuan"]

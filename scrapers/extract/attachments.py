@@ -1,7 +1,7 @@
 """Attachments (xlsx / xls / pdf / csv) -> PageResult. Never raises on a bad file.
 
 Work is bounded before a reader sees the bytes: an xlsx (a zip) whose members would expand past
-MAX_UNZIPPED_BYTES in all, or one member past MAX_ZIP_RATIO times (tuoke.core.limits), is refused
+MAX_UNZIPPED_BYTES in all, or one member past MAX_ZIP_RATIO times (kernel.limits), is refused
 as `zip_bomb` from its directory alone (Python's zipfile never inflates past a member's declared
 size); a PDF whose Flate streams inflate past 256 MB is refused as `pdf_bomb`, and one that passes
 reads at most MAX_PDF_PAGES pages within MAX_PDF_SECONDS (`pdf_page_limit`,
@@ -16,11 +16,11 @@ import re
 import time
 from collections.abc import Mapping
 
+from kernel.limits import pdf_bomb_problem, zip_bomb_problem
 from scrapers.extract.decode import decode_report
 from scrapers.extract.lists import list_name_from, listed_mention
 from scrapers.extract.result import PageResult
 from scrapers.extract.sheets import table_records
-from tuoke.core.limits import pdf_bomb_problem, zip_bomb_problem
 
 _GENERIC_SHEET = re.compile(r"^(sheet\d*|工作表\d*|表\d*|名单|汇总|\d+)$", re.IGNORECASE)
 MAX_PDF_PAGES = 300

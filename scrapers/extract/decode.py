@@ -1,5 +1,5 @@
-"""Bytes -> text lives in the kernel (tuoke.core.parsing.decoding), shared with the bank feeds."""
+"""Bytes -> text lives in the kernel (kernel.parsing.decoding), shared with the bank feeds."""
 
-from tuoke.core.parsing.decoding import decode_body, decode_report
+from kernel.parsing.decoding import decode_body, decode_report
 
 __all__ = ["decode_body", "decode_report"]

@@ -13,13 +13,13 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
+from kernel.limits import LIMIT_REASONS  # noqa: F401  (re-exported for the extraction API)
 from scrapers.extract.labels import IGNORED, field_for, looks_like_label
 from scrapers.extract.lookups import amount_parts, section_table
-from scrapers.extract.names import looks_like_org
+from scrapers.extract.org_names import looks_like_org
 from scrapers.extract.pairs import Pair, Section, classify, line_events, line_pairs, section_field
 from scrapers.extract.prose import FreeTextList, prose_pairs
 from scrapers.extract.text import label_key
-from tuoke.core.limits import LIMIT_REASONS  # noqa: F401  (re-exported for the extraction API)
 
 MAX_CHARS = 1_500_000
 MAX_ELEMENTS = 200_000

@@ -18,7 +18,7 @@ from scrapers.extract.dates import parse_datetime_iso
 from scrapers.extract.dom import Grid, Page
 from scrapers.extract.labels import field_for
 from scrapers.extract.lookups import words
-from scrapers.extract.names import clean_name, looks_like_org
+from scrapers.extract.org_names import clean_name, looks_like_org
 from scrapers.extract.pairs import Pair
 from scrapers.extract.prose import issuer_purchaser, signature_agent
 from scrapers.extract.result import PageResult

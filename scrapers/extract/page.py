@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from kernel.contracts import PAGE_KINDS
 from scrapers.extract.common import apply_selectors, fill_notice, report_unused
 from scrapers.extract.decode import decode_report
 from scrapers.extract.directories import extract_directory
@@ -13,7 +14,6 @@ from scrapers.extract.negative import extract_negative
 from scrapers.extract.notices import extract_notice
 from scrapers.extract.records import json_record_html
 from scrapers.extract.result import PageResult
-from tuoke.core.contracts import PAGE_KINDS
 
 KINDS = PAGE_KINDS
 _TRUNCATED_TAIL = ("</html>", "</body>")

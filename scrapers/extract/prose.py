@@ -17,7 +17,7 @@ import re
 from scrapers.extract.dates import parse_date
 from scrapers.extract.labels import IGNORED, field_for
 from scrapers.extract.lookups import words, words_pattern
-from scrapers.extract.names import clean_name, looks_like_org, name_problem
+from scrapers.extract.org_names import clean_name, looks_like_org, name_problem
 from scrapers.extract.pairs import Pair, line_events
 
 _STOP = "\\s，,。；;：:、“”\"！!？?"

@@ -6,10 +6,10 @@ import re
 from dataclasses import dataclass, field
 from urllib.parse import parse_qs, urlparse
 
-from scrapers.extract.names import clean_name, looks_like_org, name_problem
-from tuoke.core.contracts import EXTRACTED_MENTION_KEYS, NOTICE_KEYS
+from kernel.contracts import EXTRACTED_MENTION_KEYS, NOTICE_KEYS
+from scrapers.extract.org_names import clean_name, looks_like_org, name_problem
 
-MENTION_KEYS = EXTRACTED_MENTION_KEYS  # what an extractor fills (tuoke.core.contracts)
+MENTION_KEYS = EXTRACTED_MENTION_KEYS  # what an extractor fills (kernel.contracts)
 _ID_PARAMS = ("noticeid", "id", "infoid", "articleid", "guid", "docid", "contentid", "newsid", "bulletinid", "uuid")
 
 

@@ -6,7 +6,7 @@ import functools
 import re
 import unicodedata
 
-from tuoke.core.parsing.text import fold  # noqa: F401  (the extract rules import fold from here)
+from kernel.parsing.text import fold  # noqa: F401  (the extract rules import fold from here)
 
 _WS = re.compile(r"[\s\u00a0\u3000\u200b\ufeff]+")
 _TAG = re.compile(r"<\s*(script|style)\b.*?(?:<\s*/\s*\1\s*>|$)|<[^<>]{0,500}>", re.IGNORECASE | re.DOTALL)

@@ -27,13 +27,13 @@ from scrapy.selector import Selector
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.internet.error import ConnectionRefusedError, DNSLookupError, TCPTimedOutError, TimeoutError
 
+from kernel.limits import LIMIT_REASONS
+from kernel.paths import DataPaths
+from kernel.sources import SourceConfig
 from scrapers.antibot import BlockedPage, HostBackedOff, response_headers
 from scrapers.items import Quarantined
 from scrapers.provenance import content_hash, new_run_id, utc_now_iso
 from scrapers.state import SeenState
-from tuoke.core.limits import LIMIT_REASONS
-from tuoke.core.paths import DataPaths
-from tuoke.core.sources import SourceConfig
 
 NOTICE_FIELDS = ("notice_id", "notice_title", "published_at", "is_correction", "supersedes", "project_name",
                  "project_code")

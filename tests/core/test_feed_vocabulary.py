@@ -1,7 +1,7 @@
 """The feed vocabulary is configs/feeds.yaml: the loader's tables and the demo's drop folders follow it."""
 
+from kernel.feeds import feed_names, feed_tables
 from tuoke.commands.demo import DEMO_INTERNAL_DIR, demo_feed_of
-from tuoke.core.feeds import feed_names, feed_tables
 
 
 def test_feed_tables_follow_feeds_yaml():

@@ -5,8 +5,8 @@ from typing import get_args
 
 import pytest
 
-from tuoke.core.contracts import FeedColumnType
-from tuoke.core.parsing import (
+from kernel.contracts import FeedColumnType
+from kernel.parsing import (
     parse_amount,
     parse_amount_cell,
     parse_date,

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from tuoke.core.errors import UserError
-from tuoke.core.sources import load_source, load_sources, parse_source
+from kernel.errors import UserError
+from kernel.sources import load_source, load_sources, parse_source
 
 GOOD = {"id": "a_src", "kind": "tender_notice", "start_urls": "{demo_base}/x.htm"}
 

@@ -2,9 +2,9 @@
 
 import pytest
 
-from tuoke.core.errors import UserError
-from tuoke.core.territories import load_territories_config
-from tuoke.core.users import load_users_config
+from kernel.errors import UserError
+from kernel.territories import load_territories_config
+from kernel.users import load_users_config
 
 BCRYPT = "$2b$12$C6UzMDM.H6dfI/f/IKcEeO5c8d0UwWqQv5Zr1Hj3TgG1C4d3m8Zye"
 

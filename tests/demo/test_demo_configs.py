@@ -6,8 +6,8 @@ import json
 
 import pytest
 
-from tuoke.core.paths import demo_sources_dir
-from tuoke.core.sources import load_source
+from kernel.paths import demo_sources_dir
+from kernel.sources import load_source
 
 YAMLS = sorted(demo_sources_dir().glob("*.yaml"))
 

@@ -12,8 +12,8 @@ import pytest
 
 from demo.generate import generate_site
 from demo.server import DemoServer
+from kernel.paths import DataPaths, demo_sources_dir
 from tuoke.commands.demo import drop_demo_feeds
-from tuoke.core.paths import DataPaths, demo_sources_dir
 
 from .gold import score_resolution
 

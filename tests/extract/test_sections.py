@@ -6,7 +6,7 @@ import pytest
 
 from scrapers.extract import extract_page
 from scrapers.extract.labels import field_for
-from scrapers.extract.names import clean_name
+from scrapers.extract.org_names import clean_name
 from scrapers.extract.pairs import Section, line_events
 
 

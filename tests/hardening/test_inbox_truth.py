@@ -5,9 +5,9 @@ import json
 
 import dagster as dg
 
+from kernel.paths import DataPaths
 from pipelines.resources import TuokeWarehouse
 from pipelines.sensors import internal_feed_sensor
-from tuoke.core.paths import DataPaths
 from warehouse.db import connect, ensure_schemas
 from warehouse.feeds import load_feeds
 

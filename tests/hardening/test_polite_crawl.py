@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pytest
 
+from kernel.errors import UserError
+from kernel.sources import load_sources
 from scrapers.antibot import detect_block, retry_after_seconds
 from scrapers.run import run_crawl_subprocess
-from tuoke.core.errors import UserError
-from tuoke.core.sources import load_sources
 
 HERE = Path(__file__).resolve().parent
 

@@ -8,8 +8,8 @@ import sys
 import duckdb
 import pytest
 
+from kernel.errors import UserError
 from tuoke.commands.query import run_query
-from tuoke.core.errors import UserError
 from warehouse.sandbox import SandboxError, open_sandbox, run_sandboxed
 
 HOSTILE_READS = [

@@ -1,5 +1,5 @@
 """Finding 4: two hostile strings were joined into one company by the typo rule. The typo rule
-links only names that pass the border validator (tuoke.core.orgname)."""
+links only names that pass the border validator (kernel.name_validation)."""
 
 import pandas as pd
 import pytest

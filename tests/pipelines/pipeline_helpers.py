@@ -11,10 +11,10 @@ from pathlib import Path
 
 import dagster as dg
 
+from kernel.sources import load_sources
 from pipelines.assemble import build_definitions
 from pipelines.load_assets import PythonStep, default_steps
 from pipelines.resources import CrawlRunner, TuokeWarehouse
-from tuoke.core.sources import load_sources
 
 VALID_USCC = ["91330100MA27XL0E2Y", "91110000100000000D"]  # replaced below by computed valid codes
 
@@ -99,7 +99,7 @@ class FakeCrawlRunner(CrawlRunner):
     items: int = 3
 
     def crawl(self, context, source_id):
-        from tuoke.core.paths import DataPaths
+        from kernel.paths import DataPaths
 
         data = Path(self.data_dir) if self.data_dir else DataPaths.from_env().root
         existing = sorted((data / "landing" / source_id).glob("*.stats.json"))

@@ -13,8 +13,8 @@ import pytest
 from pipeline_helpers import mention, mini_definitions, table_rows, uscc, write_landing
 from rich.console import Console
 
+from kernel.paths import REPO_ROOT
 from tuoke.commands.build import run_build
-from tuoke.core.paths import REPO_ROOT
 from warehouse.publish import PublishError, publish
 
 

@@ -1,10 +1,10 @@
 """Every step that writes the working DuckDB is routed to the single-worker Celery queue, and only
 those: crawls stay on the default queue so they fan out (deploy/ profile)."""
 
+from kernel.paths import demo_sources_dir
+from kernel.sources import load_sources
 from pipelines.assemble import build_definitions
 from pipelines.resources import DUCKDB_WRITE_POOL
-from tuoke.core.paths import demo_sources_dir
-from tuoke.core.sources import load_sources
 
 QUEUE_TAG = "dagster-celery/queue"
 

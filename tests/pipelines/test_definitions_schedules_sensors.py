@@ -10,11 +10,11 @@ import dagster as dg
 import pytest
 from pipeline_helpers import mini_definitions
 
+from kernel.paths import REPO_ROOT
 from pipelines.crawl_assets import crawl_key
 from pipelines.jobs import BUILD_JOB
 from pipelines.resources import TuokeWarehouse
 from pipelines.sensors import internal_feed_sensor
-from tuoke.core.paths import REPO_ROOT
 
 
 def test_mini_definitions_are_loadable_with_crawl_asset_per_source_grouped_by_kind(project):

@@ -6,9 +6,9 @@ import duckdb
 import pytest
 from typer.testing import CliRunner
 
+from kernel.errors import UserError
 from tuoke.cli import app
 from tuoke.commands.query import check_read_only, run_query
-from tuoke.core.errors import UserError
 
 
 @pytest.fixture

@@ -4,9 +4,9 @@ SQL that sqlglot's Spark parser reads back, and the DuckDB-only constructs are g
 import sqlglot
 from sqlglot import exp
 
+from kernel.paths import sql_models_dir
 from pipelines.spark_models import Spark35, rewrite_for_spark, spark_statements
 from pipelines.sql_models import discover_models
-from tuoke.core.paths import sql_models_dir
 
 
 def test_every_model_transpiles_to_spark_sql_that_parses_back():

@@ -102,8 +102,8 @@ def test_model_assets_carry_columns_and_row_count(project):
 
 def test_every_scoring_mart_is_its_own_sql_model_asset():
     """#12: the scoring marts are SQL files, one asset each, with deps read from the SQL."""
+    from kernel.paths import sql_models_dir
     from pipelines.sql_models import discover_models
-    from tuoke.core.paths import sql_models_dir
 
     models = {m.name: m for m in discover_models(sql_models_dir()) if m.layer == "marts"}
     for name in ("company_segments", "product_fit", "signal_points_rows", "signal_points_base", "signal_points",

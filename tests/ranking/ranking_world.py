@@ -11,7 +11,7 @@ from pathlib import Path
 
 import yaml
 
-from tuoke.core.contracts import MENTION_COLUMNS as CONTRACT_MENTION_COLUMNS
+from kernel.contracts import MENTION_COLUMNS as CONTRACT_MENTION_COLUMNS
 from warehouse.db import connect, ensure_schemas
 from warehouse.feeds import create_feed_tables, load_feeds_config
 from warehouse.refdata import load_reference

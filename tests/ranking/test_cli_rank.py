@@ -7,8 +7,8 @@ import openpyxl
 import pytest
 from typer.testing import CliRunner
 
+from kernel.paths import DataPaths
 from tuoke.cli import app
-from tuoke.core.paths import DataPaths
 
 runner = CliRunner()
 

@@ -8,9 +8,9 @@ import csv
 import pytest
 from ranking_world import base_scoring
 
-from tuoke.core.errors import UserError
-from tuoke.core.paths import DataPaths
-from tuoke.core.territories import load_territories_config
+from kernel.errors import UserError
+from kernel.paths import DataPaths
+from kernel.territories import load_territories_config
 from warehouse.feeds import load_feeds
 from warehouse.refdata import load_reference
 
@@ -140,7 +140,7 @@ def test_the_committed_demo_feed_has_suppliers_of_every_shipped_core_enterprise(
     # demo/internal/counterparties.csv is generated from territories.yaml: renaming a core
     # enterprise without regenerating it (python -m demo.internal) would leave the demo without any
     from demo.internal import DEMO_CORE_ENTERPRISES, INTERNAL_DIR
-    from tuoke.core.territories import core_enterprise_key
+    from kernel.territories import core_enterprise_key
 
     assert DEMO_CORE_ENTERPRISES == [c.name for c in load_territories_config().core_enterprises]
 

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 from stdnum.cn import uscc as uscc_module
 
-from tuoke.core.paths import DataPaths
+from kernel.paths import DataPaths
 from warehouse.db import connect, ensure_schemas
 from warehouse.feeds import FeedContractError, load_feeds
 from warehouse.feeds import load as feeds_module

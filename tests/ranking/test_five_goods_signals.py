@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from ranking_world import AS_OF, base_scoring
 
-from tuoke.core.paths import DataPaths
+from kernel.paths import DataPaths
 from warehouse.db import connect, ensure_schemas
 from warehouse.feeds import load_feeds
 

@@ -8,7 +8,7 @@ import json
 
 from ranking_world import base_scoring
 
-from tuoke.core.paths import DataPaths
+from kernel.paths import DataPaths
 from warehouse.db import connect, ensure_schemas
 from warehouse.landing_loader import load_landing
 from warehouse.pii import hash_pii

@@ -5,7 +5,7 @@ import json
 import duckdb
 from test_feeds import CONTACT_ID, CONTACT_NAME, PAYROLL_HEADER, payroll_rows, write_csv
 
-from tuoke.core.paths import DataPaths
+from kernel.paths import DataPaths
 from warehouse.db import connect, ensure_schemas
 from warehouse.feeds import load_feeds
 from warehouse.pii import hash_pii

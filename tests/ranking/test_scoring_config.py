@@ -4,7 +4,7 @@ import pytest
 import yaml
 from ranking_world import base_scoring
 
-from warehouse.scoring_config import ScoringConfigError, load_scoring_config
+from kernel.scoring_config import ScoringConfigError, load_scoring_config
 
 
 def test_the_shipped_scoring_yaml_is_valid():

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from warehouse.names import parse_company_name
 from warehouse.resolve import resolve_records
+from warehouse.resolve.name_parts import parse_company_name
 
 ADDRESS = "昆明市五华区人民中路10号"
 

@@ -3,8 +3,8 @@
 import time
 
 from warehouse.codes import parse_code
-from warehouse.names import parse_company_name as parse
 from warehouse.regions import match_region_prefix, resolve_region_hint
+from warehouse.resolve.name_parts import parse_company_name as parse
 
 VALID = "91110108551385082Q"  # check character correct
 BAD = "91110108551385082X"  # same code, wrong check character

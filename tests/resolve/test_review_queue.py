@@ -18,10 +18,10 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from kernel.errors import UserError
+from kernel.paths import REPO_ROOT, sql_models_dir
 from pipelines.sql_models import parse_model
 from tuoke.cli import app
-from tuoke.core.errors import UserError
-from tuoke.core.paths import REPO_ROOT, sql_models_dir
 from warehouse.db import connect, ensure_schemas
 from warehouse.entity_links import build_entity_links
 

@@ -18,8 +18,8 @@ from services import have_postgres, have_redis, postgres_server, redis_server
 
 from demo.generate import generate_site
 from demo.server import DemoServer
+from kernel.paths import REPO_ROOT, DataPaths, demo_sources_dir
 from tuoke.commands.demo import drop_demo_feeds
-from tuoke.core.paths import REPO_ROOT, DataPaths, demo_sources_dir
 
 pytestmark = [
     pytest.mark.scaleout,

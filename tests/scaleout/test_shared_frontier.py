@@ -21,8 +21,8 @@ from services import have_redis, redis_server
 
 from demo.generate import generate_site
 from demo.server import DemoHandler, DemoServer
+from kernel.paths import REPO_ROOT, demo_sources_dir
 from scrapers.run import run_crawl_subprocess
-from tuoke.core.paths import REPO_ROOT, demo_sources_dir
 
 pytestmark = [pytest.mark.scaleout, pytest.mark.skipif(not have_redis(), reason="redis-server not installed")]
 

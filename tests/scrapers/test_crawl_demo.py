@@ -10,10 +10,10 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from crawl_helpers import cached_urls, crawl_env, landing_rows, quarantine_rows
 
+from kernel.paths import demo_sources_dir
 from scrapers.landing import MENTION_KEYS, ROLES
 from scrapers.run import run_crawl_subprocess
 from scrapers.spider_loader import spider_base_for
-from tuoke.core.paths import demo_sources_dir
 
 generate = pytest.importorskip("demo.generate", reason="demo site generator not available")
 demo_server = pytest.importorskip("demo.server", reason="demo server not available")
@@ -59,7 +59,7 @@ def demo_crawls(tmp_path_factory):
         old = {k: os.environ.get(k) for k in env}
         os.environ.update(env)
         try:
-            from tuoke.core.sources import load_sources
+            from kernel.sources import load_sources
 
             sources = {s.id: s for s in load_sources()}
         finally:

@@ -12,6 +12,7 @@ from scrapy import Request
 from scrapy.http import HtmlResponse
 from scrapy.settings import Settings
 
+from kernel.sources import parse_source
 from scrapers.antibot import detect_block
 from scrapers.cache import DetailOnlyCachePolicy
 from scrapers.landing import valid_uscc
@@ -21,7 +22,6 @@ from scrapers.spiders.api import ApiSpider
 from scrapers.spiders.base import fill_template
 from scrapers.spiders.directory import DirectorySpider
 from scrapers.spiders.notice import NoticeSpider
-from tuoke.core.sources import parse_source
 
 REPO = Path(__file__).resolve().parents[2]
 

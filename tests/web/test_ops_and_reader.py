@@ -10,9 +10,9 @@ import sqlite3
 import duckdb
 import pytest
 
-from tuoke.core.paths import DataPaths
-from tuoke.core.territories import load_territories_config
-from tuoke.core.users import User
+from kernel.paths import DataPaths
+from kernel.territories import load_territories_config
+from kernel.users import User
 from tuoke.web.ops import FEED_FILE_NAME, Disposition, OpsStore, write_disposition_feeds
 from tuoke.web.published import PublishedWarehouse
 from tuoke.web.scope import scope_for

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import duckdb
 
-from tuoke.core.paths import REPO_ROOT
+from kernel.paths import REPO_ROOT
 
 CHROMIUM = Path(os.environ.get("TUOKE_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",

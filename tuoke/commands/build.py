@@ -24,8 +24,8 @@ from rich.progress import (
 )
 from rich.table import Table
 
-from tuoke.core.errors import UserError
-from tuoke.core.paths import DataPaths
+from kernel.errors import UserError
+from kernel.paths import DataPaths
 
 DEFAULT_DEFINITIONS = "pipelines.definitions:defs"
 
@@ -79,9 +79,9 @@ def print_outcome(outcome, console: Console) -> None:
 def check_configs() -> None:
     """Every config file the build reads, checked before any step runs: a mistake is one line
     naming the file and the key path (exit 2), not a failed step deep in the run."""
-    from tuoke.core.feeds import load_feeds_config
-    from tuoke.core.territories import load_territories_config
-    from warehouse.scoring_config import load_scoring_config
+    from kernel.feeds import load_feeds_config
+    from kernel.scoring_config import load_scoring_config
+    from kernel.territories import load_territories_config
 
     load_feeds_config()
     load_territories_config()
@@ -128,8 +128,8 @@ def run_models_on_spark(console: Console) -> int:
         from pipelines.spark_models import compare_outputs, run_on_spark
     except ImportError as exc:
         raise UserError(f"--engine spark needs the `scale` extra (pip install -e '.[scale]'): {exc}") from exc
+    from kernel.paths import sql_models_dir
     from pipelines.sql_models import discover_models
-    from tuoke.core.paths import sql_models_dir
 
     paths = DataPaths.from_env()
     with console.status("running the SQL models on Spark (local mode) …"):

@@ -10,8 +10,8 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from tuoke.core.errors import UserError
-from tuoke.core.sources import load_sources
+from kernel.errors import UserError
+from kernel.sources import load_sources
 
 COLUMNS = ("pages", "list_pages", "detail_pages", "attachments", "items", "quarantined", "blocked", "http_errors")
 

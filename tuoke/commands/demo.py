@@ -14,8 +14,8 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from tuoke.core.errors import UserError
-from tuoke.core.paths import REPO_ROOT, DataPaths, demo_sources_dir
+from kernel.errors import UserError
+from kernel.paths import REPO_ROOT, DataPaths, demo_sources_dir
 
 DEMO_INTERNAL_DIR = REPO_ROOT / "demo" / "internal"
 
@@ -35,7 +35,7 @@ def demo_feed_of(filename: str, feeds: tuple[str, ...]) -> str | None:
 
 def drop_demo_feeds(paths: DataPaths) -> int:
     """Copy the sample bank exports into the feed drop folders, as a bank job would."""
-    from tuoke.core.feeds import feed_names
+    from kernel.feeds import feed_names
 
     feeds = feed_names()
     copied = 0

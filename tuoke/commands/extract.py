@@ -15,8 +15,8 @@ from pathlib import Path
 
 import typer
 
-from tuoke.core.contracts import PAGE_KINDS
-from tuoke.core.errors import UserError
+from kernel.contracts import PAGE_KINDS
+from kernel.errors import UserError
 
 KINDS = PAGE_KINDS
 _ATTACHMENT = re.compile(r"\.(xlsx?|xlsm|pdf|csv)$", re.IGNORECASE)
@@ -56,7 +56,7 @@ def extract_command(
         raise UserError(f"--kind {kind!r} is not one of {', '.join(KINDS)}")
     config = None
     if source:
-        from tuoke.core.sources import get_source
+        from kernel.sources import get_source
 
         found = get_source(source)
         config = {**found.raw, "detail": found.detail, "region": found.region}

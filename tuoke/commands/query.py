@@ -27,8 +27,8 @@ from rich.console import Console
 from rich.table import Table
 from sqlglot import exp
 
-from tuoke.core.errors import UserError
-from tuoke.core.paths import DataPaths
+from kernel.errors import UserError
+from kernel.paths import DataPaths
 from tuoke.exporting import csv_safe
 from warehouse.sandbox import DEFAULT_MAX_ROWS, DEFAULT_TIMEOUT_S, SandboxError, open_sandbox, run_sandboxed
 

@@ -14,8 +14,8 @@ from rich.cells import cell_len, set_cell_size
 from rich.console import Console
 from rich.table import Table
 
-from tuoke.core.errors import UserError
-from tuoke.core.paths import DataPaths
+from kernel.errors import UserError
+from kernel.paths import DataPaths
 from tuoke.exporting import (
     SEGMENT_LABELS,
     _as_list,

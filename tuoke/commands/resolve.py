@@ -18,7 +18,7 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-from tuoke.core.errors import UserError
+from kernel.errors import UserError
 
 REQUIRED = ["record_id", "source", "name", "uscc", "address"]
 OPTIONAL = {"uscc", "address", "source"}
@@ -93,7 +93,7 @@ def resolve_command(
     frame = read_input(input_csv)
     previous_ids = read_previous(previous) if previous is not None else None
     if judgements is None:
-        from tuoke.core.paths import configs_dir
+        from kernel.paths import configs_dir
 
         default = configs_dir() / "judgements.csv"
         judgements = default if default.exists() else None

@@ -25,8 +25,8 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from tuoke.core.errors import UserError
-from tuoke.core.paths import DataPaths, configs_dir
+from kernel.errors import UserError
+from kernel.paths import DataPaths, configs_dir
 
 FORMATS = ("table", "csv", "json")
 REASONS = ("weak_edge", "weak_rule", "low_score")

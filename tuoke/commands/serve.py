@@ -6,7 +6,7 @@ import ipaddress
 
 import typer
 
-from tuoke.core.errors import UserError
+from kernel.errors import UserError
 
 DEFAULT_PORT = 8800
 

@@ -8,7 +8,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from tuoke.core.sources import load_sources
+from kernel.sources import load_sources
 
 
 def sources_command(

@@ -28,9 +28,9 @@ from starlette.responses import HTMLResponse, PlainTextResponse, RedirectRespons
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from tuoke.core.paths import DataPaths, configs_dir
-from tuoke.core.territories import TerritoriesConfig, load_territories_config
-from tuoke.core.users import User, UsersConfig, load_users_config
+from kernel.paths import DataPaths, configs_dir
+from kernel.territories import TerritoriesConfig, load_territories_config
+from kernel.users import User, UsersConfig, load_users_config
 from tuoke.exporting import write_prospects_csv, write_prospects_xlsx
 from tuoke.web import queries
 from tuoke.web.auth import authenticate, csrf_protected, csrf_token, session_secret

@@ -20,7 +20,7 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse
 
-from tuoke.core.users import User, UsersConfig
+from kernel.users import User, UsersConfig
 
 CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "x-csrf-token"

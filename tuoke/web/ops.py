@@ -28,7 +28,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from tuoke.core.paths import DataPaths
+from kernel.paths import DataPaths
 
 DISPOSITIONS = ("contacted", "not_interested", "applied", "approved", "do_not_contact")
 DISPOSITION_LABELS = {

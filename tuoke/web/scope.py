@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from tuoke.core.territories import TerritoriesConfig
-from tuoke.core.users import User
+from kernel.territories import TerritoriesConfig
+from kernel.users import User
 
 
 @dataclass(frozen=True)

@@ -1,12 +1,12 @@
 """The bank's internal feeds: exports in data/inbox/<feed>/ loaded into raw.feed_<feed>.
 
-- `tuoke.core.feeds`: configs/feeds.yaml, the contract of each feed (config);
+- `kernel.feeds`: configs/feeds.yaml, the contract of each feed (config);
 - `columns`: what each column type means (SQL type and cell parser), one table;
 - `read`: export files to headers and text cells, headers matched to columns;
 - `load`: one file checked row by row and loaded atomically; every feed of the inbox.
 """
 
-from tuoke.core.feeds import (
+from kernel.feeds import (
     FeedColumn,
     FeedsConfigError,
     FeedSpec,

@@ -13,9 +13,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import get_args
 
-from tuoke.core.contracts import FeedColumnType
-from tuoke.core.orgname import org_name_problem
-from tuoke.core.parsing import parse_amount_cell, parse_date_cell, parse_month_cell, parse_yes_no
+from kernel.contracts import FeedColumnType
+from kernel.name_validation import org_name_problem
+from kernel.parsing import parse_amount_cell, parse_date_cell, parse_month_cell, parse_yes_no
 from warehouse.codes import clean_code, is_valid_uscc
 from warehouse.pii import hash_pii
 

@@ -28,10 +28,10 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from tuoke.core.errors import UserError
-from tuoke.core.feeds import FeedSpec, load_feeds_config
-from tuoke.core.limits import zip_bomb_problem
-from tuoke.core.paths import DataPaths
+from kernel.errors import UserError
+from kernel.feeds import FeedSpec, load_feeds_config
+from kernel.limits import zip_bomb_problem
+from kernel.paths import DataPaths
 from warehouse.db import ensure_schemas
 from warehouse.feeds.columns import COLUMN_KINDS
 from warehouse.feeds.read import FEED_FILE_SUFFIXES, match_headers, read_feed_file

@@ -14,8 +14,8 @@ from typing import Any
 
 import pandas as pd
 
-from tuoke.core.feeds import FeedColumn, FeedSpec
-from tuoke.core.parsing import decode_report
+from kernel.feeds import FeedColumn, FeedSpec
+from kernel.parsing import decode_report
 
 FEED_FILE_SUFFIXES = (".csv", ".txt", ".xlsx", ".xlsm", ".parquet")
 

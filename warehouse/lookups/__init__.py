@@ -1,4 +1,4 @@
-"""Data files for name parsing and region lookup (read by warehouse.names / regions / codes)."""
+"""Data files for name parsing and region lookup (read by warehouse.resolve.name_parts / regions / codes)."""
 
 from __future__ import annotations
 

@@ -33,8 +33,8 @@ from warehouse.resolve.blocking import RULES, candidate_pairs
 from warehouse.resolve.clustering import EDGE, USCC, Clusters, cluster
 from warehouse.resolve.ids import IdResult, company_ids
 from warehouse.resolve.judgements import Judgement, judged_records, read_judgements
+from warehouse.resolve.pair_rules import Edges, complete_address_flags, score_pairs
 from warehouse.resolve.prepare import HASH_FIELD, Features, Nodes, assign_nodes, clean_input, record_features
-from warehouse.resolve.scoring import Edges, complete_address_flags, score_pairs
 
 log = logging.getLogger(__name__)
 

@@ -24,8 +24,8 @@ from collections import defaultdict
 
 import numpy as np
 
+from warehouse.resolve.pair_rules import Edges
 from warehouse.resolve.prepare import Nodes
-from warehouse.resolve.scoring import Edges
 
 # how a node was attached: (kind, edge index or -1, other node)
 JUDGEMENT, USCC, EDGE = "judgement", "uscc", "edge"

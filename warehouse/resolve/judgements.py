@@ -14,7 +14,7 @@ import io
 from dataclasses import dataclass
 from pathlib import Path
 
-from warehouse.names import parse_company_name
+from warehouse.resolve.name_parts import parse_company_name
 
 COLUMNS = ["left_record_id", "left_name", "right_record_id", "right_name", "judgement", "note"]
 

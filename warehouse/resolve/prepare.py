@@ -28,8 +28,8 @@ import numpy as np
 import pandas as pd
 
 from warehouse.codes import parse_codes
-from warehouse.names import FIELDS, parse_name_fields
 from warehouse.regions import match_region_prefix
+from warehouse.resolve.name_parts import FIELDS, parse_name_fields
 
 log = logging.getLogger(__name__)
 

@@ -13,9 +13,9 @@ from typing import Any
 
 from pydantic import Field, field_validator, model_validator
 
-from tuoke.core.config import ConfigModel, load_config, validate_config
-from tuoke.core.parsing.text import fold
-from tuoke.core.paths import configs_dir
+from kernel.config import ConfigModel, load_config, validate_config
+from kernel.parsing.text import fold
+from kernel.paths import configs_dir
 
 Place = tuple[str | None, str | None, str | None]
 

@@ -16,8 +16,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field, ValidationError, field_validator, model_validator
 
-from tuoke.core.config import ConfigModel, key_path, read_yaml
-from tuoke.core.contracts import (
+from kernel.config import ConfigModel, key_path, read_yaml
+from kernel.contracts import (
     DIMENSIONS,
     SIGNALS,
     SUPPRESSION_SIGNALS,
@@ -25,8 +25,8 @@ from tuoke.core.contracts import (
     Signal,
     SignalKind,
 )
-from tuoke.core.errors import UserError
-from tuoke.core.paths import configs_dir
+from kernel.errors import UserError
+from kernel.paths import configs_dir
 
 RISK = "risk"
 PLACEHOLDERS = ("month", "date", "value", "detail", "list_name", "amount_wan", "amount_yuan", "label", "source_id")

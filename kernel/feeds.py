@@ -12,10 +12,10 @@ from typing import Annotated, Any
 
 from pydantic import Field, StrictBool, StringConstraints, field_validator
 
-from tuoke.core.config import ConfigModel, load_config, validate_config
-from tuoke.core.contracts import FeedColumnType
-from tuoke.core.errors import UserError
-from tuoke.core.paths import configs_dir
+from kernel.config import ConfigModel, load_config, validate_config
+from kernel.contracts import FeedColumnType
+from kernel.errors import UserError
+from kernel.paths import configs_dir
 
 # Feed and column names become table and column names in SQL: plain snake_case only.
 Identifier = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,62}$")]

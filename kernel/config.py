@@ -12,7 +12,7 @@ from typing import Any, TypeVar
 import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from tuoke.core.errors import UserError
+from kernel.errors import UserError
 
 M = TypeVar("M", bound=BaseModel)
 

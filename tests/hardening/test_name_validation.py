@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pytest
 
+from kernel.name_validation import org_name_problem
 from scrapers.landing import name_problem as landing_name_problem
-from tuoke.core.orgname import org_name_problem
 
 REAL_NAMES = Path(__file__).resolve().parents[3] / "shared" / "real-names" / "pairs.csv"
 

@@ -31,10 +31,10 @@ from dataclasses import dataclass
 import numpy as np
 from rapidfuzz import fuzz, process
 
-from tuoke.core.orgname import is_org_name
-from warehouse.names import display_name, script
+from kernel.name_validation import is_org_name
 from warehouse.regions import COUNTY_CODES
 from warehouse.resolve.blocking import DETAILS, RULES, TRADE_NAME, TYPO, CorePairs, NodePairs
+from warehouse.resolve.name_parts import display_name, script
 from warehouse.resolve.prepare import NO_FORM, OTHER_FORM, STOCK_SHORT, Nodes, compatible
 
 FLAGS = ("name_region", "region", "no_region", "uscc", "address", "core", "trade_name", "legal_form")

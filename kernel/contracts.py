@@ -91,7 +91,7 @@ PageKind = Literal[
 PAGE_KINDS: tuple[str, ...] = get_args(PageKind)
 
 # -- internal feeds: the column types of configs/feeds.yaml ----------------------------------------
-# The feed names and their canonical columns are configs/feeds.yaml itself (tuoke.core.feeds reads
+# The feed names and their canonical columns are configs/feeds.yaml itself (kernel.feeds reads
 # it); what every column type means is the loader's table in warehouse/feeds/columns.py.
 FeedColumnType = Literal[
     "name",  # company name; empty -> quarantined (empty_name)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import cn2an
 
-from tuoke.core.parsing.text import fold
+from kernel.parsing.text import fold
 
 _TEMPLATE = re.compile(r"\{\{|\}\}|\$\{[^}]*\}|\{%.*?%\}")
 _NUMBER = r"(\d{1,3}(?:,\d{3})+(?:\s*\.\s*\d+)?|\d+(?:\s*\.\s*\d+)?)"

@@ -13,8 +13,8 @@ from typing import Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from tuoke.core.config import ConfigModel, load_config, validate_config
-from tuoke.core.paths import configs_dir
+from kernel.config import ConfigModel, load_config, validate_config
+from kernel.paths import configs_dir
 
 Role = Literal["admin", "head_office", "regional_head", "branch", "rm"]
 _HASH_PREFIXES = ("$argon2id$", "$argon2i$", "$argon2d$", "$2a$", "$2b$", "$2y$")

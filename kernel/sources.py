@@ -18,10 +18,10 @@ from typing import Any, Literal
 
 from pydantic import Field, PrivateAttr, ValidationInfo, field_validator, model_validator
 
-from tuoke.core.config import ConfigModel, read_yaml, validate_config
-from tuoke.core.contracts import PAGE_KINDS, PageKind
-from tuoke.core.errors import UserError
-from tuoke.core.paths import sources_dir
+from kernel.config import ConfigModel, read_yaml, validate_config
+from kernel.contracts import PAGE_KINDS, PageKind
+from kernel.errors import UserError
+from kernel.paths import sources_dir
 
 KINDS = PAGE_KINDS  # the page kinds a source may declare
 _ID_PATTERN = r"^[a-z][a-z0-9_]{1,63}$"

@@ -7,7 +7,7 @@ from datetime import date, datetime
 
 import cn2an
 
-from tuoke.core.parsing.text import fold
+from kernel.parsing.text import fold
 
 _ARABIC = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*[年\-/.]\s*(\d{1,2})\s*[月\-/.]\s*(\d{1,2})(?!\d)")
 _COMPACT = re.compile(r"(?<!\d)((?:19|20)\d{2})(0[1-9]|1[0-2])([0-2]\d|3[01])(?!\d)")

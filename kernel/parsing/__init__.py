@@ -7,17 +7,17 @@
 - `yesno`: 是/否 cells.
 """
 
-from tuoke.core.parsing.amounts import Amount, parse_amount, parse_amount_cell, parse_amount_yuan
-from tuoke.core.parsing.dates import (
+from kernel.parsing.amounts import Amount, parse_amount, parse_amount_cell, parse_amount_yuan
+from kernel.parsing.dates import (
     find_dates,
     parse_date,
     parse_date_cell,
     parse_datetime_iso,
     parse_month_cell,
 )
-from tuoke.core.parsing.decoding import decode_body, decode_report
-from tuoke.core.parsing.text import fold
-from tuoke.core.parsing.yesno import parse_yes_no
+from kernel.parsing.decoding import decode_body, decode_report
+from kernel.parsing.text import fold
+from kernel.parsing.yesno import parse_yes_no
 
 __all__ = [
     "Amount", "decode_body", "decode_report", "find_dates", "fold", "parse_amount", "parse_amount_cell",
