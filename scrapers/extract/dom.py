@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from lxml import etree
 
 from kernel.limits import LIMIT_REASONS  # noqa: F401  (re-exported for the extraction API)
+from scrapers.extract.fields import ENTITY_FIELDS, HEADER_FIELDS
 from scrapers.extract.labels import IGNORED, field_for, looks_like_label
 from scrapers.extract.lookups import amount_parts, section_table
 from scrapers.extract.org_names import looks_like_org
@@ -37,8 +38,6 @@ _NUMERIC_ATTR = re.compile(r"^\s*[\d,.\s]+\s*$")
 _PARSER = etree.HTMLParser(recover=True, remove_comments=True, remove_pis=True, huge_tree=True)
 _XML_DECL = re.compile(r"^<\?xml[^>]*\?>")
 _WS = re.compile(r"[\s\u00a0\u3000\u200b\ufeff]+")
-# Fields whose presence makes a row of cells a table header rather than a label/value row.
-NAME_FIELDS = {"winner_name", "bidder_name", "candidate_name", "name", "uscc"}
 _AMOUNT_FIELDS = {"amount", "price", "budget", "total_amount"}
 
 
@@ -130,7 +129,7 @@ class _Walker:
 
     def add_pair(self, pair: Pair) -> None:
         last = self.last_pair
-        if last is not None and last.field in _AMOUNT_FIELDS and pair.field is None and label_key(pair.label)[0] in amount_parts():
+        if last is not None and last.field in _AMOUNT_FIELDS and pair.field is None and label_key(pair.label)[0].lstrip("(（") in amount_parts():
             # "中标金额：大写：壹拾万元整；小写：¥100000.00": one value, written twice
             last.value = f"{last.value} {pair.value}".strip()
             return
@@ -296,10 +295,10 @@ class _Walker:
                         index += 2
                         continue
                     inner = line_pairs(nxt)
-                    if inner and (field in NAME_FIELDS or (field or "").startswith("candidate_")) and looks_like_label(inner[0].label):
+                    if inner and (field in HEADER_FIELDS or (field or "").startswith("candidate_")) and looks_like_label(inner[0].label):
                         # "第一名 | 单位名称：X", "第一名 | 投标报价（万元）：Y": the cell carries its own label;
                         # the row label (a rank, rowspan-repeated) only says whose name the value is.
-                        if inner[0].field in NAME_FIELDS - {"uscc"}:
+                        if inner[0].field in ENTITY_FIELDS:
                             self.add_pair(Pair(text.strip(), inner[0].value, field, unit, origin="cell"))
                         else:
                             self.emit_lines(row[index + 1][1])
@@ -365,7 +364,7 @@ def _header_row(matrix) -> int | None:
         failed_lot_table = "fail_reason" in known  # "废标原因 | 备注": a lot that failed, no supplier
         if sum(f.startswith("candidate_") for f in known) >= 2:  # 第一中标候选人 | 第二中标候选人 columns
             known.add("name")
-        if (len(known) < 2 and not failed_lot_table) or not (known & NAME_FIELDS or {"lot", "budget"} <= known or {"lot", "amount"} <= known or failed_lot_table):
+        if (len(known) < 2 and not failed_lot_table) or not (known & HEADER_FIELDS or {"lot", "budget"} <= known or {"lot", "amount"} <= known or failed_lot_table):
             continue
         # A label/value row (label, value, label, value) is not a header: most cells must be labels,
         # or at least half of them while none holds a value (a company, a number, a date).

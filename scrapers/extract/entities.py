@@ -4,12 +4,12 @@ starting at a name label (detail pages and cards)."""
 from __future__ import annotations
 
 from scrapers.extract.dom import Grid, Page
+from scrapers.extract.fields import ENTITY_FIELDS
 from scrapers.extract.labels import IGNORED
 
-NAME_FIELDS = ("name", "winner_name", "candidate_name", "bidder_name")
 
 
-def entity_records(page: Page, name_fields: tuple[str, ...] = NAME_FIELDS) -> list[dict]:
+def entity_records(page: Page, name_fields: tuple[str, ...] = ENTITY_FIELDS) -> list[dict]:
     """Field -> value dicts in page order; `_name_field` says which column gave the name."""
     records: list[dict] = []
     current: dict | None = None

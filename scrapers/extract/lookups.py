@@ -71,3 +71,9 @@ def amount_parts() -> frozenset[str]:
 def words_pattern(name: str) -> re.Pattern:
     """One compiled alternation of a word list (longest first): `search` finds any of them."""
     return re.compile("|".join(re.escape(w) for w in sorted(words(name), key=len, reverse=True)))
+
+
+@functools.cache
+def field_group(name: str) -> tuple[str, ...]:
+    """One named group of fields (labels.yaml `field_groups`)."""
+    return tuple(str(f) for f in _load("labels")["field_groups"][name])

@@ -16,6 +16,7 @@ from scrapers.extract.codes import find_usccs
 from scrapers.extract.common import is_failed_text
 from scrapers.extract.dates import parse_datetime_iso
 from scrapers.extract.dom import Grid, Page
+from scrapers.extract.fields import PARTY_FIELDS
 from scrapers.extract.labels import field_for
 from scrapers.extract.lookups import words
 from scrapers.extract.org_names import clean_name, looks_like_org
@@ -24,7 +25,6 @@ from scrapers.extract.prose import issuer_purchaser, signature_agent
 from scrapers.extract.result import PageResult
 
 AWARD_KINDS = ("procurement_award", "winner_list")
-_NAME_FIELDS = ("winner_name", "candidate_1", "candidate_2", "candidate_3", "candidate_name", "bidder_name")
 _RANK = re.compile(r"第?\s*([一二三四五六七八九十\d]{1,3})\s*(?:名|中标|候选|成交|$)")
 _SEVERAL = re.compile(r"\s*[、；]\s*")  # not ";": "某公司;--DROP TABLE …" is one hostile value, not two names
 _SME_NO = re.compile(r"(?:非|不)(?:专门)?面向中小(?:微)?企业|不专门面向")
@@ -119,7 +119,7 @@ class _Records:
 
 def _pair(records: _Records, event: Pair, result: PageResult) -> None:
     field, value = event.field, event.value
-    if field in _NAME_FIELDS:
+    if field in PARTY_FIELDS:
         if is_failed_text(value) and len(value) < 12:
             records.failed_lots.append({"lot": records.lot, "reason": value})
             return

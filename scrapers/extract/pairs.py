@@ -17,6 +17,7 @@ _KEY = re.compile(
     rf"((?:[{_CJK}](?:[ \u3000\u00a0]+[{_CJK}]{{1,2}}){{1,15}})|[{_CJK}A-Za-z(（\[【][{_CJK}A-Za-z()（）/、\[\]【】]{{1,23}})\s*[:：]"
 )
 _HAS_CJK = re.compile(rf"[{_CJK}]")
+_UNIT_HEAD = re.compile(r"(?:万元|亿元|元|万)(?=[\s(（\[【]|$)")
 _TRAILING_NOTE = re.compile(r"\([^()]{1,10}\)$")
 _LOT_WORD = r"(?:包|标段|标包|分包|标项|合同包|包件)"
 _LOT_PREFIX = re.compile(
@@ -124,12 +125,18 @@ def line_pairs(line: str) -> list[Pair]:
         line = line[:_MAX_LINE]
     if "：" not in line and ":" not in line:
         return []
-    keys = [m for m in _KEY.finditer(line) if _HAS_CJK.search(m.group(1))]
+    keys = []  # (where the key starts, its label, where its value starts)
+    for match in _KEY.finditer(line):
+        start, label = match.start(1), match.group(1)
+        unit = _UNIT_HEAD.match(label) if start and line[start - 1].isdigit() else None
+        if unit:  # "84.8651万元（大写：…": the unit ends the number before it, it is no label
+            start, label = start + unit.end(), label[unit.end():]
+        if _HAS_CJK.search(label):
+            keys.append((start, label, match.end()))
     pairs = []
-    for index, match in enumerate(keys):
-        end = keys[index + 1].start() if index + 1 < len(keys) else len(line)
-        label = match.group(1)
+    for index, (_, label, value_start) in enumerate(keys):
+        end = keys[index + 1][0] if index + 1 < len(keys) else len(line)
         field, unit = classify(label)
-        value = _TRAILING_NUMBER.sub("", line[match.end():end]).strip(" ;；,，")
+        value = _TRAILING_NUMBER.sub("", line[value_start:end]).strip(" ;；,，")
         pairs.append(Pair(label.strip(), value, field, unit))
     return pairs

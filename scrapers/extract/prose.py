@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 
 from scrapers.extract.dates import parse_date
+from scrapers.extract.fields import SUPPLIER_FIELDS
 from scrapers.extract.labels import IGNORED, field_for
 from scrapers.extract.lookups import words, words_pattern
 from scrapers.extract.org_names import clean_name, looks_like_org, name_problem
@@ -44,7 +45,6 @@ _ANNOUNCES_WINNERS = re.compile(r"(?:中标|成交|入围|中选|定点|协议�
 _BARE_MONEY = re.compile(r"(?:￥|¥|人民币|RMB)\s*\d[\d,，.]*\s*(?:万元|元)?(?:\s*/\s*[天日月年次人])?|\d[\d,，.]*\s*(?:万元|元)(?:\s*/\s*[天日月年次人])?")
 _ENTRY_WORDS = ("中标", "成交", "入围", "中选", "协议价", "定点")
 _SPACED_LABEL = re.compile(r"^\s*(?:[(（]?\d{1,2}[)）.、．]\s*)?([\u4e00-\u9fff()（）]{2,12})[ \u3000\u00a0]+")
-_SUPPLIER_FIELDS = ("winner_name", "candidate_1", "candidate_2", "candidate_3", "candidate_name")
 _TRIGGERS = ("候选", "中标", "成交", "中选", "入围", "委托", "价")
 
 
@@ -73,7 +73,7 @@ def prose_pairs(line: str) -> list[Pair]:
             field = "winner_name"
         pairs.append(Pair(match.group(0).strip(), name, field, origin="prose"))
     spaced = _SPACED_LABEL.match(line)
-    if not pairs and spaced and field_for(spaced.group(1))[0] in _SUPPLIER_FIELDS:
+    if not pairs and spaced and field_for(spaced.group(1))[0] in SUPPLIER_FIELDS:
         lead = lead_name(line[spaced.end():])  # "第一中标候选人 广东某某工程有限公司 投标报价 1000.00 万元"
         if lead:
             pairs.append(Pair(spaced.group(1), lead[0], field_for(spaced.group(1))[0], origin="prose"))

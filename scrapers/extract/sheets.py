@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import re
 
+from scrapers.extract.fields import ENTITY_FIELDS
 from scrapers.extract.labels import IGNORED, field_for
 
 _WS = re.compile(r"\s+")
 _FILL_DOWN = ("region", "district", "lot", "tier", "industry")
-NAME_FIELDS = ("winner_name", "name", "candidate_name", "bidder_name")
 
 
 def _cell(value) -> str:
@@ -32,7 +32,7 @@ def find_header(rows: list[list[str]], scan: int = 15) -> int | None:
     best, best_score = None, 1
     for index, row in enumerate(rows[:scan]):
         fields = [f for f in _fields(row) if f and f != IGNORED]
-        if not any(f in NAME_FIELDS for f in fields):
+        if not any(f in ENTITY_FIELDS for f in fields):
             continue
         if len(set(fields)) > best_score:
             best, best_score = index, len(set(fields))
@@ -55,7 +55,7 @@ def table_records(rows: list[list], sheet_name: str | None = None) -> tuple[list
     if start < len(rows):
         sub = rows[start]
         sub_fields = _fields(sub)
-        if sum(1 for f in sub_fields if f) >= 1 and not any(f in NAME_FIELDS for f in sub_fields) and \
+        if sum(1 for f in sub_fields if f) >= 1 and not any(f in ENTITY_FIELDS for f in sub_fields) and \
                 all((not c) or f for c, f in zip(sub, sub_fields)):
             for col, (child, child_field) in enumerate(zip(sub, sub_fields)):
                 if child_field and child_field != IGNORED and col < len(fields):
@@ -64,7 +64,7 @@ def table_records(rows: list[list], sheet_name: str | None = None) -> tuple[list
                     header[col] = f"{header[col]}{child}" if header[col] != child else child
             start += 1
     unused = [h for h, f in zip(header, fields) if h and f is None]
-    name_field = next(f for f in NAME_FIELDS if f in fields)
+    name_field = next(f for f in ENTITY_FIELDS if f in fields)
     records: list[dict] = []
     last: dict[str, str] = {}
     for row in rows[start:]:
