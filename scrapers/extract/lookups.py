@@ -10,7 +10,8 @@ import yaml
 
 from scrapers.extract.text import label_key
 
-_DIR = Path(__file__).parent / "lookups"
+LOOKUP_DIR = Path(__file__).parent / "lookups"
+_DIR = LOOKUP_DIR
 
 
 @functools.cache

@@ -7,6 +7,7 @@ import re
 
 from scrapers.extract.codes import find_usccs
 from scrapers.extract.labels import field_for
+from scrapers.extract import orgspans
 from scrapers.extract.lookups import words
 from scrapers.extract.text import has_cjk, strip_markup
 
@@ -80,8 +81,14 @@ def looks_like_org(name: str) -> bool:
         bare = shorter
     if _LATIN_ORG.search(bare):
         return True
-    endings = (*words("org_suffixes"), *words("org_endings"))
+    endings = _endings()
     return bare.endswith(endings) or _simplified(bare[-6:]).endswith(endings)  # 第二中學, 醫院, 集團
+
+
+@functools.cache
+def _endings() -> tuple[str, ...]:
+    """What a labelled value may end with: the recogniser's endings, and the short ones only a label makes safe."""
+    return tuple(dict.fromkeys((*orgspans.endings(), *words("org_suffixes"), *words("org_endings"))))
 
 
 @functools.cache

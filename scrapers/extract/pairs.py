@@ -20,8 +20,10 @@ _HAS_CJK = re.compile(rf"[{_CJK}]")
 _UNIT_HEAD = re.compile(r"(?:万元|亿元|元|万)(?=[\s(（\[【]|$)")
 _TRAILING_NOTE = re.compile(r"\([^()]{1,10}\)$")
 _LOT_WORD = r"(?:包|标段|标包|分包|标项|合同包|包件)"
+# "第1包：", "包2：", "第一包入围：" (a framework list's lot heading, its entries below it)
 _LOT_PREFIX = re.compile(
-    rf"^\s*((?:第\s*[\d一二三四五六七八九十A-Za-z]{{1,3}}\s*{_LOT_WORD})|(?:{_LOT_WORD}\s*[\dA-Za-z一二三四五六七八九十]{{1,3}}))\s*[:：]\s*"
+    rf"^\s*((?:第\s*[\d一二三四五六七八九十A-Za-z]{{1,3}}\s*{_LOT_WORD})|(?:{_LOT_WORD}\s*[\dA-Za-z一二三四五六七八九十]{{1,3}}))"
+    r"(?:入围|中标|成交|中选)?(?:结果|供应商|单位|名单)?\s*[:：]\s*"
 )
 _MAX_LINE = 4000
 _TRAILING_NUMBER = re.compile(r"\s*(?:\d{1,2}[.、．]|[一二三四五六七八九十]{1,3}、|[(（]\d{1,2}[)）])\s*$")
@@ -67,7 +69,9 @@ def line_events(line: str) -> list:
     if len(line) > _MAX_LINE:
         line = line[:_MAX_LINE]
     lot = _LOT_PREFIX.match(line)
-    if lot and lot.end() < len(line):  # "第1包：中标供应商：X" / "包2：废标（…）": the lot, then the line
+    if lot and lot.end() == len(line):
+        return [Pair(lot.group(0).strip(" ：:"), lot.group(1), "lot")]
+    if lot:  # "第1包：中标供应商：X" / "包2：废标（…）": the lot, then the line
         rest = line[lot.end():]
         events = line_events(rest)
         if not any(getattr(e, "field", None) for e in events) and any(w in rest for w in words("failed_lot")):

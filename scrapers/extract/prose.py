@@ -19,6 +19,7 @@ from scrapers.extract.fields import SUPPLIER_FIELDS
 from scrapers.extract.labels import IGNORED, field_for
 from scrapers.extract.lookups import words, words_pattern
 from scrapers.extract.org_names import clean_name, looks_like_org, name_problem
+from scrapers.extract.orgspans import lead_org
 from scrapers.extract.pairs import Pair, line_events
 
 _STOP = "\\s，,。；;：:、“”\"！!？?"
@@ -118,6 +119,10 @@ def lead_name(line: str) -> tuple[str, str] | None:
     if not name and re.search(r"[(（]", lead):  # "某某公司（地址：…）": the name ends before the bracket
         cut = re.search(r"[(（]", lead).start()
         name, end = _org(lead[:cut]), start + cut
+    if not name:  # "山西迎泽宾馆中标A类标准间协议价：400元∕天": the name runs into a verb of the entry
+        span = lead_org(line, start)
+        if span and line[span.end:].startswith(_ENTRY_WORDS):
+            name, end = _org(span.name), span.end
     if not name or field_for(name)[0]:
         return None
     return name, line[end:].lstrip(_STOP.replace("\\s", " "))
