@@ -28,6 +28,8 @@ MENTION_COLUMNS: dict[str, str] = {
     "uscc": "VARCHAR",
     "address": "VARCHAR",
     "amount_yuan": "DOUBLE",
+    "amount_label": "VARCHAR",  # the label the amount stood under, as written (中标金额, 投标报价 …)
+    "amount_unit": "VARCHAR",  # the unit it was written in (元, 万元, 亿元); amount_yuan is always in 元
     "lot": "VARCHAR",
     "rank": "INTEGER",
     "project_name": "VARCHAR",

@@ -20,6 +20,8 @@ def create_raw_tables(con: duckdb.DuckDBPyConnection) -> None:
     ensure_schemas(con)
     mention_cols = ", ".join(f'"{c}" {t}' for c, t in MENTION_COLUMNS.items())
     con.execute(f"CREATE TABLE IF NOT EXISTS raw.mentions ({mention_cols}, landing_file VARCHAR)")
+    for column, ctype in MENTION_COLUMNS.items():  # a warehouse built before a mention key was added
+        con.execute(f'ALTER TABLE raw.mentions ADD COLUMN IF NOT EXISTS "{column}" {ctype}')
     con.execute(
         "CREATE TABLE IF NOT EXISTS raw.landing_files ("
         "landing_file VARCHAR PRIMARY KEY, source_id VARCHAR, run_id VARCHAR, rows INTEGER,"
@@ -62,7 +64,7 @@ def _load_one(con: duckdb.DuckDBPyConnection, path: Path, name: str) -> int:
         con.execute("DELETE FROM raw.mentions WHERE landing_file = ?", [name])
         if path.stat().st_size:
             con.execute(
-                f"INSERT INTO raw.mentions SELECT {select}, ? AS landing_file "
+                f"INSERT INTO raw.mentions ({select}, landing_file) SELECT {select}, ? AS landing_file "
                 f"FROM read_json(?, format='newline_delimited', columns={{{columns}}})",
                 [name, str(path)],
             )

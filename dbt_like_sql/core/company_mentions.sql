@@ -16,6 +16,8 @@ SELECT
     m.name,
     m.uscc,
     m.amount_yuan,
+    m.amount_label,
+    m.amount_unit,
     m.published_at,
     m.url,
     m.notice_title,

@@ -51,6 +51,8 @@ SELECT
     nullif(upper(trim(uscc)), '') AS uscc,
     nullif(trim(address), '') AS address,
     amount_yuan,
+    amount_label,
+    amount_unit,
     lot,
     rank,
     project_name,

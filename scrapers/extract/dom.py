@@ -61,6 +61,7 @@ class Grid:
                     record[name] = value
                     if self.units[col]:
                         record[f"{name}_unit"] = self.units[col]
+                    record[f"{name}_label"] = self.header[col]
             out.append(record)
         return out
 

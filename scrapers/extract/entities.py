@@ -8,7 +8,6 @@ from scrapers.extract.fields import ENTITY_FIELDS
 from scrapers.extract.labels import IGNORED
 
 
-
 def entity_records(page: Page, name_fields: tuple[str, ...] = ENTITY_FIELDS) -> list[dict]:
     """Field -> value dicts in page order; `_name_field` says which column gave the name."""
     records: list[dict] = []

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 
-from scrapers.extract.amounts import parse_amount
 from scrapers.extract.codes import find_usccs
 from scrapers.extract.common import is_failed_text
+from scrapers.extract.money import read_money
 from scrapers.extract.result import PageResult
 
 _LIST_NAME = re.compile(r"(\d{4}年.{0,30}?(?:名单|名录|目录)|.{2,40}?(?:名单|名录))")
@@ -39,10 +39,11 @@ def listed_mention(result: PageResult, record: dict, url: str | None, *, kind: s
     place = record.get("region") or region
     if kind == "winner_list":
         amount_key = "amount" if record.get("amount") else "price"
-        amount = parse_amount(record.get(amount_key), record.get(f"{amount_key}_unit"))
+        money = read_money(record.get(amount_key), record.get(f"{amount_key}_unit"), record.get(f"{amount_key}_label"))
         result.add(url, place, role="winner", name=name, uscc=codes[0] if codes else None, lot=record.get("lot"),
-                   amount_yuan=amount.yuan, district=record.get("district"), list_name=list_name,
-                   rate=amount.rate, rate_unit=amount.rate_unit, lot_name=record.get("lot_name"),
+                   amount_yuan=money.yuan, amount_label=money.label if money.yuan else None,
+                   amount_unit=money.unit if money.yuan else None, district=record.get("district"), list_name=list_name,
+                   rate=money.rate, rate_unit=money.rate_unit, rate_percent=money.percent, lot_name=record.get("lot_name"),
                    project_name=record.get("project_name"))
     else:
         result.add(url, place, role="listed", name=name, uscc=codes[0] if codes else None, district=record.get("district"),

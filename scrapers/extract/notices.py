@@ -9,46 +9,24 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
-import cn2an
-
-from scrapers.extract.amounts import parse_amount
 from scrapers.extract.codes import find_usccs
 from scrapers.extract.common import is_failed_text
-from scrapers.extract.dates import parse_datetime_iso
 from scrapers.extract.dom import Grid, Page
 from scrapers.extract.fields import PARTY_FIELDS
 from scrapers.extract.labels import field_for
 from scrapers.extract.lookups import words
+from scrapers.extract.lots import lot_key, rank_of
+from scrapers.extract.money import read_money
+from scrapers.extract.notice_grids import read_grid
 from scrapers.extract.org_names import clean_name, looks_like_org
 from scrapers.extract.pairs import Pair
 from scrapers.extract.prose import issuer_purchaser, signature_agent
 from scrapers.extract.result import PageResult
+from scrapers.extract.tenders import extract_tender
 
 AWARD_KINDS = ("procurement_award", "winner_list")
-_RANK = re.compile(r"第?\s*([一二三四五六七八九十\d]{1,3})\s*(?:名|中标|候选|成交|$)")
+_EXTRA_KEYS = ("rate", "rate_unit", "rate_percent", "amount_text", "lot_name", "from_text", "uscc_as_written", "role_from", "consortium")
 _SEVERAL = re.compile(r"\s*[、；]\s*")  # not ";": "某公司;--DROP TABLE …" is one hostile value, not two names
-_SME_NO = re.compile(r"(?:非|不)(?:专门)?面向中小(?:微)?企业|不专门面向")
-_SME_YES = re.compile(r"专门面向中小(?:微)?企业|预留.{0,10}中小(?:微)?企业|面向中小企业采购")
-
-
-def _rank(text: str | None) -> int | None:
-    if not text:
-        return None
-    match = _RANK.search(text.strip())
-    if not match:
-        return None
-    try:
-        value = int(match.group(1)) if match.group(1).isdigit() else int(cn2an.cn2an(match.group(1), "smart"))
-    except (ValueError, KeyError, TypeError):
-        return None
-    return value if 0 < value < 100 else None
-
-
-def _lot(text: str | None) -> str | None:
-    if not text:
-        return None
-    text = re.sub(r"\s+", "", text)
-    return text[:40] or None
 
 
 class _Records:
@@ -86,7 +64,8 @@ class _Records:
                 self.current = twin
                 return twin
         record = {"role": role, "name": name, "rank": rank, "lot": lot,
-                  "address": None, "uscc": None, "amount": None, "rate": None, "rate_unit": None}
+                  "address": None, "uscc": None, "amount": None, "amount_label": None, "amount_unit": None,
+                  "rate": None, "rate_unit": None}
         for key, value in fields.items():
             if value is not None:
                 record[key] = value
@@ -106,15 +85,23 @@ class _Records:
         elif target.get(key) is None:
             target[key] = value
 
-    def set_amount(self, text: str, unit: str | None) -> None:
-        amount = parse_amount(text, unit)
-        if amount.rate is not None:
-            self.fill("rate", amount.rate)
-            self.fill("rate_unit", amount.rate_unit)
-        elif amount.yuan:  # 0.000000 / 0.0 万元: a placeholder, not an award of nothing
-            self.fill("amount", amount.yuan)
-        elif self.current is not None:
-            self.current.setdefault("amount_text", text[:60])
+    def set_amount(self, text: str, unit: str | None, label: str | None = None) -> None:
+        """The amount of the supplier last started (its own row, cell or lines), with its label and
+        unit; an amount before any supplier belongs to nobody, never to the next name on the page."""
+        target = self.current
+        if target is None or target.get("role") in ("purchaser", "agent"):
+            return
+        money = read_money(text, unit, label)
+        if money.rate is not None:
+            if target.get("rate") is None:
+                target.update(rate=money.rate, rate_unit=money.rate_unit)
+        elif money.percent is not None:
+            target.setdefault("rate_percent", money.percent)  # 费率 / 下浮率: a bid, not an amount
+        elif money.yuan is not None:
+            if target.get("amount") is None:
+                target.update(amount=money.yuan, amount_label=money.label, amount_unit=money.unit)
+        elif text:
+            target.setdefault("amount_text", text[:60])
 
 
 def _pair(records: _Records, event: Pair, result: PageResult) -> None:
@@ -136,10 +123,10 @@ def _pair(records: _Records, event: Pair, result: PageResult) -> None:
             records.start(role, name, rank, uscc=codes[0] if codes else None, from_text=event.origin in ("prose", "list") or None)
         return
     if field == "lot":
-        records.lot = _lot(value)
+        records.lot = lot_key(value)
         return
     if field == "rank":
-        rank = _rank(value)
+        rank = rank_of(value)
         if records.current is not None and records.current.get("role") == "candidate" and records.current["rank"] is None:
             records.current["rank"] = rank
         else:
@@ -150,9 +137,7 @@ def _pair(records: _Records, event: Pair, result: PageResult) -> None:
             records.fill("address", value)
         return
     if field in ("amount", "price"):
-        if records.current is not None and records.current.get("role") in ("purchaser", "agent"):
-            records.current = None  # an amount belongs to a supplier, not to the buyer block
-        records.set_amount(value, event.unit)
+        records.set_amount(value, event.unit, event.label)
         return
     if field == "uscc":
         codes = find_usccs(value)
@@ -205,76 +190,6 @@ def _pair(records: _Records, event: Pair, result: PageResult) -> None:
             records.current["uscc"] = codes[0]
 
 
-def _grid(records: _Records, grid: Grid, result: PageResult) -> None:
-    fields = set(grid.fields)
-    candidate_columns = [(i, int(f[-1])) for i, f in enumerate(grid.fields) if f and f.startswith("candidate_") and f[-1].isdigit()]
-    if candidate_columns:
-        # One column per candidate; the first column labels the rows (单位名称 / 投标报价（万元） / 项目经理 / 工期).
-        by_rank: dict[int, dict] = {}
-        for row in grid.rows:
-            row_field, unit = field_for(row[0]) if row and candidate_columns[0][0] > 0 else (None, None)
-            if row_field in ("amount", "price"):
-                for col, rank in candidate_columns:
-                    if col < len(row) and rank in by_rank and by_rank[rank].get("amount") is None:
-                        by_rank[rank]["amount"] = parse_amount(row[col], unit).yuan
-                continue
-            if row_field not in (None, "name", "winner_name", "candidate_name", "bidder_name"):
-                continue  # 项目经理, 工期, 专职安全员: a person or a term, never a candidate
-            for col, rank in candidate_columns:
-                if col < len(row):
-                    name = result.accept_org(row[col], grid.header[col])
-                    if name:
-                        by_rank[rank] = records.start("candidate", name, rank)
-        return
-    name_field = next((f for f in ("winner_name", "candidate_name", "bidder_name", "name") if f in fields), None)
-    if name_field is None:
-        for record in grid.records() if "fail_reason" in fields else ():
-            if record.get("fail_reason"):
-                records.failed_lots.append({"lot": _lot(record.get("lot")) or records.lot, "reason": record["fail_reason"][:200]})
-        return
-    has_price = "price" in fields
-    if name_field == "winner_name":
-        role = "candidate" if records.kind == "candidate_notice" else "winner"
-    elif name_field == "candidate_name" or ("rank" in fields and name_field == "name"):
-        role = "candidate"
-    elif name_field == "bidder_name" and "rank" in fields:
-        role = "candidate"  # a ranked table of bidders (推荐排名 / 排序) ranks candidates
-    elif name_field == "bidder_name":
-        role = "bidder" if has_price or "amount" not in fields else ("candidate" if records.kind == "candidate_notice" else "winner")
-    else:
-        role = "winner" if ({"lot", "amount"} & fields and records.kind != "candidate_notice") else "candidate"
-    last_lot = None
-    position = 0
-    for record in grid.records():
-        lot = _lot(record.get("lot")) or last_lot
-        last_lot = lot
-        row_text = record["_row"]
-        raw_name = record.get(name_field)
-        if (role in ("winner", "candidate")) and (is_failed_text(record.get("status")) or is_failed_text(record.get("fail_reason"))
-                                                   or (raw_name and is_failed_text(raw_name) and len(raw_name) < 12)):
-            records.failed_lots.append({"lot": lot, "reason": (record.get("fail_reason") or record.get("status") or raw_name or "")[:200]})
-            continue
-        codes = find_usccs(record.get("uscc") or row_text)
-        name = result.accept_org(raw_name, grid.header[grid.fields.index(name_field)])
-        if not name:
-            continue
-        position += 1
-        rank = _rank(record.get("rank")) if record.get("rank") else None
-        if role == "candidate" and rank is None:
-            rank = position
-        if role == "candidate" and records.kind == "candidate_notice" and name_field == "winner_name" and rank is None:
-            rank = 1
-        entry = records.start(role, name, rank, lot=lot, uscc=codes[0] if codes else None, address=record.get("address") or record.get("winner_address"))
-        amount_key = "amount" if record.get("amount") else "price"
-        if record.get(amount_key):
-            records.set_amount(record[amount_key], record.get(f"{amount_key}_unit"))
-        elif record.get("budget"):
-            records.set_amount(record["budget"], record.get("budget_unit"))
-        if record.get("lot_name"):
-            entry["lot_name"] = record["lot_name"]
-    records.current = None
-
-
 def _merge(items: list[dict]) -> list[dict]:
     merged: list[dict] = []
     for item in items:
@@ -321,7 +236,7 @@ def extract_notice(page: Page, url: str, kind: str, config: Mapping | None, resu
     records = _Records(result, kind)
     for event in page.events:
         if isinstance(event, Grid):
-            _grid(records, event, result)
+            read_grid(records, event, result)
         else:
             _pair(records, event, result)
     _unlabelled_principals(records, page, result)
@@ -331,7 +246,7 @@ def extract_notice(page: Page, url: str, kind: str, config: Mapping | None, resu
     failed_notice = any(w in title for w in words("failed_notice_title"))
 
     if kind == "tender_notice":
-        _tender(page, url, records, items, result, first, region)
+        extract_tender(page, url, records, result, first, region)
         return
 
     winners = [i for i in items if i["role"] == "winner"]
@@ -345,18 +260,20 @@ def extract_notice(page: Page, url: str, kind: str, config: Mapping | None, resu
         twin = next((w for w in winners if w["name"] == bidder["name"] and (w["lot"] in (None, bidder["lot"]) or bidder["lot"] is None)), None)
         if twin is not None:
             if twin.get("amount") is None:
-                twin["amount"] = bidder.get("amount")
+                twin.update({k: bidder.get(k) for k in ("amount", "amount_label", "amount_unit")})
             items.remove(bidder)
-    total = parse_amount(first.get("total_amount")).yuan if first.get("total_amount") else None
-    if len(winners) == 1 and winners[0].get("amount") is None and winners[0].get("rate") is None and total:  # 0.0 万元 is a placeholder
-        winners[0]["amount"] = total
+    total = next((read_money(p.value, p.unit, p.label) for p in page.pairs if p.field == "total_amount" and p.value), None)
+    if len(winners) == 1 and winners[0].get("amount") is None and winners[0].get("rate") is None and total and total.yuan:
+        # the notice's total award (总中标金额) is its one winner's amount
+        winners[0].update(amount=total.yuan, amount_label=total.label, amount_unit=total.unit)
     for entity in (records.purchaser, records.agent):
         if entity:
             result.add(url, region, role=entity["role"], name=entity["name"], address=entity["address"], uscc=entity["uscc"])
     for item in items:
-        extra = {k: item[k] for k in ("rate", "rate_unit", "amount_text", "lot_name", "from_text", "uscc_as_written") if item.get(k) is not None}
+        extra = {k: item[k] for k in _EXTRA_KEYS if item.get(k) is not None}
         result.add(url, region, role=item["role"], name=item["name"], uscc=item["uscc"], address=item["address"],
-                   amount_yuan=item["amount"], lot=item["lot"], rank=item.get("rank"), **extra)
+                   amount_yuan=item["amount"], amount_label=item.get("amount_label"), amount_unit=item.get("amount_unit"),
+                   lot=item["lot"], rank=item.get("rank"), **extra)
     if records.failed_lots:
         result.notice["failed_lots"] = records.failed_lots
     if kind in AWARD_KINDS and not winners and not records.failed_lots and not failed_notice:
@@ -364,37 +281,3 @@ def extract_notice(page: Page, url: str, kind: str, config: Mapping | None, resu
             result.problem("no_winner", "award notice names no winner and no lot is marked failed (废标/流标/终止)")
     if kind == "candidate_notice" and not any(i["role"] == "candidate" for i in items) and not records.failed_lots and not failed_notice:
         result.problem("no_candidate", "candidate notice names no ranked candidate")
-
-
-def _tender(page: Page, url: str, records: _Records, items: list[dict], result: PageResult, first: dict, region) -> None:
-    lots = []
-    for grid in page.grids:
-        if "lot" in grid.fields and ("budget" in grid.fields or "lot_name" in grid.fields):
-            for record in grid.records():
-                budget = parse_amount(record.get("budget"), record.get("budget_unit")).yuan
-                lots.append({"lot": _lot(record.get("lot")), "name": record.get("lot_name"), "budget_yuan": budget})
-    budget = None
-    for event in page.pairs:
-        if event.field == "budget":
-            budget = parse_amount(event.value, event.unit).yuan
-            if budget is not None:
-                break
-    if budget is None and lots and all(lot["budget_yuan"] is not None for lot in lots):
-        budget = round(sum(lot["budget_yuan"] for lot in lots), 2)
-    text = "\n".join(page.lines)
-    sme = None
-    if _SME_NO.search(text):
-        sme = False
-    elif _SME_YES.search(text):
-        sme = True
-    deadline = parse_datetime_iso(first.get("deadline"))
-    purchaser = records.purchaser
-    if purchaser is None:
-        result.problem("no_purchaser", "tender notice names no purchaser (采购人/招标人)")
-        return
-    result.add(url, region, role="purchaser", name=purchaser["name"], address=purchaser["address"], uscc=purchaser["uscc"],
-               amount_yuan=budget, deadline=deadline or first.get("deadline"), sme_set_aside=sme, lots=lots or None)
-    if sme is False or sme is None:
-        result.mentions[-1]["extra"]["sme_set_aside"] = sme if sme is not None else False
-    if records.agent:
-        result.add(url, region, role="agent", name=records.agent["name"], address=records.agent["address"])

@@ -5,9 +5,9 @@ from __future__ import annotations
 import functools
 import re
 
+from scrapers.extract import orgspans
 from scrapers.extract.codes import find_usccs
 from scrapers.extract.labels import field_for
-from scrapers.extract import orgspans
 from scrapers.extract.lookups import words
 from scrapers.extract.text import has_cjk, strip_markup
 

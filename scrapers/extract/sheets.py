@@ -83,6 +83,7 @@ def table_records(rows: list[list], sheet_name: str | None = None) -> tuple[list
                 record[field] = value
                 if units[col]:
                     record[f"{field}_unit"] = units[col]
+                record[f"{field}_label"] = header[col]
         for field in _FILL_DOWN:
             if record.get(field):
                 last[field] = record[field]
