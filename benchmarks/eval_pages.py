@@ -66,19 +66,30 @@ def page_html(path: Path) -> tuple[bytes, str | None]:
     return raw, None
 
 
-def kind_as_cli_decides(body: bytes, url: str) -> tuple[str, str]:
-    """(page kind, kind it is extracted as), decided as `tuoke extract` decides without --kind."""
-    from scrapers.extract.pagekind import page_kind
-    from tuoke.commands.extract import guess_kind
+def extract_as_cli_decides(body: bytes, url: str):
+    """(page kind, mentions) as `tuoke extract` reads a page without --kind (scrapers.extract.extract_auto)."""
+    from scrapers.extract import extract_auto
 
-    return page_kind(body, url), guess_kind(body, url)
+    result, decided = extract_auto(body, url)
+    # a page nothing names is read by each extractor in turn: its kind is the one whose reading was kept
+    return (decided.extract_as if decided.kind == "unknown" else decided.kind), result.mentions
+
+
+def extract_as_gold_says(kind: str):
+    """The same with the answer key's kind given (`tuoke extract --kind`)."""
+    def run(body: bytes, url: str):
+        try:
+            return kind, extract_page(body, url, kind=KIND_OF_GOLD.get(kind, kind)).mentions
+        except ValueError:  # a kind the page extractor does not know: nothing predicted
+            return kind, []
+    return run
 
 
 def kind_from_gold(kind: str) -> tuple[str, str]:
     return kind, KIND_OF_GOLD.get(kind, kind)
 
 
-def predict(pages: list[Path], out_dir: Path, kind_of: Callable[[Path, bytes, str], tuple[str, str]]) -> dict[str, str]:
+def predict(pages: list[Path], out_dir: Path, extract_of: Callable[[Path], Callable[[bytes, str], tuple]]) -> dict[str, str]:
     """Write one prediction file per page; return the kind each page was found to be."""
     out_dir.mkdir(parents=True, exist_ok=True)
     for old in out_dir.glob("*.jsonl"):
@@ -88,12 +99,7 @@ def predict(pages: list[Path], out_dir: Path, kind_of: Callable[[Path, bytes, st
         body, original_url = page_html(path)
         # A neutral URL when the page has none: the corpus file names spell out the answer.
         url = original_url or f"file:///real-pages/page-{number:03d}.html"
-        kinds[path.name], extract_as = kind_of(path, body, url)
-        try:
-            result = extract_page(body, url, kind=extract_as)
-            mentions = result.mentions
-        except ValueError:  # a kind the page extractor does not know: nothing predicted
-            mentions = []
+        kinds[path.name], mentions = extract_of(path)(body, url)
         with open(out_dir / f"{path.name}.jsonl", "w", encoding="utf-8") as handle:
             for mention in mentions:
                 handle.write(json.dumps({k: mention.get(k) for k in PRINTED}, ensure_ascii=False) + "\n")
@@ -147,7 +153,7 @@ def _run(args: argparse.Namespace, pred_root: Path) -> int:
     started = time.perf_counter()
     lines: list[str] = []
     report = [f"# Extraction on real pages ({corpus}), each batch apart", "",
-              "Kind not given: `tuoke.commands.extract.guess_kind` (what `tuoke extract` runs without --kind); page-kind accuracy from `scrapers.extract.pagekind.page_kind`.", ""]
+              "Kind not given: `scrapers.extract.extract_auto` (what `tuoke extract` runs without --kind); page-kind accuracy from the kind it decided.", ""]
     total_pages = 0
     for batch_name, batch in batches(corpus):
         gold = json.loads((batch / "gold.json").read_text(encoding="utf-8"))
@@ -160,8 +166,8 @@ def _run(args: argparse.Namespace, pred_root: Path) -> int:
         lines.append(f"{batch_name} ({len(pages)} pages)")
         report += [f"# {batch_name}: {len(pages)} pages of {batch}", ""]
         for mode, kind_of in (
-            ("kind-guess", lambda path, body, url: kind_as_cli_decides(body, url)),
-            ("kind-given", lambda path, body, url, gold=gold: kind_from_gold(gold[path.name]["kind"])),
+            ("kind-guess", lambda path: extract_as_cli_decides),
+            ("kind-given", lambda path, gold=gold: extract_as_gold_says(gold[path.name]["kind"])),
         ):
             pred_dir = pred_root / batch_name / mode
             kinds = predict(pages, pred_dir, kind_of)

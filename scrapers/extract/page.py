@@ -1,4 +1,10 @@
-"""extract_page: bytes of one detail page -> PageResult, by kind, without per-site selectors."""
+"""extract_page: bytes of one detail page -> PageResult, by kind, without per-site selectors.
+
+extract_auto: the same when no source says the kind: the page's own headline, URL, opening
+sentence or structure decide it (scrapers.extract.pagekind); a page none of them names is read by
+every extractor that can read an unknown page, and the one whose mentions have evidence is kept
+(issue 18: an unknown kind never silently means "award"). The result says which, and why.
+"""
 
 from __future__ import annotations
 
@@ -13,6 +19,7 @@ from scrapers.extract.lists import list_name_from, listed_mention
 from scrapers.extract.negative import extract_negative
 from scrapers.extract.notices import extract_notice
 from scrapers.extract.records import json_record_html
+from scrapers.extract.pagekind import PageKind, classify_page
 from scrapers.extract.result import PageResult
 
 KINDS = PAGE_KINDS
@@ -65,3 +72,27 @@ def extract_page(body: bytes, url: str, *, kind: str, headers: Mapping | None = 
         extract_negative(page, url, config, result, first)
     report_unused(page, result)
     return result
+
+
+# What an extractor must find on a page of unknown kind for its reading to be kept, tried in order.
+UNKNOWN_KIND_TRIES: tuple[tuple[str, frozenset[str]], ...] = (
+    ("procurement_award", frozenset({"winner", "candidate"})),
+    ("directory", frozenset({"member", "tenant"})),
+)
+
+
+def extract_auto(body: bytes, url: str, *, headers: Mapping | None = None, config: Mapping | None = None
+                 ) -> tuple[PageResult, PageKind]:
+    """Mentions of a page whose kind no source gives, and the kind it was read as (with its evidence)."""
+    decided = classify_page(body, url, headers) if body else PageKind("unknown", "procurement_award", "empty page")
+    if decided.extract_as in KINDS:
+        return extract_page(body, url, kind=decided.extract_as, headers=headers, config=config), decided
+    first = None
+    for kind, evidence_roles in UNKNOWN_KIND_TRIES:
+        result = extract_page(body, url, kind=kind, headers=headers, config=config)
+        found = sum(1 for m in result.mentions if m["role"] in evidence_roles)
+        if found:
+            return result, PageKind("unknown", kind, f"{decided.evidence}; read as {kind}: {found} {'/'.join(sorted(evidence_roles))}")
+        first = first or result
+    first.problem("unknown_kind", f"{decided.evidence}; no extractor found a supplier or a member")
+    return first, PageKind("unknown", UNKNOWN_KIND_TRIES[0][0], decided.evidence)

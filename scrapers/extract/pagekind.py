@@ -51,7 +51,12 @@ HEADLINE_VOCABULARY: tuple[tuple[str, tuple[str, ...]], ...] = (
 
 # The extractor knows the source kinds; a failed award is still read as an award (its surviving
 # lots keep their winners), a correction as the notice kind it corrects (else a tender notice).
-EXTRACT_AS = {"failed": "procurement_award", "correction": "tender_notice", "unknown": "procurement_award"}
+# `unknown` is extracted as `unknown`: scrapers.extract.auto runs the extractors that can read such a
+# page and keeps the one whose mentions have evidence (never a silent award).
+EXTRACT_AS = {"failed": "procurement_award", "correction": "tender_notice"}
+# A page no headline, URL or sentence names: this many whole organisation names in link texts, link
+# titles, list items or table cells, and no winner or candidate named, make it a directory.
+DIRECTORY_MIN_NAMES = 8
 
 # ccgp.gov.cn and look-alike CMS paths: the list a detail page sits in names its kind.
 URL_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
@@ -95,6 +100,7 @@ _NOTICE_WORD = re.compile(r"公告|公示")
 # Numbered section labels ("八．中标/成交结果") are parts of the notice, not its heading.
 _SECTION_NUMBER = re.compile(r"^([一二三四五六七八九十]+|\d+)[、.．:：]")
 _SPACES = re.compile(r"[\s\u3000\xa0]+")
+_TAIL_TAG = re.compile(r"\s*[\[［【(（][^\]］】)）]{1,10}[\]］】)）]\s*$")  # "某某公司[慈溪]": a district tag
 _TITLE_SEPARATORS = re.compile(r"\s+[-_|｜—]+\s+|[|｜_]|--|——")
 _BLOCKS = ("p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "td", "th", "tr", "li", "br", "section", "table",
            "center", "strong", "b")
@@ -131,13 +137,12 @@ def classify_page(page: bytes | str, url: str | None = None, headers: Mapping | 
         match = pattern.search(opening)
         if match:
             return _refine(kind, f"opening: {match.group(0)}", body_text)
-    return _refine("unknown", "no headline, url or opening sentence names the kind", body_text)
+    return _structure_kind(root, body_text)
 
 
 def page_kind(page: bytes | str, url: str | None = None, headers: Mapping | None = None) -> str:
-    """The kind alone (`unknown` pages count as awards, the extractor's default)."""
-    kind = classify_page(page, url, headers).kind
-    return "procurement_award" if kind == "unknown" else kind
+    """The kind alone (`unknown` when nothing on the page says it: never silently an award)."""
+    return classify_page(page, url, headers).kind
 
 
 def kind_of_headline(headline: str) -> str | None:
@@ -166,6 +171,34 @@ def _refine(kind: str, evidence: str, body_text: str) -> PageKind:
         if FAILURE_STATEMENT.search(body_text) and not _winner_organisation(body_text):
             return PageKind("failed", EXTRACT_AS["failed"], f"{evidence}; failure stated, no winner named")
     return PageKind(kind, EXTRACT_AS.get(kind, kind), evidence)
+
+
+def _structure_kind(root, body_text: str) -> PageKind:
+    """The kind of a page its words do not name, from its structure (issue 18: never "award" by default)."""
+    if _winner_declared(body_text):
+        return _refine("procurement_award", "structure: a winner is named", body_text)
+    if RANKED_CANDIDATES.search(body_text):
+        return PageKind("candidate_notice", "candidate_notice", "structure: ranked candidates")
+    names = _listed_names(root) if root is not None else 0
+    if names >= DIRECTORY_MIN_NAMES:
+        return PageKind("directory", "directory", f"structure: {names} organisation names listed one per link or cell")
+    return PageKind("unknown", "unknown", "no headline, url, opening sentence or structure names the kind")
+
+
+def _listed_names(root) -> int:
+    """Distinct link texts / titles, list items and table cells that are one organisation's name each."""
+    from scrapers.extract.orgspans import find_orgs
+
+    names: set[str] = set()
+    for element in root.iter("a", "li", "td"):
+        if _is_chrome(element):
+            continue
+        for text in (element.get("title") or "", _squeeze(element)):
+            text = _TAIL_TAG.sub("", text)
+            spans = find_orgs(text) if 4 <= len(text) <= 60 else []
+            if len(spans) == 1 and spans[0].start == 0 and spans[0].end == len(text):
+                names.add(text)
+    return len(names)
 
 
 def _winner_declared(body_text: str) -> bool:

@@ -150,11 +150,11 @@ def test_gbk_bytes_are_decoded_before_reading_the_headline():
     assert page_kind(page.encode("gbk"), headers={"Content-Type": "text/html; charset=GBK"}) == "candidate_notice"
 
 
-def test_page_without_any_kind_words_is_unknown_and_read_as_an_award():
+def test_page_without_any_kind_words_is_unknown_never_an_award():
     result = classify_page("<div><p>项目名称：某某工程</p></div>")
     assert result.kind == "unknown"
-    assert result.extract_as == "procurement_award"
-    assert page_kind("<div><p>项目名称：某某工程</p></div>") == "procurement_award"
+    assert result.extract_as == "unknown"  # issue 18: an unknown kind never silently means "award"
+    assert page_kind("<div><p>项目名称：某某工程</p></div>") == "unknown"
 
 
 CORPUS = corpus_dir()

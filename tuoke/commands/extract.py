@@ -38,10 +38,12 @@ def _read(target: str) -> tuple[bytes, dict, str]:
 
 def guess_kind(page: bytes | str, url: str | None = None, headers: dict | None = None) -> str:
     """The extractor kind for a page when neither --source nor --kind says it: from the page's own
-    headline, URL and opening sentence (scrapers.extract.pagekind), never its menus."""
-    from scrapers.extract.pagekind import classify_page
+    headline, URL, opening sentence and structure (scrapers.extract.pagekind), never its menus; a page
+    none of them names is read by each extractor in turn and the one that finds evidence decides."""
+    from scrapers.extract import extract_auto
 
-    return classify_page(page, url, headers).extract_as
+    body = page.encode("utf-8") if isinstance(page, str) else page
+    return extract_auto(body, url or "", headers=headers)[1].extract_as
 
 
 def extract_command(
@@ -50,7 +52,7 @@ def extract_command(
     kind: str = typer.Option(None, "--kind", help=f"Page kind: {', '.join(KINDS)} (default: from --source or the page)."),
 ) -> None:
     """Extract mentions from pages or attachments; JSON lines on stdout, warnings on stderr."""
-    from scrapers.extract import extract_attachment, extract_page
+    from scrapers.extract import extract_attachment, extract_auto, extract_page
 
     if kind and kind not in KINDS:
         raise UserError(f"--kind {kind!r} is not one of {', '.join(KINDS)}")
@@ -64,15 +66,15 @@ def extract_command(
     for target in targets:
         body, headers, url = _read(target)
         decided = None
-        if not kind and not _ATTACHMENT.search(target.split("?")[0]):
-            from scrapers.extract.pagekind import classify_page
-
-            decided = classify_page(body, url, headers)
-        page_kind = kind or (decided.extract_as if decided else guess_kind(body, url, headers))
         if _ATTACHMENT.search(target.split("?")[0]):
+            page_kind = kind or "procurement_award"
             result = extract_attachment(body, target.rsplit("/", 1)[-1], kind=page_kind, config=config)
-        else:
+        elif kind:
+            page_kind = kind
             result = extract_page(body, url, kind=page_kind, headers=headers, config=config)
+        else:  # the page's own headline, URL, sentence or structure; else each extractor in turn
+            result, decided = extract_auto(body, url, headers=headers, config=config)
+            page_kind = decided.extract_as
         for mention in result.mentions:
             row = {key: mention.get(key) for key in _PRINTED}
             row["source_url"] = url
