@@ -14,10 +14,10 @@ from dataclasses import dataclass, field
 from lxml import etree
 
 from kernel.limits import LIMIT_REASONS  # noqa: F401  (re-exported for the extraction API)
+from scrapers.extract.cells import header_row, int_in, is_known_label_cell, is_label_cell, rank_group
 from scrapers.extract.fields import ENTITY_FIELDS, HEADER_FIELDS
 from scrapers.extract.labels import IGNORED, field_for, looks_like_label
 from scrapers.extract.lookups import amount_parts, section_table
-from scrapers.extract.org_names import looks_like_org
 from scrapers.extract.pairs import Pair, Section, classify, line_events, line_pairs, section_field
 from scrapers.extract.prose import FreeTextList, prose_pairs
 from scrapers.extract.text import label_key
@@ -229,8 +229,8 @@ class _Walker:
                     col += 1
                 lines = self.lines_of(cell, into_page=False)
                 entry = (" ".join(lines), lines)
-                span = _int(cell.get("colspan"), 1, 20)
-                down = _int(cell.get("rowspan"), 1, 200)
+                span = int_in(cell.get("colspan"), 1, 20)
+                down = int_in(cell.get("rowspan"), 1, 200)
                 for _ in range(span):
                     row.append(entry)
                     if down > 1:
@@ -246,7 +246,7 @@ class _Walker:
         self.classify_table(matrix)
 
     def classify_table(self, matrix: list[list[tuple[str, list[str]]]]) -> None:
-        header_at = _header_row(matrix)
+        header_at = header_row(matrix)
         if header_at is not None:
             head = [text for text, _ in matrix[header_at]]
             mapped = [field_for(h) for h in head]
@@ -274,7 +274,7 @@ class _Walker:
         # colspan copies one cell several times; for label/value reading each cell counts once
         row = [cell for i, cell in enumerate(row) if i == 0 or cell is not row[i - 1]]
         index = 0
-        group = _rank_group(row)  # "第一中标候选人 (rowspan) | 单位名称 | X": 单位名称 is the candidate's name
+        group = rank_group(row)  # "第一中标候选人 (rowspan) | 单位名称 | X": 单位名称 is the candidate's name
         if group:
             rank_label, row = row[0][0].strip(), row[1:]
         while index < len(row):
@@ -284,7 +284,7 @@ class _Walker:
                 self.add_pair(Pair(rank_label, nxt.strip(), group, origin="cell"))
                 index += 2
                 continue
-            if nxt is not None and _is_label_cell(text) and not _is_known_label_cell(nxt):
+            if nxt is not None and is_label_cell(text) and not is_known_label_cell(nxt):
                 if ":" in text.rstrip(":：") or "：" in text.rstrip(":："):
                     self.emit_lines(lines)  # "项目名称：X" already a pair inside the cell
                 else:
@@ -316,64 +316,6 @@ class _Walker:
     def emit_lines(self, lines: list[str]) -> None:
         for line in lines:
             self.add_line(line)
-
-
-def _int(value, default: int, cap: int) -> int:
-    try:
-        return max(1, min(int(str(value).strip()), cap))
-    except (TypeError, ValueError):
-        return default
-
-
-def _is_label_cell(text: str) -> bool:
-    stripped = text.strip().rstrip(":：")
-    if not stripped or len(stripped) > 30:
-        return False
-    field, _ = field_for(stripped)
-    if field:
-        return True
-    return looks_like_label(stripped) and (text.strip().endswith(("：", ":")) or len(stripped) <= 10)
-
-
-def _is_known_label_cell(text: str) -> bool:
-    field, _ = field_for(text)
-    return field is not None and field != IGNORED and len(text.strip()) <= 16
-
-
-def _rank_group(row: list[tuple[str, list[str]]]) -> str | None:
-    """The supplier field of a row that starts with a rank label followed by another label cell."""
-    if len(row) < 3:
-        return None
-    field = field_for(row[0][0])[0] if len(row[0][0]) <= 16 else None
-    if not (field == "winner_name" or (field or "").startswith("candidate_")):
-        return None
-    return field if len(row[1][0]) <= 16 and field_for(row[1][0])[0] is not None else None
-
-
-def _is_value_cell(text: str) -> bool:
-    return bool(re.search(r"\d", text)) or looks_like_org(text.strip())
-
-
-def _header_row(matrix) -> int | None:
-    for index, row in enumerate(matrix[:4]):
-        texts = [text for text, _ in row]
-        nonempty = [t for t in dict.fromkeys(texts) if t]
-        if len(nonempty) < 2 or index + 1 >= len(matrix):
-            continue
-        fields = [field_for(t)[0] if len(t) <= 24 else None for t in nonempty]
-        known = {f for f in fields if f and f != IGNORED}
-        failed_lot_table = "fail_reason" in known  # "废标原因 | 备注": a lot that failed, no supplier
-        if sum(f.startswith("candidate_") for f in known) >= 2:  # 第一中标候选人 | 第二中标候选人 columns
-            known.add("name")
-        if (len(known) < 2 and not failed_lot_table) or not (known & HEADER_FIELDS or {"lot", "budget"} <= known or {"lot", "amount"} <= known or failed_lot_table):
-            continue
-        # A label/value row (label, value, label, value) is not a header: most cells must be labels,
-        # or at least half of them while none holds a value (a company, a number, a date).
-        labelled = sum(1 for f in fields if f)
-        if (labelled >= max(2, len(nonempty) - 1) and not any(_is_value_cell(t) for t, f in zip(nonempty, fields) if not f)) or (
-                2 * labelled >= len(nonempty) and not any(map(_is_value_cell, nonempty))):
-            return index
-    return None
 
 
 def parse_html(text: str) -> Page:

@@ -18,8 +18,8 @@ from scrapers.extract.dom import MAX_CHARS, parse_html
 from scrapers.extract.lists import list_name_from, listed_mention
 from scrapers.extract.negative import extract_negative
 from scrapers.extract.notices import extract_notice
-from scrapers.extract.records import json_record_html
 from scrapers.extract.pagekind import PageKind, classify_page
+from scrapers.extract.records import json_record_html
 from scrapers.extract.result import PageResult
 
 KINDS = PAGE_KINDS
