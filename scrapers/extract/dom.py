@@ -19,7 +19,7 @@ from scrapers.extract.fields import ENTITY_FIELDS, HEADER_FIELDS
 from scrapers.extract.labels import IGNORED, field_for, looks_like_label
 from scrapers.extract.lookups import amount_parts, section_table
 from scrapers.extract.pairs import Pair, Section, classify, line_events, line_pairs, section_field
-from scrapers.extract.prose import FreeTextList, prose_pairs
+from scrapers.extract.prose import FreeTextList, lead_name, prose_pairs
 from scrapers.extract.text import label_key
 
 MAX_CHARS = 1_500_000
@@ -74,6 +74,7 @@ class Page:
     title: str = ""
     headings: list[str] = field(default_factory=list)
     lines: list[str] = field(default_factory=list)
+    line_roles: list[str | None] = field(default_factory=list)  # the section role each line stands in
     events: list = field(default_factory=list)  # Pair | Grid, in document order
     links: list[tuple[str, str]] = field(default_factory=list)  # (href, text)
     meta: dict[str, str] = field(default_factory=dict)
@@ -109,6 +110,7 @@ class _Walker:
         self.budget = MAX_ELEMENTS
         self.section: str | None = None  # role of the section heading above ("1.采购人信息" -> purchaser)
         self.last_pair: Pair | None = None
+        self.awaiting: Pair | None = None  # a purchaser / agent label whose value is the next line
         self.free_list = FreeTextList()
 
     def add_line(self, line: str) -> None:
@@ -117,7 +119,10 @@ class _Walker:
         events = self.free_list.entry(line)
         if events is None:
             events = line_events(line) + prose_pairs(line)
+            if not events and self.awaiting is not None:
+                events = _awaited_value(self.awaiting, line)
             self.free_list.after_line(events)
+        self.awaiting = None
         if not events:
             self.last_pair = None
         for event in events:
@@ -127,6 +132,7 @@ class _Walker:
                 self.last_pair = None
             else:
                 self.add_pair(event)
+        self.page.line_roles.append(self.section)
 
     def add_pair(self, pair: Pair) -> None:
         last = self.last_pair
@@ -138,6 +144,8 @@ class _Walker:
         self.free_list.on_pair(pair)
         self.page.events.append(pair)
         self.last_pair = pair
+        if pair.field in _AWAITED and not pair.value.strip():
+            self.awaiting = pair  # "采购代理机构：" with its name on the next line
 
     def lines_of(self, root, into_page: bool) -> list[str]:
         """Text lines of `root` (block elements and <br> break lines); tables handled apart."""
@@ -307,6 +315,7 @@ class _Walker:
                         continue
                     self.add_pair(Pair(text.strip(), nxt.strip(), field, unit, origin="cell"))
                     self.page.lines.append(f"{text}：{nxt}")
+                    self.page.line_roles.append(self.section)
                     index += 2
                     continue
             else:
@@ -316,6 +325,15 @@ class _Walker:
     def emit_lines(self, lines: list[str]) -> None:
         for line in lines:
             self.add_line(line)
+
+
+_AWAITED = ("purchaser_name", "agent_name")
+
+
+def _awaited_value(label: Pair, line: str) -> list[Pair]:
+    """The organisation a line holds alone, as the value of the label on the line above."""
+    lead = lead_name(line)
+    return [Pair(label.label, lead[0], label.field, origin="next_line")] if lead and not lead[1] else []
 
 
 def parse_html(text: str) -> Page:

@@ -19,6 +19,7 @@ from scrapers.extract.lots import lot_key, rank_of
 from scrapers.extract.money import read_money
 from scrapers.extract.notice_grids import read_grid
 from scrapers.extract.org_names import clean_name, looks_like_org
+from scrapers.extract.orgspans import names_in_value
 from scrapers.extract.pairs import Pair
 from scrapers.extract.prose import issuer_purchaser, signature_agent
 from scrapers.extract.result import PageResult
@@ -26,7 +27,6 @@ from scrapers.extract.tenders import extract_tender
 
 AWARD_KINDS = ("procurement_award", "winner_list")
 _EXTRA_KEYS = ("rate", "rate_unit", "rate_percent", "amount_text", "lot_name", "from_text", "uscc_as_written", "role_from", "consortium")
-_SEVERAL = re.compile(r"\s*[、；]\s*")  # not ";": "某公司;--DROP TABLE …" is one hostile value, not two names
 
 
 class _Records:
@@ -45,6 +45,9 @@ class _Records:
         self.told: dict[str, str] = {}  # purchaser / agent named only in a sentence
 
     def role_for(self, field: str) -> tuple[str, int | None]:
+        if field.startswith("consortium_"):  # a consortium member shares the role of the supplier it joins
+            joined = next((i for i in reversed(self.items) if i["role"] in ("winner", "candidate") and i["lot"] == self.lot), None)
+            return (joined["role"], joined["rank"]) if joined else self.role_for("winner_name")
         candidate_kind = self.kind == "candidate_notice"
         if field == "winner_name":
             return ("candidate", 1) if candidate_kind else ("winner", None)
@@ -104,23 +107,33 @@ class _Records:
             target.setdefault("amount_text", text[:60])
 
 
+def _party(records: _Records, event: Pair, result: PageResult) -> None:
+    """A supplier or bidder value: one name, several ("A公司、B公司", "A公司与B公司联合体"), or a
+    name that leads a sentence ("某某公司，因…资格审查不通过")."""
+    value = event.value
+    if is_failed_text(value) and len(value) < 12:
+        records.failed_lots.append({"lot": records.lot, "reason": value})
+        return
+    codes = find_usccs(value)
+    from_text = event.origin in ("prose", "list") or None
+    role, rank = records.role_for(event.field)
+    names, consortium = names_in_value(value)
+    consortium = consortium or event.field.startswith("consortium_") or None
+    if len(names) > 1:
+        started = [records.start(role, name, rank, from_text=from_text, consortium=consortium) for name in names]
+        records.current = started[0]  # an amount after a consortium belongs to its first (lead) member
+        return
+    name = result.accept_org(value, event.label) if not names or names[0] != value.strip() else names[0]
+    if name is None and names:
+        name = names[0]
+    if name:
+        records.start(role, name, rank, uscc=codes[0] if codes else None, from_text=from_text, consortium=consortium)
+
+
 def _pair(records: _Records, event: Pair, result: PageResult) -> None:
     field, value = event.field, event.value
     if field in PARTY_FIELDS:
-        if is_failed_text(value) and len(value) < 12:
-            records.failed_lots.append({"lot": records.lot, "reason": value})
-            return
-        codes = find_usccs(value)
-        parts = [clean_name(p) for p in _SEVERAL.split(value)]
-        if len(parts) > 1 and all(looks_like_org(p) for p in parts):  # "入围供应商：A公司、B公司、C公司"
-            role, rank = records.role_for(field)
-            started = [records.start(role, part, rank, from_text=event.origin in ("prose", "list") or None) for part in parts]
-            records.current = started[0]  # an amount after a consortium belongs to its first (lead) member
-            return
-        name = result.accept_org(value, event.label)
-        if name:
-            role, rank = records.role_for(field)
-            records.start(role, name, rank, uscc=codes[0] if codes else None, from_text=event.origin in ("prose", "list") or None)
+        _party(records, event, result)
         return
     if field == "lot":
         records.lot = lot_key(value)

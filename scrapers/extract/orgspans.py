@@ -26,6 +26,9 @@ _MAX_HEAD = 40  # characters a name may run before its first ending
 _MAX_JOIN = 30  # characters between two endings of one name
 _MIN_NAME = 4
 _MAX_NAME = 60
+_SEVERAL = re.compile(r"\s*[、；]\s*")  # not ";": "某公司;--DROP TABLE …" is one hostile value, not two names
+_SENTENCE_GOES_ON = ("", "，", ",", "。", "（", "(", "因", "由", "的", " ")  # after a name that leads a value
+_CONNECTORS = re.compile(r"[\s、，,；;与和及（）()：:]+")
 _DATE_TAILS = "年月日号时点"
 _REGION_HEAD = re.compile(r"[\u4e00-\u9fff]{1,4}?[省市县区旗州盟](?![场委局])")
 
@@ -86,6 +89,28 @@ def lead_org(text: str, start: int = 0) -> OrgSpan | None:
         if span.start > start:
             return None
     return None
+
+
+def names_in_value(value: str) -> tuple[list[str], bool]:
+    """(names, whether they form a consortium) of one labelled value: several names joined by 、/与/和
+    and consortium words ("A公司（牵头人）、B公司", "A公司与B公司联合体"); one name that leads the
+    value ("某某公司，因…"); or none."""
+    from scrapers.extract.org_names import clean_name, looks_like_org
+
+    parts = [clean_name(p) for p in _SEVERAL.split(value)]
+    if len(parts) > 1 and all(looks_like_org(p) for p in parts):  # "入围供应商：A公司、B公司、C公司"
+        return parts, bool(_pattern("consortium_words").search(value))
+    spans = find_orgs(value)
+    if not spans:
+        return [], False
+    rest = "".join(value[a.end:b.start] for a, b in zip([OrgSpan(0, 0, ""), *spans], [*spans, OrgSpan(len(value), len(value), "")]))
+    leftover = _pattern("consortium_words").sub("", rest)
+    if len(spans) > 1 and not _CONNECTORS.sub("", leftover):
+        return [s.name for s in spans], bool(_pattern("consortium_words").search(rest))
+    lead = spans[0]
+    if lead.start == len(value) - len(value.lstrip()) and value[lead.end:lead.end + 1] in _SENTENCE_GOES_ON:
+        return [lead.name], False
+    return [], False
 
 
 def _ending_groups(text: str) -> list[tuple[int, int]]:
