@@ -19,6 +19,7 @@ from scrapers.extract.lists import list_name_from, listed_mention
 from scrapers.extract.negative import extract_negative
 from scrapers.extract.notices import extract_notice
 from scrapers.extract.pagekind import PageKind, classify_page
+from scrapers.extract.placement import place_names
 from scrapers.extract.records import json_record_html
 from scrapers.extract.result import PageResult
 
@@ -70,6 +71,7 @@ def extract_page(body: bytes, url: str, *, kind: str, headers: Mapping | None = 
         extract_directory(page, url, config, result, first)
     else:
         extract_negative(page, url, config, result, first)
+    place_names(page, result, kind, url, first.get("region") or (config or {}).get("region"))
     report_unused(page, result)
     return result
 

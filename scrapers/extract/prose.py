@@ -19,7 +19,7 @@ from scrapers.extract.fields import SUPPLIER_FIELDS
 from scrapers.extract.labels import IGNORED, field_for
 from scrapers.extract.lookups import words, words_pattern
 from scrapers.extract.org_names import clean_name, looks_like_org, name_problem
-from scrapers.extract.orgspans import lead_org
+from scrapers.extract.orgspans import find_orgs, lead_org
 from scrapers.extract.pairs import Pair, line_events
 
 _STOP = "\\s，,。；;：:、“”\"！!？?"
@@ -46,7 +46,8 @@ _ANNOUNCES_WINNERS = re.compile(r"(?:中标|成交|入围|中选|定点|协议�
 _BARE_MONEY = re.compile(r"(?:￥|¥|人民币|RMB)\s*\d[\d,，.]*\s*(?:万元|元)?(?:\s*/\s*[天日月年次人])?|\d[\d,，.]*\s*(?:万元|元)(?:\s*/\s*[天日月年次人])?")
 _ENTRY_WORDS = ("中标", "成交", "入围", "中选", "协议价", "定点")
 _SPACED_LABEL = re.compile(r"^\s*(?:[(（]?\d{1,2}[)）.、．]\s*)?([\u4e00-\u9fff()（）]{2,12})[ \u3000\u00a0]+")
-_TRIGGERS = ("候选", "中标", "成交", "中选", "入围", "委托", "价")
+_TRIGGERS = ("候选", "中标", "成交", "中选", "入围", "委托", "价", "通过", "否决", "无效", "不合格", "不符合")
+_CLAUSE = re.compile(r"[。；;！!？?]")
 
 
 def _org(raw: str | None) -> str | None:
@@ -85,6 +86,8 @@ def prose_pairs(line: str) -> list[Pair]:
             if name:
                 pairs.append(Pair(match.group(0).strip(), name, "winner_name", origin="prose"))
                 break
+    if not pairs:
+        pairs += rejected_bidders(line)
     pairs += amount_pairs(line)
     for pattern in (_PRINCIPAL, _PRINCIPAL_FIRST):
         match = pattern.search(line)
@@ -94,6 +97,20 @@ def prose_pairs(line: str) -> list[Pair]:
                 pairs.append(Pair("受托", agent, "agent_name", origin="prose"))
                 pairs.append(Pair("委托", purchaser, "purchaser_name", origin="prose"))
                 break
+    return pairs
+
+
+def rejected_bidders(line: str) -> list[Pair]:
+    """Bidders a sentence rejects: "某某公司因…资格审查不通过", "某某公司、某某公司被否决投标" (role bidder)."""
+    pairs: list[Pair] = []
+    for clause in _CLAUSE.split(line):
+        verdict = words_pattern("rejection_words").search(clause)
+        if verdict is None:
+            continue
+        for span in find_orgs(clause[:verdict.start()]):
+            name = _org(span.name)
+            if name and field_for(name)[0] is None:
+                pairs.append(Pair(verdict.group(0), name, "bidder_name", origin="prose"))
     return pairs
 
 
@@ -175,7 +192,7 @@ class FreeTextList:
         self.field: str | None = None
 
     def on_section(self, role: str | None) -> None:
-        self.field = "winner_name" if role == "winner" else None
+        self.field = {"winner": "winner_name", "bidder": "bidder_name"}.get(role or "")
 
     def on_pair(self, pair: Pair) -> None:
         if pair.origin in ("list", "prose"):

@@ -20,6 +20,8 @@ class PageResult:
     unused_labels: list[str] = field(default_factory=list)
     problems: list[tuple[str, str]] = field(default_factory=list)
     attachment_links: list[str] = field(default_factory=list)
+    names_found: int = 0  # organisations the recogniser found where a party may stand (placement.py)
+    unplaced_names: list[str] = field(default_factory=list)  # found, in no mention: no role evidence
 
     def problem(self, reason: str, detail: str) -> None:
         if (reason, detail) not in self.problems:
