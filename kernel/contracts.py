@@ -77,8 +77,24 @@ RUN_STATS_COLUMNS: dict[str, str] = {
     "unused_labels": "JSON",
     "quarantine_reasons": "JSON",
     "pages_by_kind": "JSON",  # detail pages per page kind (sources of kind `auto`); {} otherwise
+    # Extraction health (issue 18): counts whose shares make silent misses visible (EXTRACTION_HEALTH).
+    "award_pages": "INTEGER",  # detail pages read as award notices
+    "award_pages_without_winner": "INTEGER",  # …of them naming no winner and no failed lot
+    "winners": "INTEGER",  # winner mentions
+    "winners_without_amount": "INTEGER",  # …of them with no amount, no unit price and no fee rate
+    "unknown_kind_pages": "INTEGER",  # detail pages no headline, URL, sentence or structure named
+    "names_found": "INTEGER",  # organisation names the recogniser found where a party may stand
+    "names_without_role": "INTEGER",  # …of them in no mention (no role evidence)
 }
 RUN_STATS_KEYS: tuple[str, ...] = tuple(RUN_STATS_COLUMNS)
+# (what, numerator key, denominator key): the shares a crawl's health is read by, in this order.
+EXTRACTION_HEALTH: tuple[tuple[str, str, str], ...] = (
+    ("award pages without a winner", "award_pages_without_winner", "award_pages"),
+    ("winners without an amount", "winners_without_amount", "winners"),
+    ("pages of unknown kind", "unknown_kind_pages", "detail_pages"),
+    ("names without a role", "names_without_role", "names_found"),
+)
+HEALTH_COUNT_KEYS: tuple[str, ...] = tuple(dict.fromkeys(k for _, n, d in EXTRACTION_HEALTH for k in (n, d) if k != "detail_pages"))
 
 # -- page kinds: what a public page is (a source YAML's `kind`, `tuoke extract --kind`) -------------
 PageKind = Literal[

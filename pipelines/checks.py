@@ -142,7 +142,9 @@ def _crawl_checks(source: SourceConfig) -> list[dg.AssetChecksDefinition]:
 
 
 def build_crawl_checks(sources: Sequence[SourceConfig]) -> list[dg.AssetChecksDefinition]:
-    return [check for source in sources for check in _crawl_checks(source)]
+    from pipelines.crawl_health import extraction_health_check
+
+    return [check for source in sources for check in (*_crawl_checks(source), extraction_health_check(source))]
 
 
 # ---------------------------------------------------------------- warehouse checks

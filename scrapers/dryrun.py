@@ -99,6 +99,7 @@ class CollectMentions:
             "mentions": len(self.mentions),
             "quarantined": len(self.quarantined),
             "pages_by_kind": {k.rsplit("/", 1)[1]: v for k, v in stats.items() if k.startswith("tuoke/pages_by_kind/")},
+            "health": {k.rsplit("/", 1)[1]: v for k, v in stats.items() if k.startswith("tuoke/health/")},
             "not_fetched": dict(limiter.refused) if limiter else {},
             "responses": stats.get("downloader/response_count", 0),
         }

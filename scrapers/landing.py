@@ -26,7 +26,7 @@ from pathlib import Path
 
 from scrapy import signals
 
-from kernel.contracts import MENTION_KEYS, ROLES
+from kernel.contracts import HEALTH_COUNT_KEYS, MENTION_KEYS, ROLES
 from kernel.name_validation import org_name_problem
 from kernel.paths import DataPaths
 from scrapers.extract import is_valid_uscc
@@ -129,6 +129,8 @@ class LandingWriter:
             # detail pages per page kind, for sources of kind `auto` (scrapers.extract.pagekind)
             "pages_by_kind": {key.rsplit("/", 1)[1]: value for key, value in sorted(s.get_stats().items())
                               if key.startswith("tuoke/pages_by_kind/")},
+            # extraction health (issue 18): what a silent miss would otherwise hide
+            **{key: s.get_value(f"tuoke/health/{key}", 0) for key in HEALTH_COUNT_KEYS},
             # Beyond the contract, for monitors and the benchmark (loaders ignore unknown keys).
             "skipped_seen": s.get_value("tuoke/skipped_seen", 0),
             "skipped_backed_off": s.get_value("tuoke/skipped_backed_off", 0),

@@ -6,7 +6,6 @@ a new record; address, amount and code labels that follow fill the record last s
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 
 from scrapers.extract.codes import find_usccs

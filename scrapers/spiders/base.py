@@ -147,25 +147,30 @@ class SourceSpider(Spider):
         """The page's HTML bytes (a detail page answered as JSON is unwrapped by `list.api.detail_html_path`)."""
         return response.body
 
-    def page_kind(self, body: bytes, response: Response) -> str | None:
-        """The kind to extract a page as: the source's, or for `kind: auto` the page's own (counted per kind)."""
-        if self.source.kind != "auto":
-            return None
-        from scrapers.extract.pagekind import classify_page
+    def read_page(self, body: bytes, response: Response, **config: Any) -> tuple[Any, str | None]:
+        """(PageResult, kind it was read as for `kind: auto` sources, else None). The kind is the source's,
+        or the page's own (headline, URL, sentence, structure; counted per kind); the page's extraction
+        health (scrapers.extract.health) is added to the run's stats."""
+        from scrapers.extract import extract_auto, extract_page
+        from scrapers.extract.health import page_health
 
-        decided = classify_page(body, response.url, headers_dict(response))
-        self.count(f"pages_by_kind/{decided.kind}")
-        self.logger.debug("page kind of %s: %s (%s)", response.url, decided.kind, decided.evidence)
-        return decided.extract_as
+        headers, settings = headers_dict(response), self.extract_config(**config)
+        if self.source.kind == "auto":
+            result, decided = extract_auto(body, response.url, headers=headers, config=settings)
+            self.count(f"pages_by_kind/{decided.kind}")
+            self.logger.debug("page kind of %s: %s (%s)", response.url, decided.kind, decided.evidence)
+            page_kind, found = decided.extract_as, decided.kind
+        else:
+            result = extract_page(body, response.url, kind=self.source.kind, headers=headers, config=settings)
+            page_kind, found = None, None
+        for key, value in page_health(result, page_kind or self.source.kind, found).items():
+            if value:
+                self.count(f"health/{key}", value)
+        return result, page_kind
 
     def parse_detail(self, response: Response, **_: Any) -> Iterator[Any]:
-        from scrapers.extract import extract_page
-
         self.count("detail_pages")
-        body = self.page_body(response)
-        page_kind = self.page_kind(body, response)
-        result = extract_page(body, response.url, kind=page_kind or self.source.kind, headers=headers_dict(response),
-                              config=self.extract_config(tier=response.meta.get("tier")))
+        result, page_kind = self.read_page(self.page_body(response), response, tier=response.meta.get("tier"))
         yield from self.emit(result, response, page_kind=page_kind)
         self.mark_seen(response, result.notice)
         yield from self.follow_attachments_of(response, result, page_kind=page_kind)

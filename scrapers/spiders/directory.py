@@ -17,7 +17,7 @@ from typing import Any
 
 from scrapy.http import Response
 
-from scrapers.spiders.base import SourceSpider, fill_template, headers_dict, select_all
+from scrapers.spiders.base import SourceSpider, fill_template, select_all
 
 DEFAULT_PAGE_PATTERN = r"goPage\(\s*['\"]?(\d+)"
 
@@ -30,15 +30,12 @@ class DirectorySpider(SourceSpider):
                                     dont_filter=True)
 
     def parse_list(self, response: Response, **_: Any) -> Iterator[Any]:
-        from scrapers.extract import extract_page
-
         self.count("list_pages")
         tier = response.meta.get("tier")
         # Members are read off the list pages unless the list only links to detail pages
         # (`list.extract_on_list`, default: true when no `item_links` is configured).
         if self.source.list.get("extract_on_list", not self.source.list.get("item_links")):
-            result = extract_page(response.body, response.url, kind=self.source.kind,
-                                  headers=headers_dict(response), config=self.extract_config(tier=tier, page_type="list"))
+            result, _ = self.read_page(response.body, response, tier=tier, page_type="list")
             yield from self.emit(result, response)
             yield from self.follow_attachments_of(response, result)
         selector = self.selector(response)

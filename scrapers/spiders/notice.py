@@ -40,13 +40,7 @@ class NoticeSpider(SourceSpider):
             yield next_request
 
     def mentions_on_list(self, response: Response) -> Iterator[Any]:
-        from scrapers.extract import extract_page
-        from scrapers.spiders.base import headers_dict
-
-        page_kind = self.page_kind(response.body, response)
-        result = extract_page(response.body, response.url, kind=page_kind or self.source.kind,
-                              headers=headers_dict(response),
-                              config=self.extract_config(tier=response.meta.get("tier"), page_type="list"))
+        result, page_kind = self.read_page(response.body, response, tier=response.meta.get("tier"), page_type="list")
         yield from self.emit(result, response, page_kind=page_kind)
 
     def next_list_request(self, response: Response, selector) -> Any:

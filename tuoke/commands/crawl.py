@@ -44,6 +44,7 @@ def crawl_command(
         raise UserError("name at least one SOURCE_ID or pass --all (see `tuoke sources`)")
     console = Console()
     table = Table("source", "run_id", "finish", *COLUMNS, "top quarantine reasons", title="crawl runs")
+    health = health_table()
     failed = 0
     for source_id in wanted:
         with console.status(f"crawling {source_id} …"):
@@ -60,9 +61,31 @@ def crawl_command(
         reasons = ", ".join(f"{k}×{v}" for k, v in list((stats.get("quarantine_reasons") or {}).items())[:3])
         table.add_row(source_id, stats.get("run_id", ""), finish if finish == "finished" else f"[red]{finish}[/red]",
                       *(str(stats.get(c, 0)) for c in COLUMNS), reasons)
+        add_health_row(health, source_id, stats)
     console.print(table)
+    if health.row_count:
+        console.print(health)
     if failed:
         raise typer.Exit(1)
+
+
+def health_table() -> Table:
+    """Extraction health per run (scrapers.extract.health): the silent misses, each as count/of (share)."""
+    from kernel.contracts import EXTRACTION_HEALTH
+
+    return Table("source", *(what for what, _, _ in EXTRACTION_HEALTH), "warnings",
+                 title="extraction health (a share over its limit is a page layout to look at)")
+
+
+def add_health_row(table: Table, source_id: str, stats: dict) -> None:
+    from scrapers.extract.health import HEALTH_SHARE_MAX, health_shares, health_warnings
+
+    cells = []
+    for key, _, count, of, share in health_shares(stats):
+        text = f"{count}/{of}" + (f" ({share:.0%})" if share is not None else "")
+        cells.append(f"[red]{text}[/red]" if share is not None and share > HEALTH_SHARE_MAX[key] else text)
+    warnings = health_warnings(stats)
+    table.add_row(source_id, *cells, "[yellow]" + "; ".join(warnings) + "[/yellow]" if warnings else "-")
 
 
 def show_dry_run(source_id: str, timeout: float | None) -> int:
@@ -96,6 +119,11 @@ def show_dry_run(source_id: str, timeout: float | None) -> int:
     console.print(table)
     for row in (r["quarantined"] for r in rows if "quarantined" in r):
         console.print(f"[yellow]quarantined[/yellow] {row.get('reason')}: {row.get('detail')} ({row.get('url')})")
+    if summary.get("health"):
+        health = health_table()
+        add_health_row(health, source_id, {**summary["health"], "detail_pages": summary["detail_pages"],
+                                           "list_pages": summary["list_pages"]})
+        console.print(health)
     kinds = ", ".join(f"{k}×{v}" for k, v in summary.get("pages_by_kind", {}).items())
     console.print(f"{source_id}: {summary['list_pages']} list page, {summary['detail_pages']} detail page, "
                   f"{summary['attachments']} attachment(s) → {summary['mentions']} mention(s), "
