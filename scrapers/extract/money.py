@@ -35,6 +35,7 @@ class Money:
 
 def read_money(text: str | None, unit_hint: str | None = None, label: str | None = None) -> Money:
     """The amount of one value under one label, with its unit and label (see the module doc)."""
+    label = label.strip(" :：") if label else label
     if not text:
         return Money(None, label=label)
     text = fold(text).translate(_SLASHES)

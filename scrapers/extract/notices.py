@@ -45,7 +45,7 @@ class _Records:
 
     def role_for(self, field: str) -> tuple[str, int | None]:
         if field.startswith("consortium_"):  # a consortium member shares the role of the supplier it joins
-            joined = next((i for i in reversed(self.items) if i["role"] in ("winner", "candidate") and i["lot"] == self.lot), None)
+            joined = self.joined()
             return (joined["role"], joined["rank"]) if joined else self.role_for("winner_name")
         candidate_kind = self.kind == "candidate_notice"
         if field == "winner_name":
@@ -55,6 +55,10 @@ class _Records:
         if field == "candidate_name":
             return "candidate", self.rank
         return "bidder", None
+
+    def joined(self) -> dict | None:
+        """The supplier a consortium member joins: the last one started in this lot."""
+        return next((i for i in reversed(self.items) if i["role"] in ("winner", "candidate") and i["lot"] == self.lot), None)
 
     def start(self, role: str, name: str, rank: int | None = None, lot: str | None = None, **fields) -> dict:
         lot = lot if lot is not None else self.lot
@@ -126,7 +130,11 @@ def _party(records: _Records, event: Pair, result: PageResult) -> None:
     if name is None and names:
         name = names[0]
     if name:
+        lead = records.joined() if event.field == "consortium_member" else None
         records.start(role, name, rank, uscc=codes[0] if codes else None, from_text=from_text, consortium=consortium)
+        if lead is not None:
+            lead["consortium"] = True
+            records.current = lead  # an amount after the members belongs to the lead
 
 
 def _pair(records: _Records, event: Pair, result: PageResult) -> None:
