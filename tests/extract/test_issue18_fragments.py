@@ -15,7 +15,6 @@ from scrapers.extract import extract_auto, extract_page
 from scrapers.extract.money import read_money
 from scrapers.extract.orgspans import find_orgs
 
-
 CORPUS = corpus_dir()
 
 

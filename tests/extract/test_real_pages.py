@@ -13,7 +13,14 @@ import sys
 
 import pytest
 
-from benchmarks.eval_pages import batches, corpus_dir, extract_as_cli_decides, extract_as_gold_says, page_html, predict
+from benchmarks.eval_pages import (
+    batches,
+    corpus_dir,
+    extract_as_cli_decides,
+    extract_as_gold_says,
+    page_html,
+    predict,
+)
 from scrapers.extract import extract_page
 
 CORPUS = corpus_dir()
