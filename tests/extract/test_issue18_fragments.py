@@ -36,25 +36,25 @@ DIRECTORY = """<div class="main"><div class="box-header clearfix ovr"><h2>会员
   <tr>
     <td align="center">1</td>
     <td><a href="" target="_blank" title="宁波长晟电子科技有限公司">宁波长晟电子科技有限公司</a>[<font color=blue>慈溪</font>]</td>
-	    <td align="center">2</td>
+        <td align="center">2</td>
     <td><a href="http://" target="_blank" title="卓力电器集团有限公司">卓力电器集团有限公司</a>[<font color=blue>慈溪</font>]</td>
   </tr>
     <tr class="bluebg">
     <td align="center">3</td>
     <td><a href="" target="_blank" title="宁波新思维数控设备有限公司">宁波新思维数控设备有限公司</a>[<font color=blue>慈溪</font>]</td>
-	    <td align="center">4</td>
+        <td align="center">4</td>
     <td><a href="" target="_blank" title="宁波市奥特曼自动化设备有限公司">宁波市奥特曼自动化设备有限公司</a>[<font color=blue>余姚</font>]</td>
   </tr>
     <tr>
     <td align="center">5</td>
     <td><a href="" target="_blank" title="浙江金瑞薄膜材料有限公司">浙江金瑞薄膜材料有限公司</a>[<font color=blue>余姚</font>]</td>
-	    <td align="center">6</td>
+        <td align="center">6</td>
     <td><a href="" target="_blank" title="浙江捷能汽车零部件有限公司">浙江捷能汽车零部件有限公司</a>[<font color=blue>余姚</font>]</td>
   </tr>
     <tr class="bluebg">
     <td align="center">7</td>
     <td><a href="" target="_blank" title="宁波正庄发展有限公司">宁波正庄发展有限公司</a>[<font color=blue>余姚</font>]</td>
-	    <td align="center">8</td>
+        <td align="center">8</td>
     <td><a href="" target="_blank" title="宁波市宇华电器有限公司">宁波市宇华电器有限公司</a>[<font color=blue>余姚</font>]</td>
   </tr></table></div></div>"""
 
