@@ -66,8 +66,11 @@ def endings() -> tuple[str, ...]:
 
 def find_orgs(text: str) -> list[OrgSpan]:
     """Every organisation name in `text`, left to right, without overlaps."""
-    if not text:
-        return []
+    return list(_find_orgs(text)) if text else []
+
+
+@functools.lru_cache(maxsize=8192)  # a line is read by the list, prose and placement rules alike
+def _find_orgs(text: str) -> tuple[OrgSpan, ...]:
     found: list[OrgSpan] = []
     groups = _ending_groups(text)
     floor = 0
@@ -78,7 +81,7 @@ def find_orgs(text: str) -> list[OrgSpan]:
             floor = span.end
         else:
             floor = max(floor, end)
-    return found
+    return tuple(found)
 
 
 def lead_org(text: str, start: int = 0) -> OrgSpan | None:
