@@ -39,8 +39,18 @@ def _followed_by_award_verb(page: Page, index: int, line: str, span: OrgSpan) ->
     return bool(words_pattern("award_verbs").match(after)) and not words_pattern("award_verb_not").match(after)
 
 
+def _under_a_winner_label(page: Page, index: int, line: str, span: OrgSpan) -> bool:
+    """"中标（成交）供应商名称（全称）：某某公司": the name is the whole value of a label with an award word,
+    whether or not labels.yaml knows the label."""
+    for pair in line_pairs(line) if ("：" in line or ":" in line) else ():
+        if pair.value.strip(" ;；,，。") == span.name:
+            return bool(words_pattern("award_verbs").search(pair.label)) and not words_pattern("candidate_words").search(pair.label)
+    return False
+
+
 # Evidence that a name is the supplier, in order; the first that holds gives the role.
 SUPPLIER_EVIDENCE: tuple[tuple[str, Callable[[Page, int, str, OrgSpan], bool]], ...] = (
+    ("winner_label", _under_a_winner_label),
     ("winner_section", _in_winner_section),
     ("award_verb", _followed_by_award_verb),
 )
