@@ -37,6 +37,7 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks.bench_extract
+	$(BIN)/python -m benchmarks.bench_extract --corpus
 	$(BIN)/python -m benchmarks.bench_crawl
 	$(BIN)/python -m benchmarks.resolve
 	$(BIN)/python -m benchmarks.resolve.uscc_cases --size 1000000

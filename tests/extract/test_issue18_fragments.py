@@ -199,3 +199,34 @@ def test_names_without_a_role_are_reported_not_emitted():
     assert "中国联合网络通信有限公司重庆市分公司" not in {m["name"] for m in result.mentions}
     assert "中国联合网络通信有限公司重庆市分公司" in result.unplaced_names
     assert result.names_found >= 4
+
+
+# -- the structure fallback, each rule on its own (the label rules left out) -------------------------
+def _placed(body: str) -> list[tuple[str, str]]:
+    from scrapers.extract.dom import parse_html
+    from scrapers.extract.placement import place_names
+    from scrapers.extract.result import PageResult
+
+    result = PageResult()
+    place_names(parse_html(_page(body).decode()), result, "procurement_award", "http://x/1", None)
+    return [(m["name"], m["extra"]["role_from"]) for m in result.mentions]
+
+
+def test_structure_gives_the_winner_role_to_a_name_leading_a_line_under_a_winner_heading():
+    # batch2/10: item 6 stands alone on its line under 五、中标结果
+    assert _placed(FRAMEWORK)[1] == ("太原铁路新创实业集团有限公司太原铁道大厦分公司", "winner_section")
+
+
+def test_structure_gives_the_winner_role_to_a_name_an_award_verb_follows():
+    # batch2/10 item 1, with no heading above it
+    assert _placed("<p>1、山西迎泽宾馆中标A类标准间协议价：400元∕天</p>") == [("山西迎泽宾馆", "award_verb")]
+
+
+def test_structure_gives_the_winner_role_to_the_value_of_a_label_with_an_award_word():
+    # batch1/30_frag-ah_award_2016_td5.html
+    assert _placed("<p>中标供应商名称：安徽普尔美机电有限公司</p>") == [("安徽普尔美机电有限公司", "winner_label")]
+
+
+def test_structure_gives_no_role_without_evidence():
+    # batch2/09: a complaint office under its label is found, given no role, reported
+    assert _placed("<p>投诉受理部门：崇左市住房和城乡建设委员会</p><p>崇左市中医壮医医院</p>") == []
