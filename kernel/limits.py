@@ -1,4 +1,5 @@
-"""Bounds on untrusted files, shared by the scrapers (attachments) and the feeds loader.
+"""Bounds on untrusted input, shared by the scrapers (pages, attachments, amounts), the feeds loader
+and the SQL sandbox.
 
 Pure: standard library only, no imports of ours.
 """
@@ -6,6 +7,7 @@ Pure: standard library only, no imports of ours.
 from __future__ import annotations
 
 import io
+import math
 import re
 import zipfile
 import zlib
@@ -19,6 +21,29 @@ MAX_ZIP_RATIO = 200  # sheet XML compresses 10-50x; a bomb compresses 1000x
 ZIP_RATIO_FLOOR = 1024 * 1024  # members below 1 MB may compress as well as they like
 MAX_PDF_INFLATED_BYTES = 256 * 1024 * 1024  # all of a PDF's Flate streams, inflated
 _PDF_STREAM = re.compile(rb"stream\r?\n")
+# The largest single award (one lot, one contract) that can be real: 10^11 yuan (1,000 亿元) is
+# above every public procurement award on record; a larger figure is a typo, a unit applied twice
+# or a hostile page. An amount outside (0, MAX_AWARD_YUAN] is quarantined, never scored.
+MAX_AWARD_YUAN = 1e11
+# SQL written by a user (`tuoke query`, warehouse/sandbox.py). DuckDB's own memory_limit bounds its
+# buffer manager only: a value built by one function call (repeat('x', 2000000000): 2 GB) bypasses
+# it, so the query also runs in a child process whose address space is capped at the DuckDB limit
+# plus the interpreter's own ~0.9 GB of mappings and some headroom.
+SANDBOX_MEMORY_LIMIT_BYTES = 1 * 2**30
+SANDBOX_ADDRESS_SPACE_BYTES = SANDBOX_MEMORY_LIMIT_BYTES + 3 * 2**29  # + 1.5 GiB
+SANDBOX_TIMEOUT_S = 30.0
+SANDBOX_MAX_ROWS = 100_000
+
+
+def amount_problem(yuan: float) -> str | None:
+    """Why `yuan` cannot be one award's amount (a sentence), or None when it is plausible."""
+    if math.isnan(yuan) or math.isinf(yuan):
+        return f"amount {yuan} is not a finite number"
+    if yuan <= 0:
+        return f"amount {yuan:,.2f} 元 is not positive"
+    if yuan > MAX_AWARD_YUAN:
+        return f"amount {yuan:,.0f} 元 is above the largest plausible single award ({MAX_AWARD_YUAN:,.0f} 元)"
+    return None
 
 
 def zip_bomb_problem(body: bytes) -> str | None:

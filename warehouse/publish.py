@@ -4,10 +4,18 @@ Builds write `data/work/tuoke.duckdb` (one writer); readers — `tuoke query`, a
 own DuckDB session, BI tools — open `data/tuoke.duckdb` read-only. Publishing is:
 
 1. open the working file, CHECKPOINT (folds the WAL into the file), close it;
-2. copy it to a temp file *in the published file's folder* (same filesystem, so the rename below
-   is atomic) and fsync it;
+2. write a copy of it to a temp file *in the published file's folder* (same filesystem, so the
+   rename below is atomic) at an explicit storage version, and fsync it;
 3. open the copy read-only and list its tables (a copy that DuckDB cannot read is never published);
 4. `os.replace` the copy onto the published path and fsync the folder.
+
+The copy is written with `ATTACH ... (STORAGE_VERSION ...)` and `COPY FROM DATABASE`, not byte for
+byte: the working file carries the storage format of the DuckDB that builds (2.x), which older
+readers refuse outright ("version number 69, but we can only read versions between 64 and 68").
+The people who open the published file bring their own DuckDB (the CLI, a BI tool's JDBC/ODBC
+driver) and these lag, so the published copy targets `DEFAULT_STORAGE_VERSION` (DuckDB 1.5.0 and
+newer read it; the `duckdb` CLI the venv installs is 1.5.6), or `TUOKE_PUBLISH_STORAGE_VERSION`
+(a DuckDB version such as `v1.4.0`, or `latest`).
 
 A reader that already has the old file open keeps reading the old inode until it closes; a reader
 that opens after step 4 sees the new build. Nobody ever sees a half-written file and nobody takes a
@@ -18,7 +26,6 @@ at any step leaves the previous published file untouched; the next publish remov
 from __future__ import annotations
 
 import os
-import shutil
 import time
 import uuid
 from collections.abc import Callable
@@ -28,6 +35,10 @@ from pathlib import Path
 import duckdb
 
 TEMP_MARKER = ".publishing-"
+# The oldest DuckDB release whose readers must open the published file: duckdb-cli 1.5.6 (pinned in
+# constraints.txt) reads storage versions 64-68, which DuckDB 2.x writes when asked for v1.5.0.
+DEFAULT_STORAGE_VERSION = "v1.5.0"
+STORAGE_VERSION_ENV = "TUOKE_PUBLISH_STORAGE_VERSION"
 
 
 @dataclass(frozen=True)
@@ -87,6 +98,34 @@ def checkpoint(working: Path) -> None:
         con.close()
 
 
+def publish_storage_version() -> str:
+    """The storage version the published copy is written at (env `TUOKE_PUBLISH_STORAGE_VERSION`)."""
+    return os.environ.get(STORAGE_VERSION_ENV, "").strip() or DEFAULT_STORAGE_VERSION
+
+
+def write_copy(working: Path, copy: Path, storage_version: str) -> None:
+    """Write every schema, table, view, macro and index of `working` into a new file `copy`,
+    serialised for readers of `storage_version` (DuckDB's ATTACH option of that name)."""
+    con = duckdb.connect()
+    try:
+        con.execute("SET enable_progress_bar = false")
+        con.execute(f"ATTACH {_quoted(working)} AS published_source (READ_ONLY)")
+        try:
+            con.execute(f"ATTACH {_quoted(copy)} AS published_copy (STORAGE_VERSION {_quoted(storage_version)})")
+        except duckdb.InvalidInputException as exc:
+            raise PublishError(
+                f"{STORAGE_VERSION_ENV}={storage_version!r} is not a DuckDB version DuckDB {duckdb.__version__} can "
+                f"write (e.g. {DEFAULT_STORAGE_VERSION}, v1.4.0, latest)") from exc
+        con.execute("COPY FROM DATABASE published_source TO published_copy")
+        con.execute("DETACH published_copy")
+    finally:
+        con.close()
+
+
+def _quoted(value: Path | str) -> str:
+    return "'" + str(value).replace("'", "''") + "'"
+
+
 def list_tables(path: Path) -> tuple[str, ...]:
     con = duckdb.connect(str(path), read_only=True)
     try:
@@ -99,9 +138,11 @@ def list_tables(path: Path) -> tuple[str, ...]:
     return tuple(r[0] for r in rows)
 
 
-def publish(working: Path | str, published: Path | str, prepare: Callable[[Path], object] | None = None
-            ) -> PublishResult:
+def publish(working: Path | str, published: Path | str, prepare: Callable[[Path], object] | None = None,
+            storage_version: str | None = None) -> PublishResult:
     """Copy the working warehouse onto the published path atomically (see module docstring).
+
+    `storage_version` (default: `publish_storage_version()`) is the DuckDB storage format of the copy.
 
     The caller must hold the only connection to `working` (the `duckdb_write` pool) and must
     have closed it: DuckDB allows one read-write process per file. `prepare(copy)`, if given, may
@@ -120,14 +161,11 @@ def publish(working: Path | str, published: Path | str, prepare: Callable[[Path]
 
     temp = published.with_name(f".{published.name}{TEMP_MARKER}{os.getpid()}-{uuid.uuid4().hex[:8]}")
     try:
-        with open(working, "rb") as src, open(temp, "wb") as dst:
-            shutil.copyfileobj(src, dst, length=4 * 1024 * 1024)
-            dst.flush()
-            os.fsync(dst.fileno())
+        write_copy(working, temp, storage_version or publish_storage_version())
         if prepare is not None:
             prepare(temp)
-            with open(temp, "rb+") as copy:
-                os.fsync(copy.fileno())
+        with open(temp, "rb+") as copy:
+            os.fsync(copy.fileno())
         try:
             tables = list_tables(temp)
         except duckdb.Error as exc:
@@ -139,6 +177,7 @@ def publish(working: Path | str, published: Path | str, prepare: Callable[[Path]
         _fsync_dir(published.parent)
     finally:
         temp.unlink(missing_ok=True)
+        temp.with_name(temp.name + ".wal").unlink(missing_ok=True)
     return PublishResult(
         published=published,
         bytes=published.stat().st_size,

@@ -4,6 +4,7 @@ layer fails its test when removed."""
 
 import subprocess
 import sys
+import time
 
 import duckdb
 import pytest
@@ -103,3 +104,23 @@ def test_rows_beyond_the_limit_are_not_read(published):
     assert len(result.rows) == 10 and result.truncated
     ((columns, rows),) = run_query("SELECT * FROM range(50)", published, max_rows=7)
     assert len(rows) == 7
+
+
+def test_a_value_larger_than_the_memory_limit_is_refused_in_one_line(published):
+    """Issue 22: repeat('x', 2e9) allocated 2 GB and answered after 9 s: DuckDB's memory_limit does not
+    bound one function call's value. The child process's capped address space does."""
+    started = time.monotonic()
+    with pytest.raises(UserError, match="memory limit") as refused:
+        run_query("SELECT length(repeat('x', 2000000000))", published)
+    assert "\n" not in str(refused.value)
+    assert time.monotonic() - started < 8
+
+
+def test_the_time_limit_is_named_with_its_option_and_kills_the_query(published):
+    """Issue 22: range(10^11) ran on for 10 s; the limit must show in the one-line error."""
+    started = time.monotonic()
+    proc = tuoke_query("SELECT count(*) FROM range(100000000000)", "--timeout", "1")
+    assert proc.returncode == 2
+    assert "1 s time limit" in proc.stderr and "--timeout" in proc.stderr
+    assert len(proc.stderr.strip().splitlines()) == 1
+    assert time.monotonic() - started < 8.5

@@ -5,7 +5,9 @@ VALUES, DESCRIBE, SHOW, SUMMARIZE, EXPLAIN of a read, read-only PRAGMAs) are all
 is refused with one clear line and nothing is executed. That guard is the second layer: the
 statement runs in `warehouse.sandbox` (read-only, DuckDB's file/network/extension access off and
 its configuration locked), so a statement sqlglot misjudged can neither change the file nor read
-anything outside the warehouse. A time limit and a row limit bound every query.
+anything outside the warehouse. A time limit, a memory limit and a row limit bound every query: the
+statements run in a child process (`run_isolated`) whose memory is capped and which is killed at the
+time limit.
 """
 
 from __future__ import annotations
@@ -30,7 +32,7 @@ from sqlglot import exp
 from kernel.errors import UserError
 from kernel.paths import DataPaths
 from tuoke.exporting import csv_safe
-from warehouse.sandbox import DEFAULT_MAX_ROWS, DEFAULT_TIMEOUT_S, SandboxError, open_sandbox, run_sandboxed
+from warehouse.sandbox import DEFAULT_MAX_ROWS, DEFAULT_TIMEOUT_S, SandboxError, open_sandbox, run_isolated
 
 FORMATS = ("table", "csv", "json")
 _READ_PRAGMAS = {
@@ -120,25 +122,20 @@ def run_query(
     """(columns, rows) for each statement, after refusing any that is not a read; at most
     `max_rows` rows each (a note on stderr says when more existed)."""
     statements = check_read_only(sql)
-    con = open_published(db)
-    results = []
+    open_published(db).close()  # a missing or locked file is a one-line message before any work
+    # One statement runs exactly as written; several run as sqlglot split them.
+    if len(statements) == 1:
+        texts = [sql]
+    else:
+        texts = [str(s) if isinstance(s, exp.Command) else s.sql(dialect="duckdb") for s in statements]
     try:
-        for statement in statements:
-            # One statement runs exactly as written; several run as sqlglot split them.
-            if len(statements) == 1:
-                text = sql
-            else:
-                text = str(statement) if isinstance(statement, exp.Command) else statement.sql(dialect="duckdb")
-            try:
-                result = run_sandboxed(con, text, timeout_s=timeout_s, max_rows=max_rows)
-            except SandboxError as exc:
-                raise UserError(f"query failed: {exc}") from exc
-            if result.truncated:
-                sys.stderr.write(f"only the first {max_rows} rows were read (--limit); add LIMIT or raise --limit\n")
-            results.append((result.columns, result.rows))
-    finally:
-        con.close()
-    return results
+        results = run_isolated(db, texts, timeout_s=timeout_s, max_rows=max_rows)
+    except SandboxError as exc:
+        raise UserError(f"query failed: {exc}") from exc
+    for result in results:
+        if result.truncated:
+            sys.stderr.write(f"only the first {max_rows} rows were read (--limit); add LIMIT or raise --limit\n")
+    return [(result.columns, result.rows) for result in results]
 
 
 def _print(columns: list[str], rows: list[tuple], fmt: str, max_rows: int) -> None:
