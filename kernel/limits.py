@@ -42,7 +42,7 @@ def amount_problem(yuan: float) -> str | None:
     if yuan <= 0:
         return f"amount {yuan:,.2f} 元 is not positive"
     if yuan > MAX_AWARD_YUAN:
-        return f"amount {yuan:,.0f} 元 is above the largest plausible single award ({MAX_AWARD_YUAN:,.0f} 元)"
+        return f"amount {yuan:.4g} 元 is above the largest plausible single award ({MAX_AWARD_YUAN:.0e} 元)"
     return None
 
 

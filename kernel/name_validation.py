@@ -8,6 +8,8 @@ cleaned into something else: a wrong company in front of a loan officer is worse
 Refused, each with its own reason:
 - `missing_name`: empty or only spaces;
 - `control_characters`: a control or invisible format character (NUL, BEL, zero-width, bidi);
+- `damaged_text`: U+FFFD, the replacement character a bad decode or a lost byte leaves behind (宁波�空
+  字节有限公司): the real characters are gone, so the name cannot be matched or shown;
 - `formula_prefix`: starts with = + - @ (after spaces) or with a tab / CR (spreadsheet formulas);
 - `markup`: HTML/XML tags, entities or script URLs (`<script>`, `&lt;`, `javascript:`);
 - `bad_characters`: characters no registered name carries (; " ` \\ | { } < > $ ^ ~ and the like);
@@ -24,6 +26,7 @@ import unicodedata
 from dataclasses import dataclass
 
 MAX_NAME_LENGTH = 80
+REPLACEMENT_CHARACTER = "\ufffd"
 FORMULA_STARTS = ("=", "+", "-", "@")
 # Punctuation that real registered names use (checked against 42k real names: full- and half-width
 # brackets, the middle dot of transliterations, &, hyphens and dashes, dots, commas, 、, slashes).
@@ -64,6 +67,9 @@ def org_name_problem(raw: object) -> NameProblem | None:
         return NameProblem("formula_prefix", f"name {_shown(text)} starts with a tab or CR (a spreadsheet formula trick)")
     if controls:
         return NameProblem("control_characters", f"name {_shown(text)} contains control characters {', '.join(controls)}")
+    if REPLACEMENT_CHARACTER in text:
+        return NameProblem("damaged_text", f"name {_shown(text)} holds U+FFFD where characters were lost "
+                                           "(a bad decode or a NUL byte)")
     stripped = unicodedata.normalize("NFKC", text).strip()
     if stripped.startswith(FORMULA_STARTS):
         return NameProblem("formula_prefix", f"name {_shown(text)} starts with {stripped[0]!r} (a spreadsheet formula)")

@@ -9,6 +9,10 @@ Validation policy (fail loudly, never guess):
 - a mention without a usable name, or with a role outside the contract, is quarantined with the
   reason (`missing_name`, `bad_name`, `bad_role`, or the border check's `markup`,
   `control_characters`, `formula_prefix`, `bad_characters`, `not_a_name` from kernel.name_validation);
+- an amount outside the plausible range of one award (`kernel.limits.amount_problem`: not positive,
+  not finite, or above `MAX_AWARD_YUAN`) does not lose the mention either, and is never scored: the
+  mention lands without it (`extra.invalid_amount` keeps the raw value) and the amount is
+  quarantined with reason `implausible_amount` and the sentence why;
 - an invalid USCC does *not* lose the mention: `uscc` becomes null and the raw text is kept in
   `extra.invalid_uscc` (the name is still evidence; a wrong code must not join companies);
 - keys outside the Mention contract are moved into `extra` and counted, so a parser change shows.
@@ -27,6 +31,7 @@ from pathlib import Path
 from scrapy import signals
 
 from kernel.contracts import HEALTH_COUNT_KEYS, MENTION_KEYS, ROLES
+from kernel.limits import amount_problem
 from kernel.name_validation import org_name_problem
 from kernel.paths import DataPaths
 from scrapers.extract import is_valid_uscc
@@ -151,13 +156,14 @@ class LandingWriter:
             self.unused_labels[label] += 1
         if item.pop("_unused_labels_only", False):
             return item
-        mention, problem = self.validate(item)
+        mention, problem, dropped = self.validate(item)
         if page_kind:
             mention["source_kind"] = page_kind
-        if problem:
-            self.quarantine(Quarantined(url=item.get("url") or "", reason=problem[0], detail=problem[1],
+        for reason, detail in ([problem] if problem else dropped):
+            self.quarantine(Quarantined(url=item.get("url") or "", reason=reason, detail=detail,
                                         fetched_at=item.get("fetched_at"), content_hash=item.get("content_hash"),
                                         snippet=json.dumps(_jsonable(item), ensure_ascii=False)[:500]))
+        if problem:
             return item
         if mention["mention_id"] in self._mention_ids:
             self.stats.inc_value("tuoke/duplicate_mentions")
@@ -182,8 +188,9 @@ class LandingWriter:
         self._quarantine_rows += 1
         self.quarantine_reasons[record.reason] += 1
 
-    def validate(self, item: dict) -> tuple[dict, tuple[str, str] | None]:
-        """The mention with every contract key, or the (reason, detail) it is rejected for."""
+    def validate(self, item: dict) -> tuple[dict, tuple[str, str] | None, list[tuple[str, str]]]:
+        """The mention with every contract key; the (reason, detail) it is rejected for, if it is;
+        and the (reason, detail) of each value dropped from a mention that still lands."""
         raw = dict(item)
         extra = dict(raw.pop("extra", None) or {})
         mention = {key: raw.pop(key, None) for key in MENTION_KEYS if key != "extra"}
@@ -194,12 +201,13 @@ class LandingWriter:
         mention["source_kind"] = self.source_kind
         mention["run_id"] = self.run_id
         if not mention["url"]:
-            return mention, ("missing_url", "mention has no url")
+            return mention, ("missing_url", "mention has no url"), []
         problem = name_problem(mention["name"])
         if problem:
-            return mention, problem
+            return mention, problem, []
         if mention["role"] not in ROLES:
-            return mention, ("bad_role", f"role {mention['role']!r} is not one of {', '.join(sorted(ROLES))}")
+            return mention, ("bad_role", f"role {mention['role']!r} is not one of {', '.join(sorted(ROLES))}"), []
+        dropped: list[tuple[str, str]] = []
         mention["mention_id"] = mention_id(self.source_id, mention["url"], mention["role"], mention["name"],
                                            mention["lot"], mention["rank"])
         mention["name"] = str(mention["name"]).strip()
@@ -214,10 +222,12 @@ class LandingWriter:
         if mention["amount_yuan"] is not None:
             try:
                 amount = float(mention["amount_yuan"])
-            except (TypeError, ValueError):
+            except (TypeError, ValueError, OverflowError):
                 amount = math.nan
-            if math.isnan(amount) or amount < 0:
+            why = amount_problem(amount)
+            if why:
                 extra["invalid_amount"] = str(mention["amount_yuan"])
+                dropped.append(("implausible_amount", f"{mention['name']}: {why}; the mention is kept without it"))
                 amount = None
             mention["amount_yuan"] = amount
         if mention["rank"] is not None:
@@ -231,7 +241,7 @@ class LandingWriter:
             if mention[key] is not None and not isinstance(mention[key], str):
                 mention[key] = mention[key].isoformat() if hasattr(mention[key], "isoformat") else str(mention[key])
         mention["extra"] = extra
-        return mention, None
+        return mention, None, dropped
 
 
 def _peak_rss_mb() -> float:

@@ -1,4 +1,9 @@
-"""Money: 元 / 万元 / 亿元, ￥ ¥ $, full-width commas, spaced digits, 大写 numerals, template tags, rates."""
+"""Money: 元 / 万元 / 亿元, ￥ ¥ $, full-width commas, spaced digits, 大写 numerals, template tags, rates.
+
+A value keeps its sign ("-5元" is -5.0, never 5.0), and one outside the plausible range of a single
+amount (`kernel.limits.amount_problem`: not positive, or above the largest plausible award) carries
+the reason in `Amount.problem`, so the landing check quarantines it instead of scoring it.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +12,7 @@ from dataclasses import dataclass
 
 import cn2an
 
+from kernel.limits import amount_problem
 from kernel.parsing.text import fold
 
 _TEMPLATE = re.compile(r"\{\{|\}\}|\$\{[^}]*\}|\{%.*?%\}")
@@ -26,6 +32,17 @@ class Amount:
     yuan: float | None
     rate: float | None = None  # e.g. 元/天 prices: kept apart, never summed as an amount
     rate_unit: str | None = None
+    problem: str | None = None  # why `yuan` cannot be one amount (kernel.limits.amount_problem)
+
+
+# A minus sign stands right before the number (or before its currency sign), and after something that
+# is not a digit or a letter: "-5元", "：-5元", "¥-5", "-¥5"; never the dash of a range ("1-5万元")
+# or of a code ("ZJ-2026-5元").
+_MINUS = re.compile(r"(?:^|[^\w.])-\s*(?:(?:¥|\$|RMB|CNY|人民币)\s*[:：]?\s*)?$")
+
+
+def _sign(text: str, number_start: int) -> float:
+    return -1.0 if _MINUS.search(text[max(0, number_start - 12):number_start]) else 1.0
 
 
 def _to_float(number: str) -> float:
@@ -60,12 +77,12 @@ def parse_amount(text: str | None, unit_hint: str | None = None) -> Amount:
         rate = rate or re.search(r"/(.)", unit_hint)
     match = _WITH_UNIT.search(text)
     if match:
-        value = _to_float(match.group(1)) * _SCALE[match.group(2)]
+        value = _sign(text, match.start(1)) * _to_float(match.group(1)) * _SCALE[match.group(2)]
     else:
         match = _WITH_SIGN.search(text) or _BARE.search(text)
         if match:
             unit = (unit_hint or "元").split("/")[0]
-            value = _to_float(match.group(1)) * _SCALE.get(unit, 1.0)
+            value = _sign(text, match.start()) * _to_float(match.group(1)) * _SCALE.get(unit, 1.0)
         else:
             if any(w in text for w in _SEE_ELSEWHERE):
                 return Amount(None)
@@ -75,7 +92,7 @@ def parse_amount(text: str | None, unit_hint: str | None = None) -> Amount:
     value = round(value, 2)
     if rate:
         return Amount(None, rate=value, rate_unit=next(g for g in rate.groups() if g))
-    return Amount(value)
+    return Amount(value, problem=amount_problem(value))
 
 
 _CELL = re.compile(r"(-)?\s*(?:¥|\$|RMB|CNY|人民币)?\s*(-)?\s*" + _NUMBER + r"\s*(亿元|万元|亿|万|元)?", re.IGNORECASE)

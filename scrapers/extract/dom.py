@@ -3,7 +3,8 @@
 One pass over the lxml tree, no per-site selectors. Work is capped (characters, elements, rows)
 so a 10 MB page cannot hang a crawl; every cap that cuts something off is noted in `Page.limits`
 (reported as a problem, never silent). Nesting up to MAX_DEPTH levels is parsed; deeper content,
-which the parser drops, is noted as `deep_nesting`.
+which the parser drops, is noted as `deep_nesting`, and so are tables nested more than
+MAX_TABLE_DEPTH deep (each level is a recursion of the walker: 600 of them raised RecursionError).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ MAX_CHARS = 1_500_000
 MAX_ELEMENTS = 200_000
 MAX_ROWS = 5_000
 MAX_DEPTH = 2048  # libxml2's limit with huge_tree (256 without it, where real pages lost content)
+MAX_TABLE_DEPTH = 64  # tables inside table cells; real notices nest a handful
 _SKIP = {"script", "style", "noscript", "template", "head", "select", "option", "textarea", "iframe", "svg", "button"}
 _BLOCK = {
     "p", "div", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "dt", "dd", "dl", "section",
@@ -112,6 +114,7 @@ class _Walker:
         self.last_pair: Pair | None = None
         self.awaiting: Pair | None = None  # a purchaser / agent label whose value is the next line
         self.free_list = FreeTextList()
+        self.table_depth = 0
 
     def add_line(self, line: str) -> None:
         """One text line: its pairs (generic labels take the role of the section) into page events."""
@@ -180,7 +183,14 @@ class _Walker:
                 continue
             if tag == "table" and el is not root:
                 flush()
-                self.table(el)
+                if self.table_depth >= MAX_TABLE_DEPTH:
+                    self.page.limit("deep_nesting", f"tables nested deeper than {MAX_TABLE_DEPTH} levels were not read")
+                else:
+                    self.table_depth += 1
+                    try:
+                        self.table(el)
+                    finally:
+                        self.table_depth -= 1
                 if el.tail:
                     buf.append(el.tail)
                 continue

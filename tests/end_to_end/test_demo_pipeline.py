@@ -141,3 +141,25 @@ def test_building_twice_from_the_same_inputs_gives_identical_tables(demo_build):
         order = ", ".join(f'"{c}"' for c in columns)
         select = f"SELECT * FROM {table} ORDER BY {order}"
         assert _query(first_db, select) == _query(second_db, select), table
+
+
+def test_the_published_file_opens_in_the_duckdb_cli_the_venv_installs(demo_build):
+    """Issue 20: README tells a regional head to run `duckdb -readonly data/tuoke.duckdb`. The CLI is
+    duckdb-cli (pinned, older than the Python duckdb that builds), so publish writes an older storage
+    version; every table and view of the real published file must read in that CLI."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    cli = Path(sys.executable).parent / "duckdb"
+    assert cli.exists(), "duckdb-cli is a dependency: .venv/bin/duckdb must exist"
+    db = demo_build["paths"].published_db
+    relations = _query(db, "SELECT table_schema || '.' || table_name FROM information_schema.tables "
+                           "WHERE table_catalog = current_database() ORDER BY 1")
+    sql = " UNION ALL ".join(f"SELECT '{name}' AS rel, count(*) AS n FROM {name}" for (name,) in relations)
+    proc = subprocess.run([str(cli), "-readonly", str(db), "-csv", "-noheader", "-c", sql],
+                          capture_output=True, text=True, timeout=120, check=False)
+    assert proc.returncode == 0, proc.stderr
+    counted = dict(line.rsplit(",", 1) for line in proc.stdout.strip().splitlines())
+    expected = {name: str(_query(db, f"SELECT count(*) FROM {name}")[0][0]) for (name,) in relations}
+    assert counted == expected and int(counted["marts.prospects_ranked"]) > 0

@@ -28,6 +28,8 @@ REAL_NAMES = Path(__file__).resolve().parents[3] / "shared" / "real-names" / "pa
     ("杭州甲\x00科技有限公司", "control_characters"),
     ("杭州甲\u200b科技有限公司", "control_characters"),
     ("杭州甲\u202e司公限有技科", "control_characters"),
+    ("宁波\ufffd空字节有限公司", "damaged_text"),  # issue 22: a bad decode or a NUL left U+FFFD
+    ("\ufffd\ufffd\ufffd\ufffd有限公司", "damaged_text"),
     ("", "missing_name"),
     ("   ", "missing_name"),
     (None, "missing_name"),
