@@ -5,8 +5,9 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+DOCS_SITE := site
 
-.PHONY: demo test dev lint bench clean constraints eval-pages eval-names
+.PHONY: demo test dev lint fuzz docs bench clean constraints eval-pages eval-names
 
 $(STAMP): pyproject.toml constraints.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -30,10 +31,22 @@ dev: $(STAMP)
 	TUOKE_PII_DEMO_KEY=$${TUOKE_PII_DEMO_KEY:-$${TUOKE_SOURCES_DIR:+0}} TUOKE_PII_DEMO_KEY=$${TUOKE_PII_DEMO_KEY:-1} TUOKE_SOURCES_DIR=$${TUOKE_SOURCES_DIR:-configs/demo/sources} DAGSTER_HOME=$${DAGSTER_HOME:-$(CURDIR)/data/dagster_home} \
 		sh -c 'mkdir -p "$$DAGSTER_HOME" && $(BIN)/dagster dev -m pipelines.definitions -h 127.0.0.1 -p 3000'
 
-# ruff, then the layer contract of .importlinter (kernel <- scrapers | warehouse <- pipelines <- CLI).
+# ruff, then the layer contract of .importlinter (kernel <- scrapers | warehouse <- pipelines <- tuoke),
+# then the documentation site: a broken link or a page missing from the nav fails the build.
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
+	$(BIN)/mkdocs build --strict --quiet --site-dir $(DOCS_SITE)
+
+# The hypothesis suites (marker `fuzz`) at the long profile: 10,000 examples per property.
+# `make test` runs the same suites at the `ci` profile.
+fuzz: $(STAMP)
+	HYPOTHESIS_PROFILE=long $(BIN)/python -m pytest -q -m fuzz -n 2 --dist loadfile --hypothesis-show-statistics
+
+# The documentation site (mkdocs.yml, docs/) built into a git-ignored folder; open site/index.html.
+docs: $(STAMP)
+	$(BIN)/mkdocs build --strict --site-dir $(DOCS_SITE)
+	@echo "docs: $(DOCS_SITE)/index.html"
 
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks.bench_extract
@@ -52,4 +65,4 @@ eval-names: $(STAMP)
 	$(BIN)/python -m benchmarks.eval_names
 
 clean:
-	rm -rf data demo/site .pytest_cache
+	rm -rf data demo/site $(DOCS_SITE) .pytest_cache

@@ -38,7 +38,7 @@ SANDBOX_MAX_ROWS = 100_000
 def amount_problem(yuan: float) -> str | None:
     """Why `yuan` cannot be one award's amount (a sentence), or None when it is plausible."""
     if math.isnan(yuan) or math.isinf(yuan):
-        return f"amount {yuan} is not a finite number"
+        return f"amount {yuan} 元 is not a finite number"
     if yuan <= 0:
         return f"amount {yuan:,.2f} 元 is not positive"
     if yuan > MAX_AWARD_YUAN:

@@ -36,9 +36,9 @@ class Amount:
 
 
 # A minus sign stands right before the number (or before its currency sign), and after something that
-# is not a digit or a letter: "-5元", "：-5元", "¥-5", "-¥5"; never the dash of a range ("1-5万元")
+# is not an ASCII digit or letter: "-5元", "：-5元", "¥-5", "-¥5"; never the dash of a range ("1-5万元")
 # or of a code ("ZJ-2026-5元").
-_MINUS = re.compile(r"(?:^|[^\w.])-\s*(?:(?:¥|\$|RMB|CNY|人民币)\s*[:：]?\s*)?$")
+_MINUS = re.compile(r"(?:^|[^0-9A-Za-z.])-\s*(?:(?:¥|\$|RMB|CNY|人民币)\s*[:：]?\s*)?$")
 
 
 def _sign(text: str, number_start: int) -> float:

@@ -35,9 +35,10 @@ def _utf16_without_bom(body: bytes) -> str | None:
     if len(sample) < 8 or b"\x00" not in sample:
         return None
     half = len(sample) // 2
-    if sample[1::2].count(0) >= _NUL_SHARE_UTF16 * half and not sample[0::2].count(0):
+    odd, even = sample[1::2].count(0), sample[0::2].count(0)  # NULs in the high byte of each unit
+    if odd >= _NUL_SHARE_UTF16 * half and odd > 4 * even:
         return "utf-16-le"
-    if sample[0::2].count(0) >= _NUL_SHARE_UTF16 * half and not sample[1::2].count(0):
+    if even >= _NUL_SHARE_UTF16 * half and even > 4 * odd:
         return "utf-16-be"
     return None
 

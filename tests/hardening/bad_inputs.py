@@ -103,6 +103,12 @@ def deep_award(depth: int, name: str = "杭州深层科技有限公司") -> byte
     return html_page("<div>" * depth + inner + "</div>" * depth)
 
 
+def deep_tables_award(depth: int, name: str) -> bytes:
+    """The winner inside `depth` tables, each in a cell of the one around it."""
+    inner = f"<p>中标供应商名称：{name}</p><p>中标金额：1000元</p>"
+    return html_page("<table><tr><td>" * depth + inner + "</td></tr></table>" * depth)
+
+
 def long_table(rows: int, prefix: str = "杭州") -> bytes:
     body = "".join(f"<tr><td>{i + 1}</td><td>{prefix}第{i + 1}号科技有限公司</td></tr>" for i in range(rows))
     return html_page(f"<table><tr><th>序号</th><th>企业名称</th></tr>{body}</table>", title="2025年专精特新中小企业名单")

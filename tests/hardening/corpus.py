@@ -8,13 +8,24 @@ the good row of the same file that must still load.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import html
 import io
 from dataclasses import dataclass
 from pathlib import Path
 
-from bad_inputs import deep_award, html_page, pdf, pdf_stream_bomb, srdi_xlsx, xlsx, xlsx_bomb, xlsx_far_cell
+from bad_inputs import (
+    deep_award,
+    deep_tables_award,
+    html_page,
+    pdf,
+    pdf_stream_bomb,
+    srdi_xlsx,
+    xlsx,
+    xlsx_bomb,
+    xlsx_far_cell,
+)
 
 PAYROLL_HEADER = ["代发单位名称", "统一社会信用代码", "开户网点", "代发人数", "月代发金额(元)", "代发月数", "联系人",
                   "联系人身份证号"]
@@ -22,7 +33,10 @@ PAYROLL_HEADER = ["代发单位名称", "统一社会信用代码", "开户网�
 TRADE = ["云杉", "海棠", "松涛", "青柠", "白鹭", "金穗", "远航", "星河", "明珠", "翠湖", "春晖", "朗月", "雪峰",
          "锦绣", "天禾", "东篱", "南山", "北辰", "西岭", "碧波", "丹枫", "紫藤", "银杏", "长风", "晨曦", "暮雨",
          "秋实", "冬青", "夏荷", "山岚", "溪石", "林泉", "霞光", "虹桥", "曙光", "鸿雁", "骏马", "麒麟", "凤鸣",
-         "龙腾", "虎跃", "鹤影", "鲲鹏", "蓝鲸", "赤城", "黄岩", "绿洲", "橙果", "红枫", "墨竹"]
+         "龙腾", "虎跃", "鹤影", "鲲鹏", "蓝鲸", "赤城", "黄岩", "绿洲", "橙果", "红枫", "墨竹",
+         "琥珀", "珊瑚", "翡翠", "玛瑙", "水晶", "钻石", "黄金", "白银", "青铜", "黑曜", "赭石", "靛蓝", "绯红",
+         "鹅黄", "藏青", "象牙", "乌木", "檀香", "沉香", "桂花", "茉莉", "牡丹", "芍药", "海棉", "芦苇", "蒲公",
+         "仙鹤", "孔雀", "鸳鸯", "喜鹊"]
 
 
 @dataclass
@@ -97,14 +111,23 @@ class Corpus:
         self.cases.append(Case(case_id, "feed", what, expect, token, None, f"payroll/{filename}"))
 
     # -- page cases -----------------------------------------------------------------------------
-    def award_case(self, case_id: str, what: str, winner: str, expect: str, token: str | None):
+    def award_case(self, case_id: str, what: str, winner: str, expect: str, token: str | None,
+                   amount: str = "1000元", good: str | None = None):
         buyer = self.good_name(industry="物业")  # the good mention of the same page
         body = html_page(f"<p>项目名称：{case_id}项目</p><p>采购人：{html.escape(buyer)}</p>"
-                         f"<p>中标供应商名称：{html.escape(winner)}</p><p>中标金额：1000元</p>",
+                         f"<p>中标供应商名称：{html.escape(winner)}</p><p>中标金额：{amount}</p>",
                          title=f"{case_id}项目中标结果公告")
         where = self.site_file(f"p/{case_id}.htm", body)
         self.award_pages.append(where)
-        self.cases.append(Case(case_id, "page", what, expect, token, buyer, where))
+        self.cases.append(Case(case_id, "page", what, expect, token, good or buyer, where))
+
+    def encoded_award_case(self, case_id: str, what: str, encoding: str, expect: str = "read", meta: str = "utf-8",
+                           bom: bytes = b""):
+        """A good award notice in `encoding` (BOM included where the codec writes one)."""
+        winner = self.good_name()
+        text = html_page(f"<p>项目名称：{case_id}项目</p><p>中标供应商名称：{winner}</p><p>中标金额：1000元</p>",
+                         title=f"{case_id}项目中标结果公告").decode().replace("charset='utf-8'", f"charset='{meta}'")
+        self.raw_page_case(case_id, what, bom + text.encode(encoding), expect, good=winner)
 
     def raw_page_case(self, case_id: str, what: str, body: bytes, expect: str, good: str | None = None,
                       token: str | None = None, suffix: str = "htm"):
@@ -158,6 +181,10 @@ def build_corpus(root: Path) -> Corpus:
     c.feed_row_case("feed_headcount", "fractional headcount", c.good_name(), "bad_number", None, headcount="3.5")
     c.feed_row_case("feed_person_id", "18-digit ID number with a wrong check digit as employer", "330106198501010011",
                     "not_a_name", "330106198501010011")
+    c.feed_row_case("feed_replacement_char", "employer holding U+FFFD (a bad export decode)", "宁波\ufffd\ufffd贸易有限公司",
+                    "damaged_text", "\ufffd\ufffd贸易")
+    c.feed_row_case("feed_nul", "NUL byte inside an employer name", "宁波\x00贸易有限公司", "control_characters",
+                    "\x00贸易")
     good = c.good_name()
     bad_uscc_name = c.good_name()
     where = c.write_feed("payroll", "feed_bad_uscc.csv", PAYROLL_HEADER,
@@ -216,6 +243,17 @@ def build_corpus(root: Path) -> Corpus:
     c.raw_page_case("page_deep_3000", "notice nested 3,000 levels deep", deep_award(3000, name), "deep_nesting")
     name = c.good_name()
     c.raw_page_case("page_deep_300", "notice nested 300 levels deep (read)", deep_award(300, name), "read", good=name)
+    name = c.good_name()
+    c.raw_page_case("page_deep_20000", "notice nested 20,000 levels deep", deep_award(20000, name), "deep_nesting")
+    name = c.good_name()
+    c.raw_page_case("page_tables_600", "notice in tables nested 600 deep (the walker recursed)",
+                    deep_tables_award(600, name), "deep_nesting")
+    name = c.good_name()
+    c.raw_page_case("page_tables_20000", "notice in tables nested 20,000 deep", deep_tables_award(20000, name),
+                    "deep_nesting")
+    name = c.good_name()
+    c.raw_page_case("page_tables_40", "notice in tables nested 40 deep (read)", deep_tables_award(40, name), "read",
+                    good=name)
     c.raw_page_case("page_empty", "0-byte notice page", b"", "empty_page")
     c.award_pages.append("/p/page_missing.htm")
     c.cases.append(Case("page_missing", "page", "notice link answering 404", "http_404", where="/p/page_missing.htm"))
@@ -224,6 +262,35 @@ def build_corpus(root: Path) -> Corpus:
     body = html_page(f"<p>采购人：{buyer}</p><p>中标供应商名称：{c.good_name()}</p>" + filler * 5200,
                      title="page_oversized项目中标结果公告")
     c.raw_page_case("page_oversized", "notice of 1.6 M characters (read in part)", body, "oversized_page", good=buyer)
+
+    # -- round two (issue 22): damaged names, absurd amounts, encodings ----------------------
+    c.award_case("page_replacement_char", "winner holding U+FFFD (宁波�空字节有限公司)", "宁波\ufffd空字节有限公司",
+                 "damaged_text", "空字节")
+    buyer = c.good_name(industry="物业")
+    body = html_page(f"<p>项目名称：page_nul_byte项目</p><p>采购人：{buyer}</p><p>中标供应商名称：宁波\x00零字节有限公司</p>"
+                     "<p>中标金额：1000元</p>", title="page_nul_byte项目中标结果公告")
+    c.raw_page_case("page_nul_byte", "winner with a NUL byte in the page (the parser makes it U+FFFD)", body,
+                    "damaged_text", good=buyer, token="零字节")
+    buyer = c.good_name(industry="物业")
+    body = (f"<html><head><meta charset='gbk'><title>page_bad_gbk项目中标结果公告</title></head><body>"
+            f"<p>采购人：{buyer}</p><p>中标供应商名称：宁波").encode("gbk") + b"\xff\xff" + \
+        "坏字节有限公司</p><p>中标金额：1000元</p></body></html>".encode("gbk")
+    c.raw_page_case("page_bad_gbk", "GBK page with undecodable bytes inside the winner", body, "damaged_text",
+                    good=buyer, token="坏字节")
+    for case_id, what, amount, token in (
+            ("page_amount_1e30", "award of 99999999999999999999999999万元", "99999999999999999999999999万元", "e+30"),
+            ("page_amount_negative", "award of -7.31元 (the sign was dropped)", "-7.31元", "-7.31"),
+            ("page_amount_negative_yen", "award of ￥-1,234.56", "￥-1,234.56", "-1234.56"),
+            ("page_amount_2e11", "award of 2000亿元 (above 10^11 yuan)", "2000亿元", "200000000000"),
+            ("page_amount_inf", "award of a 400-digit number (infinite as a float)", "9" * 400 + "元", None),
+            ("page_amount_capital", "award of 壹万亿元整 in 大写 numerals", "壹万亿元整", "1000000000000")):
+        winner = c.good_name(industry="建设")
+        c.award_case(case_id, what, winner, "implausible_amount", token, amount=amount, good=winner)
+    c.encoded_award_case("page_utf16_le", "UTF-16 (LE, BOM) notice", "utf-16")
+    c.encoded_award_case("page_utf16_be", "UTF-16 (BE, BOM) notice", "utf-16-be", bom=codecs.BOM_UTF16_BE)
+    c.encoded_award_case("page_utf32", "UTF-32 (BOM) notice", "utf-32")
+    c.encoded_award_case("page_utf16_no_bom", "UTF-16 (LE) notice without a BOM", "utf-16-le")
+    c.encoded_award_case("page_utf16_lying_meta", "UTF-16 notice whose meta says gb2312", "utf-16", meta="gb2312")
 
     # -- attachments linked from one notice ---------------------------------------------------
     c.attachment_case("att_xlsx_bomb", "xlsx attachment expanding to 100 MB", "bomb.xlsx", xlsx_bomb(100), "zip_bomb")

@@ -1,5 +1,5 @@
-"""The bad-input corpus (issue #13): 50 hostile inputs, generated at test time, go through real
-crawls (Scrapy, local site) and real builds (Dagster, DuckDB). For every case:
+"""The bad-input corpus (issues #13 and #22): 74 hostile inputs, generated at test time, go through
+real crawls (Scrapy, local site) and real builds (Dagster, DuckDB). For every case:
 
 - no crash (crawls finish, both builds publish);
 - nothing of it reaches core.* or marts.*;
@@ -24,6 +24,7 @@ import pytest
 from corpus import PEOPLE, SOURCES, build_corpus, write_sources
 
 HERE = Path(__file__).resolve().parent
+pytestmark = pytest.mark.adversarial  # `pytest -m adversarial` runs the corpus alone
 
 
 def _text_of_schema(con, schemas: tuple[str, ...]) -> str:
@@ -98,9 +99,9 @@ def _entries_for(case, quarantine) -> list[dict]:
     return [e for rows in quarantine.values() for e in rows if e.get("url", "").endswith(case.where)]
 
 
-def test_the_corpus_has_at_least_40_cases(corpus_run):
+def test_the_corpus_has_at_least_70_cases(corpus_run):
     corpus = corpus_run[0]
-    assert len(corpus.cases) >= 40
+    assert len(corpus.cases) >= 70
     assert len({c.id for c in corpus.cases}) == len(corpus.cases)
 
 
@@ -180,3 +181,16 @@ def test_the_challenge_page_is_blocked_and_not_marked_seen(corpus_run):
     seen_path = data / "state" / "corpus_challenge" / "seen.json"
     seen = json.loads(seen_path.read_text(encoding="utf-8"))["urls"] if seen_path.exists() else []
     assert not any(u.endswith("challenge.htm") for u in seen)
+
+
+def test_an_implausible_amount_is_quarantined_and_its_mention_lands_without_it(corpus_run):
+    """Issue 22: 1e30 yuan and -5 yuan were emitted as amounts. The mention (the winner is still
+    evidence) lands with no amount; the amount is quarantined with the sentence why."""
+    corpus, _, _, _, quarantine, landed, _ = corpus_run
+    cases = [c for c in corpus.cases if c.expect == "implausible_amount"]
+    assert len(cases) >= 5
+    for case in cases:
+        (mention,) = [m for m in landed if m["name"] == case.good]
+        assert mention["amount_yuan"] is None and mention["extra"]["invalid_amount"]
+        (entry,) = [e for e in _entries_for(case, quarantine) if e["reason"] == "implausible_amount"]
+        assert "元" in entry["detail"] and case.good in entry["detail"]
