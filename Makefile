@@ -36,7 +36,7 @@ dev: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
-	$(BIN)/mkdocs build --strict --quiet --site-dir $(DOCS_SITE)
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --quiet --site-dir $(DOCS_SITE)
 
 # The hypothesis suites (marker `fuzz`) at the long profile: 10,000 examples per property.
 # `make test` runs the same suites at the `ci` profile.
@@ -45,7 +45,7 @@ fuzz: $(STAMP)
 
 # The documentation site (mkdocs.yml, docs/) built into a git-ignored folder; open site/index.html.
 docs: $(STAMP)
-	$(BIN)/mkdocs build --strict --site-dir $(DOCS_SITE)
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --site-dir $(DOCS_SITE)
 	@echo "docs: $(DOCS_SITE)/index.html"
 
 bench: $(STAMP)

@@ -26,6 +26,7 @@ at any step leaves the previous published file untouched; the next publish remov
 from __future__ import annotations
 
 import os
+import shutil
 import time
 import uuid
 from collections.abc import Callable
@@ -39,6 +40,8 @@ TEMP_MARKER = ".publishing-"
 # constraints.txt) reads storage versions 64-68, which DuckDB 2.x writes when asked for v1.5.0.
 DEFAULT_STORAGE_VERSION = "v1.5.0"
 STORAGE_VERSION_ENV = "TUOKE_PUBLISH_STORAGE_VERSION"
+# DuckDB's own default is 80 % of RAM; a rewrite of the 1M warehouse peaked at 3.5 GiB with it.
+COPY_MEMORY_LIMIT = "1GB"
 
 
 @dataclass(frozen=True)
@@ -103,10 +106,14 @@ def publish_storage_version() -> str:
     return os.environ.get(STORAGE_VERSION_ENV, "").strip() or DEFAULT_STORAGE_VERSION
 
 
-def write_copy(working: Path, copy: Path, storage_version: str) -> None:
+def write_copy(working: Path, copy: Path, storage_version: str) -> str:
     """Write every schema, table, view, macro and index of `working` into a new file `copy`,
-    serialised for readers of `storage_version` (DuckDB's ATTACH option of that name)."""
-    con = duckdb.connect()
+    serialised for readers of `storage_version` (DuckDB's ATTACH option of that name).
+
+    When the working file already has that storage format the copy is byte for byte (seconds, not
+    a minute, at a million companies); otherwise it is DuckDB's logical `COPY FROM DATABASE`.
+    Returns how it copied ("bytes" or "rewrite")."""
+    con = duckdb.connect(config={"memory_limit": COPY_MEMORY_LIMIT})
     try:
         con.execute("SET enable_progress_bar = false")
         con.execute(f"ATTACH {_quoted(working)} AS published_source (READ_ONLY)")
@@ -116,10 +123,20 @@ def write_copy(working: Path, copy: Path, storage_version: str) -> None:
             raise PublishError(
                 f"{STORAGE_VERSION_ENV}={storage_version!r} is not a DuckDB version DuckDB {duckdb.__version__} can "
                 f"write (e.g. {DEFAULT_STORAGE_VERSION}, v1.4.0, latest)") from exc
-        con.execute("COPY FROM DATABASE published_source TO published_copy")
+        tags = dict(con.execute("SELECT database_name, tags['storage_version'] FROM duckdb_databases() "
+                                "WHERE database_name IN ('published_source', 'published_copy')").fetchall())
+        same_format = tags["published_source"] == tags["published_copy"]
+        if not same_format:
+            con.execute("COPY FROM DATABASE published_source TO published_copy")
         con.execute("DETACH published_copy")
     finally:
         con.close()
+    if same_format:
+        copy.unlink()
+        with open(working, "rb") as src, open(copy, "wb") as dst:
+            shutil.copyfileobj(src, dst, length=4 * 1024 * 1024)
+        return "bytes"
+    return "rewrite"
 
 
 def _quoted(value: Path | str) -> str:

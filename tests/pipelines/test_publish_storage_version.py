@@ -75,3 +75,15 @@ def test_an_unknown_storage_version_is_one_line_and_keeps_the_previous_publish(t
         publish(working, published)
     assert "\n" not in str(refused.value)
     assert published.read_bytes() == before and not list(tmp_path.glob(".tuoke.duckdb.publishing-*"))
+
+
+def test_a_working_file_already_at_the_target_version_is_copied_byte_for_byte(tmp_path, monkeypatch):
+    """The rewrite costs a minute at a million companies; it is only done when the formats differ."""
+    working = _working(tmp_path)
+    monkeypatch.setenv("TUOKE_PUBLISH_STORAGE_VERSION", "latest")
+    published = tmp_path / "tuoke.duckdb"
+    publish(working, published)
+    assert published.read_bytes() == working.read_bytes()
+    monkeypatch.delenv("TUOKE_PUBLISH_STORAGE_VERSION")
+    publish(working, published)
+    assert published.read_bytes() != working.read_bytes()
