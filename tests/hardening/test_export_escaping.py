@@ -63,3 +63,24 @@ def test_csv_export_escapes_every_hostile_name():
     rows = list(csv.DictReader(io.StringIO(stream.getvalue(), newline="")))
     assert [r["name"] for r in rows] == ["'" + v for v in HOSTILE]
     assert all(r["reasons"].startswith("'") for r in rows)
+
+
+def test_query_csv_quotes_a_bare_carriage_return(tmp_path):
+    """Issue 22: `tuoke query --format csv` wrote a value holding a bare \\r unquoted, so a CSV reader
+    split one row in two."""
+    import subprocess
+    import sys
+
+    import duckdb
+
+    db = tmp_path / "tuoke.duckdb"
+    con = duckdb.connect(str(db))
+    con.execute("CREATE TABLE t AS SELECT '杭州甲' || chr(13) || '科技有限公司' AS name, 1 AS n "
+                "UNION ALL SELECT 'x' || chr(10) || 'y', 2")
+    con.close()
+    proc = subprocess.run([sys.executable, "-c", "from tuoke.cli import main; main()", "query",
+                           "SELECT name, n FROM t ORDER BY n", "--format", "csv", "--db", str(db)],
+                          capture_output=True, check=False, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    rows = list(csv.reader(io.StringIO(proc.stdout.decode("utf-8"), newline="")))
+    assert rows == [["name", "n"], ["杭州甲\r科技有限公司", "1"], ["x\ny", "2"]]

@@ -140,7 +140,9 @@ def run_query(
 
 def _print(columns: list[str], rows: list[tuple], fmt: str, max_rows: int) -> None:
     if fmt == "csv":
-        writer = csv.writer(sys.stdout, lineterminator="\n")
+        # RFC 4180 line ends: the csv module quotes a field holding any character of the line
+        # terminator, so with "\n" alone a bare "\r" inside a value went out unquoted and split the row.
+        writer = csv.writer(sys.stdout, lineterminator="\r\n")
         writer.writerow(columns)
         for row in rows:
             writer.writerow(["" if v is None else csv_safe(_jsonable(v)) for v in row])
