@@ -3,18 +3,36 @@ everyone else reads the published copy read-only."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import duckdb
 
 SCHEMAS = ("raw", "ref", "staging", "core", "marts")
+# The storage format readers of the published file can open (the venv's duckdb CLI 1.5.6, BI
+# tools' JDBC drivers). A new working file is created in it too, so that publish is a byte copy
+# (seconds) rather than a logical rewrite (a minute at a million companies).
+DEFAULT_STORAGE_VERSION = "v1.5.0"
+STORAGE_VERSION_ENV = "TUOKE_PUBLISH_STORAGE_VERSION"
+
+
+def publish_storage_version() -> str:
+    """The storage version of the published copy (env `TUOKE_PUBLISH_STORAGE_VERSION`)."""
+    return os.environ.get(STORAGE_VERSION_ENV, "").strip() or DEFAULT_STORAGE_VERSION
 
 
 def connect(path: Path | str, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """Open a warehouse file; a file created here is written at the published storage version."""
     path = Path(path)
-    if not read_only:
-        path.parent.mkdir(parents=True, exist_ok=True)
-    return duckdb.connect(str(path), read_only=read_only)
+    if read_only:
+        return duckdb.connect(str(path), read_only=True)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if path.exists():
+        return duckdb.connect(str(path))
+    try:
+        return duckdb.connect(str(path), config={"storage_compatibility_version": publish_storage_version()})
+    except duckdb.InvalidInputException:  # an unknown version: publish names it in one line
+        return duckdb.connect(str(path))
 
 
 def ensure_schemas(con: duckdb.DuckDBPyConnection) -> None:

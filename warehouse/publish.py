@@ -35,11 +35,11 @@ from pathlib import Path
 
 import duckdb
 
+from warehouse.db import DEFAULT_STORAGE_VERSION, STORAGE_VERSION_ENV, publish_storage_version
+
 TEMP_MARKER = ".publishing-"
 # The oldest DuckDB release whose readers must open the published file: duckdb-cli 1.5.6 (pinned in
 # constraints.txt) reads storage versions 64-68, which DuckDB 2.x writes when asked for v1.5.0.
-DEFAULT_STORAGE_VERSION = "v1.5.0"
-STORAGE_VERSION_ENV = "TUOKE_PUBLISH_STORAGE_VERSION"
 # DuckDB's own default is 80 % of RAM: a rewrite of the 1M warehouse peaked at 3.5 GiB with it, at
 # 2.7 GiB and the same time with 2 GB, at 1.7 GiB and 20 % slower with 1 GB (docs/benchmarks.md).
 COPY_MEMORY_LIMIT = "2GB"
@@ -100,11 +100,6 @@ def checkpoint(working: Path) -> None:
         con.execute("CHECKPOINT")
     finally:
         con.close()
-
-
-def publish_storage_version() -> str:
-    """The storage version the published copy is written at (env `TUOKE_PUBLISH_STORAGE_VERSION`)."""
-    return os.environ.get(STORAGE_VERSION_ENV, "").strip() or DEFAULT_STORAGE_VERSION
 
 
 def write_copy(working: Path, copy: Path, storage_version: str) -> str:

@@ -8,7 +8,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from warehouse.publish import DEFAULT_STORAGE_VERSION, PublishError, publish
+from warehouse.db import DEFAULT_STORAGE_VERSION
+from warehouse.publish import PublishError, publish
 
 CLI = Path(sys.executable).parent / "duckdb"
 
@@ -87,3 +88,17 @@ def test_a_working_file_already_at_the_target_version_is_copied_byte_for_byte(tm
     monkeypatch.delenv("TUOKE_PUBLISH_STORAGE_VERSION")
     publish(working, published)
     assert published.read_bytes() != working.read_bytes()
+
+
+def test_a_working_file_the_build_creates_is_at_the_published_version_so_publish_copies_bytes(tmp_path, monkeypatch):
+    from warehouse.db import connect
+
+    monkeypatch.delenv("TUOKE_PUBLISH_STORAGE_VERSION", raising=False)
+    working = tmp_path / "work" / "tuoke.duckdb"
+    con = connect(working)
+    con.execute("CREATE TABLE t AS SELECT range AS n FROM range(3)")
+    con.close()
+    assert _storage_version(working) == DEFAULT_STORAGE_VERSION + "+"
+    published = tmp_path / "tuoke.duckdb"
+    publish(working, published)
+    assert published.read_bytes() == working.read_bytes()
