@@ -1,7 +1,7 @@
 """Asset checks that guard the core and the marts.
 
 Most warehouse checks are SQL test files, dbt-style: dbt_like_sql/tests/<name>.sql returns the
-failing rows (`parse_sql_test`); the two left in Python need python-stdnum's USCC check.
+failing rows (`parse_sql_test`); the two left in Python use the kernel's vectorised USCC check (kernel/uscc.py).
 
 Crawl checks come from each source YAML (`assertions: {min, max}`) and from the previous run.
 Warehouse checks run on the working DuckDB file inside the build, before publish: a BLOCKING
@@ -19,6 +19,7 @@ from typing import Any
 import dagster as dg
 
 from kernel.sources import SourceConfig
+from kernel.uscc import valid_usccs
 from pipelines.crawl_assets import crawl_key
 from pipelines.resources import DUCKDB_WRITE_OP_TAGS, DUCKDB_WRITE_POOL, TuokeWarehouse
 
@@ -28,13 +29,6 @@ PREVIOUS_RUN_DROP_FACTOR = 0.5  # a crawl under half of the previous run warns
 
 
 ERROR, WARN = dg.AssetCheckSeverity.ERROR, dg.AssetCheckSeverity.WARN
-
-def uscc_is_valid(code: str | None) -> bool:
-    """统一社会信用代码 check character (GB 32100-2015): the warehouse's own rule, imported when used."""
-    from warehouse.codes import is_valid_uscc
-
-    return bool(code) and is_valid_uscc(code)
-
 
 # ---------------------------------------------------------------- crawl checks (per source YAML)
 
@@ -205,7 +199,8 @@ def check_company_uscc_valid(con) -> dg.AssetCheckResult:
     if (problem := _require(con, "core.companies", ["company_id", "uscc"])) is not None:
         return problem
     codes = con.execute("SELECT company_id, uscc FROM core.companies WHERE uscc IS NOT NULL").fetchall()
-    invalid = [(cid, code) for cid, code in codes if not uscc_is_valid(code)]
+    valid = valid_usccs([code for _, code in codes])
+    invalid = [pair for pair, ok in zip(codes, valid.tolist()) if not ok]
     share = 1 - len(invalid) / len(codes) if codes else 1.0
     return dg.AssetCheckResult(
         passed=not invalid, severity=ERROR,

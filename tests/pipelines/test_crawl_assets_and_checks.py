@@ -3,7 +3,8 @@
 import dagster as dg
 from pipeline_helpers import mini_definitions
 
-from pipelines.checks import evaluate_against_previous, evaluate_item_assertions, uscc_is_valid
+from kernel.uscc import is_valid_uscc as uscc_is_valid
+from pipelines.checks import evaluate_against_previous, evaluate_item_assertions
 from pipelines.crawl_assets import crawl_key
 
 
