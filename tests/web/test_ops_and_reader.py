@@ -14,8 +14,8 @@ from kernel.paths import DataPaths
 from kernel.territories import load_territories_config
 from kernel.users import User
 from tuoke.web.ops import FEED_FILE_NAME, Disposition, OpsStore, write_disposition_feeds
-from tuoke.web.published import PublishedWarehouse
-from tuoke.web.scope import scope_for
+from tuoke.prospects.published import PublishedWarehouse
+from tuoke.prospects.scope import scope_for
 
 
 def _write_db(path, value: str) -> None:

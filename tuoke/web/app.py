@@ -42,8 +42,8 @@ from tuoke.web.ops import (
     ops_dir,
     write_disposition_feeds,
 )
-from tuoke.web.published import PublishedWarehouse, WarehouseMissing
-from tuoke.web.scope import Scope, scope_for
+from tuoke.prospects.published import PublishedWarehouse, WarehouseMissing
+from tuoke.prospects.scope import Scope, scope_for
 
 HERE = Path(__file__).parent
 DEFAULT_CAPACITY = 20

@@ -16,7 +16,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from tuoke.web.scope import Scope
+from tuoke.prospects.scope import Scope
 
 SEGMENTS = {"new_to_bank": "新客户", "existing_no_credit": "存量无贷", "existing_credit": "存量有贷"}
 DIMENSIONS = (
