@@ -32,6 +32,8 @@ from kernel.paths import DataPaths, configs_dir
 from kernel.territories import TerritoriesConfig, load_territories_config
 from kernel.users import User, UsersConfig, load_users_config
 from tuoke.exporting import write_prospects_csv, write_prospects_xlsx
+from tuoke.prospects.published import PublishedWarehouse, WarehouseMissing
+from tuoke.prospects.scope import Scope, scope_for
 from tuoke.web import queries
 from tuoke.web.auth import authenticate, csrf_protected, csrf_token, session_secret
 from tuoke.web.ops import (
@@ -42,8 +44,6 @@ from tuoke.web.ops import (
     ops_dir,
     write_disposition_feeds,
 )
-from tuoke.prospects.published import PublishedWarehouse, WarehouseMissing
-from tuoke.prospects.scope import Scope, scope_for
 
 HERE = Path(__file__).parent
 DEFAULT_CAPACITY = 20

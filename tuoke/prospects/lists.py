@@ -1,0 +1,127 @@
+"""The prospect list, read one way for every screen.
+
+`read_page` gives one page of ranked prospects and how many match (the page, "my list");
+`read_frame` gives every matching row with every column of marts.prospects_ranked as a DataFrame
+(`tuoke rank`, `tuoke export`, the page's download). Both apply the scope and the filter here.
+
+A published copy carries `serving.prospect_list` (warehouse/serving.py): the ranked rows in the
+default order (`pos`: score, then rank, then branch) with bit masks of their signal types and
+products and the is_new flag, so a filtered page is one scan of narrow columns, never a join
+against ten million signal rows. A warehouse without it (a working file, an older build) is read
+from the marts with the same answers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from tuoke.prospects.catalog import Catalog
+from tuoke.prospects.columns import PAGE_COLUMNS
+from tuoke.prospects.filters import ProspectFilter
+from tuoke.prospects.scope import Scope
+from tuoke.prospects.where import Where
+
+EXPORT_LIMIT = 50_000  # rows of one download from the page
+# the default order: what serving.prospect_list's `pos` numbers (ties broken by rank, then branch)
+DEFAULT_ORDER = "p.score DESC, p.rank, p.branch"
+FRAME_ORDER = "branch, rank NULLS LAST, score DESC, company_id"
+
+
+@dataclass(frozen=True)
+class ProspectList:
+    """One page of the list: rows (dicts of PAGE_COLUMNS plus `fit`), how many match in all."""
+
+    rows: list[dict]
+    total: int
+    filter: ProspectFilter
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.filter.page_size))
+
+
+def _filters(where: Where, catalog: Catalog, scope: Scope, f: ProspectFilter, *, masks: bool) -> Where:
+    """The scope and the filter as conditions on `p`; `masks`: p is serving.prospect_list."""
+    where.add_condition(scope.condition("p.branch"))
+    if not f.include_held:
+        where.add("p.rank IS NOT NULL")
+    if f.branch:
+        where.add("p.branch = ?", f.branch)
+    if f.segment:
+        where.add("p.segment = ?", f.segment)
+    if f.min_score is not None:
+        where.add("p.score >= ?", f.min_score)
+    if f.product and masks:
+        where.add("p.product_mask & (SELECT mask FROM serving.product_bits WHERE product = ?) <> 0", f.product)
+    elif f.product:
+        where.add("list_contains(p.products, ?)", f.product)
+    if f.signal and masks:
+        where.add("p.signal_mask & (SELECT mask FROM serving.signal_bits WHERE signal = ?) <> 0", f.signal)
+    elif f.signal:
+        where.add("p.company_id IN (SELECT company_id FROM core.company_signals WHERE signal = ?)", f.signal)
+    if f.new_only:
+        where.add("p.is_new" if masks else "p.company_id IN (SELECT company_id FROM marts.new_signals)")
+    if f.q:
+        where.add("contains(p.name, ?) OR p.uscc = upper(?) OR p.company_id = ?", f.q, f.q, f.q)
+    return where
+
+
+def _page_order(f: ProspectFilter, masks: bool) -> tuple[str, list]:
+    default = "p.pos" if masks else DEFAULT_ORDER
+    if f.ranks_by_fit:
+        return f"p.product_fit[?] DESC NULLS LAST, {default}", [f.product]
+    if f.sort == "name":
+        return "p.name, p.company_id", []
+    return default, []  # rank and score: within one branch the score order is the rank order
+
+
+def read_page(cur, catalog: Catalog, scope: Scope, f: ProspectFilter, limit: int | None = None,
+              offset: int | None = None) -> ProspectList:
+    """One page under the scope and filter (`limit`/`offset` override the filter's page)."""
+    masks = catalog.serving
+    table = "serving.prospect_list" if masks else "marts.prospects_ranked"
+    where = _filters(Where(), catalog, scope, f, masks=masks)
+    total = cur.execute(f"SELECT count(*) FROM {table} AS p WHERE {where.sql}", where.params).fetchone()[0]
+    order, order_params = _page_order(f, masks)
+    fit = "p.product_fit[?]" if f.product else "NULL::INTEGER"
+    fit_params = [f.product] if f.product else []
+    cursor = cur.execute(
+        f"SELECT {', '.join('p.' + c for c in PAGE_COLUMNS)}, {fit} AS fit FROM {table} AS p "
+        f"WHERE {where.sql} ORDER BY {order} LIMIT ? OFFSET ?",
+        [*fit_params, *where.params, *order_params,
+         f.page_size if limit is None else limit, f.offset if offset is None else offset])
+    return ProspectList(rows=records(cursor), total=int(total), filter=f)
+
+
+def read_frame(cur, catalog: Catalog, scope: Scope, f: ProspectFilter, limit: int | None = None) -> pd.DataFrame:
+    """Every matching row with every column of marts.prospects_ranked, per branch in rank order.
+    Ranked by the product's fit (rank renumbered per branch) when the filter says so."""
+    where = _filters(Where(), catalog, scope, f, masks=False)
+    rank, rank_params = "p.rank", []
+    if f.ranks_by_fit:
+        rank = ("CASE WHEN p.rank IS NOT NULL THEN row_number() OVER (PARTITION BY p.branch, p.rank IS NULL "
+                "ORDER BY p.product_fit[?] DESC, p.score DESC, p.company_id) END")
+        rank_params = [f.product]
+    top = f"WHERE rank <= {int(f.top_per_branch)}" if f.top_per_branch else ""
+    cap = f"LIMIT {int(limit)}" if limit else ""
+    sql = (f"SELECT * FROM (SELECT p.* REPLACE ({rank} AS rank) FROM marts.prospects_ranked AS p "
+           f"WHERE {where.sql}) {top} ORDER BY {FRAME_ORDER} {cap}")
+    return cur.execute(sql, [*rank_params, *where.params]).df()
+
+
+def read_branch_summary(cur, catalog: Catalog, scope: Scope, branch: str | None = None) -> pd.DataFrame | None:
+    """marts.branch_summary rows in scope (the workbook's 汇总 sheet); None on a build without it."""
+    if not catalog.has("marts.branch_summary"):
+        return None
+    where = Where().add_condition(scope.condition("s.branch"))
+    if branch:
+        where.add("s.branch = ?", branch)
+    return cur.execute(f"SELECT * FROM marts.branch_summary AS s WHERE {where.sql} ORDER BY branch",
+                       where.params).df()
+
+
+def records(cursor) -> list[dict]:
+    names = [d[0] for d in cursor.description]
+    return [dict(zip(names, row)) for row in cursor.fetchall()]
