@@ -13,7 +13,7 @@ from tuoke.prospects.filters import ProspectFilter
 from tuoke.prospects.find import find_company
 from tuoke.prospects.lists import ProspectList, read_branch_summary, read_frame, read_page, records
 from tuoke.prospects.scope import Scope
-from tuoke.prospects.view import ProspectView, read_prospect
+from tuoke.prospects.view import ProspectView, read_company, read_prospect
 
 
 class ProspectReader:
@@ -38,6 +38,10 @@ class ProspectReader:
 
     def prospect(self, scope: Scope, company_id: str) -> ProspectView | None:
         return read_prospect(self.cursor, self.catalog, scope, company_id)
+
+    def company(self, scope: Scope, company_id: str) -> dict | None:
+        """The list row of one company (no signals), or None when not on the list or not in scope."""
+        return read_company(self.cursor, scope, company_id)
 
     def dashboard(self, scope: Scope, branch: str | None) -> dict:
         return read_dashboard(self.cursor, self.catalog, scope, branch)

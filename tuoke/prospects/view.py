@@ -67,7 +67,7 @@ def _reason(catalog: Catalog, s: str = "s", r: str = "r") -> str:
     return f"ref.signal_reason({s}.signal, {args})"
 
 
-def _company(cur, scope: Scope, company_id: str) -> dict | None:
+def read_company(cur, scope: Scope, company_id: str) -> dict | None:
     where = Where().add("p.company_id = ?", company_id).add_condition(scope.condition("p.branch"))
     rows = records(cur.execute(
         "WITH c AS MATERIALIZED (SELECT company_id, province, city, district, industry, first_seen, last_seen "
@@ -179,7 +179,7 @@ def _evidence(cur, company_id: str) -> list[dict]:
 
 def read_prospect(cur, catalog: Catalog, scope: Scope, company_id: str) -> ProspectView | None:
     """One company, or None when it is not on the list or not in the scope (the same answer)."""
-    company = _company(cur, scope, company_id)
+    company = read_company(cur, scope, company_id)
     if company is None:
         return None
     fit = company.get("product_fit") or {}
