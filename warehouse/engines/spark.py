@@ -22,7 +22,7 @@ import sqlglot
 from sqlglot import exp, transforms
 from sqlglot.dialects.spark import Spark
 
-from pipelines.sql_models import SqlModel
+from warehouse.engines.sql_models import SqlModel
 
 REWRITES = {
     "arg_max/arg_min with n": "DuckDB's arg_max(x, key, n) returns the top-n list; Spark's max_by has no n. "
