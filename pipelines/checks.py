@@ -54,8 +54,30 @@ def evaluate_item_assertions(items: int | None, minimum: int | None, maximum: in
     return True, f"{items} items within [{minimum if minimum is not None else '-'}, {maximum if maximum is not None else '-'}]"
 
 
-def distinct_items_held(landing_dir: Path) -> int | None:
-    """Distinct mentions a source holds over all its landing files.
+def _loaded_files(con, source_id: str) -> dict[str, int]:
+    """file name -> bytes of the source's landing files already in raw.landing_files."""
+    if con is None or not con.execute("SELECT count(*) FROM information_schema.tables WHERE table_schema = 'raw' "
+                                      "AND table_name = 'landing_files'").fetchone()[0]:
+        return {}
+    return {Path(name).name: size for name, size in con.execute(
+        "SELECT landing_file, bytes FROM raw.landing_files WHERE source_id = ?", [source_id]).fetchall()}
+
+
+def _file_mention_ids(path: Path) -> set[str]:
+    ids: set[str] = set()
+    with path.open(encoding="utf-8") as handle:
+        for line in handle:
+            try:
+                ids.add(json.loads(line)["mention_id"])
+            except (ValueError, KeyError, TypeError):
+                continue
+    return ids
+
+
+def distinct_items_held(landing_dir: Path, con=None) -> int | None:
+    """Distinct mentions a source holds over all its runs: the loaded runs counted in raw.mentions
+    (`con`: the working warehouse, read-only), the runs not loaded yet (normally only the crawl
+    just made) read from their landing files.
 
     Crawls are incremental: a run over an unchanged site fetches no detail page and yields 0 new
     items, which is healthy. The YAML assertions therefore bound what the source holds, while
@@ -64,14 +86,17 @@ def distinct_items_held(landing_dir: Path) -> int | None:
     files = sorted(landing_dir.glob("*.jsonl"))
     if not files:
         return None
+    source_id = landing_dir.name
+    loaded = _loaded_files(con, source_id)
+    done = [f.name for f in files if loaded.get(f.name) == f.stat().st_size]
     ids: set[str] = set()
+    if done:
+        ids = {r[0] for r in con.execute(
+            "SELECT DISTINCT mention_id FROM raw.mentions WHERE source_id = ? "
+            "AND list_contains(?::VARCHAR[], parse_filename(landing_file))", [source_id, done]).fetchall()}
     for path in files:
-        with path.open(encoding="utf-8") as handle:
-            for line in handle:
-                try:
-                    ids.add(json.loads(line)["mention_id"])
-                except (ValueError, KeyError, TypeError):
-                    continue
+        if path.name not in done:
+            ids |= _file_mention_ids(path)
     return len(ids)
 
 
@@ -105,7 +130,12 @@ def _crawl_checks(source: SourceConfig) -> list[dg.AssetChecksDefinition]:
         landing_dir = warehouse.paths().source_landing(source.id)
         runs = run_stats_files(landing_dir)
         latest = runs[-1] if runs else {}
-        items = distinct_items_held(landing_dir) if runs else None
+        items = None
+        if runs and warehouse.paths().working_db.exists():
+            with warehouse.open_read() as con:
+                items = distinct_items_held(landing_dir, con)
+        elif runs:
+            items = distinct_items_held(landing_dir)
         if not source.assertions and runs:
             return dg.AssetCheckResult(passed=True, description="source declares no assertions",
                                        metadata={"items": int(items or 0)})
