@@ -23,7 +23,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-MAX_NAME_LENGTH = 80
+from kernel.limits import MAX_NAME_LENGTH
+
 FORMULA_STARTS = ("=", "+", "-", "@")
 # Punctuation that real registered names use (checked against 42k real names: full- and half-width
 # brackets, the middle dot of transliterations, &, hyphens and dashes, dots, commas, 、, slashes).

@@ -179,8 +179,8 @@ def write_prospects_xlsx(df: pd.DataFrame, path: Path | str, summary: pd.DataFra
     if summary is None:
         summary = _summary_from(df)
     columns = [("branch", "网点", 16), ("prospects", "可营销客户", 11), ("excluded", "不得受理", 10),
-               ("suppressed", "暂缓(行内状态)", 13), ("new_to_bank", "新客户", 9),
-               ("existing_no_credit", "存量无贷", 9), ("existing_credit", "存量有贷", 9),
+               ("suppressed", "暂缓(行内状态)", 13),
+               *((segment, label, 9) for segment, label in SEGMENT_LABELS.items()),
                ("top_score", "最高分", 9), ("top_company", "最高分企业", 34)]
     for c, (_, title, width) in enumerate(columns):
         sheet.write(0, c, title, header)
