@@ -11,8 +11,11 @@ joined at request time against ten million signal rows that takes seconds. `serv
 holds the ranked rows (every column of marts.prospects_ranked, so a new column reaches the page
 without a change here) with bit masks of the company's signal types and products
 (`serving.signal_bits`, `serving.product_bits`: name, bit, mask), an is_new flag, and `pos`, its
-place in the default order (score, then rank, then branch), stored in that order: a page of the
-default order reads the first rows that pass the filter, a scan of narrow columns.
+place in the default order (score, then rank, then branch), stored in that order, and `fit_<bit>`,
+the fit of each product (sorting by a product's fit reads one integer column, not a map). A page
+of the default order reads the first rows that pass the filter, a scan of narrow columns.
+`serving.prospect_names(pos, branch, name, uscc, company_id)`, stored uncompressed, answers a name search
+with one scan of the names alone.
 
 Both are made on the copy that is about to be published (`warehouse.publish.publish(...,
 prepare=prepare_published_copy)`), never on the working warehouse: builds replace and rewrite
@@ -75,7 +78,7 @@ new_this_build AS (
 )
 SELECT CAST(row_number() OVER (ORDER BY p.score DESC, p.rank, p.branch) AS INTEGER) AS pos, p.*,
        coalesce(s.signal_mask, 0::UBIGINT) AS signal_mask, coalesce(m.product_mask, 0::UBIGINT) AS product_mask,
-       n.company_id IS NOT NULL AS is_new
+       n.company_id IS NOT NULL AS is_new{fit_columns}
 FROM marts.prospects_ranked AS p
 LEFT JOIN signal_masks AS s USING (company_id)
 LEFT JOIN product_masks AS m USING (company_id)
@@ -98,8 +101,21 @@ def build_prospect_list(con: duckdb.DuckDBPyConnection) -> bool:
             f"CREATE OR REPLACE TABLE {table} AS SELECT {name}, bit, CAST(1 AS UBIGINT) << bit AS mask FROM ("
             f"SELECT {name}, CAST(row_number() OVER (ORDER BY {name}) - 1 AS INTEGER) AS bit FROM ({names}) "
             f"WHERE {name} IS NOT NULL) WHERE bit < {MAX_BITS} ORDER BY bit")
-    con.execute(PROSPECT_LIST_SQL)
+    fits = "".join(f",\n       p.product_fit[{_literal(product)}] AS fit_{bit}" for product, bit in
+                   con.execute("SELECT product, bit FROM serving.product_bits ORDER BY bit").fetchall())
+    con.execute(PROSPECT_LIST_SQL.format(fit_columns=fits))
+    # contains() on FSST-compressed names decompresses every row; uncompressed it reads ~half the time
+    con.execute("SET force_compression = 'uncompressed'")
+    try:
+        con.execute("CREATE OR REPLACE TABLE serving.prospect_names AS "
+                    "SELECT pos, branch, name, uscc, company_id FROM serving.prospect_list ORDER BY pos")
+    finally:
+        con.execute("RESET force_compression")
     return True
+
+
+def _literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
 
 
 def prepare_published_copy(path: Path | str) -> dict[str, float]:

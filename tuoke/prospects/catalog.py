@@ -40,6 +40,8 @@ class Catalog:
     branches: tuple[str, ...]
     tables: frozenset[str]  # schema.table of what this file holds
     has_fill_reason: bool  # ref.fill_reason (newer builds); else ref.signal_reason
+    signal_masks: dict[str, int]  # serving.signal_bits: signal -> its bit in signal_mask
+    product_bits: dict[str, int]  # serving.product_bits: product -> its bit (product_mask, fit_<bit>)
 
     @property
     def segments(self) -> dict[str, str]:
@@ -47,8 +49,8 @@ class Catalog:
 
     @property
     def serving(self) -> bool:
-        """The publish step's list table with positions and masks (warehouse/serving.py)."""
-        return "serving.prospect_list" in self.tables and "serving.product_bits" in self.tables
+        """The publish step's list tables with positions, masks and names (warehouse/serving.py)."""
+        return {"serving.prospect_list", "serving.product_bits", "serving.prospect_names"} <= self.tables
 
     def has(self, table: str) -> bool:
         return table in self.tables
@@ -80,5 +82,10 @@ class Catalog:
         fill = bool(cur.execute(
             "SELECT count(*) FROM duckdb_functions() WHERE schema_name = 'ref' AND function_name = 'fill_reason'"
         ).fetchone()[0])
+        bits = {"signal": {}, "product": {}}
+        if {"serving.signal_bits", "serving.product_bits"} <= tables:
+            for kind in bits:
+                bits[kind] = dict(cur.execute(f"SELECT {kind}, bit FROM serving.{kind}_bits").fetchall())
         return cls(dimensions=dimensions, signals=signals, products=products, cooling_off_days=cooling,
-                   branches=branches, tables=tables, has_fill_reason=fill)
+                   branches=branches, tables=tables, has_fill_reason=fill,
+                   signal_masks={s: 1 << b for s, b in bits["signal"].items()}, product_bits=bits["product"])

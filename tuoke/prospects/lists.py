@@ -13,7 +13,7 @@ from the marts with the same answers.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import pandas as pd
 
@@ -42,8 +42,10 @@ class ProspectList:
         return max(1, -(-self.total // self.filter.page_size))
 
 
-def _filters(where: Where, catalog: Catalog, scope: Scope, f: ProspectFilter, *, masks: bool) -> Where:
-    """The scope and the filter as conditions on `p`; `masks`: p is serving.prospect_list."""
+def _filters(where: Where, catalog: Catalog, scope: Scope, f: ProspectFilter, *, masks: bool,
+             name_hits: list[int] | None = None) -> Where:
+    """The scope and the filter as conditions on `p`; `masks`: p is serving.prospect_list, and
+    `name_hits` the positions whose name, USCC or id matched `f.q` (`_name_hits`)."""
     where.add_condition(scope.condition("p.branch"))
     if not f.include_held:
         where.add("p.rank IS NOT NULL")
@@ -53,23 +55,49 @@ def _filters(where: Where, catalog: Catalog, scope: Scope, f: ProspectFilter, *,
         where.add("p.segment = ?", f.segment)
     if f.min_score is not None:
         where.add("p.score >= ?", f.min_score)
-    if f.product and masks:
-        where.add("p.product_mask & (SELECT mask FROM serving.product_bits WHERE product = ?) <> 0", f.product)
+    if f.product and masks and f.product in catalog.product_bits:
+        where.add("p.product_mask & ?::UBIGINT <> 0", 1 << catalog.product_bits[f.product])
     elif f.product:
         where.add("list_contains(p.products, ?)", f.product)
-    if f.signal and masks:
-        where.add("p.signal_mask & (SELECT mask FROM serving.signal_bits WHERE signal = ?) <> 0", f.signal)
+    if f.signal and masks:  # a signal type without a bit: no company has it
+        where.add("p.signal_mask & ?::UBIGINT <> 0", catalog.signal_masks[f.signal]) \
+            if f.signal in catalog.signal_masks else where.add("FALSE")
     elif f.signal:
         where.add("p.company_id IN (SELECT company_id FROM core.company_signals WHERE signal = ?)", f.signal)
     if f.new_only:
         where.add("p.is_new" if masks else "p.company_id IN (SELECT company_id FROM marts.new_signals)")
-    if f.q:
+    if f.q and name_hits is not None:
+        where.add("p.pos IN (SELECT unnest(?::INTEGER[]))", name_hits) if name_hits else where.add("FALSE")
+    elif f.q:
         where.add("contains(p.name, ?) OR p.uscc = upper(?) OR p.company_id = ?", f.q, f.q, f.q)
     return where
 
 
-def _page_order(f: ProspectFilter, masks: bool) -> tuple[str, list]:
+def _name_hits(cur, scope: Scope, f: ProspectFilter) -> list[int]:
+    """Positions in scope (and in `f.branch`) whose name contains `f.q`, or whose USCC or
+    company_id is `f.q`, in the default order: one scan of the uncompressed names
+    (serving.prospect_names)."""
+    where = Where().add_condition(scope.condition("n.branch"))
+    if f.branch:
+        where.add("n.branch = ?", f.branch)
+    if f.q.isascii() and f.q.replace("-", "").isalnum():  # it may be a code
+        where.add("contains(n.name, ?) OR n.uscc = upper(?) OR n.company_id = ?", f.q, f.q, f.q)
+    else:
+        where.add("contains(n.name, ?)", f.q)
+    return [r[0] for r in cur.execute(f"SELECT n.pos FROM serving.prospect_names AS n WHERE {where.sql}",
+                                      where.params).fetchall()]
+
+
+def _searched_only(f: ProspectFilter) -> bool:
+    """Nothing but the name search (and branch) narrows the list, in the default order."""
+    return (f.segment, f.product, f.signal, f.min_score) == (None, None, None, None) and not f.new_only \
+        and not f.include_held and f.sort in ("rank", "score")
+
+
+def _page_order(catalog: Catalog, f: ProspectFilter, masks: bool) -> tuple[str, list]:
     default = "p.pos" if masks else DEFAULT_ORDER
+    if f.ranks_by_fit and masks and f.product in catalog.product_bits:
+        return f"p.fit_{int(catalog.product_bits[f.product])} DESC NULLS LAST, {default}", []
     if f.ranks_by_fit:
         return f"p.product_fit[?] DESC NULLS LAST, {default}", [f.product]
     if f.sort == "name":
@@ -82,16 +110,23 @@ def read_page(cur, catalog: Catalog, scope: Scope, f: ProspectFilter, limit: int
     """One page under the scope and filter (`limit`/`offset` override the filter's page)."""
     masks = catalog.serving
     table = "serving.prospect_list" if masks else "marts.prospects_ranked"
-    where = _filters(Where(), catalog, scope, f, masks=masks)
-    total = cur.execute(f"SELECT count(*) FROM {table} AS p WHERE {where.sql}", where.params).fetchone()[0]
-    order, order_params = _page_order(f, masks)
+    hits = _name_hits(cur, scope, f) if masks and f.q else None
+    limit = f.page_size if limit is None else limit
+    offset = f.offset if offset is None else offset
+    if hits is not None and _searched_only(f):  # count and page from the one scan of the names
+        total, hits = len(hits), hits[offset:offset + limit]
+        f_page, offset = replace(f, branch=None), 0
+        where = _filters(Where(), catalog, Scope.everything(), f_page, masks=masks, name_hits=hits)
+    else:
+        where = _filters(Where(), catalog, scope, f, masks=masks, name_hits=hits)
+        total = cur.execute(f"SELECT count(*) FROM {table} AS p WHERE {where.sql}", where.params).fetchone()[0]
+    order, order_params = _page_order(catalog, f, masks)
     fit = "p.product_fit[?]" if f.product else "NULL::INTEGER"
     fit_params = [f.product] if f.product else []
     cursor = cur.execute(
         f"SELECT {', '.join('p.' + c for c in PAGE_COLUMNS)}, {fit} AS fit FROM {table} AS p "
         f"WHERE {where.sql} ORDER BY {order} LIMIT ? OFFSET ?",
-        [*fit_params, *where.params, *order_params,
-         f.page_size if limit is None else limit, f.offset if offset is None else offset])
+        [*fit_params, *where.params, *order_params, limit, offset])
     return ProspectList(rows=records(cursor), total=int(total), filter=f)
 
 
