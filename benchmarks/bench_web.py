@@ -30,6 +30,8 @@ from pathlib import Path
 
 import httpx
 
+from benchmarks.report import write_report
+
 OUT = Path(__file__).resolve().parent / "out" / "web.md"
 TARGET_MS = 100
 LIST_QUERIES = [
@@ -261,10 +263,7 @@ def main() -> None:
     verdict = "meets" if max(big_result["list_p95"], big_result["page_p95"]) <= TARGET_MS else "MISSES"
     lines += ["", f"- **{verdict}** the {TARGET_MS} ms p95 target ({args.clients} clients) on the large warehouse; "
               f"load average now {_loadavg()} (a wall time at load > 2 is not a result: see the CPU column)", ""]
-    OUT.parent.mkdir(parents=True, exist_ok=True)
-    OUT.write_text("\n".join(lines), encoding="utf-8")
-    print("\n".join(lines))
-    print(f"written {OUT}")
+    write_report(OUT, lines)
 
 
 if __name__ == "__main__":

@@ -5,7 +5,6 @@ tuoke)."""
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import yaml
 
