@@ -68,22 +68,19 @@ def _reason(catalog: Catalog, s: str = "s", r: str = "r") -> str:
 
 
 def read_company(cur, scope: Scope, company_id: str) -> dict | None:
+    """The list row of one company with its place and dates, or None (not listed, not in scope).
+    `company_key` is the scoring marts' surrogate key, read from marts.company_segments (never
+    recomputed here: how the key is made is the SQL models' business)."""
     where = Where().add("p.company_id = ?", company_id).add_condition(scope.condition("p.branch"))
     rows = records(cur.execute(
         "WITH c AS MATERIALIZED (SELECT company_id, province, city, district, industry, first_seen, last_seen "
-        "FROM core.companies WHERE company_id = ?) "
-        "SELECT p.*, c.province, c.city, c.district, c.industry, c.first_seen, c.last_seen "
-        f"FROM marts.prospects_ranked AS p LEFT JOIN c USING (company_id) WHERE {where.sql}",
-        [company_id, *where.params]))
+        "FROM core.companies WHERE company_id = ?), "
+        "g AS MATERIALIZED (SELECT company_id, company_key FROM marts.company_segments WHERE company_id = ?) "
+        "SELECT p.*, c.province, c.city, c.district, c.industry, c.first_seen, c.last_seen, g.company_key "
+        f"FROM marts.prospects_ranked AS p LEFT JOIN c USING (company_id) LEFT JOIN g USING (company_id) "
+        f"WHERE {where.sql}",
+        [company_id, company_id, *where.params]))
     return {k: _plain(v) for k, v in rows[0].items()} if rows else None
-
-
-def _company_key(cur, company_id: str):
-    """The scoring marts' surrogate key of the company, read from marts.company_segments (never
-    recomputed here: how the key is made is the SQL models' business)."""
-    row = cur.execute("WITH g AS MATERIALIZED (SELECT company_key FROM marts.company_segments WHERE company_id = ?) "
-                      "SELECT company_key FROM g", [company_id]).fetchone()
-    return row[0] if row else None
 
 
 def _signals(cur, catalog: Catalog, company_id: str, company_key) -> list[dict]:
@@ -183,7 +180,7 @@ def read_prospect(cur, catalog: Catalog, scope: Scope, company_id: str) -> Prosp
     if company is None:
         return None
     fit = company.get("product_fit") or {}
-    company_key = _company_key(cur, company_id)
+    company_key = company.pop("company_key")
     return ProspectView(
         company=company,
         dimensions=[DimensionScore(d.key, d.label, float(company.get(d.column) or 0)) for d in catalog.dimensions],
