@@ -16,7 +16,7 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-from tuoke.prospects.catalog import Catalog
+from tuoke.prospects.catalog import Catalog, Dimension
 from tuoke.prospects.lists import records
 from tuoke.prospects.scope import Scope
 from tuoke.prospects.where import Where
@@ -28,9 +28,16 @@ LIST_ROLES = ("member", "tenant", "listed")
 
 @dataclass(frozen=True)
 class DimensionScore:
-    key: str
-    label: str
+    dimension: Dimension
     value: float
+
+    @property
+    def key(self) -> str:
+        return self.dimension.key
+
+    @property
+    def label(self) -> str:
+        return self.dimension.label
 
 
 @dataclass(frozen=True)
@@ -183,7 +190,7 @@ def read_prospect(cur, catalog: Catalog, scope: Scope, company_id: str) -> Prosp
     company_key = company.pop("company_key")
     return ProspectView(
         company=company,
-        dimensions=[DimensionScore(d.key, d.label, float(company.get(d.column) or 0)) for d in catalog.dimensions],
+        dimensions=[DimensionScore(d, float(company.get(d.column) or 0)) for d in catalog.dimensions],
         product_fit=sorted(dict(fit).items(), key=lambda kv: -(kv[1] or 0)),
         signals=_signals(cur, catalog, company_id, company_key),
         derived=_derived(cur, company_key),
