@@ -58,3 +58,11 @@ def test_unknown_products_and_signals_are_refused(readers):
     for f in (ProspectFilter(product="不存在"), ProspectFilter(signal="nope")):
         with pytest.raises(FilterError):
             served.page(Scope.everything(), f)
+
+
+def test_a_prospects_points_add_up_to_its_score(readers):
+    served, _ = readers
+    for company_id in ("uscc-91330100MA2B000001", "name-00000000000000b1"):
+        view = served.prospect(Scope.everything(), company_id)
+        points = sum(float(s["points"]) for s in view.signals) + sum(float(d["points"]) for d in view.derived)
+        assert view.derived and abs(points - view.company["score"]) < 0.01, (company_id, points, view.company["score"])

@@ -91,28 +91,33 @@ def read_company(cur, scope: Scope, company_id: str) -> dict | None:
 
 
 def _signals(cur, catalog: Catalog, company_id: str, company_key) -> list[dict]:
+    # the points rows are read by key and joined to their rules here (what the view
+    # marts.signal_points_base does), aggregated per signal row before the join to the signals
     return records(cur.execute(f"""
-        WITH s AS MATERIALIZED (SELECT * FROM core.company_signals WHERE company_id = ?),
-        p AS MATERIALIZED (SELECT signal_id, dimension, points FROM marts.signal_points_base WHERE company_key = ?)
+        WITH s AS MATERIALIZED (SELECT signal_id, signal, observed_at, value, amount, source_id, url, detail, list_name
+                                FROM core.company_signals WHERE company_id = ?),
+        k AS MATERIALIZED (SELECT signal_id, rule_id, points FROM marts.signal_points_rows WHERE company_key = ?),
+        p AS (SELECT k.signal_id, sum(k.points) AS points,
+                     string_agg(u.dimension || ' ' || CAST(round(k.points, 2) AS VARCHAR), ', ' ORDER BY u.dimension)
+                         AS points_by_dimension
+              FROM k JOIN ref.scoring_rules AS u USING (rule_id) GROUP BY k.signal_id)
         SELECT s.signal_id, s.signal, coalesce(r.label, s.signal) AS label, coalesce(r.kind, 'opportunity') AS kind,
                s.observed_at, s.value, s.amount, s.source_id, s.url, {_reason(catalog)} AS reason_text,
-               coalesce(sum(p.points), 0) AS points,
-               coalesce(string_agg(p.dimension || ' ' || CAST(round(p.points, 2) AS VARCHAR), ', ' ORDER BY p.dimension), '')
-                   AS points_by_dimension
+               coalesce(p.points, 0) AS points, coalesce(p.points_by_dimension, '') AS points_by_dimension
         FROM s
-        LEFT JOIN p ON p.signal_id = s.signal_id
+        LEFT JOIN p USING (signal_id)
         LEFT JOIN ref.scoring_signals AS r ON r.signal = s.signal
-        GROUP BY ALL
         ORDER BY s.observed_at DESC NULLS LAST, s.signal_id
         """, [company_id, company_key]))
 
 
 def _derived(cur, company_key) -> list[dict]:
     return records(cur.execute(
-        "WITH b AS MATERIALIZED (SELECT dimension, signal, points, signal_id FROM marts.signal_points_base "
-        "WHERE company_key = ?) "
-        "SELECT b.dimension, b.signal, b.points, coalesce(r.label, b.signal) AS reason_text "
-        "FROM b LEFT JOIN ref.scoring_signals AS r USING (signal) WHERE b.signal_id < 0 ORDER BY b.dimension",
+        "WITH k AS MATERIALIZED (SELECT signal_id, rule_id, points FROM marts.signal_points_rows "
+        "WHERE company_key = ? AND signal_id < 0) "
+        "SELECT u.dimension, u.signal, k.points, coalesce(r.label, u.signal) AS reason_text "
+        "FROM k JOIN ref.scoring_rules AS u USING (rule_id) LEFT JOIN ref.scoring_signals AS r ON r.signal = u.signal "
+        "ORDER BY u.dimension",
         [company_key]))
 
 
