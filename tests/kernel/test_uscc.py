@@ -3,7 +3,7 @@ one value at a time, and every station uses it."""
 
 from __future__ import annotations
 
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from stdnum.cn import uscc as stdnum_uscc
 
@@ -34,11 +34,13 @@ written = st.one_of(
 )
 
 
+@settings(deadline=None)  # the first call imports and warms numpy/Arrow
 @given(st.lists(written, min_size=1, max_size=40))
 def test_the_vectorised_check_gives_stdnums_verdict(codes):
     assert valid_usccs(codes).tolist() == [stdnum_verdict(c) for c in codes]
 
 
+@settings(deadline=None)
 @given(written)
 def test_one_code_gets_the_same_verdict_as_the_column(code):
     assert is_valid_uscc(code) == stdnum_verdict(code) == bool(valid_usccs([code])[0])
