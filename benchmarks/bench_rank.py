@@ -22,6 +22,7 @@ from pathlib import Path
 
 import psutil
 
+from benchmarks.report import write_report
 from warehouse.db import connect, ensure_schemas
 from warehouse.refdata import load_reference
 from warehouse.scoring import BUILD_LOG, RANKING_MODELS, run_sql_model
@@ -182,10 +183,7 @@ def main() -> None:
         f"{ranked[3]:,} suppressed",
         "",
     ]
-    OUT.parent.mkdir(parents=True, exist_ok=True)
-    OUT.write_text("\n".join(lines), encoding="utf-8")
-    print("\n".join(lines))
-    print(f"written {OUT}")
+    write_report(OUT, lines)
 
 
 if __name__ == "__main__":

@@ -120,8 +120,8 @@ FeedColumnType = Literal[
     "date",  # 2026-10-08, 2026/10/8, 20261008, 2026年10月8日; else bad_date
     "month",  # 2026-10, 202610, 2026年10月 (the month's first day); else bad_date
     "bool",  # 是/否, Y/N, true/false, 1/0; else bad_bool
-    "person_name",  # an individual's name: stored only as its salted hash
-    "person_id",  # an 18-digit ID number: stored only as its salted hash
+    "person_name",  # an individual's name: stored only as its HMAC (warehouse/pii.py)
+    "person_id",  # an 18-digit ID number: stored only as its HMAC (warehouse/pii.py)
 ]
 FEED_COLUMN_TYPES: tuple[str, ...] = get_args(FeedColumnType)
 
@@ -143,3 +143,18 @@ SUPPRESSION_SIGNALS: tuple[str, ...] = ("open_application", "risk_decline", "do_
 # The 五好 (five goods), in the order of ref.scoring_dimensions (risk comes last).
 Dimension = Literal["business", "owner", "reputation", "mitigation", "willingness"]
 DIMENSIONS: tuple[str, ...] = get_args(Dimension)
+
+# -- segments: marts.company_segments (dbt_like_sql/marts/company_segments.sql) writes these values;
+# every face shows the label (tests/kernel/test_one_definition.py finds a second definition).
+Segment = Literal["new_to_bank", "existing_no_credit", "existing_credit"]
+SEGMENTS: tuple[str, ...] = get_args(Segment)
+SEGMENT_LABELS: dict[str, str] = {"new_to_bank": "新客户", "existing_no_credit": "存量无贷", "existing_credit": "存量有贷"}
+
+# -- reference tables: configs as tables, written by warehouse.refdata.load_reference ---------------
+# (territories.yaml, then scoring.yaml through warehouse.scoring.write_scoring_reference).
+SCORING_REFERENCE_TABLES: tuple[str, ...] = (
+    "ref.scoring_settings", "ref.scoring_signals", "ref.scoring_reason_parts", "ref.scoring_dimensions",
+    "ref.scoring_rules", "ref.scoring_products", "ref.scoring_flags", "ref.scoring_restricted_industries",
+    "ref.scoring_segments", "ref.scoring_alerts",
+)
+REFERENCE_TABLES: tuple[str, ...] = ("ref.territories", "ref.core_enterprises", *SCORING_REFERENCE_TABLES)

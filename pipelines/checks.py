@@ -1,7 +1,7 @@
 """Asset checks that guard the core and the marts.
 
 Most warehouse checks are SQL test files, dbt-style: dbt_like_sql/tests/<name>.sql returns the
-failing rows (`parse_sql_test`); the two left in Python need python-stdnum's USCC check.
+failing rows (`parse_sql_test`); the two left in Python use the kernel's vectorised USCC check (kernel/uscc.py).
 
 Crawl checks come from each source YAML (`assertions: {min, max}`) and from the previous run.
 Warehouse checks run on the working DuckDB file inside the build, before publish: a BLOCKING
@@ -19,6 +19,7 @@ from typing import Any
 import dagster as dg
 
 from kernel.sources import SourceConfig
+from kernel.uscc import valid_usccs
 from pipelines.crawl_assets import crawl_key
 from pipelines.resources import DUCKDB_WRITE_OP_TAGS, DUCKDB_WRITE_POOL, TuokeWarehouse
 
@@ -28,13 +29,6 @@ PREVIOUS_RUN_DROP_FACTOR = 0.5  # a crawl under half of the previous run warns
 
 
 ERROR, WARN = dg.AssetCheckSeverity.ERROR, dg.AssetCheckSeverity.WARN
-
-def uscc_is_valid(code: str | None) -> bool:
-    """统一社会信用代码 check character (GB 32100-2015): the warehouse's own rule, imported when used."""
-    from warehouse.codes import is_valid_uscc
-
-    return bool(code) and is_valid_uscc(code)
-
 
 # ---------------------------------------------------------------- crawl checks (per source YAML)
 
@@ -60,8 +54,30 @@ def evaluate_item_assertions(items: int | None, minimum: int | None, maximum: in
     return True, f"{items} items within [{minimum if minimum is not None else '-'}, {maximum if maximum is not None else '-'}]"
 
 
-def distinct_items_held(landing_dir: Path) -> int | None:
-    """Distinct mentions a source holds over all its landing files.
+def _loaded_files(con, source_id: str) -> dict[str, int]:
+    """file name -> bytes of the source's landing files already in raw.landing_files."""
+    if con is None or not con.execute("SELECT count(*) FROM information_schema.tables WHERE table_schema = 'raw' "
+                                      "AND table_name = 'landing_files'").fetchone()[0]:
+        return {}
+    return {Path(name).name: size for name, size in con.execute(
+        "SELECT landing_file, bytes FROM raw.landing_files WHERE source_id = ?", [source_id]).fetchall()}
+
+
+def _file_mention_ids(path: Path) -> set[str]:
+    ids: set[str] = set()
+    with path.open(encoding="utf-8") as handle:
+        for line in handle:
+            try:
+                ids.add(json.loads(line)["mention_id"])
+            except (ValueError, KeyError, TypeError):
+                continue
+    return ids
+
+
+def distinct_items_held(landing_dir: Path, con=None) -> int | None:
+    """Distinct mentions a source holds over all its runs: the loaded runs counted in raw.mentions
+    (`con`: the working warehouse, read-only), the runs not loaded yet (normally only the crawl
+    just made) read from their landing files.
 
     Crawls are incremental: a run over an unchanged site fetches no detail page and yields 0 new
     items, which is healthy. The YAML assertions therefore bound what the source holds, while
@@ -70,14 +86,17 @@ def distinct_items_held(landing_dir: Path) -> int | None:
     files = sorted(landing_dir.glob("*.jsonl"))
     if not files:
         return None
+    source_id = landing_dir.name
+    loaded = _loaded_files(con, source_id)
+    done = [f.name for f in files if loaded.get(f.name) == f.stat().st_size]
     ids: set[str] = set()
+    if done:
+        ids = {r[0] for r in con.execute(
+            "SELECT DISTINCT mention_id FROM raw.mentions WHERE source_id = ? "
+            "AND list_contains(?::VARCHAR[], parse_filename(landing_file))", [source_id, done]).fetchall()}
     for path in files:
-        with path.open(encoding="utf-8") as handle:
-            for line in handle:
-                try:
-                    ids.add(json.loads(line)["mention_id"])
-                except (ValueError, KeyError, TypeError):
-                    continue
+        if path.name not in done:
+            ids |= _file_mention_ids(path)
     return len(ids)
 
 
@@ -111,7 +130,12 @@ def _crawl_checks(source: SourceConfig) -> list[dg.AssetChecksDefinition]:
         landing_dir = warehouse.paths().source_landing(source.id)
         runs = run_stats_files(landing_dir)
         latest = runs[-1] if runs else {}
-        items = distinct_items_held(landing_dir) if runs else None
+        items = None
+        if runs and warehouse.paths().working_db.exists():
+            with warehouse.open_read() as con:
+                items = distinct_items_held(landing_dir, con)
+        elif runs:
+            items = distinct_items_held(landing_dir)
         if not source.assertions and runs:
             return dg.AssetCheckResult(passed=True, description="source declares no assertions",
                                        metadata={"items": int(items or 0)})
@@ -205,7 +229,8 @@ def check_company_uscc_valid(con) -> dg.AssetCheckResult:
     if (problem := _require(con, "core.companies", ["company_id", "uscc"])) is not None:
         return problem
     codes = con.execute("SELECT company_id, uscc FROM core.companies WHERE uscc IS NOT NULL").fetchall()
-    invalid = [(cid, code) for cid, code in codes if not uscc_is_valid(code)]
+    valid = valid_usccs([code for _, code in codes])
+    invalid = [pair for pair, ok in zip(codes, valid.tolist()) if not ok]
     share = 1 - len(invalid) / len(codes) if codes else 1.0
     return dg.AssetCheckResult(
         passed=not invalid, severity=ERROR,

@@ -15,27 +15,10 @@ from typing import Any
 
 import dagster as dg
 
+from kernel.contracts import REFERENCE_TABLES
 from kernel.feeds import feed_names
 from pipelines.resources import DUCKDB_WRITE_OP_TAGS, DUCKDB_WRITE_POOL, TuokeWarehouse
 from pipelines.sql_models import table_metadata
-
-# Config tables warehouse.refdata.load_reference writes (configs as tables): territories and the
-# scoring rules that the scoring models in dbt_like_sql/marts/ join (warehouse.scoring.REFERENCE_TABLES;
-# listed here so loading the definitions imports no warehouse module).
-REFERENCE_TABLES = (
-    "ref.territories",
-    "ref.core_enterprises",
-    "ref.scoring_settings",
-    "ref.scoring_signals",
-    "ref.scoring_reason_parts",
-    "ref.scoring_dimensions",
-    "ref.scoring_rules",
-    "ref.scoring_products",
-    "ref.scoring_flags",
-    "ref.scoring_restricted_industries",
-    "ref.scoring_segments",
-    "ref.scoring_alerts",
-)
 
 
 def _key(table: str) -> dg.AssetKey:

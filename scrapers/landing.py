@@ -31,7 +31,7 @@ from pathlib import Path
 from scrapy import signals
 
 from kernel.contracts import HEALTH_COUNT_KEYS, MENTION_KEYS, ROLES
-from kernel.limits import amount_problem
+from kernel.limits import MAX_NAME_LENGTH, amount_problem
 from kernel.name_validation import org_name_problem
 from kernel.paths import DataPaths
 from scrapers.extract import is_valid_uscc
@@ -43,7 +43,6 @@ logger = logging.getLogger(__name__)
 # A name is a company / person / organisation name, not a label, a sentence or a number.
 _LABEL_LIKE = re.compile(r"(名称|供应商|中标人|候选人|单位)[:：]?$")
 _HAS_WORD = re.compile(r"[\u4e00-\u9fffA-Za-z]")
-MAX_NAME_LEN = 80
 
 
 # The landing check is the extractor's (python-stdnum), so a code the parser found is never rejected here.
@@ -58,7 +57,7 @@ def name_problem(name: object) -> tuple[str, str] | None:
     if problem is not None:
         return problem.reason, problem.detail
     text = str(name).strip()
-    if len(text) > MAX_NAME_LEN or "\n" in text or not _HAS_WORD.search(text) or _LABEL_LIKE.search(text):
+    if len(text) > MAX_NAME_LENGTH or "\n" in text or not _HAS_WORD.search(text) or _LABEL_LIKE.search(text):
         return "bad_name", f"name {text!r} is not a usable company name"
     return None
 

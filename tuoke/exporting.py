@@ -13,32 +13,19 @@ from __future__ import annotations
 import csv
 import json
 import math
-from collections.abc import Iterable
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-SEGMENT_LABELS = {"new_to_bank": "新客户", "existing_no_credit": "存量无贷", "existing_credit": "存量有贷"}
+from kernel.contracts import DIMENSIONS, SEGMENT_LABELS
+from tuoke.prospects import Dimension, ProspectFilter, ProspectReader, Scope, sheet_columns
+from tuoke.prospects.catalog import RISK
 
-# (column in prospects_ranked, header in the sheet, width)
-BRANCH_SHEET_COLUMNS = [
-    ("rank", "排名", 6),
-    ("name", "企业名称", 34),
-    ("score", "综合得分", 9),
-    ("segment", "客群", 10),
-    ("products", "适配产品", 22),
-    ("reasons", "推荐理由", 70),
-    ("score_business", "经营", 7),
-    ("score_owner", "企业主", 7),
-    ("score_reputation", "口碑", 7),
-    ("score_mitigation", "风险缓释", 9),
-    ("score_willingness", "合作意愿", 9),
-    ("score_risk", "风险扣分", 9),
-    ("uscc", "统一社会信用代码", 21),
-    ("company_id", "企业编号", 26),
-    ("evidence_urls", "证据链接", 40),
-]
+# the branch sheets' 五好 headers when the caller has no build at hand (the read model's catalog
+# gives scoring.yaml's labels)
+UNLABELLED_DIMENSIONS = tuple(Dimension(key, key) for key in (*DIMENSIONS, RISK))
 EXTRA_EVIDENCE_LINKS = 3  # further links go to columns beside the first one
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 # xlsxwriter's write() would turn "=…" into a live formula and "http…" into a link on its own.
@@ -165,10 +152,12 @@ def _sheet_name(name: str, used: set[str]) -> str:
     return candidate
 
 
-def write_prospects_xlsx(df: pd.DataFrame, path: Path | str, summary: pd.DataFrame | None = None) -> Path:
+def write_prospects_xlsx(df: pd.DataFrame, path: Path | str, summary: pd.DataFrame | None = None,
+                         dimensions: Sequence[Dimension] = UNLABELLED_DIMENSIONS) -> Path:
     """The workbook a marketing team opens: 汇总 (per branch: prospects, excluded, by segment, top
     score), then one sheet per branch with its ranked prospects, then 排除及暂缓 (excluded and
-    suppressed companies with the reason). `df` has the columns of marts.prospects_ranked."""
+    suppressed companies with the reason). `df` has the columns of marts.prospects_ranked;
+    `dimensions` head the 五好 columns (the read model's `catalog.dimensions`)."""
     import xlsxwriter
 
     path = Path(path)
@@ -190,8 +179,8 @@ def write_prospects_xlsx(df: pd.DataFrame, path: Path | str, summary: pd.DataFra
     if summary is None:
         summary = _summary_from(df)
     columns = [("branch", "网点", 16), ("prospects", "可营销客户", 11), ("excluded", "不得受理", 10),
-               ("suppressed", "暂缓(行内状态)", 13), ("new_to_bank", "新客户", 9),
-               ("existing_no_credit", "存量无贷", 9), ("existing_credit", "存量有贷", 9),
+               ("suppressed", "暂缓(行内状态)", 13),
+               *((segment, label, 9) for segment, label in SEGMENT_LABELS.items()),
                ("top_score", "最高分", 9), ("top_company", "最高分企业", 34)]
     for c, (_, title, width) in enumerate(columns):
         sheet.write(0, c, title, header)
@@ -208,7 +197,7 @@ def write_prospects_xlsx(df: pd.DataFrame, path: Path | str, summary: pd.DataFra
     for branch, rows in ranked.groupby("branch", sort=True, dropna=False):
         rows = rows.sort_values("rank")
         sheet = workbook.add_worksheet(_sheet_name(branch, used))
-        _write_table(sheet, rows, header, wrap, top, number, link)
+        _write_table(sheet, rows, sheet_columns(dimensions), (header, wrap, top, number, link))
 
     if len(held):
         sheet = workbook.add_worksheet(_sheet_name("排除及暂缓", used))
@@ -232,8 +221,9 @@ def write_prospects_xlsx(df: pd.DataFrame, path: Path | str, summary: pd.DataFra
     return path
 
 
-def _write_table(sheet, rows: pd.DataFrame, header, wrap, top, number, link) -> None:
-    columns = [c for c in BRANCH_SHEET_COLUMNS if c[0] in rows.columns]
+def _write_table(sheet, rows: pd.DataFrame, all_columns, formats) -> None:
+    header, wrap, top, number, link = formats
+    columns = [(c.name, c.header, c.width) for c in all_columns if c.name in rows.columns]
     for c, (key, title, width) in enumerate(columns):
         sheet.write(0, c, title, header)
         sheet.set_column(c, c, width, wrap if key in ("reasons", "products", "name") else None)
@@ -285,29 +275,9 @@ def _summary_from(df: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def read_prospects(db_path: Path | str, where: str = "", params: Iterable = ()) -> pd.DataFrame:
-    from warehouse.db import connect
-
-    con = connect(db_path, read_only=True)
-    try:
-        return con.execute(
-            f"SELECT * FROM marts.prospects_ranked {where} ORDER BY branch, rank NULLS LAST, score DESC, company_id",
-            list(params),
-        ).df()
-    finally:
-        con.close()
-
-
-def export_prospects_xlsx(db_path: Path | str, path: Path | str) -> Path:
-    """The whole published list (all branches) as the marketing workbook; used by `tuoke demo`."""
-    from warehouse.db import connect
-
-    df = read_prospects(db_path)
-    con = connect(db_path, read_only=True)
-    try:
-        summary = con.execute("SELECT * FROM marts.branch_summary ORDER BY branch").df()
-    except Exception:  # an older warehouse without the summary mart
-        summary = None
-    finally:
-        con.close()
-    return write_prospects_xlsx(df, path, summary=summary)
+def export_prospects_xlsx(reader: ProspectReader, path: Path | str) -> Path:
+    """The whole published list (all branches, held companies on their own sheet) as the marketing
+    workbook; used by `tuoke demo`."""
+    everything = Scope.everything()
+    return write_prospects_xlsx(reader.frame(everything, ProspectFilter(include_held=True)), path,
+                                summary=reader.branch_summary(everything), dimensions=reader.catalog.dimensions)

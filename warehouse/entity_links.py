@@ -19,7 +19,7 @@ import duckdb
 import pandas as pd
 
 from kernel.paths import configs_dir
-from warehouse.db import ensure_schemas, table_exists
+from warehouse.db import ensure_schemas, table_exists, transaction
 from warehouse.resolve import resolve_and_describe
 
 log = logging.getLogger(__name__)
@@ -98,21 +98,17 @@ def build_entity_links(con: duckdb.DuckDBPyConnection) -> dict:
     entity_records = _fill_region_from_hint(entity_records, region_hint)
     entity_records = entity_records.reindex(columns=ENTITY_RECORD_COLUMNS)
     links = links[LINK_COLUMNS]
-    con.execute("BEGIN TRANSACTION")
     try:
-        con.register("links_frame", links)
-        con.register("records_frame", entity_records)
-        con.execute(
-            "CREATE OR REPLACE TABLE core.entity_links AS "
-            "SELECT record_id, company_id, rule, CAST(score AS DOUBLE) AS score, CAST(features AS JSON) AS features, "
-            "nullif(matched_record, '') AS matched_record, parent_company_id "
-            "FROM links_frame ORDER BY record_id"
-        )
-        con.execute("CREATE OR REPLACE TABLE core.entity_records AS SELECT * FROM records_frame ORDER BY record_id")
-        con.execute("COMMIT")
-    except Exception:
-        con.execute("ROLLBACK")
-        raise
+        with transaction(con):
+            con.register("links_frame", links)
+            con.register("records_frame", entity_records)
+            con.execute(
+                "CREATE OR REPLACE TABLE core.entity_links AS "
+                "SELECT record_id, company_id, rule, CAST(score AS DOUBLE) AS score, CAST(features AS JSON) AS features, "
+                "nullif(matched_record, '') AS matched_record, parent_company_id "
+                "FROM links_frame ORDER BY record_id"
+            )
+            con.execute("CREATE OR REPLACE TABLE core.entity_records AS SELECT * FROM records_frame ORDER BY record_id")
     finally:
         con.unregister("links_frame")
         con.unregister("records_frame")

@@ -13,7 +13,7 @@ import duckdb
 
 from kernel.contracts import MENTION_COLUMNS, RUN_STATS_COLUMNS
 from kernel.paths import DataPaths
-from warehouse.db import ensure_schemas
+from warehouse.db import ensure_schemas, transaction
 
 
 def create_raw_tables(con: duckdb.DuckDBPyConnection) -> None:
@@ -59,8 +59,7 @@ def _hash_legal_reps(con: duckdb.DuckDBPyConnection, name: str) -> None:
 def _load_one(con: duckdb.DuckDBPyConnection, path: Path, name: str) -> int:
     columns = ", ".join(f"'{c}': '{t}'" for c, t in MENTION_COLUMNS.items())
     select = ", ".join(f'"{c}"' for c in MENTION_COLUMNS)
-    con.execute("BEGIN TRANSACTION")
-    try:
+    with transaction(con):
         con.execute("DELETE FROM raw.mentions WHERE landing_file = ?", [name])
         if path.stat().st_size:
             con.execute(
@@ -76,10 +75,6 @@ def _load_one(con: duckdb.DuckDBPyConnection, path: Path, name: str) -> int:
             "INSERT INTO raw.landing_files VALUES (?, ?, ?, ?, ?, current_timestamp)",
             [name, source_id, path.stem, rows, path.stat().st_size],
         )
-        con.execute("COMMIT")
-    except Exception:
-        con.execute("ROLLBACK")
-        raise
     return rows
 
 

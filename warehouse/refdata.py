@@ -9,7 +9,7 @@ from __future__ import annotations
 import duckdb
 
 from kernel.territories import load_territories_config
-from warehouse.db import ensure_schemas
+from warehouse.db import ensure_schemas, transaction
 
 
 def load_reference(con: duckdb.DuckDBPyConnection, territories=None, scoring=None) -> dict:
@@ -22,8 +22,7 @@ def load_reference(con: duckdb.DuckDBPyConnection, territories=None, scoring=Non
     rows = territories_cfg.rows()
     core_rows = territories_cfg.core_enterprise_rows()
     cfg = load_scoring_config(scoring)
-    con.execute("BEGIN TRANSACTION")
-    try:
+    with transaction(con):
         con.execute(
             "CREATE OR REPLACE TABLE ref.territories (province VARCHAR, city VARCHAR, district VARCHAR, branch VARCHAR)"
         )
@@ -32,10 +31,6 @@ def load_reference(con: duckdb.DuckDBPyConnection, territories=None, scoring=Non
         if core_rows:
             con.executemany("INSERT INTO ref.core_enterprises VALUES (?, ?, ?)", [list(r) for r in core_rows])
         write_scoring_reference(con, cfg)
-        con.execute("COMMIT")
-    except Exception:
-        con.execute("ROLLBACK")
-        raise
     return {
         "territories": len(rows),
         "branches": len({r[3] for r in rows}),

@@ -44,11 +44,6 @@ from warehouse.db import ensure_schemas
 # The build log: one row per build; the only marts table a rebuild on unchanged inputs changes.
 BUILD_LOG = "marts.scoring_builds"
 
-REFERENCE_TABLES = (
-    "ref.scoring_settings", "ref.scoring_signals", "ref.scoring_reason_parts", "ref.scoring_dimensions",
-    "ref.scoring_rules", "ref.scoring_products", "ref.scoring_flags", "ref.scoring_restricted_industries",
-    "ref.scoring_segments", "ref.scoring_alerts",
-)
 
 # The scoring and ranking models in the order their dependencies allow (Dagster derives the same
 # order from the SQL with sqlglot; this list serves tests and benchmarks that run without Dagster).

@@ -6,10 +6,16 @@ every row (ten million signals: about half a second); its min/max zone maps cann
 company ids share their first bytes (`uscc-913…`, `name-…`) and VARCHAR statistics keep only a
 prefix. An ART index answers the same lookup in milliseconds.
 
-The list page filters a million ranked companies by signal type and by "new this build"; joined
-at request time against ten million signal rows that takes seconds. `serving.prospect_list` holds
-the ranked rows (the list columns of marts.prospects_ranked) with a bit mask of the company's
-signal types (`serving.signal_bits`) and an is_new flag, stored in (branch, rank) order.
+The list page filters a million ranked companies by signal type, product and "new this build";
+joined at request time against ten million signal rows that takes seconds. `serving.prospect_list`
+holds the ranked rows (every column of marts.prospects_ranked, so a new column reaches the page
+without a change here) with bit masks of the company's signal types and products
+(`serving.signal_bits`, `serving.product_bits`: name, bit, mask), an is_new flag, and `pos`, its
+place in the default order (score, then rank, then branch), stored in that order, and `fit_<bit>`,
+the fit of each product (sorting by a product's fit reads one integer column, not a map). A page
+of the default order reads the first rows that pass the filter, a scan of narrow columns.
+`serving.prospect_names(pos, branch, name, uscc, company_id)`, stored uncompressed, answers a name search
+with one scan of the names alone.
 
 Both are made on the copy that is about to be published (`warehouse.publish.publish(...,
 prepare=prepare_published_copy)`), never on the working warehouse: builds replace and rewrite
@@ -32,6 +38,7 @@ LOOKUP_INDEXES = (
     ("core.entity_records", "company_id"),
     ("marts.company_flags", "company_id"),
     ("marts.prospects_ranked", "company_id"),
+    ("marts.company_segments", "company_id"),
     ("marts.signal_points_rows", "company_key"),
 )
 
@@ -45,42 +52,70 @@ def _is_table_with(con, table: str, column: str) -> bool:
         [schema, name, column]).fetchone()[0])
 
 
-MAX_SIGNAL_BITS = 63
+MAX_BITS = 64  # one UBIGINT mask per kind: at most 64 signal types and 64 products
+
+# (table, what it numbers, the table and column that name them)
+BIT_TABLES = (
+    ("serving.signal_bits", "signal", "SELECT DISTINCT signal FROM core.company_signals"),
+    ("serving.product_bits", "product", "SELECT DISTINCT product FROM ref.scoring_products"),
+)
 
 PROSPECT_LIST_SQL = """
 CREATE OR REPLACE TABLE serving.prospect_list AS
-WITH masks AS (
-    SELECT s.company_id, bit_or(CAST(1 AS UBIGINT) << b.bit) AS signal_mask
+WITH signal_masks AS (
+    SELECT s.company_id, bit_or(b.mask) AS signal_mask
     FROM core.company_signals AS s JOIN serving.signal_bits AS b USING (signal)
     GROUP BY s.company_id
+),
+product_masks AS (
+    SELECT p.company_id, bit_or(b.mask) AS product_mask
+    FROM (SELECT company_id, unnest(products) AS product FROM marts.prospects_ranked WHERE rank IS NOT NULL) AS p
+    JOIN serving.product_bits AS b USING (product)
+    GROUP BY p.company_id
 ),
 new_this_build AS (
     SELECT DISTINCT company_id FROM marts.new_signals
 )
-SELECT p.branch, p.rank, p.company_id, p.name, p.uscc, p.score, p.segment, p.products, p.reasons,
-       p.evidence_urls, p.product_fit, coalesce(m.signal_mask, 0) AS signal_mask,
-       n.company_id IS NOT NULL AS is_new
+SELECT CAST(row_number() OVER (ORDER BY p.score DESC, p.rank, p.branch) AS INTEGER) AS pos, p.*,
+       coalesce(s.signal_mask, 0::UBIGINT) AS signal_mask, coalesce(m.product_mask, 0::UBIGINT) AS product_mask,
+       n.company_id IS NOT NULL AS is_new{fit_columns}
 FROM marts.prospects_ranked AS p
-LEFT JOIN masks AS m USING (company_id)
+LEFT JOIN signal_masks AS s USING (company_id)
+LEFT JOIN product_masks AS m USING (company_id)
 LEFT JOIN new_this_build AS n USING (company_id)
 WHERE p.rank IS NOT NULL
-ORDER BY p.branch, p.rank
+ORDER BY pos
 """
 
 
 def build_prospect_list(con: duckdb.DuckDBPyConnection) -> bool:
-    """serving.signal_bits and serving.prospect_list (see module docstring); False when the
-    warehouse lacks a table they need."""
-    needed = (("marts.prospects_ranked", "rank"), ("core.company_signals", "signal"), ("marts.new_signals", "company_id"))
+    """serving.signal_bits, serving.product_bits and serving.prospect_list (see module docstring);
+    False when the warehouse lacks a table they need."""
+    needed = (("marts.prospects_ranked", "rank"), ("core.company_signals", "signal"), ("marts.new_signals", "company_id"),
+              ("ref.scoring_products", "product"))
     if not all(_is_table_with(con, t, c) for t, c in needed):
         return False
     con.execute("CREATE SCHEMA IF NOT EXISTS serving")
-    con.execute(
-        "CREATE OR REPLACE TABLE serving.signal_bits AS SELECT signal, CAST(row_number() OVER (ORDER BY signal) - 1 "
-        f"AS INTEGER) AS bit FROM (SELECT DISTINCT signal FROM core.company_signals) ORDER BY signal "
-        f"LIMIT {MAX_SIGNAL_BITS}")
-    con.execute(PROSPECT_LIST_SQL)
+    for table, name, names in BIT_TABLES:
+        con.execute(
+            f"CREATE OR REPLACE TABLE {table} AS SELECT {name}, bit, CAST(1 AS UBIGINT) << bit AS mask FROM ("
+            f"SELECT {name}, CAST(row_number() OVER (ORDER BY {name}) - 1 AS INTEGER) AS bit FROM ({names}) "
+            f"WHERE {name} IS NOT NULL) WHERE bit < {MAX_BITS} ORDER BY bit")
+    fits = "".join(f",\n       p.product_fit[{_literal(product)}] AS fit_{bit}" for product, bit in
+                   con.execute("SELECT product, bit FROM serving.product_bits ORDER BY bit").fetchall())
+    con.execute(PROSPECT_LIST_SQL.format(fit_columns=fits))
+    # contains() on FSST-compressed names decompresses every row; uncompressed it reads ~half the time
+    con.execute("SET force_compression = 'uncompressed'")
+    try:
+        con.execute("CREATE OR REPLACE TABLE serving.prospect_names AS "
+                    "SELECT pos, branch, name, uscc, company_id FROM serving.prospect_list ORDER BY pos")
+    finally:
+        con.execute("RESET force_compression")
     return True
+
+
+def _literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
 
 
 def prepare_published_copy(path: Path | str) -> dict[str, float]:

@@ -4,18 +4,10 @@ from __future__ import annotations
 
 import re
 
-from stdnum.cn import uscc as _uscc
-
+from kernel.uscc import is_valid_uscc
 from scrapers.extract.text import fold
 
 _SHAPE = re.compile(r"(?<![0-9A-Z])([0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10})(?![0-9A-Z])")
-
-
-def is_valid_uscc(code: str) -> bool:
-    try:
-        return bool(_uscc.is_valid(code))
-    except Exception:  # stdnum raises on odd input; invalid is the answer
-        return False
 
 
 def find_usccs(text: str | None) -> list[str]:

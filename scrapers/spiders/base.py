@@ -27,6 +27,7 @@ from scrapy.selector import Selector
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.internet.error import ConnectionRefusedError, DNSLookupError, TCPTimedOutError, TimeoutError
 
+from kernel.contracts import NOTICE_KEYS
 from kernel.limits import LIMIT_REASONS
 from kernel.paths import DataPaths
 from kernel.sources import SourceConfig
@@ -35,8 +36,6 @@ from scrapers.items import Quarantined
 from scrapers.provenance import content_hash, new_run_id, utc_now_iso
 from scrapers.state import SeenState
 
-NOTICE_FIELDS = ("notice_id", "notice_title", "published_at", "is_correction", "supersedes", "project_name",
-                 "project_code")
 DEFAULT_ATTACHMENT_PATTERN = r"\.(xlsx?|pdf|csv)(\?.*)?$"
 # Link texts that announce a correction of an earlier notice.
 CORRECTION_WORDS = re.compile(r"更正|变更|补充公告|澄清")
@@ -308,8 +307,8 @@ def _notice_dict(notice: Any) -> dict[str, Any]:
     if notice is None:
         return {}
     if isinstance(notice, Mapping):
-        return {k: notice.get(k) for k in NOTICE_FIELDS if k in notice}
-    return {k: getattr(notice, k) for k in NOTICE_FIELDS if hasattr(notice, k)}
+        return {k: notice.get(k) for k in NOTICE_KEYS if k in notice}
+    return {k: getattr(notice, k) for k in NOTICE_KEYS if hasattr(notice, k)}
 
 
 def attachment_filename(response: Response) -> str:

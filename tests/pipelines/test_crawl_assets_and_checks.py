@@ -3,7 +3,8 @@
 import dagster as dg
 from pipeline_helpers import mini_definitions
 
-from pipelines.checks import evaluate_against_previous, evaluate_item_assertions, uscc_is_valid
+from kernel.uscc import is_valid_uscc as uscc_is_valid
+from pipelines.checks import evaluate_against_previous, evaluate_item_assertions
 from pipelines.crawl_assets import crawl_key
 
 
@@ -60,6 +61,23 @@ def test_an_incremental_crawl_with_nothing_new_passes_when_the_source_holds_enou
     assert evaluate_against_previous(0, 4, detail_pages=0)[0]
     assert not evaluate_against_previous(0, 4, detail_pages=12)[0]
     assert evaluate_item_assertions(distinct_items_held(folder), 2, 100)[0]
+
+
+def test_items_held_come_from_the_raw_tables_for_loaded_runs(project):
+    from kernel.paths import DataPaths
+    from pipelines.checks import distinct_items_held
+    from warehouse.db import connect
+    from warehouse.landing_loader import load_landing
+
+    paths = DataPaths(project / "data")
+    folder = paths.source_landing("test_award")
+    con = connect(project / "work.duckdb")
+    load_landing(con, paths)
+    (loaded,) = folder.glob("*.jsonl")
+    loaded.write_bytes(b"x" * loaded.stat().st_size)  # same size: the load is not redone
+    assert distinct_items_held(folder, con) == 4  # counted in raw.mentions, the file not read
+    assert distinct_items_held(folder) == 0  # without the warehouse only the file speaks
+    con.close()
 
 
 def test_a_crawl_and_build_job_stops_before_loading_when_assertions_fail(project):

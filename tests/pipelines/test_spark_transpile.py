@@ -1,12 +1,12 @@
-"""The Spark rewrites of pipelines/spark_models.py, without Spark: each model's statements come out as
+"""The Spark rewrites of warehouse/engines/spark.py, without Spark: each model's statements come out as
 SQL that sqlglot's Spark parser reads back, and the DuckDB-only constructs are gone."""
 
 import sqlglot
 from sqlglot import exp
 
 from kernel.paths import sql_models_dir
-from pipelines.spark_models import Spark35, rewrite_for_spark, spark_statements
 from pipelines.sql_models import discover_models
+from warehouse.engines.spark import Spark35, rewrite_for_spark, spark_statements
 
 
 def test_every_model_transpiles_to_spark_sql_that_parses_back():

@@ -6,7 +6,14 @@ import dagster as dg
 import pytest
 from pipeline_helpers import mini_definitions, write_models
 
-from pipelines.sql_models import ModelError, check_model_dependencies, discover_models, parse_model
+from pipelines.sql_models import (
+    ModelError,
+    check_model_dependencies,
+    discover_models,
+    model_key,
+    parse_model,
+    upstream_keys,
+)
 
 
 def _write(path, sql):
@@ -27,8 +34,8 @@ def test_upstreams_are_read_from_sql_ignoring_ctes_and_table_functions(tmp_path)
           AND joined.x NOT IN (SELECT x FROM read_json('a.json'));
     """)
     model = parse_model(path)
-    assert model.key == dg.AssetKey(["core", "companies"])
-    assert model.upstream_keys == [
+    assert model_key(model) == dg.AssetKey(["core", "companies"])
+    assert upstream_keys(model) == [
         dg.AssetKey(["core", "entity_records"]), dg.AssetKey(["raw", "mentions"]), dg.AssetKey(["ref", "territories"])
     ]
     assert model.description == "core.companies: one row per company.\nsecond header line"
@@ -38,7 +45,7 @@ def test_a_select_only_file_is_materialized_as_its_table(tmp_path):
     path = _write(tmp_path / "marts" / "top.sql", "-- marts.top: the best.\nSELECT * FROM core.companies LIMIT 3;")
     model = parse_model(path)
     assert model.sql.startswith("CREATE OR REPLACE TABLE marts.top AS")
-    assert model.upstream_keys == [dg.AssetKey(["core", "companies"])]
+    assert upstream_keys(model) == [dg.AssetKey(["core", "companies"])]
 
 
 def test_a_file_that_creates_another_table_is_refused_naming_the_file(tmp_path):

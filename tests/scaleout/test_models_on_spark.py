@@ -14,9 +14,9 @@ pytest.importorskip("pyspark", reason="the `scale` extra is not installed")
 from demo.generate import generate_site
 from demo.server import DemoServer
 from kernel.paths import DataPaths, demo_sources_dir, sql_models_dir
-from pipelines.spark_models import compare_outputs, run_on_spark
 from pipelines.sql_models import discover_models
 from tuoke.commands.demo import drop_demo_feeds
+from warehouse.engines.spark import compare_outputs, run_on_spark
 
 pytestmark = [
     pytest.mark.scaleout,

@@ -47,3 +47,20 @@ def page(browser):
     yield page
     context.close()
 
+
+
+@pytest.fixture(scope="session")
+def small_site(tmp_path_factory):
+    """A small published warehouse for in-process app tests (tests/web/small_site.py)."""
+    from small_site import build_small_warehouse
+
+    return build_small_warehouse(tmp_path_factory.mktemp("small-site"))
+
+
+# hypothesis profiles of the fuzz suites: `ci` (default, in `make test`) and `long` (`make fuzz`),
+# chosen by HYPOTHESIS_PROFILE; the suites apply them per test (tests/web/test_route_fuzz.py)
+from hypothesis import HealthCheck, settings  # noqa: E402
+
+_FUZZ_CHECKS = [HealthCheck.too_slow, HealthCheck.function_scoped_fixture, HealthCheck.data_too_large]
+settings.register_profile("ci", max_examples=40, deadline=None, suppress_health_check=_FUZZ_CHECKS)
+settings.register_profile("long", max_examples=10_000, deadline=None, suppress_health_check=_FUZZ_CHECKS)

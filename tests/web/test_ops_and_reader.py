@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import os
+import shutil
 import sqlite3
 
 import duckdb
@@ -13,29 +14,29 @@ import pytest
 from kernel.paths import DataPaths
 from kernel.territories import load_territories_config
 from kernel.users import User
+from tuoke.prospects import PublishedWarehouse, Scope, scope_for
 from tuoke.web.ops import FEED_FILE_NAME, Disposition, OpsStore, write_disposition_feeds
-from tuoke.web.published import PublishedWarehouse
-from tuoke.web.scope import scope_for
 
 
-def _write_db(path, value: str) -> None:
-    con = duckdb.connect(str(path))
-    con.execute("CREATE TABLE t AS SELECT ? AS v", [value])
+def _copy_with_name(source, target, name: str) -> None:
+    shutil.copyfile(source, target)
+    con = duckdb.connect(str(target))
+    con.execute("UPDATE marts.prospects_ranked SET name = ? WHERE company_id = 'uscc-91330100MA2B000001'", [name])
     con.close()
 
 
-def test_the_reader_sees_a_newly_published_file_under_the_same_path(tmp_path):
+def test_the_reader_sees_a_newly_published_file_under_the_same_path(tmp_path, small_site):
     published = tmp_path / "tuoke.duckdb"
-    _write_db(published, "first build")
-    reader = PublishedWarehouse(published)
-    with reader.reading() as cur:
-        assert cur.execute("SELECT v FROM t").fetchone()[0] == "first build"
-    _write_db(tmp_path / "next.duckdb", "second build")
+    _copy_with_name(small_site.published_db, published, "first build")
+    warehouse = PublishedWarehouse(published)
+    with warehouse.reading() as reader:
+        assert reader.company(Scope.everything(), "uscc-91330100MA2B000001")["name"] == "first build"
+    _copy_with_name(small_site.published_db, tmp_path / "next.duckdb", "second build")
     os.replace(tmp_path / "next.duckdb", published)  # what warehouse.publish does
-    with reader.reading() as cur:
-        assert cur.execute("SELECT v FROM t").fetchone()[0] == "second build"
-    assert reader.opened == 2
-    reader.close()
+    with warehouse.reading() as reader:
+        assert reader.company(Scope.everything(), "uscc-91330100MA2B000001")["name"] == "second build"
+    assert warehouse.opened == 2
+    warehouse.close()
 
 
 def _disposition(company_id: str, status: str, note: str = "") -> Disposition:

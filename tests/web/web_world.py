@@ -81,7 +81,7 @@ class WebWorld:
         try:
             company_id = con.execute(
                 "SELECT company_id FROM marts.prospects_ranked WHERE branch = '杭州分行' AND rank = 3").fetchone()[0]
-            for table in ("marts.prospects_ranked", "core.companies", "serving.prospect_list"):
+            for table in ("marts.prospects_ranked", "core.companies", "serving.prospect_list", "serving.prospect_names"):
                 con.execute(f"UPDATE {table} SET name = ? WHERE company_id = ?", [SCRIPT_NAME, company_id])
             con.execute("CHECKPOINT")
         finally:

@@ -125,7 +125,7 @@ def build_command(
 def run_models_on_spark(console: Console) -> int:
     """The SQL models on Spark from the working warehouse's inputs; a table of rows and differences."""
     try:
-        from pipelines.spark_models import compare_outputs, run_on_spark
+        from warehouse.engines.spark import compare_outputs, run_on_spark
     except ImportError as exc:
         raise UserError(f"--engine spark needs the `scale` extra (pip install -e '.[scale]'): {exc}") from exc
     from kernel.paths import sql_models_dir

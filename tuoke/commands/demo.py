@@ -53,13 +53,10 @@ def drop_demo_feeds(paths: DataPaths) -> int:
 def _print_top(published_db: Path, top: int) -> None:
     """The best prospects over all branches, in the table `tuoke rank` prints."""
     from tuoke.commands.rank import print_prospects, query_prospects
-    from warehouse.db import connect
+    from tuoke.prospects import open_published
 
-    con = connect(published_db, read_only=True)
-    try:
-        prospects = query_prospects(con)
-    finally:
-        con.close()
+    with open_published(published_db) as reader:
+        prospects = query_prospects(reader)
     best = prospects.sort_values(["score", "company_id"], ascending=[False, True]).head(top)
     best = best.sort_values(["branch", "rank", "company_id"])
     print_prospects(best, f"Top {top} prospects by score, by branch (# = rank in its branch)")
@@ -95,6 +92,7 @@ def demo_command(
     from pipelines.runner import run_build, run_crawls
     from tuoke.commands.serve import serve_url
     from tuoke.exporting import export_prospects_xlsx
+    from tuoke.prospects import open_published
     from warehouse.pii import DEMO_KEY_NOTICE, using_demo_key
 
     console = Console()
@@ -130,7 +128,8 @@ def demo_command(
     console.print(crawl_table)
     _print_top(paths.published_db, top)
     export_path = paths.exports / f"prospects-{date.today().isoformat()}.xlsx"
-    export_prospects_xlsx(paths.published_db, export_path)
+    with open_published(paths.published_db) as reader:
+        export_prospects_xlsx(reader, export_path)
     console.print(f"Excel export: [bold]{export_path}[/bold]")
     console.print(f"Warehouse:    [bold]{paths.published_db}[/bold]  (read-only copy of the last complete build)")
     console.print(f'Try:          tuoke query "{EXAMPLE_QUERY}"')

@@ -187,26 +187,25 @@ def review_command(
     _print(read_queue(db, reason, limit, priority), fmt)
 
 
-@review_app.command("accept")
-def accept_command(
-    pair_id: str = typer.Argument(..., help="A pair_id from `tuoke review`."),
-    note: str = typer.Option("", "--note", help="Who and why (kept in the judgements file)."),
-    judgements: Path = typer.Option(None, "--judgements", help="Judgements CSV (default configs/judgements.csv)."),
-    db: Path = typer.Option(None, "--db", help="DuckDB file (default: the published data/tuoke.duckdb)."),
-) -> None:
-    """The two records name one company: join them on every build."""
-    _decide(pair_id, True, note, judgements, db)
+def _decision_command(same: bool, doc: str):
+    """`tuoke review accept` (same) or `reject` (not same): one command body, two verdicts."""
+
+    def command(
+        pair_id: str = typer.Argument(..., help="A pair_id from `tuoke review`."),
+        note: str = typer.Option("", "--note", help="Who and why (kept in the judgements file)."),
+        judgements: Path = typer.Option(None, "--judgements", help="Judgements CSV (default configs/judgements.csv)."),
+        db: Path = typer.Option(None, "--db", help="DuckDB file (default: the published data/tuoke.duckdb)."),
+    ) -> None:
+        _decide(pair_id, same, note, judgements, db)
+
+    command.__doc__ = doc
+    return command
 
 
-@review_app.command("reject")
-def reject_command(
-    pair_id: str = typer.Argument(..., help="A pair_id from `tuoke review`."),
-    note: str = typer.Option("", "--note", help="Who and why (kept in the judgements file)."),
-    judgements: Path = typer.Option(None, "--judgements", help="Judgements CSV (default configs/judgements.csv)."),
-    db: Path = typer.Option(None, "--db", help="DuckDB file (default: the published data/tuoke.duckdb)."),
-) -> None:
-    """Different companies: keep them apart on every build."""
-    _decide(pair_id, False, note, judgements, db)
+accept_command = review_app.command("accept")(
+    _decision_command(True, "The two records name one company: join them on every build."))
+reject_command = review_app.command("reject")(
+    _decision_command(False, "Different companies: keep them apart on every build."))
 
 
 def register(app: typer.Typer) -> None:
