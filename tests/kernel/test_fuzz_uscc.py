@@ -13,7 +13,8 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 from stdnum.cn import uscc as stdnum_uscc
 
-from warehouse.codes import ALPHABET, clean_code, parse_code, parse_codes
+from kernel.uscc import ALPHABET, clean_code
+from warehouse.codes import parse_code, parse_codes
 
 pytestmark = pytest.mark.fuzz
 

@@ -3,11 +3,14 @@ one value at a time, and every station uses it."""
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from stdnum.cn import uscc as stdnum_uscc
 
 from kernel.uscc import ALPHABET, clean_code, is_valid_uscc, valid_usccs
+
+pytestmark = pytest.mark.fuzz
 
 
 def stdnum_verdict(raw: str) -> bool:
