@@ -2,13 +2,17 @@
 files), generated into a temporary data dir, then the whole `tuoke build` (the Dagster `build`
 job: load, resolve, score, marts, checks, publish) exactly as the CLI runs it.
 
-    .venv/bin/python -m benchmarks.bench_build [--mentions 1000000] [--feed-rows 1000000] [--out FILE]
+    .venv/bin/python -m benchmarks.bench_build [--mentions 1000000] [--feed-rows 1000000]
+                                               [--registry-rows 1000000] [--out FILE]
 
 Reports wall time, peak RSS (this process and its children, sampled every 50 ms), the per-step
 breakdown from the run's Dagster step events (STEP_START → STEP_SUCCESS/FAILURE) and the load
 average (the machine may be shared). Names, codes and addresses come from the resolution
 benchmark's generator (benchmarks/resolve/generate.py), so mentions and feed rows name the same
-companies in the messy ways real sources do. Target: <= 3 min and <= 6 GB on 2 cores.
+companies in the messy ways real sources do. `--registry-rows` adds the registry feed (工商登记, the
+licensed extract; docs/sizing.md): one row per company the mentions and feeds name, under a clean
+name and its USCC, then firms no other record names up to that many rows, 10% with a former name,
+most with annual-report figures. Target: <= 3 min and <= 6 GB on 2 cores.
 Writes benchmarks/out/build.md (or --out).
 """
 
@@ -152,7 +156,57 @@ def write_inbox(root: Path, records) -> int:
     return len(records)
 
 
-def generate_data(root: Path, mentions: int, feed_rows: int, seed: int = 7) -> dict:
+REGISTRY_HEADER = ["企业名称", "统一社会信用代码", "曾用名", "登记状态", "成立日期", "注册资本", "企业类型", "行业代码",
+                   "年报年份", "从业人数", "营业收入", "资产总额"]
+STATUSES = ["存续（在营、开业、在册）"] * 90 + ["在业"] * 6 + ["吊销，未注销", "注销", "迁出", "停业"]
+GBT_CODES = ["C3499", "I6513", "F5199", "E4790", "L7299", "F5211", "H6210", "K7020", "M7450", "G5430"]
+
+
+def _registry_row(rng, name: str, uscc: str) -> list:
+    former = f"{name[:2]}新{name[2:]}" if rng.random() < 0.10 else ""
+    published = rng.random() < 0.7
+    return [name, uscc, former, rng.choice(STATUSES), f"{rng.randint(1995, 2026)}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}",
+            f"{rng.choice([50, 100, 500, 1000])}万人民币", "有限责任公司(自然人投资或控股)", rng.choice(GBT_CODES),
+            "2025" if published else "", rng.randint(1, 400) if published else "企业选择不公示",
+            f"{rng.uniform(10, 20000):.2f}万" if published and rng.random() < 0.4 else "企业选择不公示", ""]
+
+
+def write_registry(root: Path, frame, rows: int, seed: int = 11) -> int:
+    """The registry extract: each company the other records name (its most frequent written name and
+    its USCC, a synthetic valid one where no record carries it), then firms nobody else names."""
+    import random
+
+    from benchmarks.resolve.generate import FORMS, INDUSTRIES, TRADE_CHARS, _Places, _short, _uscc
+
+    rng = random.Random(seed)
+    folder = root / "inbox" / "registry"
+    folder.mkdir(parents=True, exist_ok=True)
+    # the registered name: the name as written with its city in front (南京嘉远机械设备有限公司), else
+    # the first written form; the USCC any record carries
+    clean = frame.assign(rank=(~frame["variant"].isin(["city", "city+with_uscc"])).astype(int))
+    clean = clean.sort_values(["gold", "rank"], kind="stable")
+    named = clean.groupby("gold", sort=True).agg(
+        name=("name", "first"), uscc=("uscc", lambda codes: next((c for c in codes if c), "")))
+    places = _Places()
+    written = 0
+    with (folder / "registry.csv").open("w", encoding="utf-8", newline="") as out:
+        writer = csv.writer(out)
+        writer.writerow(REGISTRY_HEADER)
+        for name, uscc in zip(named["name"].str.strip(), named["uscc"]):
+            if written >= rows:
+                break
+            writer.writerow(_registry_row(rng, name, uscc or _uscc(rng, "330100")))
+            written += 1
+        while written < rows:
+            city = places.pick_city(rng)
+            trade = "".join(rng.choices(TRADE_CHARS, k=3))
+            name = f"{_short(places.city_name(city))}{trade}{rng.choice(INDUSTRIES)}{rng.choice(FORMS)}"
+            writer.writerow(_registry_row(rng, name, _uscc(rng, city)))
+            written += 1
+    return written
+
+
+def generate_data(root: Path, mentions: int, feed_rows: int, seed: int = 7, registry_rows: int = 0) -> dict:
     from benchmarks.resolve.generate import generate
 
     frame = generate(mentions + feed_rows, seed=seed)
@@ -161,6 +215,7 @@ def generate_data(root: Path, mentions: int, feed_rows: int, seed: int = 7) -> d
     return {
         "mentions": write_landing(root, records[:mentions]),
         "feed_rows": write_inbox(root, records[mentions:mentions + feed_rows]),
+        "registry_rows": write_registry(root, frame, registry_rows) if registry_rows else 0,
         "companies_meant": int(frame["gold"].nunique()),
     }
 
@@ -218,6 +273,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--mentions", type=int, default=1_000_000)
     parser.add_argument("--feed-rows", type=int, default=1_000_000)
+    parser.add_argument("--registry-rows", type=int, default=0, help="rows of the registry feed (工商登记) to add")
     parser.add_argument("--label", default="", help="a word for the report title, e.g. before / after")
     parser.add_argument("--out", type=Path, default=OUT)
     parser.add_argument("--keep", action="store_true", help="keep the temporary data dir (path printed)")
@@ -232,9 +288,10 @@ def main() -> None:
     os.environ["TUOKE_DATA_DIR"] = str(data)
     os.environ["DAGSTER_HOME"] = str(tmp / "dagster_home")  # a persistent instance: step events readable after
     t0 = time.monotonic()
-    generated = generate_data(data, args.mentions, args.feed_rows)
+    generated = generate_data(data, args.mentions, args.feed_rows, registry_rows=args.registry_rows)
     generate_seconds = time.monotonic() - t0
-    print(f"generated {generated['mentions']:,} mentions and {generated['feed_rows']:,} feed rows "
+    print(f"generated {generated['mentions']:,} mentions, {generated['feed_rows']:,} feed rows and "
+          f"{generated['registry_rows']:,} registry rows "
           f"({generated['companies_meant']:,} companies meant) in {generate_seconds:.1f} s under {data}")
 
     from pipelines.runner import run_build
@@ -245,6 +302,8 @@ def main() -> None:
     t1, c1 = time.monotonic(), time.process_time()
     outcome = run_build()
     wall, cpu = time.monotonic() - t1, time.process_time() - c1
+    children = psutil.Process(os.getpid()).cpu_times()
+    child_cpu = children.children_user + children.children_system
     peak = watcher.stop()
     loads.append(_loadavg())
     steps = step_times(outcome.run_id)
@@ -253,7 +312,8 @@ def main() -> None:
         import duckdb
 
         with duckdb.connect(str(outcome.published or data / "tuoke.duckdb"), read_only=True) as con:
-            for table in ("raw.mentions", "core.companies", "core.company_signals", "marts.prospects_ranked"):
+            for table in ("raw.mentions", "raw.feed_registry", "core.companies", "core.company_signals",
+                          "marts.prospects_ranked"):
                 counts[table] = con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
             counts["ranked"] = con.execute("SELECT count(rank) FROM marts.prospects_ranked").fetchone()[0]
     except Exception as exc:  # noqa: BLE001 — a failed build publishes nothing; the report says so
@@ -268,11 +328,13 @@ def main() -> None:
         f"# Build benchmark{' — ' + args.label if args.label else ''}",
         "",
         f"- data: {generated['mentions']:,} public mentions (landing JSONL, {len(PUBLIC_MIX)} sources × "
-        f"{FILES_PER_SOURCE} runs) + {generated['feed_rows']:,} internal feed rows ({len(FEED_MIX)} inbox CSVs), "
+        f"{FILES_PER_SOURCE} runs) + {generated['feed_rows']:,} internal feed rows ({len(FEED_MIX)} inbox CSVs) + "
+        f"{generated['registry_rows']:,} registry rows, "
         f"{generated['companies_meant']:,} companies meant; generated in {generate_seconds:.1f} s (not timed)",
         f"- machine: {os.cpu_count()} CPUs, shared; load average (1/5/15) before | after: {' | '.join(loads)}",
         f"- **`tuoke build` wall {wall:.1f} s, peak RSS {peak / 2**30:.2f} GiB** (process + children; "
-        f"main-process CPU {cpu:.1f} s) — {verdict} the 3 min / 6 GB target; success: {outcome.success}",
+        f"main-process CPU {cpu:.1f} s, children {child_cpu:.1f} s) — {verdict} the 3 min / 6 GB target; "
+        f"success: {outcome.success}",
         f"- result: {', '.join(f'{k} {v:,}' if isinstance(v, int) else f'{k}: {v}' for k, v in counts.items())}",
     ]
     if failed:

@@ -28,8 +28,9 @@ from warehouse.refdata import load_reference
 from warehouse.scoring import BUILD_LOG, RANKING_MODELS, run_sql_model
 
 OUT = Path(__file__).resolve().parent / "out" / "rank.md"
-# the scoring models between core.company_signals (synthesised here) and marts.prospects_ranked
-SCORING_MODELS = RANKING_MODELS[1:RANKING_MODELS.index(("marts", "prospects_ranked"))]
+# the scoring marts before marts.prospects_ranked; the core tables they read (company_signals,
+# company_size) are synthesised here
+SCORING_MODELS = tuple(m for m in RANKING_MODELS[:RANKING_MODELS.index(("marts", "prospects_ranked"))] if m[0] == "marts")
 
 # (signal, share of all signal rows, value expression, amount expression)
 SIGNAL_MIX = [
@@ -91,6 +92,23 @@ def synthesise(con, companies: int, signals: int) -> None:
         """)
         start += count
     con.execute("CREATE OR REPLACE TABLE core.company_signals AS " + " UNION ALL ".join(parts))
+    # core.company_size as dbt_like_sql/core/company_size.sql writes it, in a plausible mix of classes
+    con.execute("""
+        CREATE OR REPLACE TABLE core.company_size AS
+        SELECT company_id, size_class,
+               CASE WHEN k = 0 THEN 'individual_business' ELSE size_class END AS size_segment,
+               k = 0 AS is_individual_business, CASE WHEN k = 0 THEN 'individual_business' END AS registration_kind,
+               CASE WHEN size_class = 'unknown' THEN NULL ELSE 'registry_annual_report' END AS size_evidence,
+               CASE WHEN size_class = 'unknown' THEN '规模待核实（无从业人员、营业收入信息）'
+                    ELSE '小型企业（2025 年报：从业人员 35 人）' END AS size_reason,
+               NULL::VARCHAR AS size_conflict, NULL::DATE AS size_observed_at, NULL::VARCHAR AS size_url,
+               DATE '2015-01-01' AS established_on
+        FROM (SELECT company_id, hash(company_id) % 100 AS k,
+                     CASE WHEN hash(company_id) % 100 < 40 THEN 'unknown' WHEN hash(company_id) % 100 < 70 THEN 'small'
+                          WHEN hash(company_id) % 100 < 90 THEN 'micro' WHEN hash(company_id) % 100 < 99 THEN 'medium'
+                          ELSE 'large' END AS size_class
+              FROM core.companies)
+    """)
 
 
 def _loadavg() -> str:

@@ -185,6 +185,7 @@ class Company:
     registered_capital_wan: int = 100
     legal_rep: str = ""
     tags: list[str] = field(default_factory=list)
+    former_names: list[str] = field(default_factory=list)  # 曾用名, newest first (the registry extract holds them)
 
     def truth(self) -> dict:
         data = asdict(self)
@@ -327,7 +328,56 @@ def build_universe(seed: int = 42, scale: int = 1) -> list[Company]:
             industry_word="", trade_name="", legal_form="", name_style="none",
             is_non_enterprise=kind_code != "91", kind="purchaser", legal_rep=person(),
         ))
+    # Later additions draw from rngs of their own, so everything above stays as it was.
+    _rename_some(companies, used_names, seed)
+    companies.extend(large_firms(len(companies), seed))
     return companies
+
+
+def _rename_some(companies: list[Company], used_names: set[str], seed: int) -> None:
+    """About one firm in fourteen was renamed (曾用名): a new 字号, or a 有限公司 turned 股份有限公司."""
+    rng = random.Random(f"{seed}:renames")
+    hard_cases = {"恒达", "华瑞", "鑫源", "天成", "宏远", "金盛", "正泰", "永信"}  # the shared 字号 of other cities
+    for company in companies:
+        if company.kind != "enterprise" or "shared_trade_name" in company.tags or rng.random() >= 0.07:
+            continue
+        if company.legal_form == "股份有限公司" and rng.random() < 0.5:
+            former = company.name[: -len("股份有限公司")] + "有限公司"  # 改制: the limited company became a joint-stock one
+        else:
+            trade = rng.choice([t for t in TRADE_CHARS if t not in hard_cases])
+            former = _canonical_name(company.name_style, trade, company.industry_word, company.legal_form,
+                                     company.city, company.district)
+        if former in used_names or former == company.name:
+            continue
+        used_names.add(former)
+        company.former_names.append(former)
+
+
+# Large firms of the demo (invented, on the demo's large-enterprise lists: configs/demo/large_enterprises.yaml):
+# (name, city, district, 所属行业, industry word, legal form, kind of large evidence the lists give)
+LARGE_FIRMS = [
+    ("浙江钱潮智能装备股份有限公司", "杭州市", "滨江区", "专用设备制造业", "智能装备", "股份有限公司", "listed"),
+    ("浙江钱潮智能装备股份有限公司宁波分公司", "宁波市", "鄞州区", "专用设备制造业", "智能装备", "分公司", "listed_branch"),
+    ("中国恒通信息集团浙江有限公司", "杭州市", "西湖区", "电信、广播电视和卫星传输服务", "信息", "有限公司", "central_soe_subsidiary"),
+    ("之江交建第二工程有限公司", "杭州市", "萧山区", "土木工程建筑业", "工程", "有限公司", "provincial_soe_subsidiary"),
+]
+
+
+def large_firms(first_index: int, seed: int) -> list[Company]:
+    """The demo's large firms (kind `large`): never in the pools the sources draw their SMEs from."""
+    rng = random.Random(f"{seed}:large_firms")
+    firms: list[Company] = []
+    for n, (name, city, district, industry, word, form, evidence) in enumerate(LARGE_FIRMS):
+        code = DIVISIONS[city][1][district]
+        parent = firms[0].gold_id if form == "分公司" else None
+        firms.append(Company(
+            gold_id=f"G{first_index + n + 1:05d}", name=name, uscc=make_uscc(rng, "91", code), province=PROVINCE,
+            city=city, district=district, address=f"{PROVINCE}{city}{district}{rng.choice(ROADS)}{rng.randint(1, 999)}号",
+            industry=industry, industry_word=word, trade_name=name[2:4], legal_form=form, name_style="none",
+            is_branch=form == "分公司", parent_id=parent, kind="large", registered_capital_wan=rng.choice([50000, 120000]),
+            legal_rep=rng.choice(SURNAMES) + rng.choice(GIVEN), tags=[evidence],
+        ))
+    return firms
 
 
 # ---------------------------------------------------------------------------------------------

@@ -65,7 +65,7 @@ def generate_site(out_dir: Path | str = DEFAULT_SITE_DIR, *, seed: int = 42, sca
     internal = build_internal(universe, pools, seed)
 
     sources = {
-        src_award.SOURCE: src_award.build(site, truth, pools, seed=seed, notices=n_notices),
+        src_award.SOURCE: src_award.build(site, truth, pools, seed=seed, notices=n_notices, profiles=internal.profiles),
         src_tenders.GGZY: src_tenders.build_ggzy(site, truth, pools, seed=seed, scale=scale),
         src_tenders.TENDER: src_tenders.build_tender(site, truth, pools, seed=seed, scale=scale),
         src_tenders.GRID: src_tenders.build_grid(site, truth, pools, seed=seed, scale=scale),

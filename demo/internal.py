@@ -27,6 +27,7 @@ from demo.companies import (
     short_district,
 )
 from demo.sitekit import Pools, allocate
+from demo.sizes import REGISTRY_HEADER, registry_rows, size_profiles
 
 INTERNAL_DIR = Path(__file__).resolve().parent / "internal"
 
@@ -66,6 +67,7 @@ class InternalData:
     tables: list[Table]
     uses: list[tuple[Company, str, str, str, str]]   # company, text, variant, feed, role
     credit_customers: list[Company]
+    profiles: dict = field(default_factory=dict)    # gold_id -> demo.sizes.SizeProfile
 
 
 def _division(company: Company) -> str:
@@ -130,8 +132,10 @@ def build_internal(universe: list[Company], pools: Pools, seed: int = 42) -> Int
     payroll = Table("payroll_employers.csv", "payroll",
                     ["代发单位名称", "统一社会信用代码", "开户网点", "代发人数", "月代发金额(元)", "代发月数",
                      "联系人", "联系人身份证号"], encoding="gbk")
+    heads_of: dict[str, int] = {}
     for c in payroll_cos:
         heads = rng.randint(3, 180)
+        heads_of[c.gold_id] = max(heads, heads_of.get(c.gold_id, 0))
         payroll.rows.append([name(c, "payroll", "employer"), code(c), bank_branch(c), str(heads),
                              f"{heads * rng.uniform(4800, 9800):.2f}", str(rng.randint(1, 36)),
                              rng.choice(SURNAMES) + rng.choice(GIVEN), personal_id(rng, _division(c))])
@@ -228,8 +232,19 @@ def build_internal(universe: list[Company], pools: Pools, seed: int = 42) -> Int
         referrals.rows.append([name(c, "partner_referrals", "referred", messy=0.2), code(c), kind, partner,
                                day("2026-01-01"), expiry])
     referrals.rows[6][5] = "明年"                                                             # bad expiry date
-    return InternalData([payroll, pos, counterparties, credit, apps, declines, dnc, tax, owners, referrals], uses,
-                        credit_cos)
+
+    # 工商登记: the registry extract the bank licenses (demo/sizes.py: who each firm is), GBK as vendors
+    # ship it; the current name, and every former name (曾用名), written as registered.
+    profiles = size_profiles(universe, heads_of, seed)
+    registry = Table("registry.csv", "registry", list(REGISTRY_HEADER), registry_rows(profiles, seed), encoding="gbk")
+    by_name = {c.name: c for c in universe}
+    for row in registry.rows:
+        company = by_name[row[0]]
+        uses.append((company, row[0], "canonical", "registry", "registered"))
+        uses.extend((company, former, "former_name", "registry:former", "former_name") for former in company.former_names)
+    registry.rows[9][9] = "约三十人"                                                           # 从业人数 not a number
+    return InternalData([payroll, pos, counterparties, credit, apps, declines, dnc, tax, owners, referrals, registry],
+                        uses, credit_cos, profiles)
 
 
 def table_bytes(table: Table) -> bytes:

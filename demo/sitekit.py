@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import random
 from dataclasses import dataclass, field
@@ -82,8 +83,19 @@ class Namer:
 
     def __call__(self, company: Company, url: str, role: str, messy: float | None = None, **extra) -> str:
         text, variant = name_variant(company, self.rng, messy=self.messy if messy is None else messy)
+        if company.former_names and _coin(url, company.gold_id, role) < FORMER_NAME_SHARE:
+            # a page that still writes the name the firm had (曾用名); decided by a coin of its own so
+            # the rng, and every other name on every page, stays as it was
+            text, variant = company.former_names[0], "former_name"
         self.truth.use(company, text, variant, self.source, url, role, **extra)
         return text
+
+
+FORMER_NAME_SHARE = 0.3  # of a renamed firm's public mentions
+
+
+def _coin(*parts: str) -> float:
+    return int(hashlib.sha1("|".join(parts).encode("utf-8")).hexdigest()[:8], 16) / 2**32
 
 
 @dataclass

@@ -22,6 +22,7 @@ from demo.sitekit import (
     random_date,
     random_time,
 )
+from demo.sme_pages import Declarations
 
 SOURCE = "demo_zj_award"
 BASE = "/zfcg/zbgg"
@@ -136,6 +137,7 @@ def _layout_a(ctx: dict, n: Namer, rng: random.Random) -> str:
 <p><strong>九、凡对本次公告内容提出询问，请按以下方式联系。</strong></p>
 <p>1.采购人信息</p><p>名 称：{p_name}</p><p>地址：{p.address}</p><p>联系方式：{phone(rng)}</p>
 <p>2.采购代理机构信息</p><p>名 称：{a_name}</p><p>地　址：{a.address}</p><p>联系方式：{phone(rng)}</p>
+{ctx.get('declaration', '')}
 <p><strong>十、附件</strong></p>
 <p><a href="/zfcg/attach/{ctx['serial']:07d}_cgwj.docx">采购文件.docx</a></p>
 </div></div></div>"""
@@ -177,6 +179,8 @@ def _layout_b(ctx: dict, n: Namer, rng: random.Random) -> str:
     else:  # numbered
         lines += [(f"<p>1.成交供应商名称：{w_name}<br/>2.成交供应商地址：{w.address}<br/>"
                   f"3.成交金额：{upper}（¥{amount:.2f}）</p>")]
+    if ctx.get("declaration"):
+        lines.append(ctx["declaration"])
     lines += [f"<p><strong>{'六' if variant == 'see_original' else '五'}、公告期限</strong></p>", "<p>自本公告发布之日起1个工作日。</p>",
               f"<p style=\"text-align:right\">{p_name}</p>",
               f"<p style=\"text-align:right\">{ctx['pubtime']:%Y年%m月%d日}</p>"]
@@ -229,9 +233,10 @@ def _layout_c(ctx: dict, n: Namer, rng: random.Random) -> str:
 </div></div>"""
 
 
-def build(site: Site, truth: Truth, pools: Pools, *, seed: int, notices: int) -> dict:
+def build(site: Site, truth: Truth, pools: Pools, *, seed: int, notices: int, profiles: dict | None = None) -> dict:
     rng = random.Random(f"{seed}:{SOURCE}")
     n = Namer(truth, SOURCE, rng)
+    declarations = Declarations(truth, pools, profiles or {}, seed)
     winners_pool = pools.award_winners if notices <= 400 else pools.public
     # Some firms win often (a Zipf-ish head), most win once.
     weights = [1.0 / (1 + i) ** 0.6 for i in range(len(winners_pool))]
@@ -259,6 +264,8 @@ def build(site: Site, truth: Truth, pools: Pools, *, seed: int, notices: int) ->
         }
         kind_word = rng.choice(["中标结果公告", "成交结果公告", "中标（成交）结果公告"])
         ctx["title"] = f"{project}{kind_word}"
+        if layout in ("a", "b"):
+            ctx["declaration"] = declarations.block(ctx)
         if layout == "a":
             ctx["losers"] = rng.sample(pools.award_bidders, rng.randint(1, 4))
             body = _layout_a(ctx, n, rng)
@@ -368,6 +375,7 @@ def build(site: Site, truth: Truth, pools: Pools, *, seed: int, notices: int) ->
         truth.copy_uses(original["url"], url, duplicate=True)
         entries.append(dup)
 
+    entries.extend(_large_firm_notices(truth, pools, seed, serial, declarations))
     entries.sort(key=lambda e: (e["day"], e["url"]), reverse=True)
     for e in entries:
         html = chrome(e["title"], e["body"], site_name=SITE_NAME, meta_charset=e["meta"],
@@ -383,4 +391,39 @@ def build(site: Site, truth: Truth, pools: Pools, *, seed: int, notices: int) ->
                         list_page(items, title="中标（成交）结果公告", site_name=SITE_NAME, page=page, pages=pages,
                                   name_of=cms_list_name))
     return {"start": f"{BASE}/index.htm", "list_pages": pages, "detail_pages": len(entries),
-            "notices": notices, "corrections": n_corrections, "duplicates": n_dupes}
+            "notices": notices, "corrections": n_corrections, "duplicates": n_dupes,
+            "declarations": declarations.count}
+
+
+def _large_firm_notices(truth: Truth, pools: Pools, seed: int, serial: int, declarations: Declarations) -> list[dict]:
+    """Awards won by the demo's large firms (a listed company and its branch, a 央企 subsidiary, a provincial
+    SOE's subsidiary): real procurement winners are often large; they must leave the 普惠 lists. Their
+    own rng and namer, so the other notices stay as they were. A large firm publishes no 声明函."""
+    rng = random.Random(f"{seed}:{SOURCE}:large")
+    n = Namer(truth, SOURCE, rng, messy=0.2)
+    large = [c for c in truth.universe if c.kind == "large"]
+    entries = []
+    for winner in large + large[:1]:  # the listed company wins twice
+        serial += rng.randint(1, 40)
+        day = random_date(rng, date(2026, 6, 1), date(2026, 11, 30))
+        purchaser, agent = rng.choice(pools.purchasers), rng.choice(pools.agents)
+        project, pinmu = _project(rng, purchaser, winner)
+        url = _detail_url(day, serial)
+        code = _code(rng, purchaser, serial % 100000)
+        amount = float(rng.choice([2_860_000, 5_400_000, 12_800_000, 36_500_000]))
+        ctx = {"url": url, "serial": serial, "pubtime": random_time(rng, day), "purchaser": purchaser, "agent": agent,
+               "winner": winner, "project": project, "pinmu": pinmu, "category": pinmu.split("/")[0],
+               "item": pinmu.split("/")[-1], "code": code, "amount": amount, "layout": "a", "broken": False,
+               "variant": "direct", "losers": rng.sample(pools.award_bidders, 2), "declaration": ""}
+        ctx["title"] = f"{project}中标（成交）结果公告"
+        body = _layout_a(ctx, n, rng)
+        entries.append({
+            "url": url, "title": ctx["title"], "day": day, "body": body, "encoding": "utf-8", "header_charset": True,
+            "meta": "utf-8", "ctx": ctx,
+            "notice": {"source": SOURCE, "url": url, "title": ctx["title"], "published_at": day.isoformat(),
+                       "project_code": code, "project_name": project, "layout": "a", "purchaser": purchaser.gold_id,
+                       "agent": agent.gold_id, "winners": [{"gold_id": winner.gold_id, "amount_yuan": amount, "lot": None}],
+                       "is_correction": False, "supersedes": None, "duplicate_of": None, "encoding": "utf-8",
+                       "large_firm": winner.tags[0]},
+        })
+    return entries

@@ -54,8 +54,10 @@ NOTICE_KEYS: tuple[str, ...] = (
 )
 
 # merchant: a trader in a 专业市场 / 商圈 directory (the market is the list)
+# declarant: the manufacturer / contractor a 中小企业声明函 (or a 残疾人福利性单位 / 监狱企业 declaration)
+# names, with its declared size in `extra.size_declaration` (scrapers/extract/sme_declaration.py)
 Role = Literal["winner", "candidate", "bidder", "purchaser", "agent", "member", "tenant", "listed", "penalized",
-               "merchant"]
+               "merchant", "declarant"]
 ROLES: frozenset[str] = frozenset(get_args(Role))
 
 # -- RunStats: one crawl run's `<run_id>.stats.json`, loaded into raw.crawl_stats --------------------
@@ -122,6 +124,9 @@ FeedColumnType = Literal[
     "bool",  # 是/否, Y/N, true/false, 1/0; else bad_bool
     "person_name",  # an individual's name: stored only as its HMAC (warehouse/pii.py)
     "person_id",  # an 18-digit ID number: stored only as its HMAC (warehouse/pii.py)
+    "name_list",  # several company names in one cell (曾用名), split on ；;、| and newlines, each checked as a name
+    "reported_int",  # a published figure (年报 从业人数): a whole number, or NULL flagged not_published for 企业选择不公示
+    "reported_amount",  # a published amount (年报 营业收入) in yuan, or NULL flagged not_published
 ]
 FEED_COLUMN_TYPES: tuple[str, ...] = get_args(FeedColumnType)
 
@@ -134,9 +139,14 @@ Signal = Literal[
     "serious_violation", "abnormal_operation", "administrative_penalty", "open_application", "risk_decline",
     "do_not_contact", "tax_credit_a", "insurance_backed", "owner_delinquent", "high_tech_listed", "market_merchant",
     "core_enterprise_supplier", "core_enterprise_distributor", "owner_listed_negative",
+    # size and registry (docs/sizing.md): a 中小企业声明函 line, a large-enterprise list entry or rule,
+    # a 吊销/注销 registry status, a registry founding date under a year ago
+    "declared_size", "large_enterprise", "registry_closed", "newly_established",
 ]
 SIGNALS: tuple[str, ...] = get_args(Signal)
-SignalKind = Literal["opportunity", "relationship", "risk", "bank_state", "derived"]
+# profile: a fact about who the company is (size, registry); it scores nothing by itself and alone makes
+# no prospect, but may exclude (不得受理) or subtract like any signal scoring.yaml lists
+SignalKind = Literal["opportunity", "relationship", "risk", "bank_state", "derived", "profile"]
 SIGNAL_KINDS: tuple[str, ...] = get_args(SignalKind)
 DERIVED_SIGNALS: tuple[str, ...] = ("no_negative_record",)  # made by the scoring models, not by company_signals
 SUPPRESSION_SIGNALS: tuple[str, ...] = ("open_application", "risk_decline", "do_not_contact")  # bank state
@@ -151,10 +161,36 @@ SEGMENTS: tuple[str, ...] = get_args(Segment)
 SEGMENT_LABELS: dict[str, str] = {"new_to_bank": "新客户", "existing_no_credit": "存量无贷", "existing_credit": "存量有贷"}
 
 # -- reference tables: configs as tables, written by warehouse.refdata.load_reference ---------------
-# (territories.yaml, then scoring.yaml through warehouse.scoring.write_scoring_reference).
+# (territories.yaml, then scoring.yaml through warehouse.scoring.write_scoring_reference, then
+# size_standard.yaml and large_enterprises.yaml through warehouse.sizing.write_size_reference).
 SCORING_REFERENCE_TABLES: tuple[str, ...] = (
     "ref.scoring_settings", "ref.scoring_signals", "ref.scoring_reason_parts", "ref.scoring_dimensions",
     "ref.scoring_rules", "ref.scoring_products", "ref.scoring_flags", "ref.scoring_restricted_industries",
-    "ref.scoring_segments", "ref.scoring_alerts",
+    "ref.scoring_segments", "ref.scoring_alerts", "ref.scoring_sizing",
 )
-REFERENCE_TABLES: tuple[str, ...] = ("ref.territories", "ref.core_enterprises", *SCORING_REFERENCE_TABLES)
+# who counts as 普惠 (warehouse.sizing.write_size_reference): the size standard and the large-enterprise lists
+SIZE_REFERENCE_TABLES: tuple[str, ...] = (
+    "ref.size_thresholds", "ref.size_industries", "ref.size_words", "ref.size_sections", "ref.size_classes",
+    "ref.size_evidence", "ref.size_settings", "ref.large_enterprise_lists", "ref.large_enterprises",
+)
+REFERENCE_TABLES: tuple[str, ...] = ("ref.territories", "ref.core_enterprises", *SCORING_REFERENCE_TABLES,
+                                     *SIZE_REFERENCE_TABLES)
+
+# -- size (《中小企业划型标准规定》, docs/sizing.md) ------------------------------------------------
+# size_class of core.companies / marts.prospects_ranked, smallest first (the order is the rank)
+SizeClass = Literal["micro", "small", "medium", "large", "unknown"]
+SIZE_CLASSES: tuple[str, ...] = get_args(SizeClass)
+MEASURED_SIZE_CLASSES: tuple[str, ...] = ("micro", "small", "medium", "large")
+# what the standard measures a firm by
+SizeMeasure = Literal["employees", "revenue", "assets"]
+SIZE_MEASURES: tuple[str, ...] = get_args(SizeMeasure)
+# evidence of size, best first (the order of configs/size_standard.yaml `evidence`)
+SizeEvidence = Literal["large_enterprise_list", "sme_declaration", "policy_declaration", "registry_annual_report",
+                       "bank_records", "registration_kind"]
+SIZE_EVIDENCE: tuple[str, ...] = get_args(SizeEvidence)
+# the public lists that give large_enterprise evidence (configs/large_enterprises.yaml)
+LargeEnterpriseListKind = Literal["listed", "central_soe", "provincial_soe"]
+LARGE_ENTERPRISE_LIST_KINDS: tuple[str, ...] = get_args(LargeEnterpriseListKind)
+# size_segment of marts.prospects_ranked: who the company is for 普惠 and for the product rules
+SizeSegment = Literal["individual_business", "micro", "small", "medium", "large", "unknown"]
+SIZE_SEGMENTS: tuple[str, ...] = get_args(SizeSegment)

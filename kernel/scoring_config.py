@@ -20,10 +20,12 @@ from kernel.config import ConfigModel, key_path, read_yaml
 from kernel.contracts import (
     DIMENSIONS,
     SIGNALS,
+    SIZE_SEGMENTS,
     SUPPRESSION_SIGNALS,
     Dimension,
     Signal,
     SignalKind,
+    SizeSegment,
 )
 from kernel.errors import UserError
 from kernel.paths import configs_dir
@@ -147,6 +149,25 @@ class Product(ConfigModel):
     min_fit: Annotated[float, Field(ge=0)] = 0
     # not offered to a company with any of these signals (收单 to a merchant already on our POS)
     unless: list[Signal] = []
+    # offered only to companies of these size segments (个体工商户 → 个体经营贷, micro → 小微快贷 …)
+    sizes: list[SizeSegment] = list(SIZE_SEGMENTS)
+    # 持续经营满N年: not offered to a company the registry shows founded less than this long ago
+    min_years_in_business: Annotated[float, Field(gt=0)] | None = None
+
+
+class Sizing(ConfigModel):
+    """Who counts as 普惠 (docs/sizing.md): what happens to medium and large firms, the 普惠 credit
+    ceiling, and the registry rules."""
+
+    medium: Literal["rank", "exclude"] = "rank"  # medium firms rank in their own segment, or leave the list
+    medium_label: str = "中型企业——非普惠型小微企业口径"  # the exclusion's words when medium is excluded
+    # the segments whose loans count as 普惠型小微企业贷款; the credit ceiling applies to them
+    puhui_segments: list[SizeSegment] = ["individual_business", "micro", "small", "unknown"]
+    # 普惠型小微企业贷款: 单户授信总额 1000 万元（含）以下; our current balance counts against it
+    max_credit_per_borrower_yuan: Annotated[float, Field(gt=0)] = 10_000_000
+    # registry status words that close a company (不得受理), contained in the status as written
+    closed_statuses: list[str] = Field(default=["吊销", "注销"], min_length=1)
+    newly_established_days: Annotated[int, Field(gt=0)] = 365
 
 
 class Alerts(ConfigModel):
@@ -163,6 +184,7 @@ class ScoringConfig(ConfigModel):
     segments: Segments
     products: dict[str, Product]
     alerts: Alerts = Alerts()
+    sizing: Sizing = Sizing()
 
     @model_validator(mode="after")
     def _all_five_dimensions(self) -> ScoringConfig:

@@ -80,7 +80,8 @@ def default_steps(feeds: Sequence[str] | None = None, reference_tables: Sequence
             function="warehouse.refdata:load_reference",
             produces=tuple(reference_tables),
             description="Config files as tables: territories → branch, the branches' core enterprises; scoring.yaml as rule tables (signals, "
-            "dimensions, rules, products, exclusions, suppressions, segments, alerts) and the reason macro.",
+            "dimensions, rules, products, exclusions, suppressions, segments, alerts, sizing) and the reason macros; "
+            "size_standard.yaml and large_enterprises.yaml as the ref.size_* and ref.large_enterprise* tables.",
         ),
         PythonStep(
             name="build_entity_links",

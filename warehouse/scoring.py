@@ -18,7 +18,10 @@ from the configuration):
   signal keeps the product off (`unless`), else it fits;
 - `ref.scoring_flags(kind, signal, label, cooling_off_days)` — exclusions (不得受理) and bank-state
   suppressions; `ref.scoring_restricted_industries(label, keyword, match_on)`;
-- `ref.scoring_segments(signal, segment_role)` (existing | credit) and `ref.scoring_alerts(signal)`.
+- `ref.scoring_segments(signal, segment_role)` (existing | credit) and `ref.scoring_alerts(signal)`;
+- `ref.scoring_sizing(medium, medium_label, puhui_segments, max_credit_per_borrower_yuan, closed_statuses,
+  newly_established_days)` — one row: who counts as 普惠 and the registry rules (docs/sizing.md);
+  products carry `sizes` (the size segments offered it) and `min_years_in_business` (持续经营满N年).
 
 The marts that apply them are SQL files in dbt_like_sql/marts/ (company_segments, product_fit,
 signal_points_rows, signal_points_base, signal_points, company_flags, signal_first_seen,
@@ -48,13 +51,14 @@ BUILD_LOG = "marts.scoring_builds"
 # The scoring and ranking models in the order their dependencies allow (Dagster derives the same
 # order from the SQL with sqlglot; this list serves tests and benchmarks that run without Dagster).
 RANKING_MODELS = (
-    ("core", "company_signals"), ("marts", "company_segments"), ("marts", "product_fit"),
+    ("core", "registry_companies"), ("core", "large_enterprise_matches"), ("core", "company_signals"), ("core", "company_size_evidence"),
+    ("core", "company_size"), ("marts", "company_segments"), ("marts", "product_fit"),
     ("marts", "signal_points_rows"), ("marts", "signal_points_base"), ("marts", "signal_points"),
     ("marts", "company_flags"), ("marts", "signal_first_seen"), ("marts", "signal_history"),
     ("marts", "scoring_builds"), ("marts", "prospects_ranked"), ("marts", "branch_summary"),
     ("marts", "new_signals"),
 )
-MACROS = ("signal_reason",)
+MACROS = ("signal_reason", "size_text")
 
 
 def reason_parts(signal: str, template: str, label: str) -> list[tuple]:
@@ -143,10 +147,18 @@ def write_scoring_reference(con: duckdb.DuckDBPyConnection, cfg: ScoringConfig |
     finally:
         con.unregister("scoring_rule_rows")
     _write(con, "ref.scoring_products",
-           "product VARCHAR, signal VARCHAR, weight DOUBLE, half_life_days DOUBLE, min_fit DOUBLE, blocks BOOLEAN",
-           [(p, s, b.weight, b.half_life_days, body.min_fit, False)
+           "product VARCHAR, signal VARCHAR, weight DOUBLE, half_life_days DOUBLE, min_fit DOUBLE, blocks BOOLEAN, "
+           "sizes VARCHAR[], min_years_in_business DOUBLE",
+           [(p, s, b.weight, b.half_life_days, body.min_fit, False, body.sizes, body.min_years_in_business)
             for p, body in cfg.products.items() for s, b in body.signals.items()]
-           + [(p, s, None, None, body.min_fit, True) for p, body in cfg.products.items() for s in body.unless])
+           + [(p, s, None, None, body.min_fit, True, body.sizes, body.min_years_in_business)
+              for p, body in cfg.products.items() for s in body.unless])
+    sizing = cfg.sizing
+    _write(con, "ref.scoring_sizing",
+           "medium VARCHAR, medium_label VARCHAR, puhui_segments VARCHAR[], max_credit_per_borrower_yuan DOUBLE, "
+           "closed_statuses VARCHAR[], newly_established_days INTEGER",
+           [(sizing.medium, sizing.medium_label, sizing.puhui_segments, sizing.max_credit_per_borrower_yuan,
+             sizing.closed_statuses, sizing.newly_established_days)])
     flags = [("exclusion", s, label, None) for s, label in cfg.exclusion_labels().items()]
     flags += [("suppression", s, b.label or cfg.signals[s].label, b.cooling_off_days) for s, b in cfg.suppressions.items()]
     _write(con, "ref.scoring_flags", "kind VARCHAR, signal VARCHAR, label VARCHAR, cooling_off_days INTEGER", flags)

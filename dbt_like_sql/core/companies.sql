@@ -1,5 +1,8 @@
--- core.companies: one row per resolved company (company_id from entity resolution): the most
--- common way its records write its name, its code, where it is and which branch covers it.
+-- core.companies: one row per resolved company (company_id from entity resolution): its name (the
+-- registry's current name when the registry names it — the registry is authority — else the most
+-- common way its records write it; a former name 曾用名 never), its code, where it is, which branch
+-- covers it, and its size (core.company_size: size_class with the reason naming its evidence,
+-- is_individual_business for a 个体工商户; docs/sizing.md).
 CREATE OR REPLACE TABLE core.companies AS
 WITH record_dates AS (
     SELECT r.record_id, r.company_id, coalesce(m.published_at, CAST(m.fetched_at AS DATE)) AS seen_on
@@ -7,15 +10,18 @@ WITH record_dates AS (
     LEFT JOIN staging.stg_mentions AS m ON m.mention_id = r.record_id
 ),
 name_votes AS (
-    SELECT company_id, display_name, count(*) AS votes, bool_or(uscc_valid) AS with_valid_code
+    SELECT company_id, display_name, count(*) AS votes, bool_or(uscc_valid) AS with_valid_code,
+           bool_or(source_id = 'feed:registry') AS registered
     FROM core.entity_records
+    WHERE source_id IS DISTINCT FROM 'feed:registry:former'
     GROUP BY company_id, display_name
 ),
 preferred_name AS (
     SELECT company_id, display_name
     FROM name_votes
     QUALIFY row_number() OVER (
-        PARTITION BY company_id ORDER BY with_valid_code DESC, votes DESC, length(display_name) DESC, display_name
+        PARTITION BY company_id
+        ORDER BY registered DESC, with_valid_code DESC, votes DESC, length(display_name) DESC, display_name
     ) = 1
 ),
 location_votes AS (
@@ -34,11 +40,17 @@ preferred_location AS (
     ) = 1
 ),
 industry_votes AS (
+    -- the registry's industry first (authority), then the one the company's mentions name most
     SELECT company_id, industry
-    FROM core.entity_records
-    WHERE industry IS NOT NULL
-    GROUP BY company_id, industry
-    QUALIFY row_number() OVER (PARTITION BY company_id ORDER BY count(*) DESC, industry) = 1
+    FROM (
+        SELECT company_id, industry, 1000000 AS votes
+        FROM core.registry_companies
+        WHERE industry IS NOT NULL
+        UNION ALL
+        SELECT company_id, industry, count(*) FROM core.entity_records WHERE industry IS NOT NULL
+        GROUP BY company_id, industry
+    ) AS v
+    QUALIFY row_number() OVER (PARTITION BY company_id ORDER BY votes DESC, industry) = 1
 ),
 company_facts AS (
     SELECT
@@ -88,8 +100,14 @@ SELECT
     f.is_non_enterprise,
     f.records,
     d.first_seen,
-    d.last_seen
+    d.last_seen,
+    coalesce(z.size_class, 'unknown') AS size_class,
+    z.size_reason,
+    coalesce(z.is_individual_business, false) AS is_individual_business,
+    z.registration_kind,
+    z.established_on
 FROM company_facts AS f
 JOIN preferred_name AS n USING (company_id)
 LEFT JOIN company_dates AS d USING (company_id)
+LEFT JOIN core.company_size AS z USING (company_id)
 LEFT JOIN branch_candidates AS b ON b.company_id = f.company_id AND b.specificity_rank = 1;

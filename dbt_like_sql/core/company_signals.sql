@@ -1,7 +1,8 @@
 -- core.company_signals: one row per piece of evidence about a company — a public mention (a win,
 -- a 专精特新 listing, a negative-list entry…) or a row of one of the bank's internal feeds (a
 -- payroll employer, a POS merchant, a counterparty of our customers or of a core enterprise, a
--- credit customer, a bank state such as an open application) — tied to its company_id. `value`
+-- credit customer, a bank state such as an open application), or a fact of who it is (a
+-- 中小企业声明函, a large-enterprise list, a 吊销/注销 or new registry entry) — tied to its company_id. `value`
 -- is the signal's main fact (project, tier, status active/lifted, headcount…), `amount` its amount in yuan,
 -- `observed_at` its date, `evidence_id` the mention_id or feed record_id it came from; `signal_id`
 -- numbers the rows of one build.
@@ -17,6 +18,7 @@ WITH public_evidence AS (
             WHEN m.penalty_type = '行政处罚' THEN 'administrative_penalty'
             WHEN m.role = 'penalized' THEN 'administrative_penalty'
             WHEN m.role = 'winner' THEN 'procurement_win'
+            WHEN m.role = 'declarant' THEN 'declared_size'
             WHEN m.role = 'candidate' THEN 'tender_candidate'
             WHEN m.role = 'bidder' THEN 'procurement_bid'
             -- a listed-company list says what it is in its name: 纳税信用A级 / 高新技术企业 / 科技型中小企业,
@@ -394,6 +396,64 @@ partner_referrals AS (
     JOIN core.entity_links AS l ON l.record_id = f.record_id
     CROSS JOIN ref.scoring_settings AS a
 ),
+size_declarations AS (
+    -- 中小企业声明函 (and 残疾人福利性单位 / 监狱企业 declarations): value = the class declared (or the
+    -- declaration, when it declares none), detail = the industry it names, amount = its 营业收入;
+    -- the figures stay in core.company_mentions (evidence_id). One per notice and class: the same
+    -- manufacturer of several items of one notice declares the same firm once.
+    SELECT company_id, signal,
+           coalesce(declared_size, declaration) AS value,
+           declared_revenue_yuan AS amount,
+           coalesce(published_at, CAST(fetched_at AS DATE)) AS observed_at,
+           source_id, url,
+           declared_industry AS detail,
+           declaration AS list_name,
+           mention_id AS evidence_id
+    FROM public_evidence
+    WHERE signal = 'declared_size'
+    QUALIFY row_number() OVER (
+        PARTITION BY company_id, url, coalesce(declared_size, declaration, '') ORDER BY mention_id
+    ) = 1
+),
+large_enterprise_evidence AS (
+    -- a public list or the registry makes the company a large enterprise (core.large_enterprise_matches):
+    -- value = the list's label (上市公司 / 中央企业 / 省属国企), detail = the stock code or how it matched
+    SELECT company_id,
+           'large_enterprise' AS signal,
+           list_label AS value,
+           NULL::DOUBLE AS amount,
+           NULL::DATE AS observed_at,
+           'list:' || list_id AS source_id,
+           url,
+           CASE WHEN rule = 'group_name' THEN entry_name || '下属企业，名称以“' || group_stem || '”开头'
+                WHEN rule = 'group_prefix' THEN entry_name || '下属企业'
+                WHEN rule = 'branch_of' THEN entry_name || '的分支机构'
+                WHEN rule = 'registry_type' THEN entry_name
+                ELSE coalesce(code, entry_name) END AS detail,
+           list_title AS list_name,
+           list_id || ':' || entry_name || ':' || rule AS evidence_id
+    FROM core.large_enterprise_matches
+),
+registry_status AS (
+    -- 吊销 / 注销 (ref.scoring_sizing.closed_statuses, contained in the status as written): 不得受理;
+    -- founded less than newly_established_days before as_of: a risk
+    SELECT r.company_id,
+           CASE WHEN r.closed THEN 'registry_closed'
+                WHEN r.established_on > a.as_of - to_days(z.newly_established_days) THEN 'newly_established'
+           END AS signal,
+           CASE WHEN r.closed THEN r.status ELSE strftime(r.established_on, '%Y-%m-%d') END AS value,
+           NULL::DOUBLE AS amount,
+           CASE WHEN r.closed THEN r.feed_date ELSE r.established_on END AS observed_at,
+           'feed:registry' AS source_id,
+           NULL AS url,
+           r.enterprise_type AS detail,
+           NULL AS list_name,
+           r.record_id AS evidence_id
+    FROM (SELECT c.*, array_length(list_filter(z.closed_statuses, lambda w: contains(c.status, w))) > 0 AS closed
+          FROM core.registry_companies AS c CROSS JOIN ref.scoring_sizing AS z) AS r
+    CROSS JOIN ref.scoring_sizing AS z
+    CROSS JOIN ref.scoring_settings AS a
+),
 all_signals AS (
     SELECT * FROM public_signals_deduplicated
     UNION ALL SELECT * FROM payroll_employers
@@ -411,6 +471,9 @@ all_signals AS (
               WHERE signal <> 'owner_good_customer' OR company_id NOT IN (SELECT company_id FROM owner_negative_lists)
     UNION ALL SELECT * FROM owner_negative_lists
     UNION ALL SELECT * FROM partner_referrals
+    UNION ALL SELECT * FROM size_declarations
+    UNION ALL SELECT * FROM large_enterprise_evidence
+    UNION ALL SELECT * FROM registry_status WHERE signal IS NOT NULL
 )
 SELECT
     -- row key within one build (marts.signal_points refers to it); ordered so a rebuild gives the same keys

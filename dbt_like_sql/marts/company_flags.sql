@@ -1,7 +1,10 @@
 -- marts.company_flags: why a company must not be called — exclusions (不得受理: a negative-list hit
 -- of ref.scoring_flags, or a restricted industry of ref.scoring_restricted_industries by name or
 -- industry) and bank-state suppressions (an open application, a risk decline within its cooling-off
--- days, do-not-contact). Lifted or expired entries are kept with active = false.
+-- days, do-not-contact). Lifted or expired entries are kept with active = false. Size routes too
+-- (docs/sizing.md): a large enterprise (core.company_size) is excluded with the reason naming its
+-- evidence and where to refer it (`大型企业（上市公司 600xxx）——建议转介公司金融部`), a medium one
+-- when ref.scoring_sizing says medium: exclude; its suppliers and distributors are not touched.
 CREATE OR REPLACE TABLE marts.company_flags AS
 WITH industry_keywords AS (
     -- keywords as a list per industry, matched with contains(): a regular expression built from
@@ -35,4 +38,19 @@ UNION ALL
 SELECT company_id, 'exclusion', 'restricted_industry', label, label || '行业（' || keyword || '）',
        'config:scoring.yaml', label, NULL::VARCHAR, NULL::DATE, true
 FROM company_matches
-WHERE keyword IS NOT NULL;
+WHERE keyword IS NOT NULL
+UNION ALL
+SELECT z.company_id, 'exclusion', 'large_enterprise', l.label,
+       z.size_reason || '——' || st.referral,
+       'size:' || z.size_evidence, NULL::VARCHAR, z.size_url, z.size_observed_at, true
+FROM core.company_size AS z
+CROSS JOIN ref.size_settings AS st
+JOIN ref.size_classes AS l ON l.size_class = z.size_class
+WHERE z.size_class = 'large'
+UNION ALL
+SELECT z.company_id, 'exclusion', 'medium_enterprise', l.label, z.size_reason || '——' || g.medium_label,
+       'config:scoring.yaml', NULL::VARCHAR, z.size_url, z.size_observed_at, true
+FROM core.company_size AS z
+CROSS JOIN ref.scoring_sizing AS g
+JOIN ref.size_classes AS l ON l.size_class = z.size_class
+WHERE z.size_class = 'medium' AND g.medium = 'exclude';

@@ -3,16 +3,22 @@
 -- other existing customer / new to bank, after ref.scoring_segments), whether it has an active
 -- negative signal (risk or exclusion, not lifted), and its fitting products, best fit first, with
 -- the product → fit (0–100) map. Fit = 100 × the best weight × decay among the product's signal
--- rows (ref.scoring_products), kept when at least the product's min_fit and the company has none of
--- the product's blocking (`unless`) signals.
+-- rows (ref.scoring_products), kept when at least the product's min_fit, the company has none of
+-- the product's blocking (`unless`) signals, its size segment is one the product is for (`sizes`:
+-- 个体工商户 → 个体经营贷, micro → 小微快贷 …; core.company_size) and, when the product asks
+-- 持续经营满N年 (`min_years_in_business`), the registry does not show it founded more recently.
+-- A company whose only signals are profile facts (a 声明函, a large-enterprise list, a registry
+-- status: ref.scoring_signals kind profile) is no prospect and has no row.
 SET preserve_insertion_order = false;
 CREATE OR REPLACE TABLE marts.company_segments AS
 WITH signal_roles AS (
-    -- one small integer of flags per signal: 1 credit, 2 existing customer, 4 negative
+    -- one small integer of flags per signal: 1 credit, 2 existing customer, 4 negative, 8 more than a
+    -- profile fact
     SELECT s.signal,
            max(CASE WHEN g.segment_role = 'credit' THEN 1 ELSE 0 END)
            | max(CASE WHEN g.segment_role = 'existing' THEN 2 ELSE 0 END)
-           | max(CASE WHEN s.negative THEN 4 ELSE 0 END) AS flag
+           | max(CASE WHEN s.negative THEN 4 ELSE 0 END)
+           | max(CASE WHEN s.kind <> 'profile' THEN 8 ELSE 0 END) AS flag
     FROM ref.scoring_signals AS s
     LEFT JOIN ref.scoring_segments AS g USING (signal)
     GROUP BY s.signal
@@ -24,9 +30,18 @@ companies AS (
     FROM core.company_signals AS c
     LEFT JOIN signal_roles AS r USING (signal)
     GROUP BY company_key
+    HAVING bit_or(coalesce(r.flag, 8)) & 8 <> 0
+),
+company_sizes AS (
+    SELECT hash(company_id) AS company_key, size_segment, established_on FROM core.company_size
+),
+product_rules AS (
+    SELECT product, any_value(sizes) AS sizes, any_value(min_years_in_business) AS min_years_in_business
+    FROM ref.scoring_products
+    GROUP BY product
 ),
 fits AS (
-    SELECT company_key, product, CAST(round(raw_fit) AS INTEGER) AS fit
+    SELECT f.company_key, f.product, CAST(round(f.raw_fit) AS INTEGER) AS fit
     FROM (
         SELECT hash(c.company_id) AS company_key, p.product, any_value(p.min_fit) AS min_fit,
                max(100 * p.weight * CASE WHEN p.half_life_days IS NULL OR c.observed_at IS NULL THEN 1.0
@@ -36,7 +51,15 @@ fits AS (
         CROSS JOIN ref.scoring_settings AS a
         GROUP BY company_key, p.product
     ) AS f
-    WHERE raw_fit >= min_fit
+    JOIN product_rules AS r ON r.product = f.product
+    LEFT JOIN company_sizes AS z ON z.company_key = f.company_key
+    CROSS JOIN ref.scoring_settings AS a
+    WHERE f.raw_fit >= f.min_fit
+      -- the product is for the company's size segment (unknown without a core.company_size row), and
+      -- the company has been in business long enough when the product asks it (持续经营满N年)
+      AND list_contains(r.sizes, coalesce(z.size_segment, 'unknown'))
+      AND (r.min_years_in_business IS NULL OR z.established_on IS NULL
+           OR z.established_on <= a.as_of - to_days(CAST(round(r.min_years_in_business * 365.25) AS INTEGER)))
       AND NOT EXISTS (
           SELECT 1 FROM core.company_signals AS b
           JOIN ref.scoring_products AS p ON p.signal = b.signal AND p.blocks

@@ -15,6 +15,13 @@
 -- than the whole ranking. Companies are keyed by company_key = hash(company_id) as in
 -- marts.signal_points_base and marts.company_segments (collisions are checked by the scoring
 -- step); equal points order by signal_id, so a rebuild on the same inputs gives the same reasons.
+--
+-- Size (docs/sizing.md, core.company_size): size_class with size_reason naming its evidence (or
+-- 规模待核实 with what there is), size_conflict (evidence that says otherwise), size_segment (the
+-- 普惠 group: individual_business / micro / small / medium / unknown / large), is_individual_business;
+-- puhui_eligible when the segment is one of ref.scoring_sizing.puhui_segments; credit_ceiling_yuan
+-- for those: the 普惠 单户授信 ceiling (1,000 万元) less what we already lend it, so a credit line
+-- suggested from this list never exceeds it. Large firms are excluded by marts.company_flags.
 CREATE OR REPLACE TABLE marts.prospects_ranked AS
 WITH settings AS (
     SELECT 5000 AS reasons_per_branch
@@ -25,6 +32,23 @@ prospect_companies AS (
     FROM marts.company_segments AS g
     JOIN core.companies AS c USING (company_id)
     WHERE NOT coalesce(c.is_non_enterprise, false)
+),
+our_credit AS (
+    -- what we lend the company today (the latest credit_customers export's balances)
+    SELECT company_id, sum(coalesce(amount, 0)) AS balance_yuan
+    FROM core.company_signals
+    WHERE signal = 'credit_customer'
+    GROUP BY company_id
+),
+sizes AS (
+    SELECT z.company_id, z.size_class, z.size_segment, z.is_individual_business, z.size_reason, z.size_evidence,
+           z.size_conflict,
+           list_contains(g.puhui_segments, z.size_segment) AS puhui_eligible,
+           CASE WHEN list_contains(g.puhui_segments, z.size_segment)
+                THEN greatest(0, g.max_credit_per_borrower_yuan - coalesce(o.balance_yuan, 0)) END AS credit_ceiling_yuan
+    FROM core.company_size AS z
+    CROSS JOIN ref.scoring_sizing AS g
+    LEFT JOIN our_credit AS o USING (company_id)
 ),
 points_by_dimension AS (
     SELECT company_key, dimension, sum(points) AS points,
@@ -147,7 +171,20 @@ SELECT
     coalesce(list_filter(r.evidence_urls, lambda x, i: list_position(r.evidence_urls, x) = i)[1:10], [])
         AS evidence_urls,
     s.excluded, s.exclusion_reason, s.suppressed, s.suppression_reason,
-    s.has_positive_evidence
+    s.has_positive_evidence,
+    coalesce(z.size_class, 'unknown') AS size_class,
+    coalesce(z.size_segment, 'unknown') AS size_segment,
+    coalesce(z.is_individual_business, false) AS is_individual_business,
+    coalesce(z.size_reason, u.label || '（' || u.no_evidence_text || '）') AS size_reason,
+    z.size_evidence,
+    z.size_conflict,
+    coalesce(z.puhui_eligible, list_contains(g.puhui_segments, 'unknown')) AS puhui_eligible,
+    CASE WHEN z.company_id IS NOT NULL THEN z.credit_ceiling_yuan
+         WHEN list_contains(g.puhui_segments, 'unknown') THEN g.max_credit_per_borrower_yuan END AS credit_ceiling_yuan
 FROM scored AS s
 LEFT JOIN ranks AS k USING (company_key)
-LEFT JOIN evidence_reasons AS r USING (company_key);
+LEFT JOIN evidence_reasons AS r USING (company_key)
+LEFT JOIN sizes AS z ON z.company_id = s.company_id
+CROSS JOIN ref.scoring_sizing AS g
+CROSS JOIN (SELECT c.label, t.no_evidence_text FROM ref.size_classes AS c CROSS JOIN ref.size_settings AS t
+            WHERE c.size_class = 'unknown') AS u;

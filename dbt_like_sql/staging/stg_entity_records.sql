@@ -1,5 +1,9 @@
 -- staging.stg_entity_records: one row per record that names a company — every public mention and
 -- every row of the bank's internal feeds — the input of entity resolution (warehouse/resolve).
+-- The registry (工商登记, the licensed extract) enters as authority: its row under its current name,
+-- and one record per former name (曾用名, source feed:registry:former) carrying the same USCC, so
+-- resolution puts a mention of the old name with the renamed company. A former name without a
+-- valid USCC would form a company of its own, so such rows give no former-name records.
 CREATE OR REPLACE TABLE staging.stg_entity_records AS
 WITH public_mentions AS (
     SELECT mention_id AS record_id, source_id, source_kind, name, uscc, address,
@@ -48,6 +52,22 @@ partner_referrals AS (
     SELECT record_id, 'feed:partner_referrals', 'internal', company_name, uscc, NULL, NULL
     FROM raw.feed_partner_referrals
 ),
+registry_companies AS (
+    SELECT record_id, 'feed:registry', 'internal', company_name, uscc, NULL, NULL
+    FROM raw.feed_registry
+),
+registry_former_names AS (
+    -- one struct per former name (not unnest beside generate_subscripts: Spark runs it too)
+    SELECT record_id || '~former-' || CAST(f.former_number AS VARCHAR), 'feed:registry:former', 'internal', f.name,
+           uscc, NULL, NULL
+    FROM (
+        SELECT record_id, uscc,
+               unnest(list_transform(former_names, lambda x, i: {'name': x, 'former_number': i})) AS f
+        FROM raw.feed_registry
+        WHERE uscc IS NOT NULL AND former_names IS NOT NULL
+    )
+    WHERE f.name <> ''
+),
 all_records AS (
     SELECT * FROM public_mentions
     UNION ALL SELECT * FROM payroll_employers
@@ -60,6 +80,8 @@ all_records AS (
     UNION ALL SELECT * FROM tax_credit_taxpayers
     UNION ALL SELECT * FROM company_owners
     UNION ALL SELECT * FROM partner_referrals
+    UNION ALL SELECT * FROM registry_companies
+    UNION ALL SELECT * FROM registry_former_names
 )
 SELECT record_id, source_id, source_kind, trim(name) AS name, nullif(trim(uscc), '') AS uscc,
        address, region_hint

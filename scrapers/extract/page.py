@@ -22,6 +22,7 @@ from scrapers.extract.pagekind import PageKind, classify_page
 from scrapers.extract.placement import place_names
 from scrapers.extract.records import json_record_html
 from scrapers.extract.result import PageResult
+from scrapers.extract.sme_declaration import add_sme_declarations
 
 KINDS = PAGE_KINDS
 _TRUNCATED_TAIL = ("</html>", "</body>")
@@ -65,6 +66,7 @@ def extract_page(body: bytes, url: str, *, kind: str, headers: Mapping | None = 
     first = fill_notice(page, url, result, kind)
     if kind in ("procurement_award", "candidate_notice", "tender_notice"):
         extract_notice(page, url, kind, config, result, first)
+        add_sme_declarations(page, url, result, kind)
     elif kind in ("srdi_list", "winner_list"):
         _list_page(page, url, kind, config, result, first)
     elif kind == "directory":

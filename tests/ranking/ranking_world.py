@@ -31,7 +31,17 @@ MENTION_COLUMNS = ", ".join([
     "company_id VARCHAR", "purchaser_name VARCHAR",
     *(f"{key} {ctype}" for key, ctype in CONTRACT_MENTION_COLUMNS.items() if key not in _NOT_IN_COMPANY_MENTIONS),
     "legal_rep_hash VARCHAR",  # taken from `extra` by company_mentions.sql
+    # a 声明函 line's size, taken from `extra.size_declaration` by company_mentions.sql
+    "declaration VARCHAR", "declared_size VARCHAR", "declared_industry VARCHAR", "declared_employees BIGINT",
+    "declared_revenue_yuan DOUBLE", "declared_assets_yuan DOUBLE",
 ])
+# core.entity_records as warehouse/entity_links.py writes it (one record per test company)
+ENTITY_RECORD_COLUMNS = (
+    "record_id VARCHAR, company_id VARCHAR, display_name VARCHAR, match_key VARCHAR, core_name VARCHAR, "
+    "legal_form VARCHAR, province VARCHAR, city VARCHAR, district VARCHAR, is_branch BOOLEAN, "
+    "parent_match_key VARCHAR, is_non_enterprise BOOLEAN, uscc VARCHAR, uscc_valid BOOLEAN, industry VARCHAR, "
+    "source_id VARCHAR"
+)
 
 _counter = itertools.count(1)
 
@@ -60,6 +70,7 @@ class World:
             "CREATE TABLE core.entity_links (record_id VARCHAR, company_id VARCHAR, rule VARCHAR, score DOUBLE, "
             "features JSON)"
         )
+        self.con.execute(f"CREATE TABLE core.entity_records ({ENTITY_RECORD_COLUMNS})")
 
     def company(self, company_id: str, name: str, branch: str = "杭州分行", industry: str | None = None,
                 non_enterprise: bool = False, uscc: str | None = None) -> str:
@@ -67,7 +78,23 @@ class World:
             "INSERT INTO core.companies VALUES (?, ?, ?, '浙江省', '杭州市', NULL, ?, ?, false, ?, 1, NULL, NULL)",
             [company_id, name, uscc, branch, industry, non_enterprise],
         )
+        self.entity_record(company_id, name, uscc=uscc, industry=industry, non_enterprise=non_enterprise)
         return company_id
+
+    def entity_record(self, company_id: str, name: str, record_id: str | None = None, uscc: str | None = None,
+                      industry: str | None = None, non_enterprise: bool = False, source_id: str = "test") -> str:
+        """A record of the company as resolution describes it (name parsed by the resolver's own parser)."""
+        from warehouse.codes import is_valid_uscc
+        from warehouse.resolve.name_parts import parse_company_name
+
+        parsed = parse_company_name(name)
+        record_id = record_id or f"rec:{company_id}:{next(_counter)}"
+        self.con.execute(
+            "INSERT INTO core.entity_records VALUES (?, ?, ?, ?, ?, ?, '浙江省', '杭州市', NULL, ?, ?, ?, ?, ?, ?, ?)",
+            [record_id, company_id, parsed.display, parsed.match_key, parsed.core, parsed.legal_form, parsed.is_branch,
+             parsed.parent_key, non_enterprise, uscc, bool(uscc) and is_valid_uscc(uscc), industry, source_id],
+        )
+        return record_id
 
     def mention(self, company_id: str, role: str, source_kind: str, **fields) -> str:
         n = next(_counter)

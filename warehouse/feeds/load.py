@@ -188,7 +188,7 @@ def load_feed_file(
 
     columns = [c.name for c in spec.columns]
     frame = pd.DataFrame(good, columns=["record_id", *columns, "row_issues", "row_number"], dtype=object)
-    casts = ", ".join(f"CAST({c.name} AS {COLUMN_KINDS[c.type].sql_type}) AS {c.name}" for c in spec.columns)
+    casts = ", ".join(f"{COLUMN_KINDS[c.type].cast_sql(c.name)} AS {c.name}" for c in spec.columns)
     con.execute("BEGIN TRANSACTION")
     try:
         con.register("feed_rows_frame", frame)
