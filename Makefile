@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DOCS_SITE := site
 
-.PHONY: demo test dev lint fuzz docs bench clean constraints eval-pages eval-names
+.PHONY: demo test dev lint fuzz docs bench clean constraints eval-pages eval-layouts eval-names
 
 $(STAMP): pyproject.toml constraints.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -59,6 +59,10 @@ bench: $(STAMP)
 # Extraction on the real-pages corpus (../shared/real-pages or $$TUOKE_REAL_PAGES), kind guessed and given.
 eval-pages: $(STAMP)
 	$(BIN)/python -m benchmarks.eval_pages
+
+# The same pages re-laid-out the way other portals differ (names, amounts, roles kept): per transform and batch.
+eval-layouts: $(STAMP)
+	$(BIN)/python -m benchmarks.eval_layouts
 
 # Resolution on the real-names corpus (../shared/real-names or $$TUOKE_REAL_NAMES): P/R by kind, baseline.
 eval-names: $(STAMP)
