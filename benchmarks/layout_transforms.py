@@ -112,13 +112,8 @@ def label_value_rows(table) -> list[list[tuple[str, str]]] | None:
 
 def _simple_rows(table) -> list[bool]:
     """Per row: no cell of it spans rows and no cell above spans into it (it may be regrouped)."""
-    covered: list[int] = []
-    simple = []
-    for row in rows_of(table):
-        spans = [int(c.get("rowspan") or 1) if str(c.get("rowspan") or "1").isdigit() else 1 for c in cells(row)]
-        simple.append(not covered and all(s == 1 for s in spans))
-        covered = [left - 1 for left in covered if left > 1] + [s - 1 for s in spans if s > 1]
-    return simple
+    return [free and all(str(c.get("rowspan") or "1") in ("", "1") for c in cells(row))
+            for row, free in zip(rows_of(table), _uncovered(table))]
 
 
 def _unspanned(row) -> list[str]:
@@ -476,16 +471,32 @@ def word_noise(root) -> int:
     return changed
 
 
+def _uncovered(table) -> list[bool]:
+    """Per row: no cell above spans rows into it (a table may be cut before it)."""
+    covered: list[int] = []
+    out = []
+    for row in rows_of(table):
+        out.append(not covered)
+        spans = [int(c.get("rowspan")) if str(c.get("rowspan") or "").isdigit() else 1 for c in cells(row)]
+        covered = [left - 1 for left in covered if left > 1] + [s - 1 for s in spans if s > 1]
+    return out
+
+
 def split_tables(root) -> int:
-    """Tables of four rows or more split in two after their middle row (the second has no header)."""
+    """Tables of four rows or more split in two at the first row from the middle on that no merged
+    cell spans (a page break in a Word export); the second table has no header row."""
     changed = 0
     for table in list(root.iter("table")):
         rows = rows_of(table)
         if len(rows) < 4 or table.find(".//table") is not None:
             continue
+        free = _uncovered(table)
+        cut = next((i for i in range(len(rows) // 2, len(rows)) if free[i]), None)
+        if cut is None:
+            continue
         second = _el("table", border="1")
         body = etree.SubElement(second, "tbody")
-        for row in rows[len(rows) // 2:]:
+        for row in rows[cut:]:
             row.getparent().remove(row)
             body.append(row)
         parent = table.getparent()

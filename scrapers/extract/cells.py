@@ -8,6 +8,8 @@ from scrapers.extract.fields import HEADER_FIELDS
 from scrapers.extract.labels import IGNORED, field_for, looks_like_label
 from scrapers.extract.org_names import looks_like_org
 
+_INLINE_VALUE = re.compile(r"[:：]\s*\S")
+
 
 def int_in(value, default: int, cap: int) -> int:
     """An integer attribute (colspan, rowspan) within [1, cap], else the default."""
@@ -52,7 +54,8 @@ def header_row(matrix) -> int | None:
         nonempty = [t for t in dict.fromkeys(texts) if t]
         if len(nonempty) < 2 or index + 1 >= len(matrix):
             continue
-        fields = [field_for(t)[0] if len(t) <= 24 else None for t in nonempty]
+        # a "单位名称：X" cell carries its own value: it is no column header
+        fields = [field_for(t)[0] if len(t) <= 24 and not _INLINE_VALUE.search(t) else None for t in nonempty]
         known = {f for f in fields if f and f != IGNORED}
         failed_lot_table = "fail_reason" in known  # "废标原因 | 备注": a lot that failed, no supplier
         if sum(f.startswith("candidate_") for f in known) >= 2:  # 第一中标候选人 | 第二中标候选人 columns

@@ -21,7 +21,7 @@ from scrapers.extract.labels import IGNORED, field_for, looks_like_label
 from scrapers.extract.lookups import amount_parts, section_table
 from scrapers.extract.pairs import Pair, Section, classify, line_events, line_pairs, section_field
 from scrapers.extract.prose import FreeTextList, lead_name, prose_pairs
-from scrapers.extract.text import label_key
+from scrapers.extract.text import despace, label_key
 
 MAX_CHARS = 1_500_000
 MAX_ELEMENTS = 200_000
@@ -115,6 +115,8 @@ class _Walker:
         self.awaiting: Pair | None = None  # a purchaser / agent label whose value is the next line
         self.free_list = FreeTextList()
         self.table_depth = 0
+        self.grid_end = -1  # len(page.lines) when the last grid ended: a table right after it may continue it
+        self.link_texts: set[str] = set()  # a line that is one link's whole text is navigation, never a heading
 
     def add_line(self, line: str) -> None:
         """One text line: its pairs (generic labels take the role of the section) into page events."""
@@ -122,6 +124,8 @@ class _Walker:
         events = self.free_list.entry(line)
         if events is None:
             events = line_events(line) + prose_pairs(line)
+            if line in self.link_texts:  # "中标公告" in a menu: no section starts there
+                events = [e for e in events if not isinstance(e, Section)]
             if not events and self.awaiting is not None:
                 events = _awaited_value(self.awaiting, line)
             self.free_list.after_line(events)
@@ -157,7 +161,7 @@ class _Walker:
 
         def flush() -> None:
             if buf:
-                line = _WS.sub(" ", "".join(buf)).strip()
+                line = despace(_WS.sub(" ", "".join(buf)).strip())
                 buf.clear()
                 if line:
                     lines.append(line)
@@ -203,8 +207,10 @@ class _Walker:
                 flush()
             if tag == "a":
                 href = el.get("href")
+                link_text = _WS.sub(" ", text_of(el)).strip()
                 if href:
-                    self.page.links.append((href.strip(), _WS.sub(" ", text_of(el)).strip()))
+                    self.page.links.append((href.strip(), link_text))
+                self.link_texts.add(despace(link_text))
             if tag in _HEADING or (tag in ("div", "p", "span") and "title" in (el.get("class") or "")):
                 heading = _WS.sub(" ", text_of(el)).strip()
                 if 1 < len(heading) < 120:
@@ -263,8 +269,22 @@ class _Walker:
             matrix.append(row)
         self.classify_table(matrix)
 
+    def continues_grid(self, matrix: list[list[tuple[str, list[str]]]]) -> bool:
+        """A table with no header right after a grid (no line between), its rows as wide as the grid's
+        header: the grid goes on (a table split across two <table>s, a page break in a Word export)."""
+        last = self.page.events[-1] if self.page.events else None
+        if not isinstance(last, Grid) or self.grid_end != len(self.page.lines):
+            return False
+        rows = [[text for text, _ in row] for row in matrix if any(text for text, _ in row)]
+        if not rows or any(len(row) != len(last.header) for row in rows):
+            return False
+        last.rows.extend(row for row in rows if row != last.header)
+        return True
+
     def classify_table(self, matrix: list[list[tuple[str, list[str]]]]) -> None:
         header_at = header_row(matrix)
+        if header_at is None and self.continues_grid(matrix):
+            return
         if header_at is not None:
             head = [text for text, _ in matrix[header_at]]
             mapped = [field_for(h) for h in head]
@@ -282,6 +302,7 @@ class _Walker:
                 for _, lines in row:
                     self.emit_lines(lines)
             self.page.events.append(grid)
+            self.grid_end = len(self.page.lines)
             self.free_list.field = None
             self.last_pair = None
             return

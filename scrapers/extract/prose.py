@@ -148,13 +148,18 @@ def lead_name(line: str) -> tuple[str, str] | None:
 def signature_agent(lines: list[str]) -> str | None:
     """The agent that signs the notice: an organisation line just above the closing date that is named
     like an agent (招标 / 代理 / 咨询 / 采购中心 …). Used only when no label or sentence names one."""
-    tail = [line for line in lines[-8:] if line.strip()]
-    while tail and (parse_date(tail[-1]) is not None and len(tail[-1]) <= 20):
-        tail.pop()
-    for line in reversed(tail[-2:]):
-        lead = lead_name(line)
-        if lead and not lead[1] and any(w in lead[0] for w in words("agent_words")):
-            return lead[0]
+    lines = [line for line in lines if line.strip()]
+    # The signature stands just above the closing date, which need not be the page's last line:
+    # another portal's chrome (related notices, a footer) may follow it.
+    dated = [i for i in range(len(lines) - 1, max(-1, len(lines) - 40), -1) if len(lines[i]) <= 20 and parse_date(lines[i])]
+    for end in [len(lines), *dated[:3]]:
+        tail = lines[max(0, end - 8):end]
+        while tail and (parse_date(tail[-1]) is not None and len(tail[-1]) <= 20):
+            tail.pop()
+        for line in reversed(tail[-2:]):
+            lead = lead_name(line)
+            if lead and not lead[1] and any(w in lead[0] for w in words("agent_words")):
+                return lead[0]
     return None
 
 

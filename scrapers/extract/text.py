@@ -15,11 +15,26 @@ _NUMBERING = re.compile(
 )
 _UNIT_SUFFIX = re.compile(r"[(（\[]\s*((?:人民币)?\s*(?:万元|亿元|元|万)(?:/[天日月年])?)\s*[)）\]]$")
 _LABEL_JUNK = re.compile(r"[:：\s_*★●]+")
+# Three or more CJK characters (or brackets) spaced out one at a time ("拟 中 标 人", "投 标 报 价 （ 万 元 ）"): a label as
+# Word exports and trading centres print it. No name is written so; a two-character run ("张 三") stays.
+_SPACED_RUN = re.compile(r"(?<![\u4e00-\u9fff（）()])[\u4e00-\u9fff（）()](?:[ \u3000\u00a0]{1,3}[\u4e00-\u9fff（）()](?![\u4e00-\u9fff（）()])){2,}")
 
 
 def squash(text: str) -> str:
     """Fold and drop every space: for labels spaced out between characters ("项 目 名 称")."""
     return _WS.sub("", unicodedata.normalize("NFKC", text))
+
+
+# Before a colon, groups of one or two characters ("拟中 标 人：", "联 系人："): a label too.
+_SPACED_KEY = re.compile(r"(?<![\u4e00-\u9fff])[\u4e00-\u9fff]{1,2}(?:[ \u3000\u00a0]{1,3}[\u4e00-\u9fff]{1,2}){1,6}(?=\s*[:：])")
+
+
+def despace(line: str) -> str:
+    """A line with its spaced-out labels closed up ("项 目 名 称：X" -> "项目名称：X", "拟中 标 人：X")."""
+    if " " not in line and "\u3000" not in line and "\u00a0" not in line:
+        return line
+    line = _SPACED_RUN.sub(lambda m: _WS.sub("", m.group(0)), line)
+    return _SPACED_KEY.sub(lambda m: _WS.sub("", m.group(0)), line)
 
 
 def strip_markup(text: str) -> str:
