@@ -16,7 +16,7 @@ from lxml import etree
 
 from kernel.limits import LIMIT_REASONS  # noqa: F401  (re-exported for the extraction API)
 from scrapers.extract.cells import header_row, int_in, is_known_label_cell, is_label_cell, rank_group
-from scrapers.extract.fields import ENTITY_FIELDS, HEADER_FIELDS
+from scrapers.extract.fields import ENTITY_FIELDS, HEADER_FIELDS, SUPPLIER_FIELDS
 from scrapers.extract.labels import IGNORED, field_for, looks_like_label
 from scrapers.extract.lookups import amount_parts, section_table
 from scrapers.extract.pairs import Pair, Section, classify, line_events, line_pairs, section_field
@@ -52,6 +52,7 @@ class Grid:
     units: list[str | None]
     rows: list[list[str]]
     lines_before: list[str] = field(default_factory=list)
+    section: str | None = None  # the role of the section heading above the table
 
     def records(self) -> list[dict]:
         out = []
@@ -148,10 +149,13 @@ class _Walker:
             last.value = f"{last.value} {pair.value}".strip()
             return
         pair.field = section_field(pair.field, self.section)
+        pair.section = self.section
+        self.awaiting = None  # only the very next line may hold an awaited value
         self.free_list.on_pair(pair)
         self.page.events.append(pair)
         self.last_pair = pair
-        if pair.field in _AWAITED and not pair.value.strip():
+        if pair.field in _AWAITED and (not pair.value.strip() or field_for(pair.value)[0] == "name"):
+            # "采购代理机构：" / "第二中标候选人：单位名称" with the organisation on the next line
             self.awaiting = pair  # "采购代理机构：" with its name on the next line
 
     def lines_of(self, root, into_page: bool) -> list[str]:
@@ -297,7 +301,7 @@ class _Walker:
                     self.emit_lines(row[0][1])  # a full-width note row inside the table
                     continue
                 body.append(texts)
-            grid = Grid(head, [m[0] for m in mapped], [m[1] for m in mapped], body)
+            grid = Grid(head, [m[0] for m in mapped], [m[1] for m in mapped], body, section=self.section)
             for row in matrix[:header_at]:
                 for _, lines in row:
                     self.emit_lines(lines)
@@ -358,7 +362,7 @@ class _Walker:
             self.add_line(line)
 
 
-_AWAITED = ("purchaser_name", "agent_name")
+_AWAITED = ("purchaser_name", "agent_name", *SUPPLIER_FIELDS)
 
 
 def _awaited_value(label: Pair, line: str) -> list[Pair]:

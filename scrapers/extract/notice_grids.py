@@ -73,7 +73,8 @@ def read_grid(records, grid: Grid, result: PageResult) -> None:
             rank = position
         if role == "candidate" and records.kind == "candidate_notice" and name_field == "winner_name" and rank is None:
             rank = 1
-        entry = records.start(role, name, rank, lot=lot, uscc=codes[0] if codes else None, address=record.get("address") or record.get("winner_address"))
+        entry = records.start(role, name, rank, lot=lot, uscc=codes[0] if codes else None,
+                              address=record.get("address") or record.get("winner_address"), section=grid.section)
         amount_key = "amount" if record.get("amount") else "price"
         if record.get(amount_key):  # the row's own award or bid cell; a budget or price cap never is one
             records.set_amount(record[amount_key], record.get(f"{amount_key}_unit"), grid.header[grid.fields.index(amount_key)])

@@ -10,6 +10,7 @@ from collections.abc import Mapping
 
 from scrapers.extract.codes import find_usccs
 from scrapers.extract.common import is_failed_text
+from scrapers.extract.crosscheck import cross_check, join_rank_amounts
 from scrapers.extract.dom import Grid, Page
 from scrapers.extract.fields import PARTY_FIELDS
 from scrapers.extract.labels import field_for
@@ -25,7 +26,8 @@ from scrapers.extract.result import PageResult
 from scrapers.extract.tenders import extract_tender
 
 AWARD_KINDS = ("procurement_award", "winner_list")
-_EXTRA_KEYS = ("rate", "rate_unit", "rate_percent", "amount_text", "lot_name", "from_text", "uscc_as_written", "role_from", "consortium")
+AWARD_AMOUNT_REACH = 3  # events between a rank-2/3 candidate and an award amount that may still be its own
+_EXTRA_KEYS = ("rate", "rate_unit", "rate_percent", "amount_text", "amount_from", "lot_name", "from_text", "uscc_as_written", "role_from", "consortium")
 
 
 class _Records:
@@ -42,6 +44,8 @@ class _Records:
         self.purchaser: dict | None = None
         self.agent: dict | None = None
         self.told: dict[str, str] = {}  # purchaser / agent named only in a sentence
+        self.rank_amounts: list[tuple] = []  # (lot, rank, text, unit, label): "第一名 报价：…" with no name beside it
+        self.seen = 0  # events read so far: how far an amount stands from the supplier it would fill
 
     def role_for(self, field: str) -> tuple[str, int | None]:
         if field.startswith("consortium_"):  # a consortium member shares the role of the supplier it joins
@@ -53,6 +57,8 @@ class _Records:
         if field.startswith("candidate_") and field[-1].isdigit():
             return "candidate", int(field[-1])
         if field == "candidate_name":
+            return "candidate", self.rank
+        if self.rank is not None:  # "推荐名次：1 投标人名称：X": a ranked bidder is a candidate
             return "candidate", self.rank
         return "bidder", None
 
@@ -69,7 +75,7 @@ class _Records:
                 self.pending = {}
                 self.current = twin
                 return twin
-        record = {"role": role, "name": name, "rank": rank, "lot": lot,
+        record = {"role": role, "name": name, "rank": rank, "lot": lot, "started": self.seen,
                   "address": None, "uscc": None, "amount": None, "amount_label": None, "amount_unit": None,
                   "rate": None, "rate_unit": None}
         for key, value in fields.items():
@@ -91,11 +97,16 @@ class _Records:
         elif target.get(key) is None:
             target[key] = value
 
-    def set_amount(self, text: str, unit: str | None, label: str | None = None) -> None:
+    def set_amount(self, text: str, unit: str | None, label: str | None = None, award: bool = False) -> None:
         """The amount of the supplier last started (its own row, cell or lines), with its label and
-        unit; an amount before any supplier belongs to nobody, never to the next name on the page."""
+        unit; an amount before any supplier belongs to nobody, never to the next name on the page.
+        An award amount (中标金额) is a lower-ranked candidate's only when it stands right beside it."""
         target = self.current
         if target is None or target.get("role") in ("purchaser", "agent"):
+            return
+        if award and target.get("role") == "candidate" and (target.get("rank") or 1) > 1 and self.seen - target["started"] > AWARD_AMOUNT_REACH:
+            self.result.problem("amount_conflict", f"{label or ''} {text[:40]!r} withheld: an award amount lines away from "
+                                                   f"candidate {target['rank']} {target['name']!r}")
             return
         money = read_money(text, unit, label)
         if money.rate is not None:
@@ -123,7 +134,7 @@ def _party(records: _Records, event: Pair, result: PageResult) -> None:
     names, consortium = names_in_value(value)
     consortium = consortium or event.field.startswith("consortium_") or None
     if len(names) > 1:
-        started = [records.start(role, name, rank, from_text=from_text, consortium=consortium) for name in names]
+        started = [records.start(role, name, rank, from_text=from_text, consortium=consortium, section=event.section) for name in names]
         records.current = started[0]  # an amount after a consortium belongs to its first (lead) member
         return
     name = result.accept_org(value, event.label) if not names or names[0] != value.strip() else names[0]
@@ -131,7 +142,8 @@ def _party(records: _Records, event: Pair, result: PageResult) -> None:
         name = names[0]
     if name:
         lead = records.joined() if event.field == "consortium_member" else None
-        records.start(role, name, rank, uscc=codes[0] if codes else None, from_text=from_text, consortium=consortium)
+        records.start(role, name, rank, uscc=codes[0] if codes else None, from_text=from_text, consortium=consortium,
+                      section=event.section)
         if lead is not None:
             lead["consortium"] = True
             records.current = lead  # an amount after the members belongs to the lead
@@ -147,8 +159,11 @@ def _pair(records: _Records, event: Pair, result: PageResult) -> None:
         return
     if field == "rank":
         rank = rank_of(value)
-        if records.current is not None and records.current.get("role") == "candidate" and records.current["rank"] is None:
-            records.current["rank"] = rank
+        current = records.current
+        if current is not None and current.get("role") == "candidate" and current["rank"] is None:
+            current["rank"] = rank
+        elif current is not None and current.get("role") == "bidder" and not current.get("from_text") and rank:
+            current.update(role="candidate", rank=rank)  # "投标人名称：X 推荐名次：1": a ranked bidder
         else:
             records.rank = rank
         return
@@ -156,8 +171,11 @@ def _pair(records: _Records, event: Pair, result: PageResult) -> None:
         if value:
             records.fill("address", value)
         return
+    if field in ("amount", "price") and event.rank is not None:
+        records.rank_amounts.append((records.lot, event.rank, value, event.unit, event.label))
+        return
     if field in ("amount", "price"):
-        records.set_amount(value, event.unit, event.label)
+        records.set_amount(value, event.unit, event.label, award=field == "amount")
         return
     if field == "uscc":
         codes = find_usccs(value)
@@ -255,12 +273,14 @@ def _trust_structure(items: list[dict], records: _Records) -> list[dict]:
 def extract_notice(page: Page, url: str, kind: str, config: Mapping | None, result: PageResult, first: dict) -> None:
     records = _Records(result, kind)
     for event in page.events:
+        records.seen += 1
         if isinstance(event, Grid):
             read_grid(records, event, result)
         else:
             _pair(records, event, result)
     _unlabelled_principals(records, page, result)
-    items = _trust_structure(_merge(records.items), records)
+    items = cross_check(_trust_structure(_merge(records.items), records), result)
+    join_rank_amounts(items, records.rank_amounts, result)
     region = first.get("region") or (config or {}).get("region")
     title = f"{result.notice.get('notice_title') or ''} {page.title}"
     failed_notice = any(w in title for w in words("failed_notice_title"))

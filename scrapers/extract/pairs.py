@@ -39,6 +39,8 @@ class Pair:
     field: str | None  # None = a label nobody maps (reported as unused)
     unit: str | None = None
     origin: str = "line"  # line | cell
+    section: str | None = None  # the role of the section heading the pair stands under
+    rank: int | None = None  # "第一名 报价：…": the rank written before the label, without a name
 
 
 @dataclass
@@ -138,9 +140,29 @@ def line_pairs(line: str) -> list[Pair]:
         if _HAS_CJK.search(label):
             keys.append((start, label, match.end()))
     pairs = []
+    lead_rank = _rank_label(line[:keys[0][0]]) if keys else None  # "第一名 报价：…"
     for index, (_, label, value_start) in enumerate(keys):
         end = keys[index + 1][0] if index + 1 < len(keys) else len(line)
         field, unit = classify(label)
+        rank = lead_rank
+        head = _RANK_HEAD.match(label)
+        if head and head.end() < len(label) and classify(label[head.end():])[0] in ("amount", "price"):
+            field, unit = classify(label[head.end():])  # "第一名报价：…" / "第二中标候选人投标报价：…"
+            rank = _rank_label(head.group(0))
         value = _TRAILING_NUMBER.sub("", line[value_start:end]).strip(" ;；,，")
-        pairs.append(Pair(label.strip(), value, field, unit))
+        pairs.append(Pair(label.strip(), value, field, unit, rank=rank if field in ("amount", "price") else None))
     return pairs
+
+
+# A rank written before a price label with no name beside it (第一名 / 第二中标候选人 / 排名第三).
+_RANK_HEAD = re.compile(r"^(?:第[一二三四五六七八九十\d]{1,2}(?:名|中标候选人|成交候选人|候选人|中标排序单位|排序)|排名第[一二三四五\d])")
+
+
+def _rank_label(text: str) -> int | None:
+    """The rank a short lead-in states alone ("第一名", "第二中标候选人"), else None."""
+    from scrapers.extract.lots import rank_of
+
+    lead = label_key(text)[0]
+    if not lead or len(lead) > 12 or not _RANK_HEAD.match(lead) or _RANK_HEAD.match(lead).end() != len(lead):
+        return None
+    return rank_of(lead)

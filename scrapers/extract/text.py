@@ -28,13 +28,17 @@ def squash(text: str) -> str:
 # Before a colon, groups of one or two characters ("拟中 标 人：", "联 系人："): a label too.
 _SPACED_KEY = re.compile(r"(?<![\u4e00-\u9fff])[\u4e00-\u9fff]{1,2}(?:[ \u3000\u00a0]{1,3}[\u4e00-\u9fff]{1,2}){1,6}(?=\s*[:：])")
 
+# A label and its bracketed unit apart before a colon ("中标金额 （万元）：590.198272").
+_SPACED_UNIT = re.compile(r"([\u4e00-\u9fff])[ \u3000\u00a0]+([（(][^（）()]{1,8}[）)])(?=\s*[:：])")
+
 
 def despace(line: str) -> str:
     """A line with its spaced-out labels closed up ("项 目 名 称：X" -> "项目名称：X", "拟中 标 人：X")."""
     if " " not in line and "\u3000" not in line and "\u00a0" not in line:
         return line
     line = _SPACED_RUN.sub(lambda m: _WS.sub("", m.group(0)), line)
-    return _SPACED_KEY.sub(lambda m: _WS.sub("", m.group(0)), line)
+    line = _SPACED_KEY.sub(lambda m: _WS.sub("", m.group(0)), line)
+    return _SPACED_UNIT.sub(r"\1\2", line)
 
 
 def strip_markup(text: str) -> str:
