@@ -32,6 +32,7 @@ from scrapers.extract.decode import decode_body
 
 _PARSER = etree.HTMLParser(recover=True, remove_comments=True)
 _BRACKETS = str.maketrans("（）【】［］", "()()()")
+STRUCTURE_RUNS = ("identity", "combined")  # also scored with the label rules off (structure_only)
 IDENTITY = Transform("identity", "the page parsed and written back unchanged (the harness itself)", lambda root: 1)
 
 
@@ -72,7 +73,30 @@ def missing_names(root, mentions: list[dict]) -> list[str]:
     return [m["name"] for m in mentions if norm(m["name"]) not in text]
 
 
-def run_transform(transform: Transform, pages: list[tuple[Path, bytes, str]], gold: dict, pred_dir: Path) -> dict:
+def structure_only(body: bytes, url: str) -> list[dict]:
+    """Mentions with the label rules off: the page kind, then only the names-first placement pass
+    (scrapers.extract.placement: roles from section heading, row or column label, sentence verb).
+    What an unseen layout that no label rule reads degrades to."""
+    from scrapers.extract.dom import parse_html
+    from scrapers.extract.pagekind import classify_page
+    from scrapers.extract.placement import place_names
+    from scrapers.extract.records import json_record_html
+    from scrapers.extract.result import PageResult
+
+    decided = classify_page(body, url)
+    text = decode_body(body, None)
+    result = PageResult()
+    kind = decided.extract_as if decided.extract_as != "unknown" else "procurement_award"
+    place_names(parse_html(json_record_html(text) or text), result, kind, url, None)
+    return result.mentions
+
+
+def auto_mentions(body: bytes, url: str) -> list[dict]:
+    return extract_auto(body, url)[0].mentions
+
+
+def run_transform(transform: Transform, pages: list[tuple[Path, bytes, str]], gold: dict, pred_dir: Path,
+                  extract=auto_mentions) -> dict:
     """Predictions for every page the transform changes; returns what it did to the batch."""
     pred_dir.mkdir(parents=True, exist_ok=True)
     changed, broke = [], []
@@ -85,9 +109,9 @@ def run_transform(transform: Transform, pages: list[tuple[Path, bytes, str]], go
             broke.append(path.name)  # the transform would have changed a gold name: not a layout change
             continue
         changed.append(path.name)
-        result, _ = extract_auto(serialise(root), url)
+        mentions = extract(serialise(root), url)
         with open(pred_dir / f"{path.name}.jsonl", "w", encoding="utf-8") as handle:
-            for mention in result.mentions:
+            for mention in mentions:
                 handle.write(json.dumps({k: mention.get(k) for k in PRINTED}, ensure_ascii=False) + "\n")
     return {"changed": changed, "broke": broke}
 
@@ -128,7 +152,9 @@ def _run(args, corpus: Path, pred_root: Path) -> int:
     report = ["# Layout robustness on real pages (kind not given)", "",
               "Each transform re-lays-out the real pages without changing a name, an amount or a role word; "
               "scored on the pages it changed (`changed`), with the corpus scorer. `broke` = pages left out "
-              "because the transform would have altered a gold name.", "",
+              "because the transform would have altered a gold name. `structure only` rows: the label rules off, only "
+              "the names-first placement pass (roles from section heading, row/column label, sentence verb); "
+              "it places suppliers only, so read its supplier figures.", "",
               "| transform | what |", "|---|---|", *(f"| {t.name} | {t.what} |" for t in transforms), ""]
     for batch_name, batch in batches(corpus):
         gold = json.loads((batch / "gold.json").read_text(encoding="utf-8"))
@@ -139,17 +165,19 @@ def _run(args, corpus: Path, pred_root: Path) -> int:
         report += [f"## {batch_name} ({len(pages)} pages)", "",
                    "| transform | changed | recall | precision | amounts right (accuracy) | per group recall/precision | broke |",
                    "|---|---:|---:|---:|---:|---|---:|"]
-        for transform in transforms:
-            pred_dir = pred_root / batch_name / transform.name
-            done = run_transform(transform, pages, gold, pred_dir)
+        runs = [(t.name, t, auto_mentions) for t in transforms]
+        runs += [(f"structure only, {t.name}", t, structure_only) for t in transforms if t.name in STRUCTURE_RUNS]
+        for name, transform, extract in runs:
+            pred_dir = pred_root / batch_name / name.replace(", ", "-").replace(" ", "_")
+            done = run_transform(transform, pages, gold, pred_dir, extract)
             figures = None
             if done["changed"]:
                 scratch_gold = pred_dir / "gold.json"
                 scratch_gold.write_text(json.dumps({k: gold[k] for k in done["changed"]}, ensure_ascii=False), encoding="utf-8")
                 figures, scored = score(corpus, scratch_gold.parent, pred_dir, args.verbose, [])
                 if args.verbose:
-                    print(f"===== {batch_name} {transform.name} =====\n{scored}")
-            report.append(row(transform.name, len(pages), done, figures))
+                    print(f"===== {batch_name} {name} =====\n{scored}")
+            report.append(row(name, len(pages), done, figures))
         report.append("")
     OUT.mkdir(parents=True, exist_ok=True)
     (OUT / "eval_layouts.md").write_text("\n".join(report) + "\n", encoding="utf-8")

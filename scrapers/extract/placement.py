@@ -8,18 +8,21 @@ their fallback and their report (issue 18):
 - a found name that no mention carries is *unplaced* (PageResult.unplaced_names), counted per crawl
   as "names without a role";
 - on an award or candidate page that yields no supplier at all, an unplaced name is given the
-  supplier role when its place says so (the ordered rules below); a name with no such evidence is
-  reported, never emitted.
+  supplier role when its place says so: the words of its own label, known to labels.yaml or not
+  (an award word -> winner; a rank with a candidate word -> candidate of that rank), its table
+  column's header (and the row's rank column), the section heading above it, an award verb after it
+  (the ordered rules below); a name with no such evidence is reported, never emitted.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from scrapers.extract.dom import Page
+from scrapers.extract.dom import Grid, Page
 from scrapers.extract.fields import PARTY_FIELDS
 from scrapers.extract.labels import IGNORED
 from scrapers.extract.lookups import words_pattern
+from scrapers.extract.lots import rank_of
 from scrapers.extract.orgspans import OrgSpan, find_orgs
 from scrapers.extract.pairs import line_pairs
 from scrapers.extract.result import PageResult
@@ -28,52 +31,102 @@ SUPPLIER_KINDS = ("procurement_award", "candidate_notice")
 _PRINCIPAL_FIELDS = ("purchaser_name", "agent_name")
 
 
-def _in_winner_section(page: Page, index: int, line: str, span: OrgSpan) -> bool:
+Role = tuple[str, int | None]  # (winner | candidate, rank)
+WINNER: Role = ("winner", None)
+
+
+def _in_winner_section(page: Page, index: int, line: str, span: OrgSpan) -> Role | None:
     """The name leads a line under a winner heading (中标结果 / 成交信息 …)."""
-    return page.line_roles[index] == "winner" and not line[:span.start].strip(" 0123456789.、)）(（")
+    if page.line_roles[index] == "winner" and not line[:span.start].strip(" 0123456789.、)）(（"):
+        return WINNER
+    return None
 
 
-def _followed_by_award_verb(page: Page, index: int, line: str, span: OrgSpan) -> bool:
+def _followed_by_award_verb(page: Page, index: int, line: str, span: OrgSpan) -> Role | None:
     """"某某公司中标", "某某宾馆入围": an award verb right after the name (not 中标候选 / 中标通知)."""
     after = line[span.end:span.end + 6]
-    return bool(words_pattern("award_verbs").match(after)) and not words_pattern("award_verb_not").match(after)
+    if words_pattern("award_verbs").match(after) and not words_pattern("award_verb_not").match(after):
+        return WINNER
+    return None
 
 
-def _under_a_winner_label(page: Page, index: int, line: str, span: OrgSpan) -> bool:
-    """"中标（成交）供应商名称（全称）：某某公司": the name is the whole value of a label with an award word,
-    whether or not labels.yaml knows the label."""
+def label_role(label: str) -> Role | None:
+    """The supplier role a label gives the name it holds, whether or not labels.yaml knows the label:
+    a rank with a candidate word ("第一中标（选）候选人", "第二名") -> candidate of that rank; an award word
+    and no candidate or bidder word ("中标（成交）供应商名称（全称）") -> winner."""
+    rank = rank_of(label)
+    if rank and (words_pattern("ranked_words").search(label)):
+        return "candidate", rank
+    if words_pattern("award_verbs").search(label) and not words_pattern("candidate_words").search(label):
+        return WINNER
+    return None
+
+
+def _under_a_supplier_label(page: Page, index: int, line: str, span: OrgSpan) -> Role | None:
+    """The name is the whole value of a label with an award word or a candidate rank."""
     for pair in line_pairs(line) if ("：" in line or ":" in line) else ():
         if pair.value.strip(" ;；,，。") == span.name:
-            return bool(words_pattern("award_verbs").search(pair.label)) and not words_pattern("candidate_words").search(pair.label)
-    return False
+            return label_role(pair.label)
+    return None
 
 
-# Evidence that a name is the supplier, in order; the first that holds gives the role.
-SUPPLIER_EVIDENCE: tuple[tuple[str, Callable[[Page, int, str, OrgSpan], bool]], ...] = (
-    ("winner_label", _under_a_winner_label),
+# Evidence that a name is a supplier, in order; the first that holds gives the role.
+SUPPLIER_EVIDENCE: tuple[tuple[str, Callable[[Page, int, str, OrgSpan], Role | None]], ...] = (
+    ("supplier_label", _under_a_supplier_label),
     ("winner_section", _in_winner_section),
     ("award_verb", _followed_by_award_verb),
 )
 
 
+def grid_roles(grid: Grid) -> dict[str, tuple[Role | None, str]]:
+    """Each organisation that fills a table cell whole, with the role its column header gives it (a rank
+    column of the row makes a candidate of that rank), or None where the header gives none."""
+    rank_col = next((i for i, f in enumerate(grid.fields) if f == "rank"), None)
+    found: dict[str, tuple[Role | None, str]] = {}
+    for row in grid.rows:
+        for col, cell in enumerate(row[:len(grid.header)]):
+            spans = find_orgs(cell.strip())
+            if len(spans) != 1 or spans[0].name != cell.strip():
+                continue
+            role = label_role(grid.header[col])
+            if rank_col is not None and rank_col < len(row) and rank_of(row[rank_col]) and (role is None or role == WINNER):
+                role = ("candidate", rank_of(row[rank_col])) if role or words_pattern("name_headers").search(grid.header[col]) else None
+            found.setdefault(spans[0].name, (role, "column_header"))
+    return found
+
+
 def place_names(page: Page, result: PageResult, kind: str, url: str | None, region: str | None) -> None:
     """Report the names no mention carries; give a supplier role from structure where none was found."""
     carried = {m["name"] for m in result.mentions}
-    found: dict[str, tuple[int, str, OrgSpan]] = {}
+    found: dict[str, tuple[Role | None, str]] = {}
+    lines: dict[str, tuple[int, str, OrgSpan]] = {}
     for index, line in enumerate(page.lines):
         for span in _party_spans(line):
-            found.setdefault(span.name, (index, line, span))
+            lines.setdefault(span.name, (index, line, span))
+    for grid in page.grids:
+        for name, evidence in grid_roles(grid).items():
+            found.setdefault(name, evidence)
+    for name in lines:
+        found.setdefault(name, (None, ""))
     result.names_found = len(found)
     unplaced = [name for name in found if not _carried(name, carried)]
     if kind in SUPPLIER_KINDS and not any(m["role"] in ("winner", "candidate") for m in result.mentions):
-        role = "candidate" if kind == "candidate_notice" else "winner"
-        for name in list(unplaced):
-            evidence = next((rule for rule, holds in SUPPLIER_EVIDENCE if holds(page, *found[name])), None)
-            if evidence:
-                result.add(url, region, role=role, name=name, rank=1 if role == "candidate" else None,
-                           from_text=True, role_from=evidence)
-                unplaced.remove(name)
-        if any(m["role"] == role for m in result.mentions):
+        placed = []
+        for name in unplaced:
+            role, rule = found[name]
+            if role is None and name in lines:
+                role, rule = next(((r, rule) for rule, holds in SUPPLIER_EVIDENCE if (r := holds(page, *lines[name]))), (None, ""))
+            if role is not None:
+                placed.append((name, role, rule))
+        has_winner = any(role == WINNER for _, role, _ in placed)
+        for name, (role, rank), rule in placed:
+            if kind == "candidate_notice" and role == "winner":
+                role, rank = "candidate", 1
+            elif kind != "candidate_notice" and role == "candidate" and rank == 1 and not has_winner:
+                role = "winner"  # an award page's first-ranked candidate is its winner when nothing else names one
+            result.add(url, region, role=role, name=name, rank=rank, from_text=True, role_from=rule)
+            unplaced.remove(name)
+        if placed:
             result.problems[:] = [p for p in result.problems if p[0] not in ("no_winner", "no_candidate")]
     result.unplaced_names = unplaced
 

@@ -224,7 +224,7 @@ def test_structure_gives_the_winner_role_to_a_name_an_award_verb_follows():
 
 def test_structure_gives_the_winner_role_to_the_value_of_a_label_with_an_award_word():
     # batch1/30_frag-ah_award_2016_td5.html
-    assert _placed("<p>中标供应商名称：安徽普尔美机电有限公司</p>") == [("安徽普尔美机电有限公司", "winner_label")]
+    assert _placed("<p>中标供应商名称：安徽普尔美机电有限公司</p>") == [("安徽普尔美机电有限公司", "supplier_label")]
 
 
 def test_structure_gives_no_role_without_evidence():
