@@ -13,346 +13,36 @@ from __future__ import annotations
 
 import random
 import re
-from collections.abc import Callable
-from dataclasses import dataclass
 
 from lxml import etree
 
-CJK = "\u4e00-\u9fff"
-_WS = re.compile(r"[\s\u3000\xa0]+")
-_BLOCKS = {"p", "div", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "td", "th", "table", "section", "center", "ul", "ol"}
-_LABEL = re.compile(rf"^[{CJK}（）()/、]{{2,16}}$")
-_ORG_TAIL = re.compile(r"(公司|集团|中心|院|局|厂|所|社|馆|店|委员会|政府|学校|大学|医院|部|处|站)$")
-# "key：value" with an optional numbering before the key ("1.成交供应商名称：", "一、采购人名称：").
-_KEY_AT = re.compile(rf"(?:^|(?<=[\s;；,，。）)】\]]))((?:\d{{1,2}}[.、．]|[一二三四五六七八九十]{{1,3}}[、．.])?\s*)([{CJK}（）()/]{{2,16}})\s*([:：])")
-_HEADING_NUMBER = re.compile(r"^\s*([一二三四五六七八九十]{1,3}|\d{1,2})\s*([、．.])\s*")
-_CN = "一二三四五六七八九十"
+from benchmarks.layout_tables import (
+    four_to_two_columns,
+    grid_to_lines,
+    lines_to_table,
+    split_tables,
+    table_to_lines,
+    two_to_four_columns,
+)
+from benchmarks.layout_tree import (
+    CN,
+    HEADING_NUMBER,
+    Transform,
+    edit_labels,
+    edit_text,
+    line_units,
+    new_element,
+    replace,
+    squeeze,
+    text_nodes,
+)
 
-
-@dataclass(frozen=True)
-class Transform:
-    name: str
-    what: str
-    apply: Callable[[etree._Element], int]
-
-
-# -- reading the tree ------------------------------------------------------------------------------
-def squeeze(text: str) -> str:
-    return _WS.sub("", text or "")
-
-
-def cell_text(element) -> str:
-    """The text of an element with a space where a block element or a <br> breaks it."""
-    parts: list[str] = []
-
-    def walk(node) -> None:
-        tag = node.tag if isinstance(node.tag, str) else ""
-        if tag in _BLOCKS or tag == "br":
-            parts.append(" ")
-        if node.text and tag:
-            parts.append(node.text)
-        for child in node:
-            walk(child)
-            if child.tail:
-                parts.append(child.tail)
-        if tag in _BLOCKS:
-            parts.append(" ")
-
-    walk(element)
-    return _WS.sub(" ", "".join(parts)).strip()
-
-
-def is_label(text: str) -> bool:
-    bare = squeeze(text).rstrip(":：")
-    return bool(_LABEL.match(bare)) and not _ORG_TAIL.search(bare)
-
-
-def cells(row) -> list:
-    return [c for c in row if c.tag in ("td", "th")]
-
-
-def rows_of(table) -> list:
-    return [r for r in table.iter("tr") if _owner(r) is table]
-
-
-def _owner(node):
-    parent = node.getparent()
-    while parent is not None and parent.tag != "table":
-        parent = parent.getparent()
-    return parent
-
-
-def label_value_rows(table) -> list[list[tuple[str, str]]] | None:
-    """The rows of a label/value table as [(label, value) or ("", text), …] per row, or None when the
-    table is not one (a grid with a header row, a layout table, a nested table). Real label/value
-    tables mix 2 and 4 columns, rowspans and empty cells: each label cell takes the cell after it as
-    its value; a cell that is no label stands alone."""
-    if table.find(".//table") is not None or grid_rows(table):
-        return None
-    out: list[list[tuple[str, str]]] = []
-    starts_with_label = nonempty = 0
-    for row in rows_of(table):
-        texts = _unspanned(row)
-        if not any(texts):
-            continue
-        nonempty += 1
-        starts_with_label += is_label(texts[0]) and len(texts) > 1
-        pairs, index = [], 0
-        while index < len(texts):
-            if is_label(texts[index]) and index + 1 < len(texts):
-                pairs.append((texts[index].strip(), texts[index + 1]))
-                index += 2
-            else:
-                if texts[index]:
-                    pairs.append(("", texts[index]))
-                index += 1
-        out.append(pairs)
-    return out if starts_with_label and 2 * starts_with_label >= nonempty else None
-
-
-def _simple_rows(table) -> list[bool]:
-    """Per row: no cell of it spans rows and no cell above spans into it (it may be regrouped)."""
-    return [free and all(str(c.get("rowspan") or "1") in ("", "1") for c in cells(row))
-            for row, free in zip(rows_of(table), _uncovered(table))]
-
-
-def _unspanned(row) -> list[str]:
-    """Cell texts of a row, a cell spanning several columns counted once."""
-    return [cell_text(c) for c in cells(row)]
-
-
-def grid_rows(table) -> tuple[list[str], list[list[str]]] | None:
-    """(header, data rows) of a grid: a first row of labels over rows of as many cells, not label/value."""
-    if table.find(".//table") is not None:
-        return None
-    rows = rows_of(table)
-    if len(rows) < 2:
-        return None
-    header = _unspanned(rows[0])
-    if len(header) < 2 or not all(is_label(h) for h in header):
-        return None
-    body = [texts for texts in (_unspanned(r) for r in rows[1:]) if any(texts)]
-    if not body or any(len(r) != len(header) for r in body):
-        return None
-    if len(header) % 2 == 0 and all(all(is_label(t) for t in r[::2]) for r in body):
-        return None  # label, value, label, value on every row: a label/value table
-    return header, body
-
-
-# -- building ----------------------------------------------------------------------------------
-def _el(tag: str, text: str = "", **attrs):
-    element = etree.Element(tag, **attrs)
-    element.text = text
-    return element
-
-
-def _replace(old, new_nodes: list) -> None:
-    parent = old.getparent()
-    if parent is None:
-        return
-    index = parent.index(old)
-    tail = old.tail
-    parent.remove(old)
-    for offset, node in enumerate(new_nodes):
-        parent.insert(index + offset, node)
-    if new_nodes:
-        new_nodes[-1].tail = (new_nodes[-1].tail or "") + (tail or "")
-
-
-def _table(rows: list[list[tuple[str, int]]]):
-    table = _el("table", border="1")
-    body = etree.SubElement(table, "tbody")
-    for row in rows:
-        tr = etree.SubElement(body, "tr")
-        for text, span in row:
-            td = etree.SubElement(tr, "td")
-            td.text = text
-            if span > 1:
-                td.set("colspan", str(span))
-    return table
-
-
-def _text_nodes(root):
-    """(element, 'text'|'tail') of every non-empty text node in the body, scripts left out."""
-    body = root.find(".//body")
-    for element in (body if body is not None else root).iter():
-        if not isinstance(element.tag, str) or element.tag in ("script", "style", "title"):
-            continue
-        if element.text and element.text.strip():
-            yield element, "text"
-        if element.tail and element.tail.strip() and element is not body:
-            yield element, "tail"
-
-
-def _edit_text(root, edit: Callable[[str], str]) -> int:
-    changed = 0
-    for element, where in list(_text_nodes(root)):
-        old = getattr(element, where)
-        new = edit(old)
-        if new != old:
-            setattr(element, where, new)
-            changed += 1
-    return changed
-
-
-def _edit_labels(root, edit_label: Callable[[str], str]) -> int:
-    """Apply `edit_label` to every `key：` of the text and to every label cell of a table."""
-    def in_text(text: str) -> str:
-        return _KEY_AT.sub(lambda m: m.group(1) + edit_label(m.group(2)) + m.group(3), text)
-
-    changed = _edit_text(root, in_text)
-    for cell in root.iter("td", "th"):
-        if len(cell) == 0 and cell.text and is_label(cell.text):
-            new = edit_label(cell.text.strip())
-            if new != cell.text.strip():
-                cell.text = new
-                changed += 1
-    return changed
-
-
-# -- the transforms ----------------------------------------------------------------------------
-def table_to_lines(root) -> int:
-    """Label/value tables rewritten as `key：value` <p> lines."""
-    changed = 0
-    for table in list(root.iter("table")):
-        rows = label_value_rows(table)
-        if not rows:
-            continue
-        lines = [_el("p", f"{label}：{value}" if label else value) for row in rows for label, value in row]
-        _replace(table, lines)
-        changed += 1
-    return changed
-
-
-def grid_to_lines(root) -> int:
-    """Grids (a header row over data rows) rewritten as one `header：cell` block of lines per row."""
-    changed = 0
-    for table in list(root.iter("table")):
-        grid = grid_rows(table)
-        if not grid:
-            continue
-        header, body = grid
-        blocks = []
-        for row in body:
-            block = _el("p")
-            parts = [f"{h}：{v}" for h, v in zip(header, row) if v]
-            block.text = parts[0] if parts else ""
-            for part in parts[1:]:
-                br = etree.SubElement(block, "br")
-                br.tail = part
-            blocks.append(block)
-        _replace(table, blocks)
-        changed += 1
-    return changed
-
-
-def _line_units(root) -> list:
-    """Leaf block elements (<p>, <div> without blocks inside) outside tables."""
-    units = []
-    for element in root.iter("p", "div"):
-        if _owner(element) is not None or any(isinstance(c.tag, str) and c.tag in _BLOCKS for c in element.iterdescendants()):
-            continue
-        units.append(element)
-    return units
-
-
-def _pairs_of(text: str) -> list[tuple[str, str]] | None:
-    keys = list(_KEY_AT.finditer(text))
-    if not keys or text[:keys[0].start()].strip():
-        return None
-    out = []
-    for index, match in enumerate(keys):
-        end = keys[index + 1].start() if index + 1 < len(keys) else len(text)
-        out.append(((match.group(1) + match.group(2)).strip(), text[match.end():end].strip()))
-    return out
-
-
-def lines_to_table(root) -> int:
-    """Runs of `key：value` lines rewritten as a 2-column label/value table (one row per pair)."""
-    changed = 0
-    for unit in _line_units(root):
-        segments = _br_segments(unit)
-        rows = []
-        for segment in segments:
-            pairs = _pairs_of(segment)
-            if pairs is None:
-                rows.append([(segment, 2)])
-            else:
-                rows.extend([[(label, 1), (value, 1)] for label, value in pairs])
-        if any(len(r) == 2 for r in rows):
-            _replace(unit, [_table(rows)])
-            changed += 1
-    return changed
-
-
-def _br_segments(unit) -> list[str]:
-    """The lines of one leaf block, split where a <br> stands."""
-    pieces, current = [], [unit.text or ""]
-    for node in unit.iter():
-        if node is unit:
-            continue
-        if node.tag == "br":
-            pieces.append("".join(current))
-            current = [node.tail or ""]
-        else:
-            current.append((node.text or "") if isinstance(node.tag, str) else "")
-            current.append(node.tail or "")
-    pieces.append("".join(current))
-    return [_WS.sub(" ", p).strip() for p in pieces if p.strip()]
-
-
-def _pair_row(row, simple: bool) -> bool:
-    texts = _unspanned(row)
-    return simple and len(texts) >= 2 and len(texts) % 2 == 0 and all(is_label(t) for t in texts[::2])
-
-
-def two_to_four_columns(root) -> int:
-    """Consecutive one-pair rows of label/value tables merged two by two (2 columns -> 4)."""
-    changed = 0
-    for table in list(root.iter("table")):
-        if not label_value_rows(table):
-            continue
-        previous = None
-        for row, simple in zip(rows_of(table), _simple_rows(table)):
-            single = _pair_row(row, simple) and len(cells(row)) == 2
-            if single and previous is not None:
-                for cell in cells(row):
-                    cell.attrib.pop("colspan", None)
-                    previous.append(cell)
-                for cell in cells(previous):
-                    cell.attrib.pop("colspan", None)
-                row.getparent().remove(row)
-                previous = None
-                changed += 1
-            else:
-                previous = row if single else None
-    return changed
-
-
-def four_to_two_columns(root) -> int:
-    """Rows of two pairs or more in label/value tables split into one row per pair (4 columns -> 2)."""
-    changed = 0
-    for table in list(root.iter("table")):
-        if not label_value_rows(table):
-            continue
-        for row, simple in zip(rows_of(table), _simple_rows(table)):
-            if not _pair_row(row, simple) or len(cells(row)) < 4:
-                continue
-            row_cells = cells(row)
-            parent, index = row.getparent(), row.getparent().index(row)
-            for offset in range(2, len(row_cells), 2):
-                new_row = etree.Element("tr")
-                for cell in row_cells[offset:offset + 2]:
-                    cell.attrib.pop("colspan", None)
-                    new_row.append(cell)
-                parent.insert(index + offset // 2, new_row)
-            changed += 1
-    return changed
+__all__ = ["TRANSFORMS", "WORD_MARK", "Transform"]
 
 
 def spaced_labels(root) -> int:
     """Labels spaced out one character at a time ("项 目 名 称"), in lines and in label cells."""
-    return _edit_labels(root, lambda label: " ".join(label) if len(label) <= 8 else label)
+    return edit_labels(root, lambda label: " ".join(label) if len(label) <= 8 else label)
 
 
 _WIDTH = str.maketrans({"（": "(", "）": ")", "(": "（", ")": "）"})
@@ -360,8 +50,8 @@ _WIDTH = str.maketrans({"（": "(", "）": ")", "(": "（", ")": "）"})
 
 def colons_and_brackets(root) -> int:
     """Full-width colons made half-width and the other way round, brackets in labels swapped likewise."""
-    changed = _edit_labels(root, lambda label: label.translate(_WIDTH))
-    return changed + _edit_text(root, lambda text: re.sub(r"(?<=[\u4e00-\u9fff）)])\s*([:：])",
+    changed = edit_labels(root, lambda label: label.translate(_WIDTH))
+    return changed + edit_text(root, lambda text: re.sub(r"(?<=[\u4e00-\u9fff）)])\s*([:：])",
                                                          lambda m: ":" if m.group(1) == "：" else "：", text))
 
 
@@ -387,44 +77,44 @@ def label_synonyms(root) -> int:
             return _NEXT[key]
         unit = re.match(r"^(.+?)([(（][^()（）]{1,6}[)）])$", key)  # "中标金额（万元）"
         return _NEXT[unit.group(1)] + unit.group(2) if unit and unit.group(1) in _NEXT else label
-    return _edit_labels(root, swap)
+    return edit_labels(root, swap)
 
 
 def _renumber(match: re.Match) -> str:
     number, _ = match.group(1), match.group(2)
     if number.isdigit():
         value = int(number)
-        cn = _CN[value - 1] if value <= 10 else "十" + _CN[value - 11] if value < 20 else number
+        cn = CN[value - 1] if value <= 10 else "十" + CN[value - 11] if value < 20 else number
         return f"（{cn}）"
-    value = _CN.index(number) + 1 if len(number) == 1 else (10 + (_CN.index(number[1]) + 1 if len(number) == 2 else 0))
+    value = CN.index(number) + 1 if len(number) == 1 else (10 + (CN.index(number[1]) + 1 if len(number) == 2 else 0))
     return f"{value}."
 
 
 def headings_renumbered(root) -> int:
     """Numbered lines renumbered: 一、→ 1.  and  1. → （一）."""
-    return _numbered_blocks(root, lambda unit: _set_first_text(unit, lambda t: _HEADING_NUMBER.sub(_renumber, t, count=1)))
+    return _numbered_blocks(root, lambda unit: _set_first_text(unit, lambda t: HEADING_NUMBER.sub(_renumber, t, count=1)))
 
 
 def heading_numbers_dropped(root) -> int:
     """The numbering of numbered lines dropped ("三、采购代理机构信息" → "采购代理机构信息")."""
-    return _numbered_blocks(root, lambda unit: _set_first_text(unit, lambda t: _HEADING_NUMBER.sub("", t, count=1)))
+    return _numbered_blocks(root, lambda unit: _set_first_text(unit, lambda t: HEADING_NUMBER.sub("", t, count=1)))
 
 
 def headings_dropped(root) -> int:
     """Section heading lines (a short numbered line with no value, "四、成交信息") removed."""
     changed = 0
-    for unit in _line_units(root):
+    for unit in line_units(root):
         text = squeeze("".join(unit.itertext()))
-        if _HEADING_NUMBER.match(text) and len(text) <= 20 and not re.search(r"[:：].", text):
-            _replace(unit, [_el("span")])
+        if HEADING_NUMBER.match(text) and len(text) <= 20 and not re.search(r"[:：].", text):
+            replace(unit, [new_element("span")])
             changed += 1
     return changed
 
 
 def _numbered_blocks(root, edit) -> int:
     changed = 0
-    for unit in _line_units(root):
-        if _HEADING_NUMBER.match("".join(unit.itertext())):
+    for unit in line_units(root):
+        if HEADING_NUMBER.match("".join(unit.itertext())):
             changed += edit(unit)
     return changed
 
@@ -448,12 +138,12 @@ def word_noise(root) -> int:
     end of each paragraph and cell."""
     rng = random.Random(18)
     changed = 0
-    for element, where in list(_text_nodes(root)):
+    for element, where in list(text_nodes(root)):
         text = getattr(element, where)
         if len(text.strip()) < 2 or element.tag in ("option", "textarea"):
             continue
         cut = rng.randint(1, len(text) - 1)
-        span = _el("span", style="font-family:宋体;font-size:10.5pt")
+        span = new_element("span", style="font-family:宋体;font-size:10.5pt")
         font = etree.SubElement(span, "font", face="宋体")
         font.text = text[:cut]
         inner = etree.SubElement(span, "span", lang="EN-US")
@@ -468,41 +158,6 @@ def word_noise(root) -> int:
         changed += 1
     for block in list(root.iter("p", "td")):
         etree.SubElement(block, WORD_MARK)
-    return changed
-
-
-def _uncovered(table) -> list[bool]:
-    """Per row: no cell above spans rows into it (a table may be cut before it)."""
-    covered: list[int] = []
-    out = []
-    for row in rows_of(table):
-        out.append(not covered)
-        spans = [int(c.get("rowspan")) if str(c.get("rowspan") or "").isdigit() else 1 for c in cells(row)]
-        covered = [left - 1 for left in covered if left > 1] + [s - 1 for s in spans if s > 1]
-    return out
-
-
-def split_tables(root) -> int:
-    """Tables of four rows or more split in two at the first row from the middle on that no merged
-    cell spans (a page break in a Word export); the second table has no header row."""
-    changed = 0
-    for table in list(root.iter("table")):
-        rows = rows_of(table)
-        if len(rows) < 4 or table.find(".//table") is not None:
-            continue
-        free = _uncovered(table)
-        cut = next((i for i in range(len(rows) // 2, len(rows)) if free[i]), None)
-        if cut is None:
-            continue
-        second = _el("table", border="1")
-        body = etree.SubElement(second, "tbody")
-        for row in rows[cut:]:
-            row.getparent().remove(row)
-            body.append(row)
-        parent = table.getparent()
-        second.tail, table.tail = table.tail, None
-        parent.insert(parent.index(table) + 1, second)
-        changed += 1
     return changed
 
 
@@ -523,7 +178,7 @@ def portal_chrome(root) -> int:
     body = root.find(".//body")
     if body is None:
         return 0
-    article = _el("div", **{"class": "ewb-article"})
+    article = new_element("div", **{"class": "ewb-article"})
     article.text, body.text = body.text, None
     for child in list(body):
         article.append(child)
@@ -548,3 +203,4 @@ TRANSFORMS: tuple[Transform, ...] = tuple(Transform(f.__name__, (f.__doc__ or ""
     colons_and_brackets, label_synonyms, headings_renumbered, heading_numbers_dropped, headings_dropped, word_noise,
     split_tables, portal_chrome, combined,
 ))
+
