@@ -116,12 +116,16 @@ class _Walker:
         self.awaiting: Pair | None = None  # a purchaser / agent label whose value is the next line
         self.free_list = FreeTextList()
         self.table_depth = 0
+        self.line_number = 0
+        self.row_where: int | None = None  # the table row being read: its pairs stand together
+        self.row_head = None  # first cell of the last row read (a rowspan carries the same cell down)
         self.grid_end = -1  # len(page.lines) when the last grid ended: a table right after it may continue it
         self.link_texts: set[str] = set()  # a line that is one link's whole text is navigation, never a heading
 
     def add_line(self, line: str) -> None:
         """One text line: its pairs (generic labels take the role of the section) into page events."""
         self.page.lines.append(line)
+        self.line_number += 1
         events = self.free_list.entry(line)
         if events is None:
             events = line_events(line) + prose_pairs(line)
@@ -150,6 +154,7 @@ class _Walker:
             return
         pair.field = section_field(pair.field, self.section)
         pair.section = self.section
+        pair.where = self.row_where if self.row_where is not None else self.line_number
         self.awaiting = None  # only the very next line may hold an awaited value
         self.free_list.on_pair(pair)
         self.page.events.append(pair)
@@ -314,6 +319,17 @@ class _Walker:
             self.label_value_row(row)
 
     def label_value_row(self, row: list[tuple[str, list[str]]]) -> None:
+        # rows under one rowspan cell ("第二名" over 单位名称 / 投标报价 rows) are one group: they stand together
+        if not (row and row[0] is self.row_head):
+            self.line_number += 1
+        self.row_head = row[0] if row else None
+        self.row_where = self.line_number
+        try:
+            self._label_value_cells(row)
+        finally:
+            self.row_where = None
+
+    def _label_value_cells(self, row: list[tuple[str, list[str]]]) -> None:
         # colspan copies one cell several times; for label/value reading each cell counts once
         row = [cell for i, cell in enumerate(row) if i == 0 or cell is not row[i - 1]]
         index = 0

@@ -26,7 +26,6 @@ from scrapers.extract.result import PageResult
 from scrapers.extract.tenders import extract_tender
 
 AWARD_KINDS = ("procurement_award", "winner_list")
-AWARD_AMOUNT_REACH = 3  # events between a rank-2/3 candidate and an award amount that may still be its own
 _EXTRA_KEYS = ("rate", "rate_unit", "rate_percent", "amount_text", "amount_from", "lot_name", "from_text", "uscc_as_written", "role_from", "consortium")
 
 
@@ -45,7 +44,7 @@ class _Records:
         self.agent: dict | None = None
         self.told: dict[str, str] = {}  # purchaser / agent named only in a sentence
         self.rank_amounts: list[tuple] = []  # (lot, rank, text, unit, label): "第一名 报价：…" with no name beside it
-        self.seen = 0  # events read so far: how far an amount stands from the supplier it would fill
+        self.events = 0  # events read so far
 
     def role_for(self, field: str) -> tuple[str, int | None]:
         if field.startswith("consortium_"):  # a consortium member shares the role of the supplier it joins
@@ -75,7 +74,10 @@ class _Records:
                 self.pending = {}
                 self.current = twin
                 return twin
-        record = {"role": role, "name": name, "rank": rank, "lot": lot, "started": self.seen,
+        previous = self.items[-1] if self.items else None
+        # "第一/第二/第三中标候选人" one right after the other, nothing of their own between: a roll of names
+        roll = previous is not None and previous.get("started") == self.events - 1 and previous["role"] in ("winner", "candidate")
+        record = {"role": role, "name": name, "rank": rank, "lot": lot, "started": self.events, "roll": roll,
                   "address": None, "uscc": None, "amount": None, "amount_label": None, "amount_unit": None,
                   "rate": None, "rate_unit": None}
         for key, value in fields.items():
@@ -97,16 +99,18 @@ class _Records:
         elif target.get(key) is None:
             target[key] = value
 
-    def set_amount(self, text: str, unit: str | None, label: str | None = None, award: bool = False) -> None:
+    def set_amount(self, text: str, unit: str | None, label: str | None = None, award: bool = False,
+                   where: int | None = None) -> None:
         """The amount of the supplier last started (its own row, cell or lines), with its label and
         unit; an amount before any supplier belongs to nobody, never to the next name on the page.
-        An award amount (中标金额) is a lower-ranked candidate's only when it stands right beside it."""
+        An award amount (中标金额) after a roll of ranked names is the last one's only in its own line or row."""
         target = self.current
         if target is None or target.get("role") in ("purchaser", "agent"):
             return
-        if award and target.get("role") == "candidate" and (target.get("rank") or 1) > 1 and self.seen - target["started"] > AWARD_AMOUNT_REACH:
-            self.result.problem("amount_conflict", f"{label or ''} {text[:40]!r} withheld: an award amount lines away from "
-                                                   f"candidate {target['rank']} {target['name']!r}")
+        if (award and target.get("role") == "candidate" and (target.get("rank") or 1) > 1 and target.get("roll")
+                and (where is None or where != target.get("where"))):
+            self.result.problem("amount_conflict", f"{label or ''} {text[:40]!r} withheld: an award amount after a roll of "
+                                                   f"candidates, outside the row of candidate {target['rank']} {target['name']!r}")
             return
         money = read_money(text, unit, label)
         if money.rate is not None:
@@ -134,7 +138,8 @@ def _party(records: _Records, event: Pair, result: PageResult) -> None:
     names, consortium = names_in_value(value)
     consortium = consortium or event.field.startswith("consortium_") or None
     if len(names) > 1:
-        started = [records.start(role, name, rank, from_text=from_text, consortium=consortium, section=event.section) for name in names]
+        started = [records.start(role, name, rank, from_text=from_text, consortium=consortium, section=event.section, where=event.where)
+                   for name in names]
         records.current = started[0]  # an amount after a consortium belongs to its first (lead) member
         return
     name = result.accept_org(value, event.label) if not names or names[0] != value.strip() else names[0]
@@ -143,7 +148,7 @@ def _party(records: _Records, event: Pair, result: PageResult) -> None:
     if name:
         lead = records.joined() if event.field == "consortium_member" else None
         records.start(role, name, rank, uscc=codes[0] if codes else None, from_text=from_text, consortium=consortium,
-                      section=event.section)
+                      section=event.section, where=event.where)
         if lead is not None:
             lead["consortium"] = True
             records.current = lead  # an amount after the members belongs to the lead
@@ -175,7 +180,7 @@ def _pair(records: _Records, event: Pair, result: PageResult) -> None:
         records.rank_amounts.append((records.lot, event.rank, value, event.unit, event.label))
         return
     if field in ("amount", "price"):
-        records.set_amount(value, event.unit, event.label, award=field == "amount")
+        records.set_amount(value, event.unit, event.label, award=field == "amount", where=event.where)
         return
     if field == "uscc":
         codes = find_usccs(value)
@@ -273,7 +278,7 @@ def _trust_structure(items: list[dict], records: _Records) -> list[dict]:
 def extract_notice(page: Page, url: str, kind: str, config: Mapping | None, result: PageResult, first: dict) -> None:
     records = _Records(result, kind)
     for event in page.events:
-        records.seen += 1
+        records.events += 1
         if isinstance(event, Grid):
             read_grid(records, event, result)
         else:

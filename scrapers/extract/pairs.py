@@ -41,6 +41,7 @@ class Pair:
     origin: str = "line"  # line | cell
     section: str | None = None  # the role of the section heading the pair stands under
     rank: int | None = None  # "第一名 报价：…": the rank written before the label, without a name
+    where: int | None = None  # the line or table row (a rowspan group is one) the pair stands in
 
 
 @dataclass

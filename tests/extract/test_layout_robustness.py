@@ -245,3 +245,13 @@ def test_every_transform_keeps_every_gold_name_of_every_page():
                 root = parse(body)
                 transform.apply(root)
                 assert missing_names(parse(serialise(root)), entry["mentions"]) == before, (name, transform.name)
+
+
+def test_an_award_amount_on_the_line_after_its_own_candidate_is_kept():
+    # batch1/34_ccgp_candidate_2016_td10.html: each candidate's 中标价 on the line under its name
+    body = ("<p>五、中标信息：</p><p>河南乾坤路桥工程有限公司为第一中标候选人，</p><p>中标价为39891360.02元</p>"
+            "<p>地址：封丘县潘店周口工业园</p><p>河南锦路路桥建设有限公司为第二中标候选人,</p><p>中标价为39888145.19元</p>"
+            "<p>地址：三门峡市产业集聚区经十路</p>")
+    result = extract_page(_page(body, "中标候选人公示"), "http://x/1", kind="candidate_notice")
+    assert [(n, k, a) for _, n, k, a in _suppliers(result)] == [("河南乾坤路桥工程有限公司", 1, 39891360.02),
+                                                               ("河南锦路路桥建设有限公司", 2, 39888145.19)]
