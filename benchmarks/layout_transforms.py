@@ -198,7 +198,12 @@ def combined(root) -> int:
                                        word_noise, portal_chrome))
 
 
-TRANSFORMS: tuple[Transform, ...] = tuple(Transform(f.__name__, (f.__doc__ or "").strip().split("\n")[0], f) for f in (
+def _what(function) -> str:
+    """A transform's docstring as one line (its first sentence)."""
+    return " ".join((function.__doc__ or "").split()).split(". ")[0].rstrip(".")
+
+
+TRANSFORMS: tuple[Transform, ...] = tuple(Transform(f.__name__, _what(f), f) for f in (
     table_to_lines, lines_to_table, grid_to_lines, two_to_four_columns, four_to_two_columns, spaced_labels,
     colons_and_brackets, label_synonyms, headings_renumbered, heading_numbers_dropped, headings_dropped, word_noise,
     split_tables, portal_chrome, combined,

@@ -48,11 +48,13 @@ def is_value_cell(text: str) -> bool:
     return bool(re.search(r"\d", text)) or looks_like_org(text.strip())
 
 
-def header_row(matrix) -> int | None:
+def header_row(matrix, last_ok: bool = False) -> int | None:
+    """The index of a table's header row among its first four, or None. `last_ok`: the header may be the
+    table's last row (its data rows in the next table, cut off by a page break)."""
     for index, row in enumerate(matrix[:4]):
         texts = [text for text, _ in row]
         nonempty = [t for t in dict.fromkeys(texts) if t]
-        if len(nonempty) < 2 or index + 1 >= len(matrix):
+        if len(nonempty) < 2 or (index + 1 >= len(matrix) and not last_ok):
             continue
         # a "单位名称：X" cell carries its own value: it is no column header
         fields = [field_for(t)[0] if len(t) <= 24 and not _INLINE_VALUE.search(t) else None for t in nonempty]

@@ -294,6 +294,8 @@ class _Walker:
         header_at = header_row(matrix)
         if header_at is None and self.continues_grid(matrix):
             return
+        if header_at is None and header_row(matrix, last_ok=True) == len(matrix) - 1:
+            header_at = len(matrix) - 1  # a header alone at the end: the next table may hold its rows
         if header_at is not None:
             head = [text for text, _ in matrix[header_at]]
             mapped = [field_for(h) for h in head]

@@ -114,6 +114,16 @@ def test_a_table_after_text_does_not_continue_the_grid_before_it():
     assert [m["lot"] for m in result.mentions if m["role"] == "winner"] == ["1"]
 
 
+def test_a_header_alone_at_the_end_of_a_table_heads_the_next_one():
+    # batch1/08_ccgp_award_2016_7658588.json: the ranked bidders' table cut right after its header row
+    body = """<table><tr><td colspan="4">项目名称：徐闻县2015现代农业示范区项目</td></tr>
+    <tr><td>序号</td><td>报价人名称</td><td>最终报价（元）</td><td>推荐排名</td></tr></table>
+    <table><tr><td>1</td><td>广东翰基建设工程有限公司</td><td>￥584,800.00</td><td>1</td></tr>
+    <tr><td>2</td><td>深圳市蛇口建筑安装工程有限公司</td><td>￥585,300.00</td><td>2</td></tr></table>"""
+    result = extract_page(_page(body, "中标候选人公示"), "http://x/1", kind="candidate_notice")
+    assert _suppliers(result) == [("candidate", "广东翰基建设工程有限公司", 1, 584800.0), ("candidate", "深圳市蛇口建筑安装工程有限公司", 2, 585300.0)]
+
+
 def test_a_label_value_cell_is_no_column_header():
     # batch1/43_frag-xj_candidate_2016_td23.html: a rank group starting a table (the table above it split off)
     body = """<table><tr><td rowspan="2">第二名</td><td colspan="2">单位名称： 新疆兵团工业设备安装公司</td></tr>
