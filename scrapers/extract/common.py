@@ -7,9 +7,9 @@ from collections.abc import Mapping
 from urllib.parse import urljoin
 
 from scrapers.extract.dates import find_dates, parse_date
-from scrapers.extract.dom import Page
 from scrapers.extract.labels import IGNORED
 from scrapers.extract.lookups import words
+from scrapers.extract.page_model import Page
 from scrapers.extract.pairs import Pair, classify, line_pairs
 from scrapers.extract.result import PageResult, notice_id_from_url
 from scrapers.extract.text import has_cjk, label_key

@@ -7,10 +7,10 @@ from collections.abc import Mapping
 
 from scrapers.extract.codes import find_usccs
 from scrapers.extract.dates import parse_date
-from scrapers.extract.dom import Page
 from scrapers.extract.entities import entity_records
 from scrapers.extract.labels import IGNORED, field_for
 from scrapers.extract.lookups import words
+from scrapers.extract.page_model import Page
 from scrapers.extract.result import PageResult
 
 _TAG = re.compile(r"^\s*[\[［【(（]\s*([^\]］】)）\[]{1,10}?)\s*[\]］】)）]")

@@ -10,15 +10,15 @@ MAX_TABLE_DEPTH deep (each level is a recursion of the walker: 600 of them raise
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 
 from lxml import etree
 
 from kernel.limits import LIMIT_REASONS  # noqa: F401  (re-exported for the extraction API)
 from scrapers.extract.cells import header_row, int_in, is_known_label_cell, is_label_cell, rank_group
 from scrapers.extract.fields import ENTITY_FIELDS, HEADER_FIELDS, SUPPLIER_FIELDS
-from scrapers.extract.labels import IGNORED, field_for, looks_like_label
+from scrapers.extract.labels import field_for, looks_like_label
 from scrapers.extract.lookups import amount_parts, section_table
+from scrapers.extract.page_model import Grid, Page
 from scrapers.extract.pairs import Pair, Section, classify, line_events, line_pairs, section_field
 from scrapers.extract.prose import FreeTextList, lead_name, prose_pairs
 from scrapers.extract.text import despace, label_key
@@ -41,61 +41,6 @@ _PARSER = etree.HTMLParser(recover=True, remove_comments=True, remove_pis=True, 
 _XML_DECL = re.compile(r"^<\?xml[^>]*\?>")
 _WS = re.compile(r"[\s\u00a0\u3000\u200b\ufeff]+")
 _AMOUNT_FIELDS = {"amount", "price", "budget", "total_amount"}
-
-
-@dataclass
-class Grid:
-    """A table found by its header text: one record per data row, keyed by field."""
-
-    header: list[str]
-    fields: list[str | None]
-    units: list[str | None]
-    rows: list[list[str]]
-    lines_before: list[str] = field(default_factory=list)
-    section: str | None = None  # the role of the section heading above the table
-
-    def records(self) -> list[dict]:
-        out = []
-        for row in self.rows:
-            record: dict = {"_row": " ".join(row)}
-            for col, value in enumerate(row):
-                name = self.fields[col] if col < len(self.fields) else None
-                if name and name != IGNORED and value and name not in record:
-                    record[name] = value
-                    if self.units[col]:
-                        record[f"{name}_unit"] = self.units[col]
-                    record[f"{name}_label"] = self.header[col]
-            out.append(record)
-        return out
-
-    def unused_headers(self) -> list[str]:
-        return [h for h, f in zip(self.header, self.fields) if f is None and h and looks_like_label(h)]
-
-
-@dataclass
-class Page:
-    title: str = ""
-    headings: list[str] = field(default_factory=list)
-    lines: list[str] = field(default_factory=list)
-    line_roles: list[str | None] = field(default_factory=list)  # the section role each line stands in
-    events: list = field(default_factory=list)  # Pair | Grid, in document order
-    links: list[tuple[str, str]] = field(default_factory=list)  # (href, text)
-    meta: dict[str, str] = field(default_factory=dict)
-    root: object = None
-    truncated: bool = False
-    limits: list[tuple[str, str]] = field(default_factory=list)  # (reason, detail) of each cap that cut
-
-    def limit(self, reason: str, detail: str) -> None:
-        if all(r != reason for r, _ in self.limits):
-            self.limits.append((reason, detail))
-
-    @property
-    def grids(self) -> list[Grid]:
-        return [e for e in self.events if isinstance(e, Grid)]
-
-    @property
-    def pairs(self) -> list[Pair]:
-        return [e for e in self.events if isinstance(e, Pair)]
 
 
 def _tag(el) -> str | None:

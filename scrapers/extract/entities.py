@@ -3,9 +3,9 @@ starting at a name label (detail pages and cards)."""
 
 from __future__ import annotations
 
-from scrapers.extract.dom import Grid, Page
 from scrapers.extract.fields import ENTITY_FIELDS
 from scrapers.extract.labels import IGNORED
+from scrapers.extract.page_model import Grid, Page
 
 
 def entity_records(page: Page, name_fields: tuple[str, ...] = ENTITY_FIELDS) -> list[dict]:

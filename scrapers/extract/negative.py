@@ -6,9 +6,9 @@ from collections.abc import Mapping
 
 from scrapers.extract.codes import find_usccs
 from scrapers.extract.dates import parse_date
-from scrapers.extract.dom import Page
 from scrapers.extract.entities import entity_records
 from scrapers.extract.lookups import penalty_rules
+from scrapers.extract.page_model import Page
 from scrapers.extract.result import PageResult
 
 

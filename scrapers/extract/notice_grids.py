@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from scrapers.extract.codes import find_usccs
 from scrapers.extract.common import is_failed_text
-from scrapers.extract.dom import Grid
 from scrapers.extract.labels import field_for
 from scrapers.extract.lots import lot_key, rank_of
 from scrapers.extract.money import AMOUNT_FIELDS
+from scrapers.extract.page_model import Grid
 from scrapers.extract.result import PageResult
 
 

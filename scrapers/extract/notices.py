@@ -11,7 +11,6 @@ from collections.abc import Mapping
 from scrapers.extract.codes import find_usccs
 from scrapers.extract.common import is_failed_text
 from scrapers.extract.crosscheck import cross_check, join_rank_amounts
-from scrapers.extract.dom import Grid, Page
 from scrapers.extract.fields import PARTY_FIELDS
 from scrapers.extract.labels import field_for
 from scrapers.extract.lookups import words
@@ -20,6 +19,7 @@ from scrapers.extract.money import read_money
 from scrapers.extract.notice_grids import read_grid
 from scrapers.extract.org_names import clean_name, looks_like_org
 from scrapers.extract.orgspans import names_in_value
+from scrapers.extract.page_model import Grid, Page
 from scrapers.extract.pairs import Pair
 from scrapers.extract.prose import issuer_purchaser, signature_agent
 from scrapers.extract.result import PageResult

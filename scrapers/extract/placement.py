@@ -18,12 +18,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from scrapers.extract.dom import Grid, Page
 from scrapers.extract.fields import PARTY_FIELDS
 from scrapers.extract.labels import IGNORED
 from scrapers.extract.lookups import words_pattern
 from scrapers.extract.lots import rank_of
 from scrapers.extract.orgspans import OrgSpan, find_orgs
+from scrapers.extract.page_model import Grid, Page
 from scrapers.extract.pairs import line_pairs
 from scrapers.extract.result import PageResult
 

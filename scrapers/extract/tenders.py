@@ -6,8 +6,8 @@ import re
 
 from scrapers.extract.amounts import parse_amount
 from scrapers.extract.dates import parse_datetime_iso
-from scrapers.extract.dom import Page
 from scrapers.extract.lots import lot_key
+from scrapers.extract.page_model import Page
 from scrapers.extract.result import PageResult
 
 _SME_NO = re.compile(r"(?:非|不)(?:专门)?面向中小(?:微)?企业|不专门面向")
