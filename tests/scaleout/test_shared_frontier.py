@@ -2,7 +2,9 @@
 
 Against the demo award portal served on localhost with a request log: every detail page is fetched
 exactly once over the three processes, no two requests reach the host closer than the source's
-download_delay, and the landing files together equal a single-process crawl."""
+download_delay, and the landing files together equal a single-process crawl. The host slots
+themselves (scrapers.frontier.HostSlots) are checked on a real Redis: a slot stays taken while its
+request is in flight, however long that is."""
 
 from __future__ import annotations
 
@@ -22,6 +24,7 @@ from services import have_redis, redis_server
 from demo.generate import generate_site
 from demo.server import DemoHandler, DemoServer
 from kernel.paths import REPO_ROOT, demo_sources_dir
+from scrapers.frontier import HostSlots
 from scrapers.run import run_crawl_subprocess
 
 pytestmark = [pytest.mark.scaleout, pytest.mark.skipif(not have_redis(), reason="redis-server not installed")]
@@ -128,3 +131,37 @@ def test_landing_together_equals_a_single_process_crawl(crawls):
     shared = _mentions(crawls["shared"] / "landing" / SOURCE)
     assert len(single) > 100
     assert shared == single
+
+
+@pytest.fixture
+def slots():
+    import redis
+
+    with redis_server() as url:
+        yield HostSlots(redis.Redis.from_url(url), "tuoke:hostslot:test", delay_ms=100, lease_ms=2000)
+
+
+def test_a_host_slot_stays_taken_while_its_request_is_in_flight(slots):
+    """The flake of the three-process crawl: a request that took its slot but reached the host late
+    (a loaded machine) arrived together with the next process's request, because the slot was free
+    again `delay` after it was taken. Now it is free only `delay` after the response."""
+    key = slots.key("http://www.ccgp-zhejiang.gov.cn/zfcg/zbgg/index.htm")
+    assert slots.take(key, "first") == 0
+    time.sleep(0.25)  # longer than the delay: the first request is still on the wire
+    assert slots.take(key, "second") > 0
+    assert slots.release(key, "first")
+    wait = slots.take(key, "second")
+    assert 50 < wait <= 100  # the delay runs from the response
+    time.sleep(wait / 1000 + 0.005)
+    assert slots.take(key, "second") == 0
+    assert slots.take(key, "third") > 0
+
+
+def test_a_stale_holder_neither_blocks_nor_frees_the_slot_for_ever(slots):
+    key = slots.key("http://portal.example.gov.cn/list")
+    assert slots.take(key, "gone") == 0
+    time.sleep(2.05)  # the lease (2 s) ran out: its process died mid-request
+    assert slots.take(key, "next") == 0
+    assert not slots.release(key, "gone")  # the late release of the old holder changes nothing
+    assert slots.take(key, "other") > 0
+    assert slots.take(slots.key("http://another.example.gov.cn/"), "other") == 0  # hosts are independent
