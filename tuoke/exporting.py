@@ -20,6 +20,7 @@ from typing import Any
 import pandas as pd
 
 from kernel.contracts import DIMENSIONS, SEGMENT_LABELS
+from kernel.csvfiles import LINE_END
 from tuoke.prospects import Dimension, ProspectFilter, ProspectReader, Scope, sheet_columns
 from tuoke.prospects.catalog import RISK
 
@@ -126,9 +127,9 @@ def write_prospects_csv(df: pd.DataFrame, path: Path | None = None, stream=None)
     frame.columns = [csv_safe(c) for c in frame.columns]
     if path is not None:
         Path(path).parent.mkdir(parents=True, exist_ok=True)
-        frame.to_csv(path, index=False, encoding="utf-8-sig", quoting=csv.QUOTE_NONNUMERIC)
+        frame.to_csv(path, index=False, encoding="utf-8-sig", quoting=csv.QUOTE_NONNUMERIC, lineterminator=LINE_END)
     else:
-        frame.to_csv(stream, index=False, quoting=csv.QUOTE_NONNUMERIC)
+        frame.to_csv(stream, index=False, quoting=csv.QUOTE_NONNUMERIC, lineterminator=LINE_END)
 
 
 def _cell(column: str, value: Any) -> Any:

@@ -89,3 +89,32 @@ def test_every_post_route_checks_the_csrf_token(tmp_path, monkeypatch):
     app = create_app(WebSettings.from_configs(paths=DataPaths(tmp_path)))
     posts = [r for r in app.routes if isinstance(r, Route) and "POST" in (r.methods or ())]
     assert len(posts) >= 3 and all(getattr(r.endpoint, "csrf_protected", False) for r in posts)
+
+
+def test_a_carriage_return_in_a_note_stays_in_its_feed_row(tmp_path):
+    """An RM pastes a note from Excel (a cell's line break is a bare CR): the feed file the next
+    build loads keeps it inside the row, read by the feeds' own reader."""
+    from warehouse.feeds.read import read_feed_file
+
+    paths = DataPaths(tmp_path)
+    store = OpsStore.for_paths(paths)
+    store.record(_disposition("甲", "not_interested", "老板不在\r下月再联系"))
+    store.record(_disposition("乙", "not_interested", "无需求"))
+    write_disposition_feeds(store, paths)
+    feed = paths.inbox / "risk_declines" / FEED_FILE_NAME
+    headers, rows = read_feed_file(feed)
+    reasons = {r[0]: r[headers.index("拒绝原因")] for r in rows}
+    assert len(rows) == 2 and "老板不在\r下月再联系" in reasons["甲有限公司"] and "无需求" in reasons["乙有限公司"]
+    assert feed.read_bytes().endswith(b"\r\n")
+    mtime = feed.stat().st_mtime_ns
+    write_disposition_feeds(store, paths)  # the same bytes: not rewritten
+    assert feed.stat().st_mtime_ns == mtime
+
+
+def test_the_latest_dispositions_of_a_page_are_read_for_its_companies(tmp_path):
+    store = OpsStore.for_paths(DataPaths(tmp_path))
+    for company_id, status in (("甲", "contacted"), ("乙", "applied"), ("甲", "approved"), ("o'neil", "contacted")):
+        store.record(_disposition(company_id, status))
+    latest = store.latest(["甲", "o'neil", "不在"])
+    assert {k: d.status for k, d in latest.items()} == {"甲": "approved", "o'neil": "contacted"}
+    assert store.latest([]) == {} and set(store.latest()) == {"甲", "乙", "o'neil"}

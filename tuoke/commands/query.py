@@ -12,7 +12,6 @@ time limit.
 
 from __future__ import annotations
 
-import csv
 import json
 import logging
 import re
@@ -29,6 +28,7 @@ from rich.console import Console
 from rich.table import Table
 from sqlglot import exp
 
+from kernel.csvfiles import csv_writer
 from kernel.errors import UserError
 from kernel.paths import DataPaths
 from tuoke.exporting import csv_safe
@@ -140,9 +140,7 @@ def run_query(
 
 def _print(columns: list[str], rows: list[tuple], fmt: str, max_rows: int) -> None:
     if fmt == "csv":
-        # RFC 4180 line ends: the csv module quotes a field holding any character of the line
-        # terminator, so with "\n" alone a bare "\r" inside a value went out unquoted and split the row.
-        writer = csv.writer(sys.stdout, lineterminator="\r\n")
+        writer = csv_writer(sys.stdout)  # RFC 4180 line ends: a "\r" inside a value stays in its row
         writer.writerow(columns)
         for row in rows:
             writer.writerow(["" if v is None else csv_safe(_jsonable(v)) for v in row])

@@ -18,6 +18,7 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
+from kernel.csvfiles import LINE_END
 from kernel.errors import UserError
 
 REQUIRED = ["record_id", "source", "name", "uscc", "address"]
@@ -117,7 +118,7 @@ def resolve_command(
         raise UserError(str(exc)) from None
     out.parent.mkdir(parents=True, exist_ok=True)
     columns = ["record_id", "company_id", "rule", "score", "matched_record", "parent_company_id", "features"]
-    result[columns].to_csv(out, index=False, encoding="utf-8")
+    result[columns].to_csv(out, index=False, encoding="utf-8", lineterminator=LINE_END)
     if not quiet:
         console.print(
             f"resolved {LAST_STATS.get('records', len(result))} records into {LAST_STATS.get('companies')} companies "

@@ -14,7 +14,6 @@ earlier decision. The pair leaves the queue at the next build.
 
 from __future__ import annotations
 
-import csv
 import json
 import sys
 from datetime import UTC, datetime
@@ -25,6 +24,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from kernel.csvfiles import csv_writer
 from kernel.errors import UserError
 from kernel.paths import DataPaths, configs_dir
 
@@ -147,7 +147,7 @@ def _print(rows: list[dict], fmt: str) -> None:
                    for r in rows]
         sys.stdout.write(json.dumps(payload, ensure_ascii=False, default=str, indent=1) + "\n")
     elif fmt == "csv":
-        writer = csv.writer(sys.stdout, lineterminator="\n")
+        writer = csv_writer(sys.stdout)
         writer.writerow(LIST_COLUMNS)
         for r in rows:
             writer.writerow([_cell(r.get(c)) for c in LIST_COLUMNS])

@@ -17,9 +17,7 @@ company's latest disposition into a row of the feed that already carries that me
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import json
 import os
 import sqlite3
@@ -28,6 +26,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from kernel.csvfiles import csv_text
 from kernel.paths import DataPaths
 
 DISPOSITIONS = ("contacted", "not_interested", "applied", "approved", "do_not_contact")
@@ -158,13 +157,15 @@ class OpsStore:
 
     def latest(self, company_ids: Iterable[str] | None = None) -> dict[str, Disposition]:
         """Each company's latest disposition (all companies, or those given)."""
-        sql = (
-            "SELECT company_id, company_name, uscc, branch, status, note, product, username, recorded_at "
-            "FROM dispositions WHERE id IN (SELECT max(id) FROM dispositions GROUP BY company_id)"
-        )
-        rows = self._read(sql)
-        wanted = None if company_ids is None else set(company_ids)
-        return {r[0]: Disposition(*r) for r in rows if wanted is None or r[0] in wanted}
+        columns = "company_id, company_name, uscc, branch, status, note, product, username, recorded_at"
+        if company_ids is None:
+            rows = self._read(f"SELECT {columns} FROM dispositions WHERE id IN "
+                              "(SELECT max(id) FROM dispositions GROUP BY company_id)")
+        else:  # a page's companies only, through the (company_id, id) index: not every disposition ever made
+            rows = self._read(f"SELECT {columns} FROM dispositions WHERE id IN (SELECT max(id) FROM dispositions "
+                              "WHERE company_id IN (SELECT value FROM json_each(?)) GROUP BY company_id)",
+                              (json.dumps(list(company_ids), ensure_ascii=False),))
+        return {r[0]: Disposition(*r) for r in rows}
 
     def touched_company_ids(self) -> set[str]:
         """Companies with any disposition: an RM has worked them, so they leave "my list"."""
@@ -201,11 +202,7 @@ class OpsStore:
             cursor = self._con.execute(f"SELECT * FROM {table} ORDER BY id")
             header = [d[0] for d in cursor.description]
             rows = cursor.fetchall()
-        out = io.StringIO()
-        writer = csv.writer(out)
-        writer.writerow(header)
-        writer.writerows(rows)
-        return out.getvalue()
+        return csv_text([header, *rows])
 
 
 def _feed_row(feed: str, d: Disposition) -> list[str]:
@@ -227,20 +224,16 @@ def write_disposition_feeds(store: OpsStore, paths: DataPaths) -> dict[str, int]
     latest = sorted(store.latest().values(), key=lambda d: d.company_id)
     counts = {}
     for feed, (status, headers) in _FEEDS.items():
-        out = io.StringIO()
-        writer = csv.writer(out, lineterminator="\n")
-        writer.writerow(headers)
         rows = [_feed_row(feed, d) for d in latest if d.status == status]
-        writer.writerows(rows)
         counts[feed] = len(rows)
         target = paths.inbox / feed / FEED_FILE_NAME
-        text = out.getvalue()
+        data = csv_text([headers, *rows]).encode("utf-8")
         if not rows and not target.exists():
             continue
-        if target.exists() and target.read_text(encoding="utf-8") == text:
+        if target.exists() and target.read_bytes() == data:
             continue
         target.parent.mkdir(parents=True, exist_ok=True)
         temp = target.with_name(f".{target.name}.tmp")
-        temp.write_text(text, encoding="utf-8")
+        temp.write_bytes(data)
         os.replace(temp, target)
     return counts

@@ -14,6 +14,7 @@ import io
 from dataclasses import dataclass
 from pathlib import Path
 
+from kernel.csvfiles import csv_writer
 from warehouse.resolve.name_parts import parse_company_name
 
 COLUMNS = ["left_record_id", "left_name", "right_record_id", "right_name", "judgement", "note"]
@@ -95,7 +96,7 @@ def record_judgement(path: str | Path, row: dict[str, str], replaces: str | None
     if replaces:
         lines = [line for line in lines if not _has_tag(line, replaces)]
     out = io.StringIO()
-    csv.writer(out, lineterminator="\n").writerow([str(row.get(c, "") or "") for c in COLUMNS])
+    csv_writer(out).writerow([str(row.get(c, "") or "") for c in COLUMNS])
     lines.append(out.getvalue())
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(path.name + ".tmp")
