@@ -1,5 +1,6 @@
-"""Prepare the published copy for `tuoke serve`: indexes for one-company lookups (the prospect
-page) and `serving.prospect_list`, the ranked list with its filters precomputed (the list page).
+"""Prepare the published copy for `tuoke serve`: indexes for one-company lookups and
+`serving.prospect_signals`, the signal rows with their reasons (the prospect page), and
+`serving.prospect_list`, the ranked list with its filters precomputed (the list page).
 
 A prospect page asks a dozen tables for the rows of one company. Without an index DuckDB scans
 every row (ten million signals: about half a second); its min/max zone maps cannot help, because
@@ -17,6 +18,12 @@ of the default order reads the first rows that pass the filter, a scan of narrow
 `serving.prospect_names(pos, branch, name, uscc, company_id)`, stored uncompressed, answers a name search
 with one scan of the names alone.
 
+A prospect page lists every signal row of its company with the readable reason. Rendered per
+request, the reason macro (ref.fill_reason) alone costs several milliseconds of CPU for a dozen
+rows, and the rows of one company lie scattered over ten million. `serving.prospect_signals` holds
+the columns the page shows with `reason_text` rendered once here, stored by company, so the page
+reads one short run of rows.
+
 Both are made on the copy that is about to be published (`warehouse.publish.publish(...,
 prepare=prepare_published_copy)`), never on the working warehouse: builds replace and rewrite
 those tables, and an index there would only slow them down or block an ALTER.
@@ -29,10 +36,10 @@ from pathlib import Path
 
 import duckdb
 
-# (table, column): the lookups a prospect page makes
+# (table, column): the lookups a prospect page makes (its signal rows come from serving.prospect_signals)
 LOOKUP_INDEXES = (
     ("core.companies", "company_id"),
-    ("core.company_signals", "company_id"),
+    ("serving.prospect_signals", "company_id"),
     ("core.company_mentions", "company_id"),
     ("core.entity_links", "company_id"),
     ("core.entity_records", "company_id"),
@@ -114,6 +121,37 @@ def build_prospect_list(con: duckdb.DuckDBPyConnection) -> bool:
     return True
 
 
+# the columns of a signal row the prospect page shows (besides company_id and reason_text)
+PROSPECT_SIGNAL_COLUMNS = ("signal_id", "signal", "observed_at", "value", "amount", "source_id", "url")
+
+
+def reason_text_sql(s: str = "s", r: str = "r") -> str:
+    """The readable reason of signal row `s` (ref.scoring_signals joined as `r`): its template filled
+    by ref.fill_reason (dbt_like_sql/macros/signal_reason.sql); a signal without one reads as its name."""
+    args = f"{s}.value, {s}.amount, {s}.observed_at, {s}.detail, {s}.list_name, {s}.source_id"
+    return f"coalesce(ref.fill_reason({r}.reason_template, {r}.label, {args}), {s}.signal)"
+
+
+def has_fill_reason(con) -> bool:
+    return bool(con.execute("SELECT count(*) FROM duckdb_functions() WHERE schema_name = 'ref' "
+                            "AND function_name = 'fill_reason'").fetchone()[0])
+
+
+def build_prospect_signals(con: duckdb.DuckDBPyConnection) -> bool:
+    """serving.prospect_signals (see module docstring); False when the warehouse lacks what it needs
+    (an older build without ref.fill_reason is read from core.company_signals)."""
+    if not (_is_table_with(con, "core.company_signals", "detail")
+            and _is_table_with(con, "ref.scoring_signals", "reason_template") and has_fill_reason(con)):
+        return False
+    con.execute("CREATE SCHEMA IF NOT EXISTS serving")
+    columns = ", ".join(f"s.{c}" for c in PROSPECT_SIGNAL_COLUMNS)
+    con.execute(f"CREATE OR REPLACE TABLE serving.prospect_signals AS "
+                f"SELECT s.company_id, {columns}, {reason_text_sql()} AS reason_text "
+                f"FROM core.company_signals AS s LEFT JOIN ref.scoring_signals AS r ON r.signal = s.signal "
+                f"ORDER BY s.company_id, s.signal_id")
+    return True
+
+
 def _literal(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
@@ -127,13 +165,16 @@ def prepare_published_copy(path: Path | str) -> dict[str, float]:
         started = time.monotonic()
         if build_prospect_list(con):
             seconds["serving.prospect_list"] = round(time.monotonic() - started, 3)
+        started = time.monotonic()
+        if build_prospect_signals(con):
+            seconds["serving.prospect_signals"] = round(time.monotonic() - started, 3)
         for table, column in LOOKUP_INDEXES:
             if not _is_table_with(con, table, column):
                 continue
             started = time.monotonic()
             index = f"lookup_{table.replace('.', '_')}_{column}"
             con.execute(f"CREATE INDEX IF NOT EXISTS {index} ON {table} ({column})")
-            seconds[table] = round(time.monotonic() - started, 3)
+            seconds[f"index {table}.{column}"] = round(time.monotonic() - started, 3)
         con.execute("CHECKPOINT")
     finally:
         con.close()

@@ -66,8 +66,9 @@ def _filters(where: Where, catalog: Catalog, scope: Scope, f: ProspectFilter, *,
         where.add("p.company_id IN (SELECT company_id FROM core.company_signals WHERE signal = ?)", f.signal)
     if f.new_only:
         where.add("p.is_new" if masks else "p.company_id IN (SELECT company_id FROM marts.new_signals)")
-    if f.q and name_hits is not None:
-        where.add("p.pos IN (SELECT unnest(?::INTEGER[]))", name_hits) if name_hits else where.add("FALSE")
+    if f.q and name_hits is not None:  # the bounds let the zone maps of pos skip the other row groups
+        where.add("p.pos BETWEEN ? AND ? AND p.pos IN (SELECT unnest(?::INTEGER[]))", min(name_hits), max(name_hits),
+                  name_hits) if name_hits else where.add("FALSE")
     elif f.q:
         where.add("contains(p.name, ?) OR p.uscc = upper(?) OR p.company_id = ?", f.q, f.q, f.q)
     return where
@@ -105,6 +106,15 @@ def _page_order(catalog: Catalog, f: ProspectFilter, masks: bool) -> tuple[str, 
     return default, []  # rank and score: within one branch the score order is the rank order
 
 
+def _fit_column(catalog: Catalog, f: ProspectFilter, masks: bool) -> tuple[str, list]:
+    """The chosen product's fit for each row: its fit_<bit> column when served, else from the map."""
+    if not f.product:
+        return "NULL::INTEGER", []
+    if masks and f.product in catalog.product_bits:
+        return f"p.fit_{int(catalog.product_bits[f.product])}", []
+    return "p.product_fit[?]", [f.product]
+
+
 def read_page(cur, catalog: Catalog, scope: Scope, f: ProspectFilter, limit: int | None = None,
               offset: int | None = None) -> ProspectList:
     """One page under the scope and filter (`limit`/`offset` override the filter's page)."""
@@ -121,8 +131,7 @@ def read_page(cur, catalog: Catalog, scope: Scope, f: ProspectFilter, limit: int
         where = _filters(Where(), catalog, scope, f, masks=masks, name_hits=hits)
         total = cur.execute(f"SELECT count(*) FROM {table} AS p WHERE {where.sql}", where.params).fetchone()[0]
     order, order_params = _page_order(catalog, f, masks)
-    fit = "p.product_fit[?]" if f.product else "NULL::INTEGER"
-    fit_params = [f.product] if f.product else []
+    fit, fit_params = _fit_column(catalog, f, masks)
     cursor = cur.execute(
         f"SELECT {', '.join('p.' + c for c in PAGE_COLUMNS)}, {fit} AS fit FROM {table} AS p "
         f"WHERE {where.sql} ORDER BY {order} LIMIT ? OFFSET ?",

@@ -11,7 +11,7 @@ from tuoke.prospects.catalog import Catalog
 from tuoke.prospects.dashboard import read_dashboard
 from tuoke.prospects.filters import ProspectFilter
 from tuoke.prospects.find import find_company
-from tuoke.prospects.lists import ProspectList, read_branch_summary, read_frame, read_page, records
+from tuoke.prospects.lists import ProspectList, read_branch_summary, read_frame, read_page
 from tuoke.prospects.scope import Scope
 from tuoke.prospects.view import ProspectView, read_company, read_prospect
 
@@ -53,10 +53,8 @@ class ProspectReader:
         return [b for b in self.catalog.branches if scope.allows(b)]
 
     def latest_build(self) -> dict | None:
-        if not self.catalog.has("marts.scoring_builds"):
-            return None
-        rows = records(self.cursor.execute("SELECT * FROM marts.scoring_builds ORDER BY built_at DESC LIMIT 1"))
-        return rows[0] if rows else None
+        """The build log row of this file (marts.scoring_builds), read with the catalog."""
+        return self.catalog.latest_build
 
     def new_signals(self, scope: Scope, branch: str | None = None, since=None) -> pd.DataFrame:
         """`tuoke alerts`: signals new in the latest build, or first seen on or after `since`."""

@@ -3,9 +3,13 @@ with their labels, every signal with the points it gave, derived points, exclusi
 suppressions (with the end of a cooling-off), what the bank already has, public relations, fellow
 members of its lists and the match evidence. `tuoke explain` and the prospect page read it.
 
-Each lookup is a MATERIALIZED CTE on an indexed column of the published copy (warehouse/serving.py):
-inlined, DuckDB may turn a filtered Top-N into a rowid semi-join that scans the whole table
-instead of using the index.
+A page is a handful of lookups on indexed columns of the published copy (warehouse/serving.py),
+each a query on one table whose whole WHERE is the key: DuckDB answers that from the ART index in
+well under a millisecond, but a second condition beside the key (the scope, a role), a join or a
+filtered Top-N makes it scan the table instead (a million rows: ~30 ms), so any further condition
+is applied to the looked-up rows in a MATERIALIZED CTE (`_lookup`). Joins, sorting and limits of a
+few dozen rows are done here in Python; the signal rows come with their reasons rendered at
+publish (serving.prospect_signals).
 """
 
 from __future__ import annotations
@@ -14,16 +18,23 @@ import datetime as dt
 import json
 import math
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
-from tuoke.prospects.catalog import Catalog, Dimension
+from tuoke.prospects.catalog import Catalog, Dimension, Rule
 from tuoke.prospects.lists import records
 from tuoke.prospects.scope import Scope
 from tuoke.prospects.where import Where
+from warehouse.serving import PROSPECT_SIGNAL_COLUMNS, reason_text_sql
 
 BANK_SIGNALS = ("payroll_employer", "pos_merchant", "counterparty_of_customers", "credit_customer", "credit_overdue")
 RELATION_ROLES = ("winner", "candidate", "bidder", "supplier")
 LIST_ROLES = ("member", "tenant", "listed")
+MAX_RELATIONS = 30
+MAX_FELLOWS = 20
+MAX_EVIDENCE = 100
+PLACE_COLUMNS = ("province", "city", "district", "industry", "first_seen", "last_seen")
+MENTION_COLUMNS = "role, purchaser_name, project_name, amount_yuan, published_at, url, source_id, tier, list_name"
 
 
 @dataclass(frozen=True)
@@ -65,117 +76,152 @@ def _plain(value: Any) -> Any:
     return None if isinstance(value, float) and math.isnan(value) else value
 
 
-def _reason(catalog: Catalog, s: str = "s", r: str = "r") -> str:
-    """The readable reason of signal row `s` (ref.scoring_signals joined as `r`): the template filled
-    directly with ref.fill_reason (ref.signal_reason looks it up per call, ~80 ms a query)."""
-    args = f"{s}.value, {s}.amount, {s}.observed_at, {s}.detail, {s}.list_name, {s}.source_id"
-    if catalog.has_fill_reason:
-        return f"coalesce(ref.fill_reason({r}.reason_template, {r}.label, {args}), {s}.signal)"
-    return f"ref.signal_reason({s}.signal, {args})"
+def _lookup(cur, table: str, key: str, value, columns: str = "*", where: Where | None = None) -> list[dict]:
+    """Rows of `table` whose `key` is `value` (an index lookup), kept when they meet `where`
+    (conditions on `p`), as dicts."""
+    sql = f"SELECT {columns} FROM {table} WHERE {key} = ?"
+    if where is not None and where.parts:
+        sql = f"WITH p AS MATERIALIZED ({sql}) SELECT * FROM p WHERE {where.sql}"
+    return records(cur.execute(sql, [value, *(where.params if where is not None else [])]))
 
 
 def read_company(cur, scope: Scope, company_id: str) -> dict | None:
     """The list row of one company with its place and dates, or None (not listed, not in scope).
     `company_key` is the scoring marts' surrogate key, read from marts.company_segments (never
     recomputed here: how the key is made is the SQL models' business)."""
-    where = Where().add("p.company_id = ?", company_id).add_condition(scope.condition("p.branch"))
-    rows = records(cur.execute(
-        "WITH c AS MATERIALIZED (SELECT company_id, province, city, district, industry, first_seen, last_seen "
-        "FROM core.companies WHERE company_id = ?), "
-        "g AS MATERIALIZED (SELECT company_id, company_key FROM marts.company_segments WHERE company_id = ?) "
-        "SELECT p.*, c.province, c.city, c.district, c.industry, c.first_seen, c.last_seen, g.company_key "
-        f"FROM marts.prospects_ranked AS p LEFT JOIN c USING (company_id) LEFT JOIN g USING (company_id) "
-        f"WHERE {where.sql}",
-        [company_id, company_id, *where.params]))
-    return {k: _plain(v) for k, v in rows[0].items()} if rows else None
+    where = Where()
+    if scope.branches is not None:
+        where.add_condition(scope.condition("p.branch"))
+    rows = _lookup(cur, "marts.prospects_ranked", "company_id", company_id, where=where)
+    if not rows:
+        return None
+    place = _lookup(cur, "core.companies", "company_id", company_id, ", ".join(PLACE_COLUMNS)) \
+        or [dict.fromkeys(PLACE_COLUMNS)]
+    key = _lookup(cur, "marts.company_segments", "company_id", company_id, "company_key") or [{"company_key": None}]
+    return {k: _plain(v) for k, v in {**rows[0], **place[0], **key[0]}.items()}
 
 
-def _signals(cur, catalog: Catalog, company_id: str, company_key) -> list[dict]:
-    # the points rows are read by key and joined to their rules here (what the view
-    # marts.signal_points_base does), aggregated per signal row before the join to the signals
-    return records(cur.execute(f"""
-        WITH s AS MATERIALIZED (SELECT signal_id, signal, observed_at, value, amount, source_id, url, detail, list_name
-                                FROM core.company_signals WHERE company_id = ?),
-        k AS MATERIALIZED (SELECT signal_id, rule_id, points FROM marts.signal_points_rows WHERE company_key = ?),
-        p AS (SELECT k.signal_id, sum(k.points) AS points,
-                     string_agg(u.dimension || ' ' || CAST(round(k.points, 2) AS VARCHAR), ', ' ORDER BY u.dimension)
-                         AS points_by_dimension
-              FROM k JOIN ref.scoring_rules AS u USING (rule_id) GROUP BY k.signal_id)
-        SELECT s.signal_id, s.signal, coalesce(r.label, s.signal) AS label, coalesce(r.kind, 'opportunity') AS kind,
-               s.observed_at, s.value, s.amount, s.source_id, s.url, {_reason(catalog)} AS reason_text,
-               coalesce(p.points, 0) AS points, coalesce(p.points_by_dimension, '') AS points_by_dimension
-        FROM s
-        LEFT JOIN p USING (signal_id)
-        LEFT JOIN ref.scoring_signals AS r ON r.signal = s.signal
-        ORDER BY s.observed_at DESC NULLS LAST, s.signal_id
-        """, [company_id, company_key]))
+def _signal_rows(cur, catalog: Catalog, company_id: str) -> list[dict]:
+    """The company's signal rows with their readable reason, newest first: from
+    serving.prospect_signals (reasons rendered at publish), else rendered here."""
+    if catalog.has("serving.prospect_signals"):
+        rows = _lookup(cur, "serving.prospect_signals", "company_id", company_id,
+                       ", ".join((*PROSPECT_SIGNAL_COLUMNS, "reason_text")))
+    else:
+        reason = reason_text_sql() if catalog.has_fill_reason else \
+            "ref.signal_reason(s.signal, s.value, s.amount, s.observed_at, s.detail, s.list_name, s.source_id)"
+        rows = records(cur.execute(
+            f"WITH s AS MATERIALIZED (SELECT * FROM core.company_signals WHERE company_id = ?) "
+            f"SELECT {', '.join('s.' + c for c in PROSPECT_SIGNAL_COLUMNS)}, {reason} AS reason_text "
+            f"FROM s LEFT JOIN ref.scoring_signals AS r ON r.signal = s.signal", [company_id]))
+    return _newest_first(rows, "observed_at", then="signal_id")
 
 
-def _derived(cur, company_key) -> list[dict]:
-    return records(cur.execute(
-        "WITH k AS MATERIALIZED (SELECT signal_id, rule_id, points FROM marts.signal_points_rows "
-        "WHERE company_key = ? AND signal_id < 0) "
-        "SELECT u.dimension, u.signal, k.points, coalesce(r.label, u.signal) AS reason_text "
-        "FROM k JOIN ref.scoring_rules AS u USING (rule_id) LEFT JOIN ref.scoring_signals AS r ON r.signal = u.signal "
-        "ORDER BY u.dimension",
-        [company_key]))
+def _newest_first(rows: list[dict], column: str, then: str | None = None) -> list[dict]:
+    """`rows` by `column` descending, missing values last (SQL's DESC NULLS LAST), ties by `then`."""
+    if then:
+        rows.sort(key=lambda r: r[then])
+    present = sorted((r for r in rows if r[column] is not None), key=lambda r: r[column], reverse=True)
+    return present + [r for r in rows if r[column] is None]
+
+
+def _points(cur, catalog: Catalog, company_key) -> dict[int, list[tuple[Rule, Any]]]:
+    """The company's points rows (marts.signal_points_rows) by signal_id, each with its rule, by
+    dimension; a derived rule's row has a negative signal_id."""
+    by_signal: dict[int, list[tuple[Rule, Any]]] = {}
+    for row in _lookup(cur, "marts.signal_points_rows", "company_key", company_key, "signal_id, rule_id, points"):
+        rule = catalog.rules.get(int(row["rule_id"]))
+        if rule is not None:
+            by_signal.setdefault(row["signal_id"], []).append((rule, row["points"]))
+    for given in by_signal.values():
+        given.sort(key=lambda rp: rp[0].dimension)
+    return by_signal
+
+
+def _signals(catalog: Catalog, rows: list[dict], points: dict[int, list[tuple[Rule, Any]]]) -> list[dict]:
+    """Each signal row with its label, kind, points and points per dimension ("business 3.50, …")."""
+    for row in rows:
+        given = points.get(row["signal_id"], [])
+        row["label"] = catalog.signal_label(row["signal"])
+        row["kind"] = catalog.signal_kind(row["signal"])
+        row["points"] = sum(p for _, p in given) if given else Decimal(0)
+        row["points_by_dimension"] = ", ".join(f"{rule.dimension} {_points_text(p)}" for rule, p in given)
+    return rows
+
+
+def _derived(catalog: Catalog, points: dict[int, list[tuple[Rule, Any]]]) -> list[dict]:
+    """Points of derived rules (无负面清单记录), by dimension."""
+    rows = [{"dimension": rule.dimension, "signal": rule.signal, "points": p, "reason_text": catalog.signal_label(rule.signal)}
+            for signal_id, given in points.items() if signal_id < 0 for rule, p in given]
+    return sorted(rows, key=lambda r: r["dimension"])
+
+
+def _points_text(points) -> str:
+    """Points as the page prints them: DECIMAL(12,2) with its two places (3.50), a double rounded to two."""
+    return str(points) if isinstance(points, Decimal) else repr(round(float(points), 2))
 
 
 def _flags(cur, catalog: Catalog, company_id: str) -> list[dict]:
-    flags = records(cur.execute(
-        "SELECT kind, signal, label, reason_text, list_name, source_id, url, observed_at, active "
-        "FROM marts.company_flags WHERE company_id = ? ORDER BY active DESC, kind, observed_at DESC", [company_id]))
+    """Exclusions and suppressions, active first, then by kind, newest first, with the end of a cooling-off."""
+    flags = _lookup(cur, "marts.company_flags", "company_id", company_id,
+                    "kind, signal, label, reason_text, list_name, source_id, url, observed_at, active")
+    flags = _newest_first(flags, "observed_at")
+    flags.sort(key=lambda f: (not f["active"], f["kind"] or ""))
     for flag in flags:
         days = catalog.cooling_off_days.get(flag.get("signal"))
         flag["expires"] = flag["observed_at"] + dt.timedelta(days=days) if days and flag.get("observed_at") else None
     return flags
 
 
-def _relations(cur, company_id: str) -> list[dict]:
-    return records(cur.execute(
-        """
-        WITH m AS MATERIALIZED (SELECT * FROM core.company_mentions WHERE company_id = ?)
-        SELECT role, purchaser_name, project_name, amount_yuan, published_at, url, source_id, tier, list_name
-        FROM m WHERE list_contains(?, role)
-        ORDER BY published_at DESC NULLS LAST LIMIT 30
-        """, [company_id, list(RELATION_ROLES)]))
+def _mentions(cur, company_id: str) -> list[dict]:
+    """The company's mentions in a relation role or on a list, newest first."""
+    rows = _lookup(cur, "core.company_mentions", "company_id", company_id, MENTION_COLUMNS)
+    return _newest_first([r for r in rows if r["role"] in RELATION_ROLES or r["role"] in LIST_ROLES], "published_at")
 
 
-def _fellows(cur, scope: Scope, company_id: str) -> list[dict]:
+def _relations(mentions: list[dict]) -> list[dict]:
+    """Purchasers and projects: the newest MAX_RELATIONS mentions as winner, candidate, bidder or supplier."""
+    return [m for m in mentions if m["role"] in RELATION_ROLES][:MAX_RELATIONS]
+
+
+def _fellows(cur, scope: Scope, company_id: str, mentions: list[dict]) -> list[dict]:
+    """Companies on the same lists (source and list name or tier) as this one, by name; `linkable`
+    when they are on the list and in the scope."""
+    lists = sorted({(m["source_id"], m["list_name"] or m["tier"] or "") for m in mentions if m["role"] in LIST_ROLES})
+    if not lists:
+        return []
     fellows = records(cur.execute(
         """
-        WITH m AS MATERIALIZED (SELECT * FROM core.company_mentions WHERE company_id = ?),
-        mine AS (
-            SELECT DISTINCT source_id, coalesce(list_name, tier, '') AS grouping
-            FROM m WHERE list_contains(?, role)
-        )
+        WITH mine AS (SELECT unnest(?::VARCHAR[]) AS source_id, unnest(?::VARCHAR[]) AS grouping)
         SELECT f.company_id, any_value(f.name) AS name, any_value(f.source_id) AS source_id,
                any_value(coalesce(f.list_name, f.tier)) AS grouping
         FROM core.company_mentions AS f JOIN mine USING (source_id)
         WHERE f.company_id <> ? AND list_contains(?, f.role) AND coalesce(f.list_name, f.tier, '') = mine.grouping
-        GROUP BY f.company_id ORDER BY name LIMIT 20
-        """, [company_id, list(LIST_ROLES), company_id, list(LIST_ROLES)]))
+        GROUP BY f.company_id ORDER BY name LIMIT ?
+        """, [[s for s, _ in lists], [g for _, g in lists], company_id, list(LIST_ROLES), MAX_FELLOWS]))
     visible: set[str] = set()
-    if fellows:
-        where = Where().add("list_contains(?::VARCHAR[], p.company_id)", [f["company_id"] for f in fellows])
-        where.add_condition(scope.condition("p.branch"))
+    if fellows:  # on the list and in scope: the ids looked up in the index, then the scope applied
+        where = Where().add_condition(scope.condition("p.branch"))
         visible = {r[0] for r in cur.execute(
-            f"SELECT p.company_id FROM marts.prospects_ranked AS p WHERE {where.sql}", where.params).fetchall()}
+            "WITH p AS MATERIALIZED (SELECT company_id, branch FROM marts.prospects_ranked "
+            f"WHERE list_contains(?::VARCHAR[], company_id)) SELECT p.company_id FROM p WHERE {where.sql}",
+            [[f["company_id"] for f in fellows], *where.params]).fetchall()}
     for fellow in fellows:
         fellow["linkable"] = fellow["company_id"] in visible
     return fellows
 
 
 def _evidence(cur, company_id: str) -> list[dict]:
-    rows = records(cur.execute(
-        """
-        WITH l AS MATERIALIZED (SELECT record_id, rule, score, features FROM core.entity_links WHERE company_id = ?),
-        r AS MATERIALIZED (SELECT record_id, display_name, source_id, uscc FROM core.entity_records WHERE company_id = ?)
-        SELECT l.record_id, l.rule, l.score, l.features, r.display_name, r.source_id, r.uscc
-        FROM l LEFT JOIN r USING (record_id)
-        ORDER BY l.rule, r.source_id, l.record_id LIMIT 100
-        """, [company_id, company_id]))
-    for row in rows:
+    """The records linked into the company (rule, score, agreed fields) with their name and source,
+    by rule, source and record, the first MAX_EVIDENCE."""
+    names = {r["record_id"]: r for r in _lookup(cur, "core.entity_records", "company_id", company_id,
+                                                  "record_id, display_name, source_id, uscc")}
+    rows = []
+    for link in _lookup(cur, "core.entity_links", "company_id", company_id, "record_id, rule, score, features"):
+        record = names.get(link["record_id"], {})
+        rows.append({**link, **{k: record.get(k) for k in ("display_name", "source_id", "uscc")}})
+    rows.sort(key=lambda r: (_last_if_none(r["rule"]), _last_if_none(r["source_id"]), _last_if_none(r["record_id"])))
+    for row in rows[:MAX_EVIDENCE]:
         try:
             features = json.loads(row["features"]) if row["features"] else {}
         except (TypeError, ValueError):
@@ -183,7 +229,12 @@ def _evidence(cur, company_id: str) -> list[dict]:
         features = features if isinstance(features, dict) else {}
         row["agreed"] = "、".join(str(a) for a in features.get("agreed") or [])
         row["similarity"] = features.get("similarity")
-    return rows
+    return rows[:MAX_EVIDENCE]
+
+
+def _last_if_none(value) -> tuple:
+    """A sort key that puts a missing value last (SQL's ASC NULLS LAST)."""
+    return (value is None, "" if value is None else value)
 
 
 def read_prospect(cur, catalog: Catalog, scope: Scope, company_id: str) -> ProspectView | None:
@@ -192,15 +243,16 @@ def read_prospect(cur, catalog: Catalog, scope: Scope, company_id: str) -> Prosp
     if company is None:
         return None
     fit = company.get("product_fit") or {}
-    company_key = company.pop("company_key")
+    points = _points(cur, catalog, company.pop("company_key"))
+    mentions = _mentions(cur, company_id) if catalog.has("core.company_mentions") else []
     return ProspectView(
         company=company,
         dimensions=[DimensionScore(d, float(company.get(d.column) or 0)) for d in catalog.dimensions],
         product_fit=sorted(dict(fit).items(), key=lambda kv: -(kv[1] or 0)),
-        signals=_signals(cur, catalog, company_id, company_key),
-        derived=_derived(cur, company_key),
+        signals=_signals(catalog, _signal_rows(cur, catalog, company_id), points),
+        derived=_derived(catalog, points),
         flags=_flags(cur, catalog, company_id),
-        relations=_relations(cur, company_id) if catalog.has("core.company_mentions") else [],
-        fellows=_fellows(cur, scope, company_id) if catalog.has("core.company_mentions") else [],
+        relations=_relations(mentions),
+        fellows=_fellows(cur, scope, company_id, mentions),
         evidence=_evidence(cur, company_id) if catalog.has("core.entity_records") else [],
     )
