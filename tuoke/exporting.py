@@ -21,8 +21,9 @@ import pandas as pd
 
 from kernel.contracts import DIMENSIONS, SEGMENT_LABELS
 from kernel.csvfiles import LINE_END
-from tuoke.prospects import Dimension, ProspectFilter, ProspectReader, Scope, sheet_columns
+from tuoke.prospects import Column, Dimension, ProspectFilter, ProspectReader, Scope, sheet_columns
 from tuoke.prospects.catalog import RISK
+from tuoke.prospects.columns import held_columns
 
 # the branch sheets' 五好 headers when the caller has no build at hand (the read model's catalog
 # gives scoring.yaml's labels)
@@ -30,6 +31,7 @@ UNLABELLED_DIMENSIONS = tuple(Dimension(key, key) for key in (*DIMENSIONS, RISK)
 EXTRA_EVIDENCE_LINKS = 3  # further links go to columns beside the first one
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 # xlsxwriter's write() would turn "=…" into a live formula and "http…" into a link on its own.
+WRAPPED_KINDS = ("list", "wrap")
 SAFE_WORKBOOK_OPTIONS = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
 
 
@@ -38,6 +40,12 @@ def csv_safe(value: Any) -> Any:
     if isinstance(value, str) and value.startswith(FORMULA_STARTS):
         return "'" + value
     return value
+
+
+def wan_text(yuan: Any) -> str:
+    """An amount in yuan as 万元 the way the size reasons write it (ref.wan_text): thousands grouped,
+    at most two decimals, trailing zeros dropped (10000000 → '1,000', 312000 → '31.2')."""
+    return f"{float(yuan) / 10_000:,.2f}".rstrip("0").rstrip(".")
 
 
 def write_cell(sheet, row: int, col: int, value: Any, cell_format=None) -> None:
@@ -132,14 +140,19 @@ def write_prospects_csv(df: pd.DataFrame, path: Path | None = None, stream=None)
         frame.to_csv(stream, index=False, quoting=csv.QUOTE_NONNUMERIC, lineterminator=LINE_END)
 
 
-def _cell(column: str, value: Any) -> Any:
-    if column in ("reasons", "products"):
+def _cell(column: Column, value: Any) -> Any:
+    """A value as its workbook cell shows it, by the column's kind."""
+    if column.kind == "list":
         return "；".join(str(v) for v in _as_list(value))
-    if column == "segment":
-        return SEGMENT_LABELS.get(value, value)
     value = _clean(value)
     if hasattr(value, "item"):
         value = value.item()
+    if column.kind == "segment":
+        return SEGMENT_LABELS.get(value, value)
+    if column.kind == "yes_no":
+        return None if value is None else ("是" if value else "否")
+    if column.kind == "wan":
+        return None if value is None else float(value) / 10_000
     return value
 
 
@@ -202,41 +215,26 @@ def write_prospects_xlsx(df: pd.DataFrame, path: Path | str, summary: pd.DataFra
 
     if len(held):
         sheet = workbook.add_worksheet(_sheet_name("排除及暂缓", used))
-        cols = [("branch", "网点", 14), ("name", "企业名称", 34), ("excluded", "不得受理", 9),
-                ("exclusion_reason", "不得受理原因", 50), ("suppressed", "暂缓", 7),
-                ("suppression_reason", "暂缓原因", 40), ("score", "得分", 8), ("company_id", "企业编号", 26)]
-        for c, (_, title, width) in enumerate(cols):
-            sheet.write(0, c, title, header)
-            sheet.set_column(c, c, width, wrap if width >= 40 else top)
-        for r, row in enumerate(held.sort_values(["branch", "name"]).to_dict(orient="records"), start=1):
-            for c, (key, _, _) in enumerate(cols):
-                value = _clean(row.get(key))
-                if isinstance(value, bool):
-                    value = "是" if value else ""
-                if hasattr(value, "item"):
-                    value = value.item()
-                write_cell(sheet, r, c, value)
-        sheet.freeze_panes(1, 2)
-        sheet.autofilter(0, 0, len(held), len(cols) - 1)
+        _write_table(sheet, held.sort_values(["branch", "name"]), held_columns(), (header, wrap, top, number, link))
     workbook.close()
     return path
 
 
-def _write_table(sheet, rows: pd.DataFrame, all_columns, formats) -> None:
+def _write_table(sheet, rows: pd.DataFrame, all_columns: Sequence[Column], formats) -> None:
     header, wrap, top, number, link = formats
-    columns = [(c.name, c.header, c.width) for c in all_columns if c.name in rows.columns]
-    for c, (key, title, width) in enumerate(columns):
-        sheet.write(0, c, title, header)
-        sheet.set_column(c, c, width, wrap if key in ("reasons", "products", "name") else None)
-    link_col = next((i for i, c in enumerate(columns) if c[0] == "evidence_urls"), None)
+    columns = [c for c in all_columns if c.name in rows.columns]
+    for c, column in enumerate(columns):
+        sheet.write(0, c, column.header, header)
+        sheet.set_column(c, c, column.width, wrap if column.kind in WRAPPED_KINDS else None)
+    link_col = next((i for i, c in enumerate(columns) if c.kind == "links"), None)
     if link_col is not None:
         for k in range(EXTRA_EVIDENCE_LINKS):
             sheet.write(0, link_col + 1 + k, f"证据链接{k + 2}", header)
             sheet.set_column(link_col + 1 + k, link_col + 1 + k, 30)
     for r, row in enumerate(rows.to_dict(orient="records"), start=1):
-        for c, (key, _, _) in enumerate(columns):
-            value = row.get(key)
-            if key == "evidence_urls":
+        for c, column in enumerate(columns):
+            value = row.get(column.name)
+            if column.kind == "links":
                 for k, url in enumerate(_as_list(value)[: 1 + EXTRA_EVIDENCE_LINKS]):
                     url = str(url)
                     if is_web_url(url):
@@ -244,13 +242,9 @@ def _write_table(sheet, rows: pd.DataFrame, all_columns, formats) -> None:
                     else:
                         sheet.write_string(r, c + k, url)
                 continue
-            value = _cell(key, value)
-            if key.startswith("score"):
-                write_cell(sheet, r, c, value, number)
-            elif key in ("reasons", "products", "name"):
-                write_cell(sheet, r, c, value, wrap)
-            else:
-                write_cell(sheet, r, c, value, top)
+            numeric = column.kind == "wan" or column.name.startswith("score")  # one decimal; ranks stay whole
+            cell_format = number if numeric else wrap if column.kind in WRAPPED_KINDS else top
+            write_cell(sheet, r, c, _cell(column, value), cell_format)
     sheet.freeze_panes(1, 2)
     sheet.autofilter(0, 0, max(len(rows), 1), len(columns) - 1)
 

@@ -88,10 +88,12 @@ class WebWorld:
             con.close()
         return company_id
 
-    def start_server(self) -> None:
+    def start_server(self, *options: str) -> None:
+        """`tuoke serve` on the world's data (`options`: e.g. --insecure-cookies for a plain-http
+        client that is not a browser)."""
         bin_dir = Path(sys.executable).parent
         self.server = subprocess.Popen(
-            [str(bin_dir / "tuoke"), "serve", "--port", str(self.port)], env=self.env, cwd=REPO_ROOT,
+            [str(bin_dir / "tuoke"), "serve", "--port", str(self.port), *options], env=self.env, cwd=REPO_ROOT,
             stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:

@@ -16,7 +16,14 @@ from rich.table import Table
 from kernel.contracts import SEGMENT_LABELS
 from kernel.errors import UserError
 from kernel.paths import DataPaths
-from tuoke.exporting import _as_list, _clean, write_prospects_csv, write_prospects_json, write_prospects_xlsx
+from tuoke.exporting import (
+    _as_list,
+    _clean,
+    wan_text,
+    write_prospects_csv,
+    write_prospects_json,
+    write_prospects_xlsx,
+)
 from tuoke.prospects import FilterError, ProspectFilter, ProspectReader, Scope, open_published
 
 FORMATS = ("table", "csv", "xlsx", "json")
@@ -61,6 +68,7 @@ def query_prospects(reader: ProspectReader, branch: str | None = None, segment: 
 
 NAME_CELLS = 28  # terminal cells for a name: a 14-character Chinese name, or a longer one cut with …
 RANK_CELLS = 4
+SIZE_CELLS = 10  # 规模待核实, 个体工商户, 小型企业
 
 
 def _fit(text: str, cells: int, pad: bool = True) -> str:
@@ -71,10 +79,12 @@ def _fit(text: str, cells: int, pad: bool = True) -> str:
 
 
 def prospect_lines(df: pd.DataFrame, width: int) -> list[str]:
-    """One line per prospect: rank, name, score, segment and the top reason cut to `width` cells,
-    under a line naming the branch. `tuoke explain` gives everything else."""
+    """One line per prospect: rank, name, score, segment, size (规模, when the build has it) and the
+    top reason cut to `width` cells, under a line naming the branch. `tuoke explain` gives
+    everything else, the size's evidence among it."""
     segment_cells = max(cell_len(label) for label in SEGMENT_LABELS.values())
-    fixed = RANK_CELLS + 2 + NAME_CELLS + 1 + 6 + 2 + segment_cells + 2
+    size_cells = SIZE_CELLS + 2 if "size_label" in df else 0
+    fixed = RANK_CELLS + 2 + NAME_CELLS + 1 + 6 + 2 + segment_cells + 2 + size_cells
     lines: list[str] = []
     branch = None
     for row in df.to_dict(orient="records"):
@@ -85,6 +95,8 @@ def prospect_lines(df: pd.DataFrame, width: int) -> list[str]:
         reasons = [str(r) for r in _as_list(row["reasons"])]
         line = (f"{rank:>{RANK_CELLS}}  {_fit(str(row['name']), NAME_CELLS)} {row['score']:6.1f}  "
                 f"{_fit(SEGMENT_LABELS.get(row['segment'], str(row['segment'])), segment_cells)}  ")
+        if size_cells:
+            line += _fit(_text(row["size_label"]), SIZE_CELLS) + "  "
         line = line + (reasons[0] if reasons and width > fixed else "")
         lines.append(_fit(line, width, pad=False).rstrip())
     return lines
@@ -176,6 +188,26 @@ def alerts_command(
         write_prospects_csv(df, out, stream=sys.stdout)
 
 
+def size_lines(c: dict) -> list[str]:
+    """规模 with its evidence, what contradicts it, and 普惠: eligibility and the 单户授信 ceiling left
+    (nothing on a build without sizes)."""
+    if c.get("size_label") is None:
+        return []
+    evidence = f" · 依据 {c['size_evidence_label']}" if c.get("size_evidence_label") else ""
+    lines = [f"规模: {c.get('size_reason') or c['size_label']}{evidence}"]
+    if c.get("size_conflict"):
+        lines.append(f"规模存疑: {c['size_conflict']}")
+    if c.get("puhui_eligible"):
+        ceiling = c.get("credit_ceiling_yuan")
+        lines.append("普惠: 是" + (f" · 单户授信上限 {wan_text(ceiling)} 万元（已扣除我行现有授信）"
+                                   if ceiling is not None else ""))
+    elif c.get("puhui_eligible") is not None:
+        lines.append(f"普惠: 否（{c['size_label']}）")
+    if c.get("established_on"):
+        lines.append(f"成立日期: {_text(c['established_on'])[:10]}")
+    return lines
+
+
 def explain_command(company: str = typer.Argument(..., help="company_id, USCC, or (part of) the name")) -> None:
     """Every signal of one company and the points it gave, its exclusions and suppressions."""
     with open_published() as reader:
@@ -188,6 +220,8 @@ def explain_command(company: str = typer.Argument(..., help="company_id, USCC, o
     console.print(f"branch {c['branch']} · {status} · score {c['score']:.2f} · segment "
                   f"{SEGMENT_LABELS.get(c['segment'], c['segment'])}", markup=False)
     console.print("五好: " + " · ".join(f"{d.label} {d.value:.2f}" for d in view.dimensions), markup=False)
+    for line in size_lines(c):
+        console.print(line, markup=False)
     if view.product_fit:
         console.print("products: " + "、".join(f"{k} {v}" for k, v in view.product_fit), markup=False)
     table = Table(title="signals and points (score = sum of points)")

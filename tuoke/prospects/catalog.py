@@ -2,17 +2,21 @@
 with the labels of scoring.yaml (ref.scoring_dimensions), signal types with labels and kinds
 (ref.scoring_signals), the scoring rules' dimension and signal (ref.scoring_rules: a points row
 names its rule), products (ref.scoring_products), cooling-off days of suppressions
-(ref.scoring_flags), the branches, the segment labels (kernel.contracts), and which serving tables
-the publish step prepared (warehouse/serving.py)."""
+(ref.scoring_flags), the branches, the segment labels (kernel.contracts), the size labels
+(ref.size_classes, and ref.size_words for 个体工商户: configs/size_standard.yaml), which columns the
+list and company tables have (a build before the size work has none of theirs), and which serving
+tables the publish step prepared (warehouse/serving.py)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from kernel.contracts import SEGMENT_LABELS
 from warehouse.serving import has_fill_reason
 
 RISK = "risk"
+# the tables whose columns the read model asks for by name (the list row, the company's place)
+COLUMN_TABLES = ("marts.prospects_ranked", "core.companies")
 
 
 @dataclass(frozen=True)
@@ -52,6 +56,9 @@ class Catalog:
     signal_masks: dict[str, int]  # serving.signal_bits: signal -> its bit in signal_mask
     product_bits: dict[str, int]  # serving.product_bits: product -> its bit (product_mask, fit_<bit>)
     latest_build: dict | None = None  # the newest row of marts.scoring_builds (the build of this file)
+    size_labels: dict[str, str] = field(default_factory=dict)  # size_segment -> 小型企业, 个体工商户, 规模待核实 …
+    size_evidence_labels: dict[str, str] = field(default_factory=dict)  # size_evidence -> 中小企业声明函 …
+    columns: dict[str, frozenset[str]] = field(default_factory=dict)  # COLUMN_TABLES -> their columns
 
     @property
     def segments(self) -> dict[str, str]:
@@ -64,6 +71,13 @@ class Catalog:
 
     def has(self, table: str) -> bool:
         return table in self.tables
+
+    def has_column(self, table: str, column: str) -> bool:
+        return column in self.columns.get(table, ())
+
+    def size_label(self, segment: str | None) -> str | None:
+        """The Chinese label of a size segment (None: a build without sizes)."""
+        return None if segment is None else self.size_labels.get(segment, segment)
 
     def signal_label(self, signal: str) -> str:
         info = self.signals.get(signal)
@@ -105,7 +119,27 @@ class Catalog:
             cursor = cur.execute("SELECT * FROM marts.scoring_builds ORDER BY built_at DESC LIMIT 1")
             names = [d[0] for d in cursor.description]
             build = next((dict(zip(names, row)) for row in cursor.fetchall()), None)
+        sizes, evidence = _size_vocabulary(cur, tables)
+        columns: dict[str, set[str]] = {t: set() for t in COLUMN_TABLES}
+        for table, column in cur.execute(
+                "SELECT schema_name || '.' || table_name, column_name FROM duckdb_columns() "
+                "WHERE database_name = current_database() AND list_contains(?, schema_name || '.' || table_name)",
+                [list(COLUMN_TABLES)]).fetchall():
+            columns[table].add(column)
         return cls(dimensions=dimensions, signals=signals, rules=rules, products=products, cooling_off_days=cooling,
                    branches=branches, tables=tables, has_fill_reason=fill,
                    signal_masks={s: 1 << b for s, b in bits["signal"].items()}, product_bits=bits["product"],
-                   latest_build=build)
+                   latest_build=build, size_labels=sizes, size_evidence_labels=evidence,
+                   columns={t: frozenset(c) for t, c in columns.items()})
+
+
+def _size_vocabulary(cur, tables: frozenset[str]) -> tuple[dict[str, str], dict[str, str]]:
+    """size_segment -> label (the classes, and 个体工商户 from the registration kinds) and
+    size_evidence -> label; empty on a build without the size reference tables."""
+    if not {"ref.size_classes", "ref.size_words", "ref.size_evidence"} <= tables:
+        return {}, {}
+    labels = dict(cur.execute("SELECT size_class, label FROM ref.size_classes").fetchall())
+    labels.update(cur.execute("SELECT value, label FROM ref.size_words WHERE vocabulary = 'registration_kind' "
+                              "AND value = 'individual_business'").fetchall())
+    evidence = dict(cur.execute("SELECT evidence, label FROM ref.size_evidence").fetchall())
+    return labels, evidence

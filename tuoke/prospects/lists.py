@@ -18,7 +18,7 @@ from dataclasses import dataclass, replace
 import pandas as pd
 
 from tuoke.prospects.catalog import Catalog
-from tuoke.prospects.columns import PAGE_COLUMNS
+from tuoke.prospects.columns import PAGE_COLUMNS, with_derived
 from tuoke.prospects.filters import ProspectFilter
 from tuoke.prospects.scope import Scope
 from tuoke.prospects.where import Where
@@ -133,10 +133,16 @@ def read_page(cur, catalog: Catalog, scope: Scope, f: ProspectFilter, limit: int
     order, order_params = _page_order(catalog, f, masks)
     fit, fit_params = _fit_column(catalog, f, masks)
     cursor = cur.execute(
-        f"SELECT {', '.join('p.' + c for c in PAGE_COLUMNS)}, {fit} AS fit FROM {table} AS p "
+        f"SELECT {_page_columns(catalog)}, {fit} AS fit FROM {table} AS p "
         f"WHERE {where.sql} ORDER BY {order} LIMIT ? OFFSET ?",
         [*fit_params, *where.params, *order_params, limit, offset])
-    return ProspectList(rows=records(cursor), total=int(total), filter=f)
+    return ProspectList(rows=with_derived(catalog, records(cursor)), total=int(total), filter=f)
+
+
+def _page_columns(catalog: Catalog) -> str:
+    """PAGE_COLUMNS of `p`; one the build lacks (an older build: the size columns) reads NULL."""
+    return ", ".join(f"p.{c}" if catalog.has_column("marts.prospects_ranked", c) else f"NULL AS {c}"
+                     for c in PAGE_COLUMNS)
 
 
 def read_frame(cur, catalog: Catalog, scope: Scope, f: ProspectFilter, limit: int | None = None) -> pd.DataFrame:
@@ -152,7 +158,7 @@ def read_frame(cur, catalog: Catalog, scope: Scope, f: ProspectFilter, limit: in
     cap = f"LIMIT {int(limit)}" if limit else ""
     sql = (f"SELECT * FROM (SELECT p.* REPLACE ({rank} AS rank) FROM marts.prospects_ranked AS p "
            f"WHERE {where.sql}) {top} ORDER BY {FRAME_ORDER} {cap}")
-    return cur.execute(sql, [*rank_params, *where.params]).df()
+    return with_derived(catalog, cur.execute(sql, [*rank_params, *where.params]).df())
 
 
 def read_branch_summary(cur, catalog: Catalog, scope: Scope, branch: str | None = None) -> pd.DataFrame | None:

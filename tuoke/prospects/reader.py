@@ -41,7 +41,7 @@ class ProspectReader:
 
     def company(self, scope: Scope, company_id: str) -> dict | None:
         """The list row of one company (no signals), or None when not on the list or not in scope."""
-        return read_company(self.cursor, scope, company_id)
+        return read_company(self.cursor, self.catalog, scope, company_id)
 
     def dashboard(self, scope: Scope, branch: str | None) -> dict:
         return read_dashboard(self.cursor, self.catalog, scope, branch)

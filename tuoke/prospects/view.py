@@ -22,6 +22,7 @@ from decimal import Decimal
 from typing import Any
 
 from tuoke.prospects.catalog import Catalog, Dimension, Rule
+from tuoke.prospects.columns import with_derived
 from tuoke.prospects.lists import records
 from tuoke.prospects.scope import Scope
 from tuoke.prospects.where import Where
@@ -34,6 +35,7 @@ MAX_RELATIONS = 30
 MAX_FELLOWS = 20
 MAX_EVIDENCE = 100
 PLACE_COLUMNS = ("province", "city", "district", "industry", "first_seen", "last_seen")
+COMPANY_SIZE_COLUMNS = ("registration_kind", "established_on")  # core.companies, from the registry (newer builds)
 MENTION_COLUMNS = "role, purchaser_name, project_name, amount_yuan, published_at, url, source_id, tier, list_name"
 
 
@@ -85,20 +87,25 @@ def _lookup(cur, table: str, key: str, value, columns: str = "*", where: Where |
     return records(cur.execute(sql, [value, *(where.params if where is not None else [])]))
 
 
-def read_company(cur, scope: Scope, company_id: str) -> dict | None:
-    """The list row of one company with its place and dates, or None (not listed, not in scope).
-    `company_key` is the scoring marts' surrogate key, read from marts.company_segments (never
-    recomputed here: how the key is made is the SQL models' business)."""
+def read_company(cur, catalog: Catalog, scope: Scope, company_id: str) -> dict | None:
+    """The list row of one company with its place, dates and registration, its size label and the
+    label of its size evidence, or None (not listed, not in scope). `company_key` is the scoring
+    marts' surrogate key, read from marts.company_segments (never recomputed here: how the key is
+    made is the SQL models' business)."""
     where = Where()
     if scope.branches is not None:
         where.add_condition(scope.condition("p.branch"))
     rows = _lookup(cur, "marts.prospects_ranked", "company_id", company_id, where=where)
     if not rows:
         return None
-    place = _lookup(cur, "core.companies", "company_id", company_id, ", ".join(PLACE_COLUMNS)) \
-        or [dict.fromkeys(PLACE_COLUMNS)]
+    wanted = [*PLACE_COLUMNS, *(c for c in COMPANY_SIZE_COLUMNS if catalog.has_column("core.companies", c))]
+    place = _lookup(cur, "core.companies", "company_id", company_id, ", ".join(wanted)) or [dict.fromkeys(wanted)]
     key = _lookup(cur, "marts.company_segments", "company_id", company_id, "company_key") or [{"company_key": None}]
-    return {k: _plain(v) for k, v in {**rows[0], **place[0], **key[0]}.items()}
+    company = {k: _plain(v) for k, v in {**rows[0], **place[0], **key[0]}.items()}
+    with_derived(catalog, [company])
+    evidence = company.get("size_evidence")
+    company["size_evidence_label"] = catalog.size_evidence_labels.get(evidence, evidence) if evidence else None
+    return company
 
 
 def _signal_rows(cur, catalog: Catalog, company_id: str) -> list[dict]:
@@ -239,7 +246,7 @@ def _last_if_none(value) -> tuple:
 
 def read_prospect(cur, catalog: Catalog, scope: Scope, company_id: str) -> ProspectView | None:
     """One company, or None when it is not on the list or not in the scope (the same answer)."""
-    company = read_company(cur, scope, company_id)
+    company = read_company(cur, catalog, scope, company_id)
     if company is None:
         return None
     fit = company.get("product_fit") or {}

@@ -18,6 +18,7 @@ from kernel.contracts import SEGMENT_LABELS
 from kernel.paths import DataPaths
 from kernel.territories import TerritoriesConfig, load_territories_config
 from kernel.users import User, UsersConfig, load_users_config
+from tuoke.exporting import wan_text
 from tuoke.prospects import FilterError, PublishedWarehouse, Scope, WarehouseMissing, scope_for
 from tuoke.web.auth import csrf_token
 from tuoke.web.ops import DISPOSITION_LABELS, OpsStore
@@ -50,6 +51,7 @@ def templates() -> Environment:
     env.filters["num"] = lambda v, d=1: "" if v is None else f"{float(v):,.{d}f}"
     env.filters["yuan"] = lambda v: "" if v is None else (
         f"{float(v) / 1e4:,.1f} 万元" if abs(float(v)) >= 1e4 else f"{float(v):,.0f} 元")
+    env.filters["wan"] = lambda v: "" if v is None else wan_text(v)
     env.filters["day"] = lambda v: "" if v is None else str(v)[:10]
     env.globals["segments"] = SEGMENT_LABELS
     env.globals["disposition_labels"] = DISPOSITION_LABELS
