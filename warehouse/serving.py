@@ -21,8 +21,9 @@ with one scan of the names alone.
 A prospect page lists every signal row of its company with the readable reason. Rendered per
 request, the reason macro (ref.fill_reason) alone costs several milliseconds of CPU for a dozen
 rows, and the rows of one company lie scattered over ten million. `serving.prospect_signals` holds
-the columns the page shows with `reason_text` rendered once here, stored by company, so the page
-reads one short run of rows.
+the columns the page shows with `reason_text` rendered once here and the points each row gave
+(marts.signal_points_rows joined to its rules, summed per row; derived rules' points as rows of
+their own), stored by company, so the page reads its signals and points in one short run of rows.
 
 Both are made on the copy that is about to be published (`warehouse.publish.publish(...,
 prepare=prepare_published_copy)`), never on the working warehouse: builds replace and rewrite
@@ -138,17 +139,44 @@ def has_fill_reason(con) -> bool:
 
 
 def build_prospect_signals(con: duckdb.DuckDBPyConnection) -> bool:
-    """serving.prospect_signals (see module docstring); False when the warehouse lacks what it needs
-    (an older build without ref.fill_reason is read from core.company_signals)."""
+    """serving.prospect_signals (see module docstring): each signal row with its reason and the
+    points it gave (`points`, `points_by_dimension`: "business 3.50, willingness 1.00"), and one row
+    per derived rule's points (negative signal_id, `dimension` set, the label as reason), so a page
+    reads its signals and points in one lookup. False when the warehouse lacks what it needs (an
+    older build without ref.fill_reason is read from core.company_signals)."""
     if not (_is_table_with(con, "core.company_signals", "detail")
-            and _is_table_with(con, "ref.scoring_signals", "reason_template") and has_fill_reason(con)):
+            and _is_table_with(con, "ref.scoring_signals", "reason_template") and has_fill_reason(con)
+            and _is_table_with(con, "marts.signal_points_rows", "company_key")
+            and _is_table_with(con, "marts.company_segments", "company_key")):
         return False
     con.execute("CREATE SCHEMA IF NOT EXISTS serving")
     columns = ", ".join(f"s.{c}" for c in PROSPECT_SIGNAL_COLUMNS)
-    con.execute(f"CREATE OR REPLACE TABLE serving.prospect_signals AS "
-                f"SELECT s.company_id, {columns}, {reason_text_sql()} AS reason_text "
-                f"FROM core.company_signals AS s LEFT JOIN ref.scoring_signals AS r ON r.signal = s.signal "
-                f"ORDER BY s.company_id, s.signal_id")
+    blanks = ", ".join(f"NULL AS {c}" for c in PROSPECT_SIGNAL_COLUMNS if c not in ("signal_id", "signal"))
+    con.execute(f"""
+        CREATE OR REPLACE TABLE serving.prospect_signals AS
+        WITH points AS (
+            SELECT k.company_id, p.signal_id, CASE WHEN p.signal_id < 0 THEN u.dimension END AS dimension,
+                   any_value(u.signal) AS rule_signal, sum(p.points) AS points,
+                   string_agg(u.dimension || ' ' || CAST(p.points AS VARCHAR), ', ' ORDER BY u.dimension, p.rule_id)
+                       AS points_by_dimension
+            FROM marts.signal_points_rows AS p
+            JOIN ref.scoring_rules AS u USING (rule_id)
+            JOIN marts.company_segments AS k USING (company_key)
+            GROUP BY ALL
+        )
+        SELECT s.company_id, {columns}, {reason_text_sql()} AS reason_text,
+               coalesce(x.points, 0) AS points, coalesce(x.points_by_dimension, '') AS points_by_dimension,
+               NULL::VARCHAR AS dimension
+        FROM core.company_signals AS s
+        LEFT JOIN ref.scoring_signals AS r ON r.signal = s.signal
+        LEFT JOIN points AS x ON x.company_id = s.company_id AND x.signal_id = s.signal_id
+        UNION ALL BY NAME
+        SELECT x.company_id, x.signal_id, x.rule_signal AS signal, {blanks},
+               coalesce(g.label, x.rule_signal) AS reason_text, x.points, x.points_by_dimension, x.dimension
+        FROM points AS x LEFT JOIN ref.scoring_signals AS g ON g.signal = x.rule_signal
+        WHERE x.signal_id < 0
+        ORDER BY company_id, signal_id
+        """)
     return True
 
 

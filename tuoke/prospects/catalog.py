@@ -16,7 +16,7 @@ from warehouse.serving import has_fill_reason
 
 RISK = "risk"
 # the tables whose columns the read model asks for by name (the list row, the company's place)
-COLUMN_TABLES = ("marts.prospects_ranked", "core.companies")
+COLUMN_TABLES = ("marts.prospects_ranked", "core.companies", "serving.prospect_signals")
 
 
 @dataclass(frozen=True)
@@ -71,6 +71,11 @@ class Catalog:
 
     def has(self, table: str) -> bool:
         return table in self.tables
+
+    @property
+    def served_points(self) -> bool:
+        """serving.prospect_signals carries each row's points (newer publishes; warehouse/serving.py)."""
+        return self.has_column("serving.prospect_signals", "points")
 
     def has_column(self, table: str, column: str) -> bool:
         return column in self.columns.get(table, ())

@@ -87,7 +87,7 @@ def _lookup(cur, table: str, key: str, value, columns: str = "*", where: Where |
     return records(cur.execute(sql, [value, *(where.params if where is not None else [])]))
 
 
-def read_company(cur, catalog: Catalog, scope: Scope, company_id: str) -> dict | None:
+def read_company(cur, catalog: Catalog, scope: Scope, company_id: str, with_key: bool = True) -> dict | None:
     """The list row of one company with its place, dates and registration, its size label and the
     label of its size evidence, or None (not listed, not in scope). `company_key` is the scoring
     marts' surrogate key, read from marts.company_segments (never recomputed here: how the key is
@@ -100,7 +100,8 @@ def read_company(cur, catalog: Catalog, scope: Scope, company_id: str) -> dict |
         return None
     wanted = [*PLACE_COLUMNS, *(c for c in COMPANY_SIZE_COLUMNS if catalog.has_column("core.companies", c))]
     place = _lookup(cur, "core.companies", "company_id", company_id, ", ".join(wanted)) or [dict.fromkeys(wanted)]
-    key = _lookup(cur, "marts.company_segments", "company_id", company_id, "company_key") or [{"company_key": None}]
+    key = (_lookup(cur, "marts.company_segments", "company_id", company_id, "company_key") if with_key else None) \
+        or [{"company_key": None}]
     company = {k: _plain(v) for k, v in {**rows[0], **place[0], **key[0]}.items()}
     with_derived(catalog, [company])
     evidence = company.get("size_evidence")
@@ -122,6 +123,21 @@ def _signal_rows(cur, catalog: Catalog, company_id: str) -> list[dict]:
             f"SELECT {', '.join('s.' + c for c in PROSPECT_SIGNAL_COLUMNS)}, {reason} AS reason_text "
             f"FROM s LEFT JOIN ref.scoring_signals AS r ON r.signal = s.signal", [company_id]))
     return _newest_first(rows, "observed_at", then="signal_id")
+
+
+def _served_signals(cur, catalog: Catalog, company_id: str) -> tuple[list[dict], list[dict]]:
+    """Signal rows with their points, and derived points, from the one lookup of
+    serving.prospect_signals (points summed per row at publish)."""
+    columns = (*PROSPECT_SIGNAL_COLUMNS, "reason_text", "points", "points_by_dimension", "dimension")
+    rows = _lookup(cur, "serving.prospect_signals", "company_id", company_id, ", ".join(columns))
+    signals = [r for r in rows if r["signal_id"] >= 0]
+    for row in signals:
+        del row["dimension"]
+        row["label"] = catalog.signal_label(row["signal"])
+        row["kind"] = catalog.signal_kind(row["signal"])
+    derived = [{"dimension": r["dimension"], "signal": r["signal"], "points": r["points"], "reason_text": r["reason_text"]}
+               for r in rows if r["signal_id"] < 0]
+    return _newest_first(signals, "observed_at", then="signal_id"), sorted(derived, key=lambda r: r["dimension"])
 
 
 def _newest_first(rows: list[dict], column: str, then: str | None = None) -> list[dict]:
@@ -246,18 +262,23 @@ def _last_if_none(value) -> tuple:
 
 def read_prospect(cur, catalog: Catalog, scope: Scope, company_id: str) -> ProspectView | None:
     """One company, or None when it is not on the list or not in the scope (the same answer)."""
-    company = read_company(cur, catalog, scope, company_id)
+    company = read_company(cur, catalog, scope, company_id, with_key=not catalog.served_points)
     if company is None:
         return None
     fit = company.get("product_fit") or {}
-    points = _points(cur, catalog, company.pop("company_key"))
+    company_key = company.pop("company_key")
+    if catalog.served_points:
+        signals, derived = _served_signals(cur, catalog, company_id)
+    else:
+        points = _points(cur, catalog, company_key)
+        signals, derived = _signals(catalog, _signal_rows(cur, catalog, company_id), points), _derived(catalog, points)
     mentions = _mentions(cur, company_id) if catalog.has("core.company_mentions") else []
     return ProspectView(
         company=company,
         dimensions=[DimensionScore(d, float(company.get(d.column) or 0)) for d in catalog.dimensions],
         product_fit=sorted(dict(fit).items(), key=lambda kv: -(kv[1] or 0)),
-        signals=_signals(catalog, _signal_rows(cur, catalog, company_id), points),
-        derived=_derived(catalog, points),
+        signals=signals,
+        derived=derived,
         flags=_flags(cur, catalog, company_id),
         relations=_relations(mentions),
         fellows=_fellows(cur, scope, company_id, mentions),
