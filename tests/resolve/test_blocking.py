@@ -5,9 +5,10 @@ import random
 import numpy as np
 from rapidfuzz.distance import Levenshtein
 
-from warehouse.resolve import blocking
-from warehouse.resolve.blocking import _SHAPE_PAIRS, SHAPE, SOUND, CorePairs, sound_of
-from warehouse.resolve.prepare import Nodes
+from warehouse.resolve import blocking, typo_pairs
+from warehouse.resolve.blocking import CorePairs
+from warehouse.resolve.nodes import Nodes
+from warehouse.resolve.typo_pairs import _SHAPE_PAIRS, SHAPE, SOUND, sound_of
 
 CHARS = list("宏达逹弘洪鸿红华信新鑫源泰恒瑞己已巳未末科技机械设备贸易")
 
@@ -27,8 +28,8 @@ def _cores(seed: int = 5, n: int = 300) -> np.ndarray:
 def test_typo_pairs_are_exactly_the_confusable_substitutions_and_missing_characters():
     cores = _cores()
     ids = np.arange(len(cores))
-    sa, sb, detail, _capped = blocking._substitution_pairs(cores, ids, max_group=10**9)
-    ma, mb = blocking._missing_char_pairs(cores, ids)
+    sa, sb, detail, _capped = typo_pairs.substitution_pairs(cores, ids, max_group=10**9)
+    ma, mb = typo_pairs.missing_char_pairs(cores, ids, missing_min=5)
     got = {}
     for a, b, d in zip(sa.tolist(), sb.tolist(), detail.tolist()):
         key = (min(a, b), max(a, b))
@@ -66,7 +67,9 @@ def test_node_pairs_are_every_related_pair_whose_cities_can_agree():
     nodes = Nodes(core_id=core, cores=np.array([f"c{i}" for i in range(n_cores)], dtype=object), trade_id=zeros,
                   trades=np.array([""], dtype=object), industry_id=zeros, industries=np.array([""], dtype=object),
                   legal=zeros, branch=zeros.astype(bool), uscc=zeros - 1, name_region=region * 0, name_key=zeros,
-                  region=region, address_id=zeros - 1, first_record=np.arange(n))
+                  region=region, parent_region=region * 0, street=zeros - 1, address_id=zeros - 1,
+                  first_record=np.arange(n), raw_name=np.array(["x"] * n, dtype=object),
+                  abbreviated=zeros.astype(bool), form=zeros.astype(np.int8))
     related = [(c, c) for c in range(n_cores)] + [(1, 2), (3, 9), (5, 6), (0, 29)]
     cp = CorePairs(a=np.array([a for a, _ in related]), b=np.array([b for _, b in related]),
                    rule=np.zeros(len(related), np.int8), detail=np.zeros(len(related), np.int8),
@@ -85,13 +88,15 @@ def test_node_pairs_are_every_related_pair_whose_cities_can_agree():
 
 # ---------------------------------------------------------------- parsing in worker processes
 def _parse(workers: int):
-    from warehouse.resolve import prepare
+    from warehouse.resolve import parse_bulk
 
     names = np.array([f"杭州{a}{b}机械设备有限公司" for a in "宏鸿华信鑫源泰恒" for b in "达逹远盛兴昌海天"] * 3
                      + ["宏达机械有限公司杭州分公司", ""], dtype=object)
     addresses = np.array(["浙江省杭州市余杭区1号", "宁波市2号", ""], dtype=object)
     codes = np.array(["91110108551385082Q", "", "x"], dtype=object)
-    return prepare.parse_distinct(names, addresses, codes, workers=workers)
+    names, parsed_addresses, parsed_codes = parse_bulk.parse_distinct(names, addresses, codes, workers=workers)
+    per_name = {f: names.column(f) for f in names.keys}  # key rows may repeat across chunks: compare per name
+    return per_name, names.hash64, vars(parsed_addresses), vars(parsed_codes)
 
 
 def _same(left, right) -> None:
@@ -103,10 +108,10 @@ def _same(left, right) -> None:
 
 
 def test_worker_processes_parse_like_one_process(monkeypatch):
-    from warehouse.resolve import prepare
+    from warehouse.resolve import parse_bulk
 
-    monkeypatch.setattr(prepare, "PARALLEL_MIN", 0)
-    monkeypatch.setattr(prepare, "_CHUNK", {"names": 7, "addresses": 1, "codes": 1})
+    monkeypatch.setattr(parse_bulk, "PARALLEL_MIN", 0)
+    monkeypatch.setattr(parse_bulk, "CHUNK", {"names": 7, "addresses": 1, "codes": 1})
     _same(_parse(1), _parse(2))
 
 
@@ -114,20 +119,20 @@ def test_a_worker_that_dies_costs_time_not_results(monkeypatch, caplog):
     import os
     import time
 
-    from warehouse.resolve import prepare
+    from warehouse.resolve import parse_bulk
 
     parent = os.getpid()
-    real = prepare._PARSERS["names"]
+    real = parse_bulk.parse_names_chunk
 
-    def dies_in_a_child(chunk):
+    def dies_in_a_child(chunk, with_display=False):
         if os.getpid() != parent:
             os._exit(1)
         time.sleep(0.02)  # leave the child time to take a chunk
-        return real(chunk)
+        return real(chunk, with_display)
 
-    monkeypatch.setattr(prepare, "PARALLEL_MIN", 0)
-    monkeypatch.setattr(prepare, "_CHUNK", {"names": 7, "addresses": 1, "codes": 1})
+    monkeypatch.setattr(parse_bulk, "PARALLEL_MIN", 0)
+    monkeypatch.setattr(parse_bulk, "CHUNK", {"names": 7, "addresses": 1, "codes": 1})
     expected = _parse(1)
-    monkeypatch.setitem(prepare._PARSERS, "names", dies_in_a_child)
+    monkeypatch.setattr(parse_bulk, "parse_names_chunk", dies_in_a_child)
     _same(expected, _parse(2))
     assert "died" in caplog.text

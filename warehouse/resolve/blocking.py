@@ -5,10 +5,8 @@ Blocking runs on *distinct core names* first, then expands to nodes:
 1. core pairs — which two cores (字号 + industry) could name one company:
    - `same_core` : a core with itself;
    - `typo`      : two cores of 3-16 characters that differ in one position where the characters
-                   look alike (形近字 table) or sound alike (pypinyin, with zh/z, ch/c, sh/s, n/l,
-                   -ng/-n folded) — found by grouping on (core with that position deleted, position,
-                   confusion class), so only confusable substitutions are ever paired; or a core of
-                   >= 5 characters that is another core with one character missing;
+                   look or sound alike, or one core that is the other with one character missing
+                   (typo_pairs.py);
    - `trade_name`: two cores with the same trade name whose industries are empty or contain one
                    another (宏达 / 宏达机械 / 宏达机械设备), or a core of >= 3 characters without
                    industry that starts a longer core (川健福 / 川健福房地产开发).
@@ -19,7 +17,7 @@ Blocking runs on *distinct core names* first, then expands to nodes:
    them). A bucket of more than `max_block`·(`max_block`−1)/2 pairs is dropped and counted: the
    cap keeps the work about linear, and a region-less name shared by that many nodes cannot be
    attached to one of them anyway.
-Everything is numpy: strings are touched once per distinct core (or distinct character).
+The limits are configs/resolution.yaml `blocking`. Everything is numpy: strings are touched once per distinct core (or distinct character).
 """
 
 from __future__ import annotations
@@ -30,25 +28,17 @@ import numpy as np
 import pandas as pd
 from rapidfuzz import fuzz, process
 
-from warehouse.lookups import read_rows, read_words
-from warehouse.resolve.prepare import Nodes
+from kernel.resolution_config import BlockingSettings
+from warehouse.lookups import read_words
+from warehouse.resolve.grouping import grid, groups
+from warehouse.resolve.nodes import Nodes
+from warehouse.resolve.typo_pairs import MISSING_CHAR, SHAPE, SOUND, TYPO_MAX, missing_char_pairs, substitution_pairs
 
 GENERIC = frozenset(read_words("industry_words.csv"))
-RULES = ("same_core", "typo", "trade_name")
+RULES = ("same_core", "typo", "trade_name")  # the candidate rules ("candidates" in a link's features)
 SAME_CORE, TYPO, TRADE_NAME = 0, 1, 2
 DETAILS = ("", "shape", "sound", "missing_char")
-SHAPE, SOUND, MISSING_CHAR = 1, 2, 3
-TYPO_MIN, TYPO_MAX = 3, 16  # core lengths that get typo keys
-MISSING_MIN = 5  # the shorter core of a missing-character pair has at least this many characters
-
-_SHAPE_PAIRS = tuple(
-    dict.fromkeys(tuple(sorted((row["a"], row["b"]))) for row in read_rows("confusable_chars.csv"))
-)
-
-try:
-    from pypinyin import Style, lazy_pinyin
-except ImportError:  # pragma: no cover - optional: without it only the 形近字 table is used
-    lazy_pinyin = None
+assert (DETAILS[SHAPE], DETAILS[SOUND], DETAILS[MISSING_CHAR]) == ("shape", "sound", "missing_char")
 
 
 @dataclass
@@ -66,7 +56,7 @@ class CorePairs:
     b: np.ndarray
     rule: np.ndarray  # int8 into RULES
     detail: np.ndarray  # int8 into DETAILS
-    similarity: np.ndarray  # 0.7 · trade-name ratio + 0.3 · industry ratio
+    similarity: np.ndarray  # w · trade-name ratio + (1 - w) · industry ratio (w: comparison.trade_name_weight)
 
     def __len__(self) -> int:
         return len(self.a)
@@ -80,187 +70,6 @@ class NodePairs:
 
     def __len__(self) -> int:
         return len(self.a)
-
-
-# ---------------------------------------------------------------- characters
-def fold_sound(syllable: str) -> str:
-    """Fold sounds typists confuse: zh/z, ch/c, sh/s, n/l, -ng/-n."""
-    s = syllable
-    for a, b in (("zh", "z"), ("ch", "c"), ("sh", "s")):
-        if s.startswith(a):
-            s = b + s[2:]
-    if s.startswith("n"):
-        s = "l" + s[1:]
-    if s.endswith("ng"):
-        s = s[:-1]
-    return s
-
-
-def sound_of(char: str) -> str:
-    if lazy_pinyin is None or not ("\u4e00" <= char <= "\u9fff"):
-        return ""
-    reading = lazy_pinyin(char, style=Style.NORMAL, errors="ignore")
-    return fold_sound(reading[0]) if reading and reading[0] else ""
-
-
-def _char_classes(codepoints: np.ndarray) -> tuple[np.ndarray, np.ndarray, dict]:
-    """Distinct code points (sorted), their sound class (-1 none), and code point -> shape pair ids."""
-    chars = np.unique(codepoints)
-    sounds: dict[str, int] = {}
-    sound = np.full(len(chars), -1, dtype=np.int64)
-    for i, cp in enumerate(chars.tolist()):
-        s = sound_of(chr(cp))
-        if s:
-            sound[i] = sounds.setdefault(s, len(sounds))
-    shapes: dict[int, list[int]] = {}
-    for pair_id, (x, y) in enumerate(_SHAPE_PAIRS):
-        shapes.setdefault(ord(x), []).append(pair_id)
-        shapes.setdefault(ord(y), []).append(pair_id)
-    return chars, sound, shapes
-
-
-# ---------------------------------------------------------------- grouping helpers
-def _grid(start_a: np.ndarray, size_a: np.ndarray, start_b: np.ndarray, size_b: np.ndarray):
-    """All (start_a + i, start_b + j) for i < size_a, j < size_b, per row; returns positions and row."""
-    count = size_a.astype(np.int64) * size_b.astype(np.int64)
-    total = int(count.sum())
-    row = np.repeat(np.arange(len(count)), count)
-    offset = np.arange(total, dtype=np.int64) - np.repeat(np.cumsum(count) - count, count)
-    nb = size_b[row].astype(np.int64)
-    i, j = offset // nb, offset % nb
-    return start_a[row] + i, start_b[row] + j, i, j, row
-
-
-def _groups(*keys: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Sort order and (start, size) of runs of equal keys (last key varies slowest)."""
-    order = np.lexsort(keys)
-    n = len(order)
-    if n == 0:
-        return order, np.empty(0, np.int64), np.empty(0, np.int64)
-    change = np.zeros(n, dtype=bool)
-    change[0] = True
-    for key in keys:
-        k = key[order]
-        change[1:] |= k[1:] != k[:-1]
-    start = np.flatnonzero(change)
-    size = np.diff(np.append(start, n))
-    return order, start, size
-
-
-def _pairs_in_groups(order, start, size, max_group: int):
-    """(x, y) with x before y inside each run of at most max_group members (element ids from order)."""
-    keep = (size > 1) & (size <= max_group)
-    pa, pb, i, j, _row = _grid(start[keep], size[keep], start[keep], size[keep])
-    upper = i < j
-    return order[pa[upper]], order[pb[upper]]
-
-
-# ---------------------------------------------------------------- core pairs
-_RNG = np.random.default_rng(20240611)
-_MULT = _RNG.integers(1, 2**63 - 1, size=TYPO_MAX + 1, dtype=np.int64).astype(np.uint64) | np.uint64(1)
-
-
-def _char_matrix(strings: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    fixed = np.asarray(strings, dtype=f"U{TYPO_MAX}") if len(strings) else np.empty(0, dtype=f"U{TYPO_MAX}")
-    matrix = fixed.view(np.uint32).reshape(len(strings), TYPO_MAX).astype(np.uint64)
-    lengths = (matrix > 0).sum(axis=1)
-    return matrix, lengths
-
-
-def _substitution_pairs(cores: np.ndarray, ids: np.ndarray, max_group: int):
-    """Core pairs of equal length that differ in one position by a confusable character."""
-    matrix, lengths = _char_matrix(cores[ids])
-    chars, sound, shapes = _char_classes(matrix[matrix > 0])
-    full = (matrix * _MULT[:TYPO_MAX]).sum(axis=1)  # uint64, wraps
-    # every (character, shape pair) entry, sorted by character: a character may be in several pairs
-    entries = sorted((cp, pair_id) for cp, ids_ in shapes.items() for pair_id in ids_)
-    shape_cp = np.array([e[0] for e in entries], dtype=np.uint64)
-    shape_pair = np.array([e[1] for e in entries], dtype=np.int64)
-    rows_h, rows_tag, rows_core = [], [], []
-    for pos in range(TYPO_MAX):
-        at = np.flatnonzero(lengths > pos)
-        if not len(at):
-            break
-        char = matrix[at, pos]
-        h = full[at] - char * _MULT[pos]
-        tag_base = lengths[at].astype(np.int64) * 32 + pos  # < 1024 (length and position <= 16)
-        cls = sound[np.searchsorted(chars, char)]
-        has = cls >= 0
-        rows_h.append(h[has])
-        rows_tag.append((cls[has] * 2) * 1024 + tag_base[has])
-        rows_core.append(at[has])
-        lo = np.searchsorted(shape_cp, char, side="left")
-        n = np.searchsorted(shape_cp, char, side="right") - lo
-        if n.any():
-            rep = np.repeat(np.arange(len(at)), n)
-            entry = np.repeat(lo, n) + (np.arange(int(n.sum())) - np.repeat(np.cumsum(n) - n, n))
-            rows_h.append(h[rep])
-            rows_tag.append((shape_pair[entry] * 2 + 1) * 1024 + tag_base[rep])
-            rows_core.append(at[rep])
-    if not rows_h:
-        return np.empty(0, np.int64), np.empty(0, np.int64), np.empty(0, np.int8), 0
-    h = np.concatenate(rows_h)
-    tag = np.concatenate(rows_tag).astype(np.int64)
-    row = np.concatenate(rows_core).astype(np.int64)
-    order, start, size = _groups(tag, h)
-    x, y = _pairs_in_groups(order, start, size, max_group)
-    capped = int((size > max_group).sum())
-    ra, rb = row[x], row[y]
-    # verify (a 64-bit hash collision, or two keys of one core): exactly one position differs
-    ok = (ra != rb) & ((matrix[ra] != matrix[rb]).sum(axis=1) == 1)
-    detail = np.where(tag[x] // 1024 % 2 == 1, SHAPE, SOUND).astype(np.int8)
-    return ids[ra[ok]], ids[rb[ok]], detail[ok], capped
-
-
-def _missing_char_pairs(cores: np.ndarray, ids: np.ndarray):
-    """(longer, shorter): the shorter core (>= MISSING_MIN characters) is the longer one minus one character."""
-    matrix, lengths = _char_matrix(cores[ids])
-    weighted = matrix * _MULT[:TYPO_MAX]
-    full = weighted.sum(axis=1)
-    short = np.flatnonzero((lengths >= MISSING_MIN) & (lengths < TYPO_MAX))
-    long_ = np.flatnonzero(lengths > MISSING_MIN)
-    if not len(short) or not len(long_):
-        return np.empty(0, np.int64), np.empty(0, np.int64)
-    key_short = pd.Index(full[short].astype(np.int64) ^ lengths[short].astype(np.int64))
-    prefix = np.cumsum(weighted[long_], axis=1) - weighted[long_]  # exclusive: sum over k < pos
-    shifted = np.zeros_like(matrix[long_])
-    shifted[:, :-1] = matrix[long_][:, 1:] * _MULT[:TYPO_MAX - 1]  # char k+1 weighted as position k
-    suffix = np.cumsum(shifted[:, ::-1], axis=1)[:, ::-1]  # sum over k >= pos of char k+1 at k
-    out_long, out_short = [], []
-    for pos in range(TYPO_MAX):
-        at = np.flatnonzero(lengths[long_] > pos)
-        if not len(at):
-            break
-        h = prefix[at, pos] + suffix[at, pos]
-        key = h.astype(np.int64) ^ (lengths[long_][at] - 1).astype(np.int64)
-        hit = key_short.get_indexer(key) if key_short.is_unique else _first_index(key_short, key)
-        found = hit >= 0
-        out_long.append(long_[at[found]])
-        out_short.append(short[hit[found]])
-    la, sb = np.concatenate(out_long), np.concatenate(out_short)
-    if not len(la):
-        return np.empty(0, np.int64), np.empty(0, np.int64)
-    la, sb = _verify_missing(cores, ids, la, sb)
-    return ids[la], ids[sb]
-
-
-def _first_index(index: pd.Index, key: np.ndarray) -> np.ndarray:
-    first = pd.Series(np.arange(len(index)), index=index)
-    first = first[~first.index.duplicated()]
-    return first.reindex(key).fillna(-1).to_numpy().astype(np.int64)
-
-
-def _verify_missing(cores, ids, la, sb):
-    keep = np.fromiter((_one_deleted(cores[ids[x]], cores[ids[y]]) for x, y in zip(la, sb)), dtype=bool, count=len(la))
-    pairs = pd.DataFrame({"a": la[keep], "b": sb[keep]}).drop_duplicates()
-    return pairs["a"].to_numpy(), pairs["b"].to_numpy()
-
-
-def _one_deleted(longer: str, shorter: str) -> bool:
-    i = 0
-    while i < len(shorter) and longer[i] == shorter[i]:
-        i += 1
-    return longer[i + 1:] == shorter[i:]
 
 
 def _industry_containment(industries: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -280,7 +89,7 @@ def _industry_containment(industries: np.ndarray) -> tuple[np.ndarray, np.ndarra
 
 
 def _trade_pairs(core_trade: np.ndarray, core_industry: np.ndarray, industries: np.ndarray, ids: np.ndarray,
-                 cores: np.ndarray, max_group: int):
+                 cores: np.ndarray, max_group: int, prefix_min: int):
     """Cores with one trade name whose industries are empty or contain one another."""
     frame = pd.DataFrame({"core": ids, "trade": core_trade[ids], "ind": core_industry[ids]})
     empty_id = np.flatnonzero(industries == "")
@@ -295,21 +104,21 @@ def _trade_pairs(core_trade: np.ndarray, core_industry: np.ndarray, industries: 
         right = frame.rename(columns={"core": "core_b", "ind": "ind_b"})
         contained = left.merge(right, on=["trade", "ind_b"])
         parts.append(contained[["core", "core_b"]].to_numpy())
-    parts.append(_prefix_pairs(core_trade, core_industry, industries, ids, cores, max_group))
+    parts.append(_prefix_pairs(core_trade, core_industry, industries, ids, cores, max_group, prefix_min))
     both = np.concatenate(parts) if parts else np.empty((0, 2), np.int64)
     return both[:, 0].astype(np.int64), both[:, 1].astype(np.int64)
 
 
-def _prefix_pairs(core_trade, core_industry, industries, ids, cores, max_group: int) -> np.ndarray:
-    """(bare core, longer core) where a core without industry starts another core of >= 3
-    characters (川健福 / 川健福房地产开发 where the industry split read 川健福房地产 + 开发).
+def _prefix_pairs(core_trade, core_industry, industries, ids, cores, max_group: int, prefix_min: int) -> np.ndarray:
+    """(bare core, longer core) where a core of >= prefix_min characters without industry starts
+    another core (川健福 / 川健福房地产开发 where the industry split read 川健福房地产 + 开发).
     Cores are sorted, so the cores with a prefix are one searchsorted range; a range of more
     than max_group cores is skipped (such a short name has no single candidate anyway)."""
     bare = ids[(industries[core_industry[ids]] == "")]
     if not len(bare):
         return np.empty((0, 2), np.int64)
     length = np.fromiter((len(c) for c in cores[bare]), dtype=np.int64, count=len(bare))
-    bare = bare[length >= 3]
+    bare = bare[length >= prefix_min]
     if not len(bare):
         return np.empty((0, 2), np.int64)
     sorted_cores = cores.astype(str)
@@ -336,7 +145,8 @@ def _ratios(left: np.ndarray, right: np.ndarray) -> np.ndarray:
     return process.cpdist(list(left), list(right), scorer=fuzz.ratio, workers=1) / 100.0
 
 
-def core_pairs(nodes: Nodes, max_block: int = 60) -> tuple[CorePairs, dict]:
+def core_pairs(nodes: Nodes, settings: BlockingSettings, trade_weight: float = 0.7) -> tuple[CorePairs, dict]:
+    max_block = settings.max_block
     cores = nodes.cores
     n_cores = len(cores)
     core_trade = np.zeros(n_cores, dtype=np.int64)
@@ -350,12 +160,13 @@ def core_pairs(nodes: Nodes, max_block: int = 60) -> tuple[CorePairs, dict]:
     blockable = (length >= 2) & ~generic_core & ~generic_trade[core_trade]
     ids = np.flatnonzero(blockable)
 
-    typo_ids = ids[(length[ids] >= TYPO_MIN) & (length[ids] <= TYPO_MAX)]
-    sa, sb, sdetail, capped_typo = _substitution_pairs(cores, typo_ids, max_group=max_block)
-    ma, mb = _missing_char_pairs(cores, typo_ids)
+    typo_ids = ids[(length[ids] >= settings.typo_min_length) & (length[ids] <= min(settings.typo_max_length, TYPO_MAX))]
+    sa, sb, sdetail, capped_typo = substitution_pairs(cores, typo_ids, max_group=max_block)
+    ma, mb = missing_char_pairs(cores, typo_ids, settings.missing_char_min_length)
     trade_len = np.fromiter((len(t) for t in trades), dtype=np.int64, count=len(trades))
     trade_ids = ids[trade_len[core_trade[ids]] >= 2]
-    ta, tb = _trade_pairs(core_trade, core_industry, industries, trade_ids, cores, max_block)
+    ta, tb = _trade_pairs(core_trade, core_industry, industries, trade_ids, cores, max_block,
+                          settings.prefix_min_length)
 
     cross = pd.DataFrame({
         "a": np.concatenate([ta, sa, ma]), "b": np.concatenate([tb, sb, mb]),
@@ -375,7 +186,7 @@ def core_pairs(nodes: Nodes, max_block: int = 60) -> tuple[CorePairs, dict]:
     if either.any():
         sim_ind[either] = np.where(ia[either] == ib[either], 1.0,
                                    _ratios(industries[ia[either]], industries[ib[either]]))
-    similarity = np.round(0.7 * sim_trade + 0.3 * sim_ind, 4)
+    similarity = np.round(trade_weight * sim_trade + (1 - trade_weight) * sim_ind, 4)
 
     pairs = CorePairs(
         a=np.concatenate([ids, a]).astype(np.int64), b=np.concatenate([ids, b]).astype(np.int64),
@@ -389,7 +200,7 @@ def core_pairs(nodes: Nodes, max_block: int = 60) -> tuple[CorePairs, dict]:
 
 
 # ---------------------------------------------------------------- node pairs
-def node_pairs(nodes: Nodes, cp: CorePairs, max_block: int = 60) -> tuple[NodePairs, BlockingStats]:
+def node_pairs(nodes: Nodes, cp: CorePairs, max_block: int) -> tuple[NodePairs, BlockingStats]:
     """Expand core pairs to node pairs whose derived regions can agree (same city, or one without)."""
     stats = BlockingStats()
     max_pairs = max_block * (max_block - 1) // 2
@@ -402,7 +213,7 @@ def node_pairs(nodes: Nodes, cp: CorePairs, max_block: int = 60) -> tuple[NodePa
     zero_size = np.bincount(nodes.core_id[city == 0], minlength=n_cores)
 
     # buckets of one core in one known city
-    _o, bstart, bsize = _groups(city_sorted, core_sorted)
+    _o, bstart, bsize = groups(city_sorted, core_sorted)
     bcore, bcity = core_sorted[bstart], city_sorted[bstart]
     known = bcity != 0
     buckets = pd.DataFrame({"core": bcore[known], "city": bcity[known], "start": bstart[known], "size": bsize[known]})
@@ -440,7 +251,7 @@ def node_pairs(nodes: Nodes, cp: CorePairs, max_block: int = 60) -> tuple[NodePa
         }
     use = ~capped & (bucket_pairs > 0)
     kk, sa, na, sb, nb, same_start = kk[use], sa[use], na[use], sb[use], nb[use], same_start[use]
-    pa, pb, i, j, row = _grid(sa, na, sb, nb)
+    pa, pb, i, j, row = grid(sa, na, sb, nb)
     keep = np.where(same_start[row], (i < j) | (j >= na[row]), True)
     a, b, kk = order[pa[keep]], order[pb[keep]], kk[row[keep]]
     lo, hi = np.minimum(a, b), np.maximum(a, b)
@@ -448,9 +259,11 @@ def node_pairs(nodes: Nodes, cp: CorePairs, max_block: int = 60) -> tuple[NodePa
     return NodePairs(lo, hi, kk), stats
 
 
-def candidate_pairs(nodes: Nodes, max_block: int = 60) -> tuple[CorePairs, NodePairs, BlockingStats]:
-    cp, counts = core_pairs(nodes, max_block)
-    pairs, stats = node_pairs(nodes, cp, max_block)
+def candidate_pairs(nodes: Nodes, settings: BlockingSettings | None = None,
+                    trade_weight: float = 0.7) -> tuple[CorePairs, NodePairs, BlockingStats]:
+    settings = settings or BlockingSettings()
+    cp, counts = core_pairs(nodes, settings, trade_weight)
+    pairs, stats = node_pairs(nodes, cp, settings.max_block)
     for name, values in counts.items():
         stats.keys.setdefault(name, {}).update(values)
     return cp, pairs, stats

@@ -25,6 +25,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from warehouse.resolve.prepare import Features
+
 
 @dataclass
 class IdResult:
@@ -37,11 +39,11 @@ def _sha(text: str) -> str:
     return hashlib.sha1(text.encode("utf-8")).hexdigest()
 
 
-def company_ids(cluster: np.ndarray, uscc_id: np.ndarray, uscc_codes: np.ndarray, raw_name: np.ndarray,
-                name_idx: np.ndarray, name_hash: np.ndarray, record_id: np.ndarray, source: np.ndarray,
-                uscc_raw: np.ndarray, address: np.ndarray, previous: pd.DataFrame | None = None) -> IdResult:
-    """cluster: cluster label per record; uscc_id: valid-code id per record (-1 none);
-    name_hash: SHA-1 hex of each distinct raw name (name_idx: record -> distinct name)."""
+def company_ids(cluster: np.ndarray, features: Features, previous: pd.DataFrame | None = None) -> IdResult:
+    """cluster: cluster label per record."""
+    records = features.records
+    uscc_id, uscc_codes = features.uscc_id, features.uscc_codes
+    name_idx, name_hash = records.name.codes, features.names.hash64
     n = len(cluster)
     labels, clus = np.unique(cluster, return_inverse=True)
     n_clusters = len(labels)
@@ -60,7 +62,7 @@ def company_ids(cluster: np.ndarray, uscc_id: np.ndarray, uscc_codes: np.ndarray
     by_uscc = decided.copy()
 
     # canonical hash per cluster: rank of the smallest raw-name hash
-    hash_order = _hash_order(name_hash)
+    hash_order = _hash_order(name_hash, records.name.values)
     hash_rank = np.empty(len(name_hash), dtype=np.int64)
     hash_rank[hash_order] = np.arange(len(name_hash))
     rank = hash_rank[name_idx]
@@ -68,7 +70,7 @@ def company_ids(cluster: np.ndarray, uscc_id: np.ndarray, uscc_codes: np.ndarray
     np.minimum.at(best_rank, clus, rank)
 
     # 2. previous ids
-    prev = _previous_ids(record_id, previous)
+    prev = _previous_ids(records.record_id, previous)
     split_from = np.full(n_clusters, None, dtype=object)
     if prev is not None:
         inherit = np.array([isinstance(p, str) and p.startswith("name-") for p in prev], dtype=bool)
@@ -95,11 +97,10 @@ def company_ids(cluster: np.ndarray, uscc_id: np.ndarray, uscc_codes: np.ndarray
     # 3. fresh ids
     rest = np.flatnonzero(~decided)
     if len(rest):
-        fresh = np.array(["name-" + h[:16] for h in name_hash[hash_order[best_rank[rest]]]], dtype=object)
+        fresh = np.array([f"name-{h:016x}" for h in name_hash[hash_order[best_rank[rest]]].tolist()], dtype=object)
         clash = _clashes(fresh, taken)
         if clash.any():
-            fresh[clash] = _fallback_ids(rest[clash], clus, raw_name, source, uscc_raw, address, record_id, taken,
-                                         fresh[~clash])
+            fresh[clash] = _fallback_ids(rest[clash], clus, features, taken, fresh[~clash])
         cid[rest] = fresh
 
     company_id = cid[clus]
@@ -123,23 +124,19 @@ def company_ids(cluster: np.ndarray, uscc_id: np.ndarray, uscc_codes: np.ndarray
     return IdResult(company_id=company_id, previous_id=previous_id, change=change)
 
 
-def _hash_order(name_hash: np.ndarray) -> np.ndarray:
-    """The order of SHA-1 hex strings, sorted as text. Their first 16 hex digits read as one
-    unsigned integer sort the same way (equal-length lower-case hex), and decide unless equal."""
+def _hash_order(name_hash: np.ndarray, raw_names: np.ndarray) -> np.ndarray:
+    """The order of the raw names' SHA-1 hex digests, sorted as text. Their first 16 hex digits
+    (name_hash, read as one unsigned integer) sort the same way and decide unless two are equal."""
     if not len(name_hash):
         return np.empty(0, dtype=np.int64)
-    text = "".join(name_hash.tolist())
-    if len(text) != 40 * len(name_hash):  # not all SHA-1 hex: sort the strings themselves
-        return np.argsort(name_hash.astype(str), kind="stable")
-    head = np.frombuffer(bytes.fromhex("".join(h[:16] for h in name_hash.tolist())), dtype=">u8")
-    order = np.argsort(head, kind="stable")
-    ties = head[order][1:] == head[order][:-1]
-    if ties.any():  # astronomically rare: settle the whole order on the full strings
-        return np.argsort(name_hash.astype(str), kind="stable")
+    order = np.argsort(name_hash, kind="stable")
+    if (name_hash[order][1:] == name_hash[order][:-1]).any():  # astronomically rare: settle it on the full digests
+        full = np.array([_sha(str(r)) for r in raw_names.tolist()], dtype=object)
+        return np.argsort(full.astype(str), kind="stable")
     return order
 
 
-def _previous_ids(record_id: np.ndarray, previous: pd.DataFrame | None) -> np.ndarray | None:
+def _previous_ids(record_id: pd.Series, previous: pd.DataFrame | None) -> np.ndarray | None:
     if previous is None:
         return None
     missing = [c for c in ("record_id", "company_id") if c not in previous.columns]
@@ -151,7 +148,7 @@ def _previous_ids(record_id: np.ndarray, previous: pd.DataFrame | None) -> np.nd
     known = known.drop_duplicates("record_id")
     lookup = pd.Series(known["company_id"].astype(str).to_numpy(dtype=object),
                        index=known["record_id"].astype(str).to_numpy(dtype=object))
-    values = lookup.reindex(pd.Index(record_id.astype(str) if record_id.dtype != object else record_id))
+    values = lookup.reindex(pd.Index(record_id))
     out = values.to_numpy(dtype=object)
     out[pd.isna(values).to_numpy()] = None
     return out
@@ -163,15 +160,18 @@ def _clashes(ids: np.ndarray, taken: set) -> np.ndarray:
     return np.array([i in dup or i in taken for i in ids.tolist()], dtype=bool)
 
 
-def _fallback_ids(clusters: np.ndarray, clus: np.ndarray, raw_name, source, uscc_raw, address, record_id,
-                  taken: set, others: np.ndarray) -> np.ndarray:
+def _fallback_ids(clusters: np.ndarray, clus: np.ndarray, features: Features, taken: set,
+                  others: np.ndarray) -> np.ndarray:
     """Ids for clusters whose name hash is taken: hash name|source|uscc|address, then the record_id."""
-    in_set = np.isin(clus, clusters)
-    rows = np.flatnonzero(in_set)
+    records = features.records
+    rows = np.flatnonzero(np.isin(clus, clusters))
+    raw_name, source = records.name.values[records.name.codes[rows]], records.source.values[records.source.codes[rows]]
+    uscc_raw, address = records.uscc.values[records.uscc.codes[rows]], records.address.values[records.address.codes[rows]]
+    record_id = records.record_id.to_numpy()[rows]
     frame = pd.DataFrame({
         "c": clus[rows],
-        "h2": [_sha("|".join((str(raw_name[i]), str(source[i]), str(uscc_raw[i]), str(address[i])))) for i in rows],
-        "h3": [_sha(str(record_id[i])) for i in rows],
+        "h2": [_sha("|".join(map(str, parts))) for parts in zip(raw_name, source, uscc_raw, address)],
+        "h3": [_sha(str(r)) for r in record_id],
     })
     best = frame.sort_values(["c", "h2", "h3"]).drop_duplicates("c").set_index("c")
     ids = np.array(["name-" + best.at[c, "h2"][:16] for c in clusters], dtype=object)

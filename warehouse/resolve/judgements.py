@@ -14,6 +14,9 @@ import io
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
+import pandas as pd
+
 from kernel.csvfiles import csv_writer
 from warehouse.resolve.name_parts import parse_company_name
 
@@ -69,6 +72,40 @@ def _side(row: dict, prefix: str) -> Side | None:
 
 def judged_records(judgements: list[Judgement]) -> set[str]:
     return {s.record_id for j in judgements for s in (j.left, j.right) if s.record_id}
+
+
+def judgement_node_pairs(judgements: list[Judgement], record_id: pd.Series, match_key: np.ndarray,
+                         name_idx: np.ndarray, node: np.ndarray) -> tuple[list, list]:
+    """(same, not_same) node pairs of the judgements; a side names one record, or every record whose
+    name has that match key (match_key per distinct name, name_idx per record)."""
+    if not judgements:
+        return [], []
+    ids = sorted({s.record_id for j in judgements for s in (j.left, j.right) if s.record_id})
+    at = pd.Index(record_id).get_indexer(ids) if ids else np.empty(0, np.int64)
+    by_record = {r: int(node[i]) for r, i in zip(ids, at) if i >= 0}
+    keys = {s.name_key for j in judgements for s in (j.left, j.right) if not s.record_id}
+    by_key: dict[str, list[int]] = {}
+    if keys:
+        wanted = np.flatnonzero(np.isin(match_key, list(keys)))
+        for i in np.flatnonzero(np.isin(name_idx, wanted)).tolist():
+            by_key.setdefault(match_key[name_idx[i]], []).append(int(node[i]))
+
+    def nodes_of(side: Side) -> list[int]:
+        if side.record_id:
+            return [by_record[side.record_id]] if side.record_id in by_record else []
+        return sorted(set(by_key.get(side.name_key, [])))
+
+    same, not_same = [], []
+    for j in judgements:
+        left, right = nodes_of(j.left), nodes_of(j.right)
+        if not left or not right:
+            continue
+        if j.same:
+            anchor = left[0]
+            same.extend((anchor, n) for n in left[1:] + right if n != anchor)
+        else:
+            not_same.extend((a, b) for a in left for b in right if a != b)
+    return same, not_same
 
 
 HEADER = """\

@@ -3,20 +3,23 @@
 A Chinese company name is region + 字号 (trade name) + industry + legal form. The region may also
 sit in brackets after the trade name (澳妆（上海）国际贸易有限公司) or just before the legal form
 (…技术上海有限公司); "（中国）" marks a foreign-invested firm; the bracket in 合伙企业（有限合伙）
-belongs to the legal form. Branches (…有限公司杭州分公司, …银行杭州分行) are entities of their own
-with a parent key; public bodies (医院, 学校, 局, 协会…) are flagged non-enterprise.
+belongs to the legal form. The 个体工商户 endings 经营部 / 商行 / 门市部 / 店 are legal-form-like
+suffixes (lookups/legal_forms.csv says which endings leave the core). Branches (…有限公司杭州分公司,
+…银行杭州分行) are entities of their own: a branch is its parent's 字号 + industry plus its own
+place, and the parent's region and legal form are kept apart (parent_province/city/district,
+legal_form) so 鞍山市X股份有限公司济南分公司 and X济南分公司 can be compared on both parts. Public
+bodies (医院, 学校, 局, 协会…) are flagged non-enterprise.
 
-Steps: NFKC + traditional→simplified + invisible/whitespace removal → one bracket form "()" →
-branch split → legal form (longest first, from lookups/legal_forms.csv) → region from the front,
-from brackets and before the legal form → core (字号 + industry) → trade name / industry split.
-Every word list is a data file in `warehouse/lookups`; regexes are compiled once; results are
-cached per raw string.
+Steps: characters (name_text: NFKC, traditional→simplified, one bracket form) → branch split →
+legal form (longest first) → region from the front, from brackets and before the legal form →
+core (字号 + industry) → trade name / industry split. `parse_key(key)` does the steps after the
+characters, so the bulk path (warehouse/resolve/parse_bulk.py) normalises many names at once
+and parses each distinct key once. Every word list is a data file in `warehouse/lookups`.
 """
 
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -42,19 +45,12 @@ from warehouse.regions import (
 from warehouse.regions import (
     merge as merge_region,
 )
+from warehouse.resolve.name_text import display_text, name_key, to_text
 
 # Names are mostly distinct, so a per-text cache of the region scans would only miss (and cost
 # more than the scan, which memoises its steps itself): call the uncached functions.
 _region_prefix = match_region_prefix.__wrapped__
 _region_suffix = match_region_suffix.__wrapped__
-
-try:  # the C++ binding; ~1.5 µs per name (called below without the Python wrapper's extra frame)
-    import opencc
-
-    _OPENCC = opencc.OpenCC("t2s.json")
-    _T2S = type(_OPENCC).__mro__[1].convert  # the pybind11 method: (self, utf-8 bytes, length)
-except Exception:  # pragma: no cover - opencc is a declared dependency
-    _T2S = None
 
 
 @dataclass(frozen=True)
@@ -75,6 +71,9 @@ class CompanyName:
     parent_key: str | None
     branch_label: str
     is_non_enterprise: bool
+    parent_province: str | None  # a branch's parent's region (the branch's own is province/city/district)
+    parent_city: str | None
+    parent_district: str | None
 
     @property
     def region_codes(self) -> Region:
@@ -82,77 +81,8 @@ class CompanyName:
 
 
 # ---------------------------------------------------------------- character level
-_INVISIBLE = re.compile("[\u200b-\u200f\u2060\ufeff\u00ad\u180e\u2028\u2029]")
-_OPEN = "（【〔［[{｛〖《<＜"
-_CLOSE = "）】〕］]}｝〗》>＞"
-_PUNCT = re.compile(r"[^\w()]|_")  # anything that is not a letter, digit, CJK or bracket
 _BRACKET_GROUP = re.compile(r"\(([^()]*)\)")
 _BRACKET_CHARS = re.compile(r"[()]")
-
-
-def _to_text(raw: object) -> str:
-    if raw is None or (isinstance(raw, float) and raw != raw):
-        return ""
-    return str(raw)
-
-
-def _display(raw: str) -> str:
-    """Trimmed, NFKC (full-width brackets kept), simplified, invisible characters removed."""
-    text = raw
-    if _INVISIBLE.search(text):
-        text = _INVISIBLE.sub("", text)
-    if not unicodedata.is_normalized("NFKC", text):
-        protect = "（" in text or "）" in text
-        if protect:
-            text = text.replace("（", "\x01").replace("）", "\x02")
-        text = unicodedata.normalize("NFKC", text)
-        if protect:
-            text = text.replace("\x01", "（").replace("\x02", "）")
-    if _T2S is not None and not text.isascii():
-        data = text.encode("utf-8")
-        text = _T2S(_OPENCC, data, len(data))
-    return " ".join(text.split())
-
-
-_S2T = None  # simplified -> traditional, made on first use (only the script test needs it)
-
-
-def script(raw: object) -> str:
-    """"traditional" (臺灣水泥: simplifying changes it), "simplified" (熊猫: only traditionalising
-    changes it) or "both" (京鼎, 大江: either script writes it so)."""
-    global _S2T
-    text = _to_text(raw)
-    if _T2S is None or text.isascii():
-        return "both"
-    data = text.encode("utf-8")
-    if _T2S(_OPENCC, data, len(data)) != text:
-        return "traditional"
-    if _S2T is None:
-        _S2T = opencc.OpenCC("s2t.json")
-    return "simplified" if _S2T.convert(text) != text else "both"
-
-
-def display_name(raw: object) -> str:
-    """The name as shown: trimmed, NFKC, simplified, invisible characters and runs of spaces removed."""
-    return _display(_to_text(raw))
-
-
-_BRACKETS = str.maketrans({**{c: "(" for c in _OPEN}, **{c: ")" for c in _CLOSE}, " ": None})
-_BRACKET_OR_SPACE = re.compile("[ " + re.escape(_OPEN + _CLOSE) + "]")
-
-
-def _key(display: str) -> str:
-    text = display  # single spaces only (see _display)
-    if _BRACKET_OR_SPACE.search(text):
-        text = text.translate(_BRACKETS)
-    if text.isascii() or _ASCII_LETTER.search(text):
-        text = text.upper()
-    if _PUNCT.search(text):
-        text = _PUNCT.sub("", text)
-    return text
-
-
-_ASCII_LETTER = re.compile(r"[a-z]")
 
 
 # ---------------------------------------------------------------- lookups
@@ -164,14 +94,14 @@ def _by_length(words) -> dict[str, list[tuple[int, dict]]]:
     return {c: sorted(b.items(), reverse=True) for c, b in buckets.items()}
 
 
-_LEGAL = _by_length((r["form"], (r["class"], r["key"])) for r in read_rows("legal_forms.csv"))
+_LEGAL = _by_length((r["form"], (r["class"], r["key"], r["core"])) for r in read_rows("legal_forms.csv"))
 _BRANCH = _by_length((w, w) for w in read_words("branch_words.csv"))
 _NON_ENTERPRISE = _by_length((w, w) for w in read_words("non_enterprise_words.csv"))
 _INDUSTRY = _by_length((w, w) for w in read_words("industry_words.csv"))
-_INDIVIDUAL_KEEP = "individual"  # individual-business endings stay in the core (宏达五金店 ≠ 宏达五金有限公司)
 _ENTERPRISE_CLASSES = {"company", "joint_stock", "partnership", "sole", "coop", "group"}
 _COMPANY_FORMS_INSIDE = re.compile(r"(股份有限公司|有限责任公司|有限公司|公司|合伙企业\([^()]*\)|合伙企业|个人独资企业)")
 _GROUP_MARK = re.compile(r"\(集团\)|\(控股\)")
+SHORT_PARENT_CORE = 2  # a parent core this short (银行, 烟草) names no company without its place
 
 
 def _suffix(text: str, table) -> tuple[str, object] | None:
@@ -186,6 +116,7 @@ def _suffix(text: str, table) -> tuple[str, object] | None:
 
 # ---------------------------------------------------------------- parsing
 FIELDS = tuple(CompanyName.__dataclass_fields__)  # the order parse_name_fields returns
+KEY_FIELDS = FIELDS[2:]  # what parse_key returns (everything but raw and display)
 
 
 @lru_cache(maxsize=200_000)
@@ -194,15 +125,18 @@ def parse_company_name(raw: str) -> CompanyName:
 
 
 def parse_name_fields(raw: str) -> tuple:
-    """The CompanyName fields as a plain tuple (in FIELDS order), uncached: the bulk path
-    (entity resolution parses each distinct name once and keeps columns, not objects)."""
-    raw_text = _to_text(raw)
-    display = _display(raw_text)
-    key = _key(display)
+    """The CompanyName fields as a plain tuple (in FIELDS order), uncached."""
+    raw_text = to_text(raw)
+    display = display_text(raw_text)
+    return (raw_text, display, *parse_key(name_key(display)))
+
+
+def parse_key(key: str) -> tuple:
+    """The KEY_FIELDS of a normalised name (name_text.name_key), uncached."""
     branch = _split_branch(key)
     if branch is not None:
-        return _branch_name(raw_text, display, key, *branch)
-    return _parse_plain(raw_text, display, key)
+        return _branch_name(key, *branch)
+    return _parse_plain(key)
 
 
 # Stock-list markers around a 证券简称 (ST华信, *ST中达, S上石化, 大名城B, 黄山B股, 长白5, 水仙A5): never part of
@@ -213,17 +147,23 @@ _STOCK_FIRST = frozenset("SGNCXD")  # first / last characters a stock marker can
 _STOCK_LAST = frozenset("0123456789AB股")
 
 
-def _parse_plain(raw: str, display: str, key: str) -> tuple:
+def _legal_form(key: str) -> tuple[str, str, str, str]:
+    """(legal form, class, its match-key spelling, the key without the form's words)."""
+    legal = _suffix(key, _LEGAL)
+    if legal is None:
+        return "", "", "", key
+    form, (legal_class, form_key, core) = legal
+    rest = key[: -len(form)]
+    if core == "keep" or (core == "after_industry" and _suffix(rest, _INDUSTRY) is None):
+        return form, legal_class, "", key  # 宏达超市, 新华书店: the ending is the trade itself
+    return form, legal_class, form_key, rest
+
+
+def _parse_plain(key: str) -> tuple:
     if (key[-1:] in _STOCK_LAST or key[:1] in _STOCK_FIRST) and _STOCK_MARKS.search(key) and _suffix(key, _LEGAL) is None:
         key = _STOCK_MARKS.sub("", key)
-    legal = _suffix(key, _LEGAL)
-    legal_form, legal_class, form_key = "", "", ""
-    rest = key
-    if legal:
-        legal_form, (legal_class, form_key) = legal
-        if legal_class != _INDIVIDUAL_KEEP:
-            rest = key[: -len(legal_form)]
-    match_key = (key[: -len(legal_form)] + form_key) if legal and legal_class != _INDIVIDUAL_KEEP else key
+    legal_form, legal_class, form_key, rest = _legal_form(key)
+    match_key = rest + form_key
     non_enterprise = legal_class not in _ENTERPRISE_CLASSES and _suffix(key, _NON_ENTERPRISE) is not None
     if "(" in rest:
         rest = _GROUP_MARK.sub("", rest)
@@ -233,8 +173,8 @@ def _parse_plain(raw: str, display: str, key: str) -> tuple:
     if not core:
         core = _BRACKET_CHARS.sub("", rest) or key
     trade, industry = _split_industry(core)
-    return (raw, display, match_key, core, trade, industry, region_text, region.province, region.city,
-            region.district, legal_form, legal_class, False, None, "", non_enterprise)
+    return (match_key, core, trade, industry, region_text, region.province, region.city, region.district,
+            legal_form, legal_class, False, None, "", non_enterprise, None, None, None)
 
 
 def _strip_region(rest: str) -> tuple[str, str, Region]:
@@ -342,18 +282,22 @@ def _sub_unit(key: str) -> tuple[str, str, str] | None:
     return key[: last.end()], key[last.end():], ""
 
 
-def _branch_name(raw: str, display: str, key: str, parent: str, label: str, word: str) -> tuple:
+def _branch_name(key: str, parent: str, label: str, word: str) -> tuple:
+    """A branch: its parent's core plus its own place. The parent's region is kept apart (so the
+    parent written with or without it, bracketed or as a province, is one parent) unless the
+    parent's core is too short to name a company alone (内蒙古银行 / 营口银行 哈尔滨分行)."""
     parent_name = parse_company_name(parent)
     consumed, region = match_region_prefix(label, 0, True) if label else (0, EMPTY_REGION)
     if consumed == 0 and label:
         consumed, region = match_region_prefix(label, 0, False)
     label_rest = _BRACKET_CHARS.sub("", label[consumed:])
+    parent_region = parent_name.region_codes
     if region.empty:
-        region = parent_name.region_codes
-    # the parent's own region stays in the branch core: 内蒙古银行哈尔滨分行 and 营口银行哈尔滨分行
-    # are branches of two banks whose cores are both 银行
-    parent_core = _BRACKET_CHARS.sub("", parent_name.region) + parent_name.core
-    return (raw, display, parent_name.match_key + label + word, f"{parent_core}#{label_rest}{word}",
-            parent_name.trade_name, parent_name.industry, label[:consumed], region.province, region.city,
-            region.district, parent_name.legal_form, parent_name.legal_class, True, parent_name.match_key,
-            label + word, parent_name.is_non_enterprise)
+        region = parent_region
+    parent_core = parent_name.core
+    if len(parent_core) <= SHORT_PARENT_CORE and not parent_region.empty:
+        parent_core = f"{parent_region.district or parent_region.city or parent_region.province}:{parent_core}"
+    return (parent_name.match_key + label + word, f"{parent_core}#{label_rest}{word}", parent_name.trade_name,
+            parent_name.industry, label[:consumed], region.province, region.city, region.district,
+            parent_name.legal_form, parent_name.legal_class, True, parent_name.match_key, label + word,
+            parent_name.is_non_enterprise, *parent_region)

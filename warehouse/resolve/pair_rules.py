@@ -1,230 +1,142 @@
-"""Scores candidate node pairs and turns them into explainable edges (all numpy, no per-pair Python).
+"""The pair decision as data: an ordered list of named comparison levels (in the manner of
+Splink's comparison levels: the first level whose condition holds decides the pair).
 
-Comparisons, in order (Splink-like levels; the first that decides wins):
-1. different valid USCCs, branch vs non-branch, incompatible legal forms, regions that disagree
-   (name, address and USCC regions; district → city → province), two branches whose names carry
-   different regions, or a name in a county (县/旗/county-level 市) against the same name at the
-   city or province above it → no edge;
-2. the core-pair rule from blocking: `same_core` (equal cores), `typo` (one confusable character,
-   or one character missing from a long core), `trade_name` (equal trade name, one industry
-   contains the other: 宏达机械 / 宏达机械设备 / 宏达).
-A `typo` edge exists only with a second, independent piece of evidence — the same USCC, alike
-addresses, or the same district and the same industry — and only between strings that pass
-organisation-name validation: 华信/华兴/华鑫 are different companies far more often than typos.
-An edge is `strong` when the regions agree (both names carry the same region, or the derived
-regions agree to the city, or the addresses are alike, or the USCCs are equal); two mentions
-without any region agree on nothing, so their edge is `weak`, as is every `trade_name` edge: the
-clustering attaches a weak edge only when it points at one company. Weak edges need a registered
-name on one side (two abbreviations never link), a trade name alone (证券简称) links only to a
-joint-stock company, and two registrations of one trade name with different industries link only
-when both names place them in the same city. Tokens are weighted by rarity: the trade name counts
-0.7 of the similarity, generic industry words 0.3.
-Which fields agreed is kept as bit flags per edge and spelled out only for the edges that end up
-explaining a record.
+Each `Level` has a name (it becomes the link's `rule`), the pair features it reads (from
+pair_features.py; a level can read nothing else), its threshold (a key of configs/resolution.yaml,
+or none) and its verdict:
+- `apart`: no link — evidence contradicts (hard), or a name-only link would say too little (soft);
+- `strong`: evidence beyond the name agreed; the clustering joins such pairs best score first;
+- `weak`: the name alone; the clustering attaches it only to the one compatible candidate.
+The order: hard `apart` levels, then `strong` ones, then soft `apart` ones, then the else level
+`one_candidate_only`. docs/resolution.md shows the list as a table.
 """
 
 from __future__ import annotations
 
-import re
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Literal
 
 import numpy as np
-from rapidfuzz import fuzz, process
 
-from kernel.name_validation import is_org_name
-from warehouse.regions import COUNTY_CODES
-from warehouse.resolve.blocking import DETAILS, RULES, TRADE_NAME, TYPO, CorePairs, NodePairs
-from warehouse.resolve.name_parts import display_name, script
-from warehouse.resolve.prepare import NO_FORM, OTHER_FORM, STOCK_SHORT, Nodes, compatible
+from kernel.resolution_config import ResolutionConfig
+from warehouse.resolve.blocking import SAME_CORE, TRADE_NAME, TYPO
 
-FLAGS = ("name_region", "region", "no_region", "uscc", "address", "core", "trade_name", "legal_form")
-BIT = {name: np.int64(1 << i) for i, name in enumerate(FLAGS)}
-BASE = np.array([0.9, 0.8, 0.7])  # same_core, typo, trade_name
-ADDRESS_ALIKE = 85  # rapidfuzz ratio of two addresses from which they count as the same place
+Verdict = Literal["apart", "strong", "weak"]
+Get = Callable[[str], np.ndarray]  # feature name -> values for the pairs being decided
 
 
-@dataclass
-class Edges:
-    a: np.ndarray
-    b: np.ndarray
-    strong: np.ndarray  # bool
-    rule: np.ndarray  # int8 into RULES
-    detail: np.ndarray  # int8 into DETAILS
-    score: np.ndarray
-    similarity: np.ndarray
-    flags: np.ndarray  # int64 bit set over FLAGS
-    address_checked: np.ndarray  # bool: the address comparison was made (flag is final)
-
-    def __len__(self) -> int:
-        return len(self.a)
-
-    def rule_name(self, i: int) -> str:
-        return RULES[int(self.rule[i])]
-
-    def agreed(self, i: int) -> list[str]:
-        return self.agreed_of(int(self.flags[i]), int(self.detail[i]))
-
-    @staticmethod
-    def agreed_of(flags: int, detail: int) -> list[str]:
-        out = [name for bit, name in enumerate(FLAGS) if flags >> bit & 1]
-        if detail:
-            out.append(f"typo:{DETAILS[detail]}")
-        return out
+@dataclass(frozen=True)
+class Level:
+    name: str
+    reads: tuple[str, ...]
+    verdict: Verdict
+    test: Callable[[Get, ResolutionConfig], np.ndarray]
+    threshold: str | None = None  # "section.key" in configs/resolution.yaml
+    doc: str = ""
 
 
-def addresses_alike(left: np.ndarray, right: np.ndarray, workers: int = 1) -> np.ndarray:
-    if not len(left):
-        return np.zeros(0, dtype=bool)
-    return process.cpdist(list(left), list(right), scorer=fuzz.ratio, workers=workers) >= ADDRESS_ALIKE
+def _alike(get: Get, cfg: ResolutionConfig) -> np.ndarray:
+    """Two addresses name one place: the same street key, or (no keys) a ratio over the threshold."""
+    streets = get("streets")
+    return (streets == 1) | ((streets == 0) & (get("address_similarity") >= cfg.comparison.address_similarity))
 
 
-_COUNTY = np.zeros(1_000_000, dtype=bool)
-_COUNTY[list(COUNTY_CODES)] = True
+LEVELS: tuple[Level, ...] = (
+    # ---- hard: evidence contradicts
+    Level("different_uscc", ("uscc",), "apart", lambda g, c: g("uscc") == -1,
+          doc="two different valid USCCs"),
+    Level("branch_against_non_branch", ("branch_mismatch",), "apart", lambda g, c: g("branch_mismatch"),
+          doc="a branch (分公司) is not its parent"),
+    Level("different_legal_forms", ("legal_forms_differ",), "apart", lambda g, c: g("legal_forms_differ"),
+          doc="legal forms of different groups (有限公司 / 合作社 / 经营部)"),
+    Level("incompatible_regions", ("regions_compatible",), "apart", lambda g, c: ~g("regions_compatible"),
+          doc="name, address or USCC regions disagree (district → city → province)"),
+    Level("different_parents", ("parent_regions_compatible",), "apart",
+          lambda g, c: ~g("parent_regions_compatible"), doc="branches of parents in disagreeing regions"),
+    Level("branches_in_named_places", ("is_branch", "names_in_other_places"), "apart",
+          lambda g, c: g("is_branch") & g("names_in_other_places"),
+          doc="two branches whose names carry different places (哈尔滨分行 / 宾县支行)"),
+    Level("county_against_city", ("county_apart",), "apart", lambda g, c: g("county_apart"),
+          doc="a name in a county against the same name at the city or province above it"),
+    Level("different_streets", ("streets", "uscc"), "apart", lambda g, c: (g("streets") == -1) & (g("uscc") != 1),
+          doc="two street addresses, and no valid USCC that vouches for both"),
+    Level("branches_sharing_trade_name", ("is_branch", "candidates"), "apart",
+          lambda g, c: g("is_branch") & (g("candidates") == TRADE_NAME),
+          doc="branches of one parent share its trade name"),
+    Level("typo_without_evidence", ("candidates", "uscc", "streets", "address_similarity", "same_district_industry"),
+          "apart", lambda g, c: (g("candidates") == TYPO) & ~((g("uscc") == 1) | _alike(g, c) | g("same_district_industry")),
+          threshold="comparison.address_similarity",
+          doc="look/sound-alike 字号 (华信/华兴) without the same USCC, address, or district and industry"),
+    Level("typo_between_non_names", ("candidates", "names_valid"), "apart",
+          lambda g, c: (g("candidates") == TYPO) & ~g("names_valid"),
+          doc="a look-alike string that fails organisation-name validation"),
+    # ---- strong: evidence beyond the name agrees
+    Level("typo_with_evidence", ("candidates",), "strong", lambda g, c: g("candidates") == TYPO,
+          doc="a one-character typo with a second, independent piece of evidence"),
+    Level("same_uscc", ("uscc",), "strong", lambda g, c: g("uscc") == 1, doc="the same valid USCC"),
+    Level("same_address", ("streets", "address_similarity"), "strong", _alike,
+          threshold="comparison.address_similarity", doc="the same street key, or alike addresses"),
+    Level("parent_region_less_specific", ("is_branch", "parent_regions_equal"), "weak",
+          lambda g, c: g("is_branch") & ~g("parent_regions_equal"),
+          doc="a branch whose parent is written with a coarser region (江苏省X… / 南京市X…)"),
+    Level("same_named_region", ("name_regions_equal", "candidates"), "strong",
+          lambda g, c: g("name_regions_equal") & (g("candidates") != TRADE_NAME),
+          doc="both names carry the same place"),
+    Level("regions_agree_to_city", ("regions_agree", "candidates"), "strong",
+          lambda g, c: g("regions_agree") & (g("candidates") != TRADE_NAME),
+          doc="regions from names, addresses and codes agree to the city"),
+    # ---- soft: a name-only link that says too little
+    Level("two_short_forms", ("short_forms",), "apart", lambda g, c: g("short_forms") == 2,
+          doc="two abbreviations (华夏科技 / 華夏) never link each other"),
+    Level("trade_name_of_two_registrations", ("candidates", "short_forms", "same_named_city"), "apart",
+          lambda g, c: (g("candidates") == TRADE_NAME) & (g("short_forms") == 0) & ~g("same_named_city"),
+          doc="two registered names sharing a trade name with other industries (诚志股份 / 江西诚志生物工程)"),
+    Level("stock_short_against_limited_company", ("stock_short_against_other",), "apart",
+          lambda g, c: g("stock_short_against_other"),
+          doc="a 证券简称 names a joint-stock company, not a 有限公司 sharing its trade name"),
+    Level("bare_short_name", ("bare_short_name",), "apart", lambda g, c: g("bare_short_name"),
+          threshold="comparison.bare_name_max_length", doc="a placeless two-character short form (熊猫)"),
+    # ---- else
+    Level("one_candidate_only", (), "weak", lambda g, c: True,
+          doc="the name alone: attached only when it has one compatible candidate"),
+)
+LEVEL_NAMES = tuple(level.name for level in LEVELS)
+APART, STRONG, WEAK = "apart", "strong", "weak"
 
 
-# Chinese characters and brackets only: what the validator passes anyway, decided without it
-_PLAIN_NAME = re.compile(r"[\u4e00-\u9fff()（）]{2,80}")
+class ReadOutsideLevel(KeyError):
+    """A level asked for a feature it does not declare in `reads`."""
 
 
-def _valid_name(raw: str) -> bool:
-    shown = display_name(raw)
-    return _PLAIN_NAME.fullmatch(shown) is not None or is_org_name(shown)
+def decide(values: Callable[[str, np.ndarray], np.ndarray], n: int, config: ResolutionConfig,
+           levels: tuple[Level, ...] = LEVELS) -> np.ndarray:
+    """The deciding level (index into `levels`) of each of n pairs; `values(feature, at)` reads features."""
+    decided = np.full(n, -1, dtype=np.int16)
+    for position, level in enumerate(levels):
+        at = np.flatnonzero(decided < 0)
+        if not len(at):
+            break
+        allowed = set(level.reads)
+
+        def get(feature: str, at=at, allowed=allowed, level=level) -> np.ndarray:
+            if feature not in allowed:
+                raise ReadOutsideLevel(f"level {level.name} reads {feature!r} but declares {level.reads}")
+            return values(feature, at)
+
+        hit = np.broadcast_to(np.asarray(level.test(get, config), dtype=bool), at.shape)  # True: every pair
+        decided[at[hit]] = position
+    return decided
 
 
-_SCRIPTS = {"both": 0, "simplified": 1, "traditional": 2}
-_SIMPLIFIED, _TRADITIONAL = _SCRIPTS["simplified"], _SCRIPTS["traditional"]
+def verdicts(decided: np.ndarray, levels: tuple[Level, ...] = LEVELS) -> np.ndarray:
+    table = np.array([level.verdict for level in levels], dtype=object)
+    return table[decided]
 
 
-def _per_node(nodes: Nodes, which: np.ndarray, test, dtype=bool) -> np.ndarray:
-    """test(raw name) for each distinct node in `which`, as an array indexed by node id."""
-    out = np.zeros(len(nodes), dtype=dtype)
-    distinct = np.unique(which)
-    out[distinct] = np.fromiter((test(raw) for raw in nodes.raw_name[distinct].tolist()), dtype=dtype,
-                                count=len(distinct))
-    return out
-
-
-def _core_lengths(nodes: Nodes) -> np.ndarray:
-    per_core = np.fromiter((len(c) for c in nodes.cores), dtype=np.int64, count=len(nodes.cores))
-    return per_core[nodes.core_id]
-
-
-def score_pairs(nodes: Nodes, cp: CorePairs, pairs: NodePairs, addresses: np.ndarray) -> Edges:
-    """Edges for the node pairs that can be one company (see the module doc for the levels)."""
-    a, b, k = pairs.a, pairs.b, pairs.core_pair
-    ua, ub = nodes.uscc[a], nodes.uscc[b]
-    la, lb = nodes.legal[a], nodes.legal[b]
-    na, nb = nodes.name_key[a], nodes.name_key[b]
-    keep = ~((ua >= 0) & (ub >= 0) & (ua != ub))
-    keep &= nodes.branch[a] == nodes.branch[b]
-    keep &= ~((la > 0) & (lb > 0) & (la != lb))
-    keep &= compatible(nodes.region[a], nodes.region[b])  # name regions included: 昆明市X / 呈贡区X may meet
-    # but a branch's region is its identity: 哈尔滨分行 and 宾县支行 of one bank are two branches;
-    # and a name in a county is not the same name at the city or province above it
-    named_apart = (na > 0) & (nb > 0) & (na != nb)
-    keep &= ~(named_apart & nodes.branch[a])
-    da, db = nodes.name_region[a, 2], nodes.name_region[b, 2]
-    # (unless the other's address places it in that county: 霍城县X / 伊犁州X at a 霍城县 address)
-    placed = (nodes.region[a, 2] > 0) & (nodes.region[a, 2] == nodes.region[b, 2])
-    keep &= ~(named_apart & (da != db) & ~placed & (_COUNTY[np.maximum(da, 0)] | _COUNTY[np.maximum(db, 0)]))
-    a, b, k, ua, ub, la, lb, na, nb = (x[keep] for x in (a, b, k, ua, ub, la, lb, na, nb))
-    ra, rb = nodes.region[a], nodes.region[b]
-    rule = cp.rule[k]
-
-    flags = np.zeros(len(a), dtype=np.int64)
-    both_named = (na > 0) & (na == nb)
-    # two mentions without any region agree on nothing: such an edge is weak (attached only as
-    # the one candidate), or the same core in Harbin and a region-less one would chain them all;
-    # derived regions that agree to the city are strong, a province against its city weak
-    # two names that spell different (compatible) regions (哈尔滨市新华书店 / 通河县新华书店) are
-    # often a company per level: only the one candidate is attached
-    region_agrees = ~both_named & ~((na > 0) & (nb > 0)) & (ra[:, 0] > 0) & (
-        (ra == rb).all(axis=1) | ((ra[:, 1] > 0) & (ra[:, 1] == rb[:, 1])))
-    flags |= np.where(both_named, BIT["name_region"], 0)
-    flags |= np.where(region_agrees, BIT["region"], 0)
-    flags |= np.where(~both_named & (ra[:, 0] == 0) & (rb[:, 0] == 0), BIT["no_region"], 0)
-    same_code = (ua >= 0) & (ua == ub)
-    flags |= np.where(same_code, BIT["uscc"], 0)
-    strong = both_named | region_agrees | same_code
-    # addresses decide the strength where nothing else did, and are the typo rule's evidence
-    # (a trade_name edge stays weak)
-    aa, ab = nodes.address_id[a], nodes.address_id[b]
-    typo = rule == TYPO
-    check = (aa >= 0) & (ab >= 0) & ((~strong & (rule != TRADE_NAME)) | (typo & ~same_code))
-    alike = np.zeros(len(a), dtype=bool)
-    alike[check] = addresses_alike(addresses[aa[check]], addresses[ab[check]])
-    flags |= np.where(alike, BIT["address"], 0)
-    strong |= alike
-    # 华信/华兴/华鑫 are different companies far more often than typos: a look- or sound-alike core
-    # links only with a second, independent piece of evidence (the same USCC, alike addresses, or
-    # the same district and the same industry), and never for a string that is not a name
-    same_district = (ra[:, 2] > 0) & (ra[:, 2] == rb[:, 2]) & (nodes.industry_id[a] == nodes.industry_id[b])
-    evidenced = same_code | alike | same_district
-    drop = typo & ~evidenced
-    if nodes.raw_name is not None and (typo & ~drop).any():
-        at = np.flatnonzero(typo & ~drop)
-        # judged as shown (a zero-width space or a tab inside is layout, cleaned before matching)
-        valid = _per_node(nodes, np.concatenate([a[at], b[at]]), _valid_name)
-        drop[at[~(valid[a[at]] & valid[b[at]])]] = True
-    if drop.any():
-        a, b, k, ua, ub, la, lb, rule, flags, strong, alike, check = (
-            x[~drop] for x in (a, b, k, ua, ub, la, lb, rule, flags, strong, alike, check))
-        aa, ab = aa[~drop], ab[~drop]
-    typo = rule == TYPO
-    strong |= typo  # what is left of the typo rule has its evidence
-    # an unconfirmed link needs one registered name: two abbreviations (华夏科技 / 華夏) say too
-    # little; and two full registrations with one trade name but different industries (诚志股份有限
-    # 公司 / 江西诚志生物工程有限公司) are two companies unless both names place them in one city
-    # (佛山市东华有限公司 / 佛山市东华机械有限公司) or one is a short form (佛山市东华公司)
-    if nodes.abbreviated is not None:
-        short_a, short_b = nodes.abbreviated[a], nodes.abbreviated[b]
-    else:
-        short_a, short_b = la == 0, lb == 0
-    registered = ~short_a & ~short_b
-    same_named_city = (nodes.name_key[a] > 0) & (nodes.name_region[a, 1] > 0) & (nodes.name_region[a, 1] == nodes.name_region[b, 1])
-    weak_drop = ~strong & ((short_a & short_b) | ((rule == TRADE_NAME) & registered & ~same_named_city))
-    weak_drop |= (rule == TRADE_NAME) & nodes.branch[a]  # two branches of one parent share its trade name
-    if nodes.form is not None:
-        # a 证券简称 (华信股份, or a trade name without industry and legal form) belongs to a
-        # joint-stock company: it does not name a 有限公司 that shares the trade name
-        fa, fb = nodes.form[a], nodes.form[b]
-        stock_a = (fa == STOCK_SHORT) | ((fa == NO_FORM) & (rule == TRADE_NAME))
-        stock_b = (fb == STOCK_SHORT) | ((fb == NO_FORM) & (rule == TRADE_NAME))
-        weak_drop |= ~strong & ((stock_a & (fb == OTHER_FORM)) | (stock_b & (fa == OTHER_FORM)))
-        # a bare two-character name without a place (熊猫, 利華) is shared by too many companies to be
-        # attached on its own (佛山市东华公司 names its city, 熊猫股份 nothing)
-        core_len = _core_lengths(nodes)
-        bare2_a = (core_len[a] <= 2) & short_a & (nodes.name_key[a] == 0)
-        bare2_b = (core_len[b] <= 2) & short_b & (nodes.name_key[b] == 0)
-        bare2 = ~strong & (bare2_a | bare2_b)
-        if bare2.any() and nodes.raw_name is not None:
-            # unless one is written in traditional script and the other can be: one Taiwan or Hong
-            # Kong list's 简称 and 全称 (京鼎 / 京鼎精密科技股份有限公司), a far smaller crowd
-            at = np.flatnonzero(bare2)
-            scripts = _per_node(nodes, np.concatenate([a[at], b[at]]), lambda raw: _SCRIPTS[script(raw)], np.int8)
-            sa, sb = scripts[a[at]], scripts[b[at]]
-            # "simplified" not on either side, "traditional" on one
-            both = (sa != _SIMPLIFIED) & (sb != _SIMPLIFIED) & ((sa == _TRADITIONAL) | (sb == _TRADITIONAL))
-            bare2[at[both]] = False
-        weak_drop |= bare2
-    if weak_drop.any():
-        a, b, k, ua, ub, la, lb, rule, flags, strong, alike, check, aa, ab = (
-            x[~weak_drop] for x in (a, b, k, ua, ub, la, lb, rule, flags, strong, alike, check, aa, ab))
-    flags |= np.where(rule == 0, BIT["core"], 0) | np.where(rule == TRADE_NAME, BIT["trade_name"], 0)
-    strong &= rule != TRADE_NAME
-    flags |= np.where((la > 0) & (la == lb), BIT["legal_form"], 0)
-    similarity = cp.similarity[k]
-    score = np.round(np.minimum(1.0, BASE[rule] * (0.8 + 0.2 * similarity) + np.where(strong, 0.1, 0.0)), 4)
-    return Edges(a=a, b=b, strong=strong, rule=rule, detail=cp.detail[k], score=score, similarity=similarity,
-                 flags=flags, address_checked=check | (aa < 0) | (ab < 0))
-
-
-def complete_address_flags(edges: Edges, nodes: Nodes, addresses: np.ndarray, which: np.ndarray) -> None:
-    """Fill the address flag of the given edges where it was not needed for the strength."""
-    which = which[~edges.address_checked[which]]
-    if not len(which):
-        return
-    a, b = edges.a[which], edges.b[which]
-    alike = addresses_alike(addresses[nodes.address_id[a]], addresses[nodes.address_id[b]])
-    edges.flags[which[alike]] |= BIT["address"]
-    edges.address_checked[which] = True
+def link_score(candidates: np.ndarray, similarity: np.ndarray, strong: np.ndarray, config: ResolutionConfig) -> np.ndarray:
+    s = config.scores
+    base = np.array([s.same_core, s.typo, s.trade_name], dtype=float)[candidates]
+    assert (SAME_CORE, TYPO, TRADE_NAME) == (0, 1, 2)
+    score = base * (1 - s.similarity_share + s.similarity_share * similarity) + np.where(strong, s.strong_bonus, 0.0)
+    return np.round(np.minimum(1.0, score), 4)

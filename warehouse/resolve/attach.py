@@ -1,0 +1,120 @@
+"""Attachments: a cluster joins the one best-supported compatible candidate, or stays alone.
+
+Sources and targets, on the clusters as the strong edges left them:
+- a cluster without evidence (no valid USCC, no street) attaches along any edge — strong or weak —
+  to a cluster with evidence, never the other way round;
+- along a weak edge between two clusters of the same evidence status, the side with less
+  evidence attaches: a cluster without a name region, or with a coarser one (云南X joins the one
+  昆明市X there is), or with the same one and a core no longer (佛山市东华公司 joins
+  佛山市东华机械有限公司, never the other way round).
+Support is the deciding comparison level's position (strong levels come first in pair_rules),
+then the candidate rule (same core, typo, trade name): a region-less 宏达机械设备 joins the one
+宏达机械设备 there is even when a 宏达机械 exists elsewhere, but stays apart when two cities each have
+a 宏达机械设备. Candidates the source cannot merge with (conflicting evidence, `not_same`) do not
+count. Every choice is made on the clusters as they were before any attachment, so attachments do
+not chain through a freshly attached mention; later rounds let a cluster whose candidates have
+since become one (云南X had 昆明市X and 呈贡区X, which the first round joined) join them.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+import numpy as np
+
+from warehouse.resolve.compare import Edges
+from warehouse.resolve.nodes import Nodes
+from warehouse.resolve.prepare import region_levels
+
+RULE_TIERS = 4  # candidate rules per level in the support order
+
+
+def _candidate_rows(c, nodes: Nodes, edges: Edges, order: np.ndarray):
+    """(source, target, tier, node a, node b, edge) rows, best support first within a source."""
+    roots = c.roots()
+    ra, rb = roots[edges.a[order]], roots[edges.b[order]]
+    apart = ra != rb
+    idx, ra, rb = order[apart], ra[apart], rb[apart]
+    has = (np.asarray(c.code) >= 0) | (np.asarray(c.free_street) >= 0)  # read at roots: ClusterEvidence.has_evidence
+    strong = edges.strong[idx]
+    ea, eb = edges.a[idx], edges.b[idx]
+    level = region_levels(np.asarray(c.nkey, dtype=np.int64))
+    core_length = nodes.core_length()
+    lx, ly = level[ra], level[rb]
+    same_status = has[ra] == has[rb]
+    weak_forward = (lx < ly) | ((lx == ly) & (core_length[ea] <= core_length[eb]))
+    weak_backward = (ly < lx) | ((lx == ly) & (core_length[eb] <= core_length[ea]))
+    forward = np.where(same_status, ~strong & weak_forward, ~has[ra] & has[rb])
+    backward = np.where(same_status, ~strong & weak_backward, has[ra] & ~has[rb])
+    tier = edges.level[idx].astype(np.int64) * RULE_TIERS + edges.candidates[idx]
+    seq = np.arange(len(idx), dtype=np.int64) * 2
+    rows = [np.concatenate([x[forward], y[backward]]) for x, y in
+            ((ra, rb), (rb, ra), (tier, tier), (ea, eb), (eb, ea), (idx, idx))]
+    order_rows = np.lexsort((np.concatenate([seq[forward], seq[backward] + 1]), rows[2], rows[1], rows[0]))
+    rows = [r[order_rows] for r in rows]
+    if not len(rows[0]):
+        return rows
+    first = np.r_[True, (rows[0][1:] != rows[0][:-1]) | (rows[1][1:] != rows[1][:-1])]
+    return [r[first] for r in rows]  # the best-supported edge per (source, target)
+
+
+def _best_targets(c, rows) -> tuple[list, list]:
+    """Sources with one target (decided) and with several (their compatible options)."""
+    src, dst, tier, x, y, idx = rows
+    decided, ambiguous = [], []
+    if not len(src):
+        return decided, ambiguous
+    head = np.flatnonzero(np.r_[True, src[1:] != src[:-1]])
+    size = np.r_[head[1:], len(src)] - head
+    one = size == 1
+    for k in head[one].tolist():  # one candidate: union checks that it is compatible
+        decided.append((int(src[k]), int(dst[k]), int(x[k]), int(y[k]), int(idx[k])))
+    for start, n in zip(head[~one].tolist(), size[~one].tolist()):
+        root = int(src[start])
+        options = {int(dst[k]): (int(tier[k]), int(x[k]), int(y[k]), int(idx[k]))
+                   for k in range(start, start + n) if c.can_merge(root, int(dst[k]))}
+        ambiguous.append((root, options))
+    return decided, ambiguous
+
+
+def _choose(options: dict[int, tuple]):
+    if not options:
+        return None
+    best = min(v[0] for v in options.values())
+    top = [(o, v) for o, v in options.items() if v[0] == best]
+    return top[0] if len(top) == 1 else None
+
+
+def attach(c, nodes: Nodes, edges: Edges, order: np.ndarray) -> None:
+    """Attach sources to their one best-supported compatible target (see the module doc)."""
+    from warehouse.resolve.clustering import EDGE
+
+    rows = _candidate_rows(c, nodes, edges, order)
+    decided, ambiguous = _best_targets(c, rows)
+    for root, options in ambiguous:
+        pick = _choose(options)
+        if pick is not None:
+            decided.append((root, pick[0], *pick[1][1:]))
+    touched: set[int] = set()
+    for root, other, a, b, i in decided:
+        if c.union(root, other):
+            c.note(a, b, EDGE, i)
+            touched.add(root)
+    pending = [(root, options) for root, options in ambiguous if root not in touched and _choose(options) is None]
+    for _round in (1, 2):
+        joined = False
+        for root, options in pending:
+            if c.find(root) != root or root in touched:
+                continue
+            merged: dict[int, tuple] = defaultdict(lambda: (1 << 62,))
+            for other, v in options.items():
+                target = c.find(other)
+                if target != root and v[0] < merged[target][0] and c.can_merge(root, target):
+                    merged[target] = v
+            pick = _choose(dict(merged))
+            if pick is not None and c.union(root, pick[0]):
+                c.note(pick[1][1], pick[1][2], EDGE, pick[1][3])
+                touched.add(root)
+                joined = True
+        if not joined:
+            break

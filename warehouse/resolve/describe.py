@@ -1,0 +1,58 @@
+"""The parsed name fields and evidence per record, for core.entity_records (`describe(features)`).
+
+Region: the name's, else the address's, else the USCC division's (the resolver's own region);
+street_key: the address's street (addresses.py) — the two columns the conflicting-evidence check
+reads beside uscc / uscc_valid.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from warehouse.regions import NAMES, city_name
+from warehouse.resolve.prepare import Features
+
+DESCRIBED_COLUMNS = ("record_id", "display_name", "match_key", "core_name", "legal_form", "province", "city",
+                     "district", "is_branch", "parent_match_key", "is_non_enterprise", "uscc", "uscc_valid",
+                     "street_key")
+
+
+def region_names(region: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Province, city and district names of (n, 3) region codes (None where unknown)."""
+    def names(column: np.ndarray, lookup) -> np.ndarray:
+        codes, inverse = np.unique(column, return_inverse=True)
+        table = np.array([lookup(int(c)) if c else None for c in codes] or [None], dtype=object)
+        return table[inverse]
+
+    return (names(region[:, 0], lambda c: NAMES.get(f"{c:02d}")),
+            names(region[:, 1], lambda c: city_name(f"{c:04d}")),
+            names(region[:, 2], lambda c: NAMES.get(f"{c:06d}")))
+
+
+def _blank_is_none(values: np.ndarray) -> np.ndarray:
+    return np.where(values == "", None, values)
+
+
+def describe(features: Features) -> pd.DataFrame:
+    province, city, district = region_names(features.region)
+    names = features.names
+    display = names.display if names.display is not None else np.array(
+        [None] * len(names), dtype=object)
+    idx = features.name_idx
+    return pd.DataFrame({
+        "record_id": features.records.record_id,
+        "display_name": pd.Series(display[idx], dtype=object),
+        "match_key": pd.Series(features.name_column("match_key"), dtype=object),
+        "core_name": pd.Series(features.name_column("core"), dtype=object),
+        "legal_form": pd.Series(_blank_is_none(features.name_column("legal_form")), dtype=object),
+        "province": pd.Series(province, dtype=object),
+        "city": pd.Series(city, dtype=object),
+        "district": pd.Series(district, dtype=object),
+        "is_branch": features.name_column("is_branch"),
+        "parent_match_key": pd.Series(features.name_column("parent_key"), dtype=object),
+        "is_non_enterprise": features.name_column("is_non_enterprise"),
+        "uscc": pd.Series(_blank_is_none(features.uscc_clean), dtype=object),
+        "uscc_valid": features.uscc_valid,
+        "street_key": pd.Series(features.street_key(), dtype=object),
+    })

@@ -1,0 +1,136 @@
+"""Why each record sits in its company: the rule, score and features of its link.
+
+A record's link is the edge (or USCC, or judgement) that attached its node, else — for the other
+records of a node — `same_key` to the node's first record; the first record of a node nobody
+attached it to is `canonical`. Features are kernel.link_features.LinkFeatures, encoded in bulk.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from kernel.link_features import encode_link_features
+from kernel.resolution_config import ResolutionConfig
+from warehouse.resolve.blocking import RULES
+from warehouse.resolve.clustering import EDGE, USCC, Clusters
+from warehouse.resolve.compare import Edges, agreed_lists
+from warehouse.resolve.ids import IdResult
+from warehouse.resolve.nodes import Nodes
+from warehouse.resolve.pair_rules import LEVELS
+from warehouse.resolve.prepare import Features
+
+LINK_COLUMNS = ("record_id", "company_id", "rule", "score", "features", "matched_record", "parent_company_id")
+
+
+def _objects(values) -> np.ndarray:
+    out = np.empty(len(values), dtype=object)
+    for i, v in enumerate(values):
+        out[i] = v
+    return out
+
+
+def _record_ids(features: Features, positions: np.ndarray) -> np.ndarray:
+    """record_id of the given record positions, without making a Python string for every record."""
+    return features.records.record_id.take(positions).to_numpy(dtype=object)
+
+
+def _node_links(features: Features, nodes: Nodes, clusters: Clusters, edges: Edges, config: ResolutionConfig,
+                n_per_node: np.ndarray) -> tuple[np.ndarray, ...]:
+    """(rule, score, matched_record, features JSON) per node; None features for a node nobody attached."""
+    n_nodes, first = len(nodes), nodes.first_record
+    rule = np.full(n_nodes, "same_key", dtype=object)
+    score = np.ones(n_nodes)
+    matched = np.full(n_nodes, None, dtype=object)
+    texts = np.full(n_nodes, None, dtype=object)
+    multi = np.flatnonzero(n_per_node > 1)
+    matched[multi] = _record_ids(features, first[multi])
+    texts[multi] = encode_link_features(len(multi), rule="same_key", strength="strong", agreed=("match_key",),
+                                        matched_record=matched[multi])
+    if not clusters.link:
+        return rule, score, matched, texts
+    linked = np.fromiter(clusters.link.keys(), dtype=np.int64, count=len(clusters.link))
+    kinds = np.array([v[0] for v in clusters.link.values()], dtype=object)
+    edge = np.fromiter((v[1] for v in clusters.link.values()), dtype=np.int64, count=len(linked))
+    other = np.fromiter((v[2] for v in clusters.link.values()), dtype=np.int64, count=len(linked))
+    matched[linked] = _record_ids(features, first[other])
+    is_edge = kinds == EDGE
+    rules = np.where(kinds == USCC, "uscc", "judgement").astype(object)
+    columns = {"strength": np.where(kinds == USCC, "strong", "judgement").astype(object), "similarity": np.ones(len(linked)),
+               "agreed": _objects([("uscc",) if k == USCC else ("judgement:same",) for k in kinds.tolist()]),
+               "candidates": np.full(len(linked), None, dtype=object), "reads": _objects([()] * len(linked)),
+               "threshold": np.full(len(linked), None, dtype=object)}
+    scores = np.ones(len(linked))
+    if is_edge.any():
+        e = edge[is_edge]
+        level = edges.level[e].astype(np.int64)
+        rules[is_edge] = np.array([lv.name for lv in LEVELS], dtype=object)[level]
+        scores[is_edge] = edges.score[e]
+        columns["similarity"][is_edge] = edges.similarity[e]
+        columns["strength"][is_edge] = np.where(edges.strong[e], "strong", "weak")
+        columns["agreed"][is_edge] = agreed_lists(edges, e)
+        columns["candidates"][is_edge] = np.array(RULES, dtype=object)[edges.candidates[e]]
+        columns["reads"][is_edge] = _objects([LEVELS[i].reads for i in level.tolist()])
+        columns["threshold"][is_edge] = [config.threshold(LEVELS[i].threshold) if LEVELS[i].threshold else None
+                                         for i in level.tolist()]
+    rule[linked], score[linked] = rules, scores
+    texts[linked] = encode_link_features(len(linked), rule=rules, matched_record=matched[linked], **columns)
+    return rule, score, matched, texts
+
+
+def explain_links(features: Features, node: np.ndarray, nodes: Nodes, clusters: Clusters, edges: Edges,
+                  ids: IdResult, parent_ids: np.ndarray, config: ResolutionConfig) -> pd.DataFrame:
+    """rule/score/features per record (see the module doc)."""
+    n_per_node = np.bincount(node, minlength=len(nodes))
+    rule, score, matched, texts = (x[node] for x in _node_links(features, nodes, clusters, edges, config, n_per_node))
+    canonical = np.zeros(len(node), dtype=bool)
+    canonical[nodes.first_record] = True
+    linked = np.fromiter(clusters.link.keys(), dtype=np.int64, count=len(clusters.link))
+    canonical[nodes.first_record[linked]] = False
+    rule[canonical] = "canonical"
+    matched[canonical] = ""
+    texts[canonical] = encode_link_features(1, rule="canonical", strength="canonical")[0]
+    changed = np.flatnonzero(pd.notna(ids.change))
+    if len(changed):  # the id a record had in the last build, and why it changed
+        from kernel.link_features import decode_link_features
+
+        for i in changed.tolist():
+            old = decode_link_features(texts[i])
+            fields = {k: getattr(old, k) for k in old.__dataclass_fields__}
+            fields.update(previous_company_id=ids.previous_id[i], id_change=ids.change[i])
+            texts[i] = encode_link_features(1, **fields)[0]
+    return pd.DataFrame({
+        "record_id": features.records.record_id, "company_id": pd.Series(ids.company_id, dtype=object),
+        "rule": pd.Series(rule, dtype=object), "score": score, "features": pd.Series(texts, dtype=object),
+        "matched_record": pd.Series(matched, dtype=object), "parent_company_id": pd.Series(parent_ids, dtype=object),
+    })
+
+
+def parent_company_ids(features: Features, company_id: np.ndarray, cluster_of: np.ndarray) -> np.ndarray:
+    """company_id of a branch's parent when exactly one company has the parent's match key."""
+    names, idx = features.names, features.name_idx
+    out = np.full(len(company_id), None, dtype=object)
+    is_branch = names.column("is_branch")
+    branch_names = np.flatnonzero(is_branch)
+    if not len(branch_names):
+        return out
+    parent_key, match_key = names.column("parent_key"), names.column("match_key")
+    parents = pd.Index(pd.unique(parent_key[branch_names]))
+    parent_of_name = np.full(len(is_branch), -1, dtype=np.int64)  # distinct name -> parent key id
+    parent_of_name[branch_names] = parents.get_indexer(parent_key[branch_names])
+    is_parent = parents.get_indexer(match_key)  # distinct plain name -> the parent key it spells
+    is_parent[branch_names] = -1
+    rows = np.flatnonzero(is_parent[idx] >= 0)
+    n_clusters = int(cluster_of.max()) + 1
+    pairs = np.unique(is_parent[idx[rows]] * n_clusters + cluster_of[rows])
+    key, owner = pairs // n_clusters, pairs % n_clusters
+    single = np.bincount(key, minlength=len(parents)) == 1
+    owner_of_key = np.full(len(parents), -1, dtype=np.int64)
+    owner_of_key[key[single[key]]] = owner[single[key]]
+    record_of_cluster = np.full(n_clusters, -1, dtype=np.int64)
+    record_of_cluster[cluster_of] = np.arange(len(cluster_of))  # any record: they share the company_id
+    branch_rows = np.flatnonzero(parent_of_name[idx] >= 0)
+    owner_cluster = owner_of_key[parent_of_name[idx[branch_rows]]]
+    known = owner_cluster >= 0
+    out[branch_rows[known]] = company_id[record_of_cluster[owner_cluster[known]]]
+    return out

@@ -1,0 +1,244 @@
+"""The features of a candidate pair, computed only for the pairs a comparison level asks about.
+
+`PairFrame` holds the candidate node pairs; `frame.values(name, at)` gives one feature for the
+pairs at positions `at`, computing it once per pair on first use (address similarity and name
+validation are costly, and only the pairs that reach the levels reading them need them). Every
+feature is a small function below, registered under the name the levels in pair_rules.py read.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+import numpy as np
+from rapidfuzz import fuzz, process
+
+from kernel.name_validation import is_org_name
+from kernel.resolution_config import ResolutionConfig
+from warehouse.regions import COUNTY_CODES
+from warehouse.resolve.blocking import TRADE_NAME, CorePairs, NodePairs
+from warehouse.resolve.name_text import display_name, script
+from warehouse.resolve.nodes import NO_FORM, OTHER_FORM, STOCK_SHORT, Nodes
+from warehouse.resolve.prepare import compatible
+
+FEATURES: dict[str, Callable[[PairFrame, np.ndarray], np.ndarray]] = {}
+
+
+def feature(name: str):
+    def register(function):
+        FEATURES[name] = function
+        return function
+    return register
+
+
+class PairFrame:
+    """Candidate node pairs (a < b) with their core pair's rule, detail and similarity."""
+
+    def __init__(self, nodes: Nodes, cp: CorePairs, pairs: NodePairs, addresses: np.ndarray,
+                 config: ResolutionConfig) -> None:
+        self.nodes, self.addresses, self.config = nodes, addresses, config
+        self.a, self.b = pairs.a, pairs.b
+        self.candidates = cp.rule[pairs.core_pair]
+        self.detail = cp.detail[pairs.core_pair]
+        self.similarity = cp.similarity[pairs.core_pair]
+        self._cache: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+
+    def __len__(self) -> int:
+        return len(self.a)
+
+    def values(self, name: str, at: np.ndarray) -> np.ndarray:
+        if name not in self._cache:
+            self._cache[name] = (None, np.zeros(len(self), dtype=bool))
+        values, done = self._cache[name]
+        need = at[~done[at]]
+        if len(need):
+            computed = np.asarray(FEATURES[name](self, need))
+            if values is None:
+                values = np.zeros(len(self), dtype=computed.dtype)
+                self._cache[name] = (values, done)
+            values[need] = computed
+            done[need] = True
+        return values[at] if values is not None else np.zeros(0, dtype=bool)
+
+    def sides(self, at: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        return self.a[at], self.b[at]
+
+
+# ---------------------------------------------------------------- the blocking rule
+@feature("candidates")
+def _candidates(f: PairFrame, at):
+    return f.candidates[at]
+
+
+# ---------------------------------------------------------------- codes and addresses
+@feature("uscc")
+def _uscc(f: PairFrame, at):
+    """1 the same valid USCC, -1 two different ones, 0 one side without."""
+    ua, ub = f.nodes.uscc[f.a[at]], f.nodes.uscc[f.b[at]]
+    both = (ua >= 0) & (ub >= 0)
+    return np.where(both, np.where(ua == ub, 1, -1), 0).astype(np.int8)
+
+
+@feature("streets")
+def _streets(f: PairFrame, at):
+    """1 the same street key, -1 two different ones (a coded node's several streets differ from
+    any other), 0 one side without."""
+    sa, sb = f.nodes.street[f.a[at]], f.nodes.street[f.b[at]]
+    known = (sa != -1) & (sb != -1)
+    same = known & (sa == sb) & (sa >= 0)
+    return np.where(known, np.where(same, 1, -1), 0).astype(np.int8)
+
+
+@feature("address_similarity")
+def _address_similarity(f: PairFrame, at):
+    """rapidfuzz ratio (0-100) of the two normalised addresses; -1 where a side has none."""
+    aa, ab = f.nodes.address_id[f.a[at]], f.nodes.address_id[f.b[at]]
+    out = np.full(len(at), -1.0)
+    both = (aa >= 0) & (ab >= 0)
+    if both.any():
+        out[both] = process.cpdist(list(f.addresses[aa[both]]), list(f.addresses[ab[both]]), scorer=fuzz.ratio,
+                                   workers=1)
+    return out
+
+
+@feature("same_district_industry")
+def _same_district_industry(f: PairFrame, at):
+    a, b = f.sides(at)
+    ra, rb = f.nodes.region[a], f.nodes.region[b]
+    return (ra[:, 2] > 0) & (ra[:, 2] == rb[:, 2]) & (f.nodes.industry_id[a] == f.nodes.industry_id[b])
+
+
+# ---------------------------------------------------------------- legal form, branch
+@feature("branch_mismatch")
+def _branch_mismatch(f: PairFrame, at):
+    return f.nodes.branch[f.a[at]] != f.nodes.branch[f.b[at]]
+
+
+@feature("is_branch")
+def _is_branch(f: PairFrame, at):
+    return f.nodes.branch[f.a[at]] & f.nodes.branch[f.b[at]]
+
+
+@feature("legal_forms_differ")
+def _legal_forms_differ(f: PairFrame, at):
+    la, lb = f.nodes.legal[f.a[at]], f.nodes.legal[f.b[at]]
+    return (la > 0) & (lb > 0) & (la != lb)
+
+
+# ---------------------------------------------------------------- regions
+@feature("regions_compatible")
+def _regions_compatible(f: PairFrame, at):
+    return compatible(f.nodes.region[f.a[at]], f.nodes.region[f.b[at]])
+
+
+@feature("parent_regions_compatible")
+def _parent_regions_compatible(f: PairFrame, at):
+    return compatible(f.nodes.parent_region[f.a[at]], f.nodes.parent_region[f.b[at]])
+
+
+@feature("parent_regions_equal")
+def _parent_regions_equal(f: PairFrame, at):
+    return (f.nodes.parent_region[f.a[at]] == f.nodes.parent_region[f.b[at]]).all(axis=1)
+
+
+@feature("names_in_other_places")
+def _names_in_other_places(f: PairFrame, at):
+    na, nb = f.nodes.name_key[f.a[at]], f.nodes.name_key[f.b[at]]
+    return (na > 0) & (nb > 0) & (na != nb)
+
+
+_COUNTY = np.zeros(1_000_000, dtype=bool)
+_COUNTY[list(COUNTY_CODES)] = True
+
+
+@feature("county_apart")
+def _county_apart(f: PairFrame, at):
+    """Names in different places, one of them a county (县, 旗, county-level 市), unless the other's
+    address places it in that county (霍城县X / 伊犁州X at a 霍城县 address)."""
+    a, b = f.sides(at)
+    da, db = f.nodes.name_region[a, 2], f.nodes.name_region[b, 2]
+    placed = (f.nodes.region[a, 2] > 0) & (f.nodes.region[a, 2] == f.nodes.region[b, 2])
+    county = _COUNTY[np.maximum(da, 0)] | _COUNTY[np.maximum(db, 0)]
+    return _names_in_other_places(f, at) & (da != db) & ~placed & county
+
+
+@feature("name_regions_equal")
+def _name_regions_equal(f: PairFrame, at):
+    na, nb = f.nodes.name_key[f.a[at]], f.nodes.name_key[f.b[at]]
+    return (na > 0) & (na == nb)
+
+
+@feature("regions_agree")
+def _regions_agree(f: PairFrame, at):
+    """Derived regions that agree to the city (or entirely), where the names do not both name a place."""
+    a, b = f.sides(at)
+    ra, rb = f.nodes.region[a], f.nodes.region[b]
+    named = (f.nodes.name_key[a] > 0) & (f.nodes.name_key[b] > 0)
+    return ~named & (ra[:, 0] > 0) & ((ra == rb).all(axis=1) | ((ra[:, 1] > 0) & (ra[:, 1] == rb[:, 1])))
+
+
+@feature("no_region")
+def _no_region(f: PairFrame, at):
+    return (f.nodes.region[f.a[at], 0] == 0) & (f.nodes.region[f.b[at], 0] == 0)
+
+
+@feature("same_named_city")
+def _same_named_city(f: PairFrame, at):
+    a, b = f.sides(at)
+    ca = f.nodes.name_region[a, 1]
+    return (f.nodes.name_key[a] > 0) & (ca > 0) & (ca == f.nodes.name_region[b, 1])
+
+
+# ---------------------------------------------------------------- the names themselves
+_PLAIN_NAME = re.compile(r"[\u4e00-\u9fff()（）]{2,80}")  # what the validator passes anyway, without it
+
+
+def _valid_name(raw: str) -> bool:
+    shown = display_name(raw)
+    return _PLAIN_NAME.fullmatch(shown) is not None or is_org_name(shown)
+
+
+@feature("names_valid")
+def _names_valid(f: PairFrame, at):
+    """Both names pass organisation-name validation (judged as shown: layout characters cleaned)."""
+    raw = f.nodes.raw_name
+    return np.fromiter((_valid_name(x) and _valid_name(y) for x, y in zip(raw[f.a[at]], raw[f.b[at]])),
+                       dtype=bool, count=len(at))
+
+
+@feature("short_forms")
+def _short_forms(f: PairFrame, at):
+    """How many sides are short forms (no legal form, or 公司 / 股份 alone): 0, 1 or 2."""
+    return f.nodes.abbreviated[f.a[at]].astype(np.int8) + f.nodes.abbreviated[f.b[at]]
+
+
+@feature("stock_short_against_other")
+def _stock_short_against_other(f: PairFrame, at):
+    """A 证券简称 (华信股份, or a trade name alone) against a registered non-joint-stock company."""
+    a, b = f.sides(at)
+    fa, fb = f.nodes.form[a], f.nodes.form[b]
+    trade = f.candidates[at] == TRADE_NAME
+    stock_a = (fa == STOCK_SHORT) | ((fa == NO_FORM) & trade)
+    stock_b = (fb == STOCK_SHORT) | ((fb == NO_FORM) & trade)
+    return (stock_a & (fb == OTHER_FORM)) | (stock_b & (fa == OTHER_FORM))
+
+
+_SIMPLIFIED, _TRADITIONAL = "simplified", "traditional"
+
+
+@feature("bare_short_name")
+def _bare_short_name(f: PairFrame, at):
+    """A side is a placeless short form with a core of at most comparison.bare_name_max_length
+    characters (熊猫), unless one side is in traditional script and the other can be (one Taiwan
+    list's 简称 and 全称: 京鼎 / 京鼎精密科技股份有限公司, a far smaller crowd)."""
+    a, b = f.sides(at)
+    length = f.nodes.core_length()
+    limit = f.config.comparison.bare_name_max_length
+    bare = ((length[a] <= limit) & f.nodes.abbreviated[a] & (f.nodes.name_key[a] == 0)) | (
+        (length[b] <= limit) & f.nodes.abbreviated[b] & (f.nodes.name_key[b] == 0))
+    for i in np.flatnonzero(bare).tolist():
+        sa, sb = script(f.nodes.raw_name[a[i]]), script(f.nodes.raw_name[b[i]])
+        if _SIMPLIFIED not in (sa, sb) and _TRADITIONAL in (sa, sb):
+            bare[i] = False
+    return bare

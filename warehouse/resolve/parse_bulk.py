@@ -1,0 +1,129 @@
+"""Parse many distinct names, addresses and codes at once, in worker processes (`parse_distinct`).
+
+Names: every chunk is normalised in one pass over its joined text (name_text.displays_and_keys),
+then each distinct normalised key is parsed once (name_parts.parse_key: one name's spellings —
+whitespace, traditional characters, bracket widths, zero-width characters — share a key). A name
+keeps only the SHA-1 of its raw text (the first 8 bytes: what company ids are made of) and the
+row of its key. Addresses give a region and a street key (addresses.py), codes their check
+(warehouse.codes, vectorised).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+
+import numpy as np
+
+from warehouse.codes import parse_codes
+from warehouse.resolve.addresses import parse_addresses
+from warehouse.resolve.name_parts import KEY_FIELDS, parse_key
+from warehouse.resolve.name_text import displays_and_keys
+from warehouse.resolve.parallel import Job, default_workers, run_jobs
+
+TEXT_FIELDS = ("match_key", "core", "trade_name", "industry", "legal_form", "legal_class", "parent_key")
+FLAG_FIELDS = ("is_branch", "is_non_enterprise")
+_AT = {f: i for i, f in enumerate(KEY_FIELDS)}
+_REGION = tuple(_AT[f] for f in ("province", "city", "district"))
+_PARENT_REGION = tuple(_AT[f] for f in ("parent_province", "parent_city", "parent_district"))
+PARALLEL_MIN = 40_000  # distinct names below which forking costs more than it saves
+CHUNK = {"names": 16_000, "addresses": 40_000, "codes": 40_000}
+
+
+@dataclass
+class ParsedNames:
+    """Per distinct raw name: key_idx, hash64, display; per key row: `keys` columns."""
+
+    key_idx: np.ndarray  # int64: raw name -> key row
+    hash64: np.ndarray  # uint64: first 8 bytes of SHA-1(raw name)
+    display: np.ndarray | None  # object, per raw name (only when asked for)
+    keys: dict[str, np.ndarray]  # TEXT_FIELDS (object), FLAG_FIELDS (bool), region / parent_region (k, 3) int32
+
+    def column(self, field: str) -> np.ndarray:
+        """A key column per distinct raw name."""
+        return self.keys[field][self.key_idx]
+
+    def __len__(self) -> int:
+        return len(self.key_idx)
+
+
+def _codes(rows: list[tuple], at: tuple[int, int, int]) -> np.ndarray:
+    return np.array([[int(r[i]) if r[i] else 0 for i in at] for r in rows], dtype=np.int32).reshape(-1, 3)
+
+
+def _key_table(keys: list[str]) -> dict[str, np.ndarray]:
+    rows = [parse_key(k) for k in keys]
+    columns = list(zip(*rows)) if rows else [()] * len(KEY_FIELDS)
+    table = {f: np.array(columns[_AT[f]], dtype=object) for f in TEXT_FIELDS}
+    for f in FLAG_FIELDS:
+        table[f] = np.array(columns[_AT[f]], dtype=bool)
+    table["region"] = _codes(rows, _REGION)
+    table["parent_region"] = _codes(rows, _PARENT_REGION)
+    return table
+
+
+def parse_names_chunk(raws: list, with_display: bool = False) -> ParsedNames:
+    displays, keys = displays_and_keys([r if isinstance(r, str) else str(r) for r in raws])
+    key_of: dict[str, int] = {}
+    key_idx = np.fromiter((key_of.setdefault(k, len(key_of)) for k in keys), dtype=np.int64, count=len(keys))
+    digests = b"".join(hashlib.sha1(r.encode("utf-8", "surrogatepass")).digest()[:8] for r in raws)
+    return ParsedNames(key_idx=key_idx, hash64=np.frombuffer(digests, dtype=">u8").astype(np.uint64),
+                       display=np.array(displays, dtype=object) if with_display else None,
+                       keys=_key_table(list(key_of)))
+
+
+def _concat_names(chunks: list[ParsedNames], with_display: bool) -> ParsedNames:
+    if not chunks:
+        return parse_names_chunk([], with_display)
+    offsets = np.cumsum([0] + [len(c.keys["core"]) for c in chunks[:-1]])
+    keys = {f: np.concatenate([c.keys[f] for c in chunks]) for f in chunks[0].keys}
+    return ParsedNames(
+        key_idx=np.concatenate([c.key_idx + off for c, off in zip(chunks, offsets)]),
+        hash64=np.concatenate([c.hash64 for c in chunks]),
+        display=np.concatenate([c.display for c in chunks]) if with_display else None, keys=keys)
+
+
+@dataclass
+class ParsedAddresses:
+    region: np.ndarray  # (n, 3) int32
+    street: np.ndarray  # object: street key, "" for none
+    text: np.ndarray  # object: the normalised address (what the fuzzy comparison reads)
+
+
+def parse_addresses_chunk(addresses: list) -> ParsedAddresses:
+    region, streets, texts = parse_addresses(addresses)
+    return ParsedAddresses(region=region, street=np.array(streets, dtype=object), text=np.array(texts, dtype=object))
+
+
+@dataclass
+class ParsedCodes:
+    code: np.ndarray  # object: cleaned code
+    valid: np.ndarray  # bool
+    region: np.ndarray  # (n, 3) int32: the division of positions 3-8
+
+
+def parse_codes_chunk(codes: list) -> ParsedCodes:
+    parsed = parse_codes(codes)  # vectorised check (warehouse.codes); stdnum is its oracle in tests
+    return ParsedCodes(code=np.asarray(list(parsed.code), dtype=object), valid=np.asarray(parsed.valid, dtype=bool),
+                       region=np.asarray(parsed.region, dtype=np.int32).reshape(-1, 3))
+
+
+def parse_distinct(names: np.ndarray, addresses: np.ndarray, codes: np.ndarray, workers: int | None = None,
+                   with_display: bool = False) -> tuple[ParsedNames, ParsedAddresses, ParsedCodes]:
+    """Parsed names, addresses and codes (one entry per distinct value given)."""
+    workers = default_workers() if workers is None else workers
+    jobs = {
+        "names": Job(lambda chunk: parse_names_chunk(chunk, with_display), list(names), CHUNK["names"]),
+        "addresses": Job(parse_addresses_chunk, list(addresses), CHUNK["addresses"]),
+        "codes": Job(parse_codes_chunk, list(codes), CHUNK["codes"]),
+    }
+    parallel = len(names) + len(addresses) // 4 >= PARALLEL_MIN
+    done = run_jobs(jobs, workers, parallel)
+    addr = done["addresses"] or [parse_addresses_chunk([])]
+    code = done["codes"] or [parse_codes_chunk([])]
+    return (_concat_names(done["names"], with_display),
+            ParsedAddresses(region=np.concatenate([a.region for a in addr]),
+                            street=np.concatenate([a.street for a in addr]),
+                            text=np.concatenate([a.text for a in addr])),
+            ParsedCodes(code=np.concatenate([c.code for c in code]), valid=np.concatenate([c.valid for c in code]),
+                        region=np.concatenate([c.region for c in code])))

@@ -1,0 +1,121 @@
+"""The resolution steps in order, each a named function over a typed value, timed one by one.
+
+read_records (records.py) → parse (prepare: names, codes, addresses once per distinct value, in
+worker processes) → nodes → block (candidate pairs, with statistics) → compare (the comparison
+levels of pair_rules decide every pair) → cluster (no cluster ever holds conflicting evidence;
+judgements win over the matcher) → ids (stable company ids; previous ids are kept) → explain
+(rule, score and features per record). `StepClock` keeps wall seconds, CPU seconds (this process
+and its reaped parse workers: what a shared machine cannot inflate) and peak RSS per step.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gc
+import logging
+import os
+import resource
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from kernel.resolution_config import ResolutionConfig
+from warehouse.resolve.blocking import candidate_pairs
+from warehouse.resolve.clustering import cluster
+from warehouse.resolve.compare import compare_pairs
+from warehouse.resolve.explain import explain_links, parent_company_ids
+from warehouse.resolve.ids import company_ids
+from warehouse.resolve.judgements import Judgement, judged_records, judgement_node_pairs
+from warehouse.resolve.nodes import assign_nodes
+from warehouse.resolve.prepare import Features, record_features
+from warehouse.resolve.records import read_records
+
+log = logging.getLogger(__name__)
+
+STEPS = ("parse", "nodes", "block", "compare", "cluster", "ids", "explain")
+Progress = Callable[[str, int, int], None]
+
+
+def _cpu_seconds() -> float:
+    t = os.times()
+    return t.user + t.system + t.children_user + t.children_system
+
+
+@dataclass
+class StepClock:
+    progress: Progress | None = None
+    seconds: dict[str, float] = field(default_factory=dict)
+    cpu_seconds: dict[str, float] = field(default_factory=dict)
+    peak_rss_mb: dict[str, int] = field(default_factory=dict)
+
+    @contextlib.contextmanager
+    def step(self, name: str):
+        if self.progress is not None and name in STEPS:
+            self.progress(name, STEPS.index(name), len(STEPS))
+        wall, cpu = time.perf_counter(), _cpu_seconds()
+        yield
+        self.seconds[name] = round(time.perf_counter() - wall, 2)
+        self.cpu_seconds[name] = round(_cpu_seconds() - cpu, 2)
+        self.peak_rss_mb[name] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
+
+
+@dataclass
+class Resolution:
+    links: pd.DataFrame  # record_id, company_id, rule, score, features, matched_record, parent_company_id
+    features: Features
+    stats: dict
+
+
+@contextlib.contextmanager
+def no_cyclic_gc():
+    """Millions of small objects are made and kept: the cyclic collector would walk the whole
+    growing heap again and again and find nothing to free."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def resolve(df: pd.DataFrame, judgements: list[Judgement], config: ResolutionConfig, previous: pd.DataFrame | None,
+            workers: int | None, progress: Progress | None = None, describe: bool = False) -> Resolution:
+    """Every step in order (see the module doc)."""
+    clock = StepClock(progress)
+    with no_cyclic_gc():
+        with clock.step("input"):
+            records = read_records(df)
+        with clock.step("parse"):
+            features = record_features(records, workers, with_display=describe)
+        with clock.step("nodes"):
+            node, nodes = assign_nodes(features, judged_records(judgements))
+        with clock.step("block"):
+            core_pairs, pairs, blocking = candidate_pairs(nodes, config.blocking, config.comparison.trade_name_weight)
+        with clock.step("compare"):
+            edges, by_level = compare_pairs(nodes, core_pairs, pairs, features.addresses, config)
+            del pairs
+        with clock.step("cluster"):
+            same, not_same = judgement_node_pairs(judgements, records.record_id, features.names.column("match_key"),
+                                                  features.name_idx, node)
+            clusters = cluster(nodes, edges, same, not_same)
+            cluster_of = clusters.roots()[node]
+        with clock.step("ids"):
+            ids = company_ids(cluster_of, features, previous)
+            parents = parent_company_ids(features, ids.company_id, cluster_of)
+        with clock.step("explain"):
+            links = explain_links(features, node, nodes, clusters, edges, ids, parents, config)
+    if progress is not None:
+        progress("done", len(STEPS), len(STEPS))
+    stats = {
+        "records": len(node), "nodes": len(nodes), "blocking": blocking.as_dict(), "levels": by_level,
+        "edges": len(edges), "strong_edges": int(edges.strong.sum()),
+        "companies": int(pd.Series(ids.company_id, dtype=object).nunique()), "ids_changed": int(pd.notna(ids.change).sum()),
+        "refused_judgements": clusters.refused_judgements, "seconds": clock.seconds,
+        "cpu_seconds": clock.cpu_seconds, "peak_rss_mb": clock.peak_rss_mb,
+    }
+    log.info("resolve: %s", stats)
+    return Resolution(links=links, features=features, stats=stats)

@@ -1,0 +1,174 @@
+"""Look-alike and sound-alike core pairs, found without comparing every pair of cores.
+
+- substitution: two cores of one length that differ in one position where the characters look
+  alike (lookups/confusable_chars.csv, 形近字) or sound alike (pypinyin, with zh/z, ch/c, sh/s, n/l,
+  -ng/-n folded): grouped on (hash of the core with that position deleted, position, confusion
+  class), so only confusable substitutions are ever paired;
+- missing character: a core that is another core with one character missing (the shorter one
+  has at least `missing_min` characters).
+Cores are read as fixed-width code-point matrices (at most TYPO_MAX characters).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from warehouse.lookups import read_rows
+from warehouse.resolve.grouping import groups, pairs_in_groups
+
+SHAPE, SOUND, MISSING_CHAR = 1, 2, 3
+TYPO_MAX = 16  # width of the character matrix: the longest core that gets typo keys
+
+_SHAPE_PAIRS = tuple(
+    dict.fromkeys(tuple(sorted((row["a"], row["b"]))) for row in read_rows("confusable_chars.csv"))
+)
+
+try:
+    from pypinyin import Style, lazy_pinyin
+except ImportError:  # pragma: no cover - optional: without it only the 形近字 table is used
+    lazy_pinyin = None
+
+
+# ---------------------------------------------------------------- characters
+def fold_sound(syllable: str) -> str:
+    """Fold sounds typists confuse: zh/z, ch/c, sh/s, n/l, -ng/-n."""
+    s = syllable
+    for a, b in (("zh", "z"), ("ch", "c"), ("sh", "s")):
+        if s.startswith(a):
+            s = b + s[2:]
+    if s.startswith("n"):
+        s = "l" + s[1:]
+    if s.endswith("ng"):
+        s = s[:-1]
+    return s
+
+
+def sound_of(char: str) -> str:
+    if lazy_pinyin is None or not ("\u4e00" <= char <= "\u9fff"):
+        return ""
+    reading = lazy_pinyin(char, style=Style.NORMAL, errors="ignore")
+    return fold_sound(reading[0]) if reading and reading[0] else ""
+
+
+def _char_classes(codepoints: np.ndarray) -> tuple[np.ndarray, np.ndarray, dict]:
+    """Distinct code points (sorted), their sound class (-1 none), and code point -> shape pair ids."""
+    chars = np.unique(codepoints)
+    sounds: dict[str, int] = {}
+    sound = np.full(len(chars), -1, dtype=np.int64)
+    for i, cp in enumerate(chars.tolist()):
+        s = sound_of(chr(cp))
+        if s:
+            sound[i] = sounds.setdefault(s, len(sounds))
+    shapes: dict[int, list[int]] = {}
+    for pair_id, (x, y) in enumerate(_SHAPE_PAIRS):
+        shapes.setdefault(ord(x), []).append(pair_id)
+        shapes.setdefault(ord(y), []).append(pair_id)
+    return chars, sound, shapes
+
+
+_RNG = np.random.default_rng(20240611)
+_MULT = _RNG.integers(1, 2**63 - 1, size=TYPO_MAX + 1, dtype=np.int64).astype(np.uint64) | np.uint64(1)
+
+
+def _char_matrix(strings: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    fixed = np.asarray(strings, dtype=f"U{TYPO_MAX}") if len(strings) else np.empty(0, dtype=f"U{TYPO_MAX}")
+    matrix = fixed.view(np.uint32).reshape(len(strings), TYPO_MAX).astype(np.uint64)
+    lengths = (matrix > 0).sum(axis=1)
+    return matrix, lengths
+
+
+def substitution_pairs(cores: np.ndarray, ids: np.ndarray, max_group: int):
+    """Core pairs of equal length that differ in one position by a confusable character."""
+    matrix, lengths = _char_matrix(cores[ids])
+    chars, sound, shapes = _char_classes(matrix[matrix > 0])
+    full = (matrix * _MULT[:TYPO_MAX]).sum(axis=1)  # uint64, wraps
+    # every (character, shape pair) entry, sorted by character: a character may be in several pairs
+    entries = sorted((cp, pair_id) for cp, ids_ in shapes.items() for pair_id in ids_)
+    shape_cp = np.array([e[0] for e in entries], dtype=np.uint64)
+    shape_pair = np.array([e[1] for e in entries], dtype=np.int64)
+    rows_h, rows_tag, rows_core = [], [], []
+    for pos in range(TYPO_MAX):
+        at = np.flatnonzero(lengths > pos)
+        if not len(at):
+            break
+        char = matrix[at, pos]
+        h = full[at] - char * _MULT[pos]
+        tag_base = lengths[at].astype(np.int64) * 32 + pos  # < 1024 (length and position <= 16)
+        cls = sound[np.searchsorted(chars, char)]
+        has = cls >= 0
+        rows_h.append(h[has])
+        rows_tag.append((cls[has] * 2) * 1024 + tag_base[has])
+        rows_core.append(at[has])
+        lo = np.searchsorted(shape_cp, char, side="left")
+        n = np.searchsorted(shape_cp, char, side="right") - lo
+        if n.any():
+            rep = np.repeat(np.arange(len(at)), n)
+            entry = np.repeat(lo, n) + (np.arange(int(n.sum())) - np.repeat(np.cumsum(n) - n, n))
+            rows_h.append(h[rep])
+            rows_tag.append((shape_pair[entry] * 2 + 1) * 1024 + tag_base[rep])
+            rows_core.append(at[rep])
+    if not rows_h:
+        return np.empty(0, np.int64), np.empty(0, np.int64), np.empty(0, np.int8), 0
+    h = np.concatenate(rows_h)
+    tag = np.concatenate(rows_tag).astype(np.int64)
+    row = np.concatenate(rows_core).astype(np.int64)
+    order, start, size = groups(tag, h)
+    x, y = pairs_in_groups(order, start, size, max_group)
+    capped = int((size > max_group).sum())
+    ra, rb = row[x], row[y]
+    # verify (a 64-bit hash collision, or two keys of one core): exactly one position differs
+    ok = (ra != rb) & ((matrix[ra] != matrix[rb]).sum(axis=1) == 1)
+    detail = np.where(tag[x] // 1024 % 2 == 1, SHAPE, SOUND).astype(np.int8)
+    return ids[ra[ok]], ids[rb[ok]], detail[ok], capped
+
+
+def missing_char_pairs(cores: np.ndarray, ids: np.ndarray, missing_min: int = 5):
+    """(longer, shorter): the shorter core (>= missing_min characters) is the longer one minus one character."""
+    matrix, lengths = _char_matrix(cores[ids])
+    weighted = matrix * _MULT[:TYPO_MAX]
+    full = weighted.sum(axis=1)
+    short = np.flatnonzero((lengths >= missing_min) & (lengths < TYPO_MAX))
+    long_ = np.flatnonzero(lengths > missing_min)
+    if not len(short) or not len(long_):
+        return np.empty(0, np.int64), np.empty(0, np.int64)
+    key_short = pd.Index(full[short].astype(np.int64) ^ lengths[short].astype(np.int64))
+    prefix = np.cumsum(weighted[long_], axis=1) - weighted[long_]  # exclusive: sum over k < pos
+    shifted = np.zeros_like(matrix[long_])
+    shifted[:, :-1] = matrix[long_][:, 1:] * _MULT[:TYPO_MAX - 1]  # char k+1 weighted as position k
+    suffix = np.cumsum(shifted[:, ::-1], axis=1)[:, ::-1]  # sum over k >= pos of char k+1 at k
+    out_long, out_short = [], []
+    for pos in range(TYPO_MAX):
+        at = np.flatnonzero(lengths[long_] > pos)
+        if not len(at):
+            break
+        h = prefix[at, pos] + suffix[at, pos]
+        key = h.astype(np.int64) ^ (lengths[long_][at] - 1).astype(np.int64)
+        hit = key_short.get_indexer(key) if key_short.is_unique else _first_index(key_short, key)
+        found = hit >= 0
+        out_long.append(long_[at[found]])
+        out_short.append(short[hit[found]])
+    la, sb = np.concatenate(out_long), np.concatenate(out_short)
+    if not len(la):
+        return np.empty(0, np.int64), np.empty(0, np.int64)
+    la, sb = _verify_missing(cores, ids, la, sb)
+    return ids[la], ids[sb]
+
+
+def _first_index(index: pd.Index, key: np.ndarray) -> np.ndarray:
+    first = pd.Series(np.arange(len(index)), index=index)
+    first = first[~first.index.duplicated()]
+    return first.reindex(key).fillna(-1).to_numpy().astype(np.int64)
+
+
+def _verify_missing(cores, ids, la, sb):
+    keep = np.fromiter((_one_deleted(cores[ids[x]], cores[ids[y]]) for x, y in zip(la, sb)), dtype=bool, count=len(la))
+    pairs = pd.DataFrame({"a": la[keep], "b": sb[keep]}).drop_duplicates()
+    return pairs["a"].to_numpy(), pairs["b"].to_numpy()
+
+
+def _one_deleted(longer: str, shorter: str) -> bool:
+    i = 0
+    while i < len(shorter) and longer[i] == shorter[i]:
+        i += 1
+    return longer[i + 1:] == shorter[i:]
