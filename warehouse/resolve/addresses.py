@@ -23,13 +23,15 @@ from warehouse.resolve.name_text import displays_and_keys
 _UP_TO_DIGIT = re.compile(r"[0-9]")
 # a township or sub-district between the district and the road: 五常街道, 良渚镇, 瓶窑乡
 _TOWNSHIP = re.compile(r"^[\u4e00-\u9fff]{1,6}?(?:街道|镇|乡)(?=[\u4e00-\u9fff])")
-# road (路, 大道, 街 …) and house number (998号, 12-3号, 第5号); the shortest road name that fits
-_STREET = re.compile(r"([\u4e00-\u9fffA-Z0-9]{1,12}?(?:大道|大街|胡同|路|街|道|巷|弄|里))第?([0-9]+(?:-[0-9]+)?)号")
+# road (路, 大道, 街 …) and house number (998号, 第5号): the first house number after a road word
+_STREET = re.compile(r"([\u4e00-\u9fffA-Z0-9]{1,12}?(?:大道|大街|胡同|路|街|道|巷|弄|里))第?([0-9]+)号")
+# where a road name cannot reach back across: the end of a region or township word
+_BOUNDARY = re.compile(r"^.*(?:省|市|区|县|旗|州|镇|乡|街道)")
 
 
 def _region_of(text: str) -> tuple[int, int, int, int]:
     """(province, city, district, characters consumed) at the front of a normalised address."""
-    head = _UP_TO_DIGIT.split(text[:24], 1)[0][:14]
+    head = _UP_TO_DIGIT.split(text[:30], 1)[0][:20]
     if not head:
         return 0, 0, 0, 0
     consumed, region = match_region_prefix(head, 0, False)
@@ -44,7 +46,10 @@ def street_of(text: str, consumed: int = 0) -> str:
     if township:
         rest = rest[township.end():]
     found = _STREET.search(rest)
-    return found.group(1) + found.group(2) + "号" if found else ""
+    if not found:
+        return ""
+    road = _BOUNDARY.sub("", found.group(1)) or found.group(1)  # 寻甸回族彝族自治县中滨路 → 中滨路
+    return road + found.group(2) + "号"
 
 
 def parse_addresses(addresses: list[str]) -> tuple[np.ndarray, list[str], list[str]]:

@@ -154,8 +154,10 @@ def _legal_form(key: str) -> tuple[str, str, str, str]:
         return "", "", "", key
     form, (legal_class, form_key, core) = legal
     rest = key[: -len(form)]
-    if core == "keep" or (core == "after_industry" and _suffix(rest, _INDUSTRY) is None):
-        return form, legal_class, "", key  # 宏达超市, 新华书店: the ending is the trade itself
+    if core == "keep":
+        return form, legal_class, "", key  # 宏达超市, 宏达加工厂: the ending is the business itself
+    if core == "after_industry" and _suffix(rest, _INDUSTRY) is None:
+        return "", "", "", key  # 新华书店: 店 belongs to the trade, and says nothing of the legal form
     return form, legal_class, form_key, rest
 
 
