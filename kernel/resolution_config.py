@@ -60,7 +60,7 @@ class ScoreSettings(ConfigModel):
     same_core: float = Field(0.9, gt=0, le=1)
     typo: float = Field(0.8, gt=0, le=1)
     trade_name: float = Field(0.7, gt=0, le=1)
-    abbreviation: float = Field(0.7, gt=0, le=1)
+    prefix: float = Field(0.6, gt=0, le=1)
     similarity_share: float = Field(0.2, ge=0, le=1)
     strong_bonus: float = Field(0.1, ge=0, le=1)
 

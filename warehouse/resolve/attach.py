@@ -28,6 +28,9 @@ from warehouse.resolve.pair_rules import LEVELS
 from warehouse.resolve.prepare import region_levels
 
 RULE_TIERS = 4  # candidate rules per level in the support order
+# support by candidate rule: a trade name shared and a prefix shared say as much (the industry split
+# may read 金沙窖酒 + 酒业 or 金沙 + 窖酒酒业): 金沙股份 has two candidates, not one better than the other
+_RULE_TIER = np.array([0, 1, 2, 2], dtype=np.int64)
 
 
 def _candidate_rows(c, nodes: Nodes, edges: Edges, order: np.ndarray):
@@ -45,9 +48,13 @@ def _candidate_rows(c, nodes: Nodes, edges: Edges, order: np.ndarray):
     same_status = has[ra] == has[rb]
     weak_forward = (lx < ly) | ((lx == ly) & (core_length[ea] <= core_length[eb]))
     weak_backward = (ly < lx) | ((lx == ly) & (core_length[eb] <= core_length[ea]))
+    # an abbreviation attaches to a registered name, never a registered name to an abbreviation
+    short_a, short_b = nodes.abbreviated[ea], nodes.abbreviated[eb]
+    weak_forward = np.where(short_a != short_b, short_a, weak_forward)
+    weak_backward = np.where(short_a != short_b, short_b, weak_backward)
     forward = np.where(same_status, ~strong & weak_forward, ~has[ra] & has[rb])
     backward = np.where(same_status, ~strong & weak_backward, has[ra] & ~has[rb])
-    tier = edges.level[idx].astype(np.int64) * RULE_TIERS + edges.candidates[idx]
+    tier = edges.level[idx].astype(np.int64) * RULE_TIERS + _RULE_TIER[edges.candidates[idx]]
     # a target with evidence is better supported than any without: a region-less 宏达机械有限公司
     # joins the company with an address, not the abbreviation 宏达机械 that is as bare as itself
     bare_after = len(LEVELS) * RULE_TIERS

@@ -8,8 +8,11 @@ Blocking runs on *distinct core names* first, then expands to nodes:
                    look or sound alike, or one core that is the other with one character missing
                    (typo_pairs.py);
    - `trade_name`: two cores with the same trade name whose industries are empty or contain one
-                   another (宏达 / 宏达机械 / 宏达机械设备), or a core of >= 3 characters without
-                   industry that starts a longer core (川健福 / 川健福房地产开发).
+                   another (宏达 / 宏达机械 / 宏达机械设备);
+   - `prefix`    : the core of a short form (or a bare core of >= 3 characters) that starts a longer
+                   core (金沙 / 金沙窖酒酒业, 川健福 / 川健福房地产开发): the other companies a short name
+                   could denote. A short core that starts more than `max_block` cores is *crowded*
+                   (CorePairs.crowded): it is never attached on its name alone.
    A core made of generic words alone (科技, 贸易…) or with a generic trade name pairs with nothing:
    such a name only matches itself (same node) or through a USCC.
 2. node pairs — for each core pair, the nodes of the two cores are paired only where their derived
@@ -35,8 +38,9 @@ from warehouse.resolve.nodes import Nodes
 from warehouse.resolve.typo_pairs import MISSING_CHAR, SHAPE, SOUND, TYPO_MAX, missing_char_pairs, substitution_pairs
 
 GENERIC = frozenset(read_words("industry_words.csv"))
-RULES = ("same_core", "typo", "trade_name")  # the candidate rules ("candidates" in a link's features)
-SAME_CORE, TYPO, TRADE_NAME = 0, 1, 2
+RULES = ("same_core", "typo", "trade_name", "prefix")  # the candidate rules ("candidates" in a link's features)
+SAME_CORE, TYPO, TRADE_NAME, PREFIX = 0, 1, 2, 3
+NAME_ONLY = (TRADE_NAME, PREFIX)  # rules that pair names on part of the name alone
 DETAILS = ("", "shape", "sound", "missing_char")
 assert (DETAILS[SHAPE], DETAILS[SOUND], DETAILS[MISSING_CHAR]) == ("shape", "sound", "missing_char")
 
@@ -57,6 +61,7 @@ class CorePairs:
     rule: np.ndarray  # int8 into RULES
     detail: np.ndarray  # int8 into DETAILS
     similarity: np.ndarray  # w · trade-name ratio + (1 - w) · industry ratio (w: comparison.trade_name_weight)
+    crowded: np.ndarray | None = None  # per core: a short core that starts more than max_block cores
 
     def __len__(self) -> int:
         return len(self.a)
@@ -88,8 +93,7 @@ def _industry_containment(industries: np.ndarray) -> tuple[np.ndarray, np.ndarra
     return np.asarray(xs, dtype=np.int64), np.asarray(ys, dtype=np.int64)
 
 
-def _trade_pairs(core_trade: np.ndarray, core_industry: np.ndarray, industries: np.ndarray, ids: np.ndarray,
-                 cores: np.ndarray, max_group: int, prefix_min: int):
+def _trade_pairs(core_trade: np.ndarray, core_industry: np.ndarray, industries: np.ndarray, ids: np.ndarray):
     """Cores with one trade name whose industries are empty or contain one another."""
     frame = pd.DataFrame({"core": ids, "trade": core_trade[ids], "ind": core_industry[ids]})
     empty_id = np.flatnonzero(industries == "")
@@ -104,39 +108,44 @@ def _trade_pairs(core_trade: np.ndarray, core_industry: np.ndarray, industries: 
         right = frame.rename(columns={"core": "core_b", "ind": "ind_b"})
         contained = left.merge(right, on=["trade", "ind_b"])
         parts.append(contained[["core", "core_b"]].to_numpy())
-    parts.append(_prefix_pairs(core_trade, core_industry, industries, ids, cores, max_group, prefix_min))
     both = np.concatenate(parts) if parts else np.empty((0, 2), np.int64)
     return both[:, 0].astype(np.int64), both[:, 1].astype(np.int64)
 
 
-def _prefix_pairs(core_trade, core_industry, industries, ids, cores, max_group: int, prefix_min: int) -> np.ndarray:
-    """(bare core, longer core) where a core of >= prefix_min characters without industry starts
-    another core (川健福 / 川健福房地产开发 where the industry split read 川健福房地产 + 开发).
-    Cores are sorted, so the cores with a prefix are one searchsorted range; a range of more
-    than max_group cores is skipped (such a short name has no single candidate anyway)."""
-    bare = ids[(industries[core_industry[ids]] == "")]
-    if not len(bare):
-        return np.empty((0, 2), np.int64)
-    length = np.fromiter((len(c) for c in cores[bare]), dtype=np.int64, count=len(bare))
-    bare = bare[length >= prefix_min]
-    if not len(bare):
-        return np.empty((0, 2), np.int64)
+def _prefix_pairs(starts: np.ndarray, ids: np.ndarray, cores: np.ndarray, max_group: int):
+    """(short core, longer core) for every blockable core that starts with a short core, and the
+    short cores that start more than max_group cores (crowded). Cores are sorted, so the cores
+    with a prefix are one searchsorted range."""
+    crowded = np.zeros(len(cores), dtype=bool)
+    if not len(starts):
+        return np.empty(0, np.int64), np.empty(0, np.int64), crowded
     sorted_cores = cores.astype(str)
-    starts = cores[bare].astype(str)
-    lo = np.searchsorted(sorted_cores, starts, side="left")
-    hi = np.searchsorted(sorted_cores, np.char.add(starts, "\U0010ffff"), side="left")
-    size = hi - lo
+    text = cores[starts].astype(str)
+    lo = np.searchsorted(sorted_cores, text, side="left")
+    size = np.searchsorted(sorted_cores, np.char.add(text, "\U0010ffff"), side="left") - lo
+    crowded[starts[size > max_group + 1]] = True
     keep = (size > 1) & (size <= max_group + 1)
-    bare, lo, size = bare[keep], lo[keep], size[keep]
-    if not len(bare):
-        return np.empty((0, 2), np.int64)
-    row = np.repeat(np.arange(len(bare)), size)
+    starts, lo, size = starts[keep], lo[keep], size[keep]
+    row = np.repeat(np.arange(len(starts)), size)
     other = np.repeat(lo, size) + (np.arange(int(size.sum())) - np.repeat(np.cumsum(size) - size, size))
-    a, b = bare[row], other
+    a, b = starts[row], other
     allowed = np.zeros(len(cores), dtype=bool)
     allowed[ids] = True
     ok = (a != b) & allowed[b]
-    return np.stack([a[ok], b[ok]], axis=1).astype(np.int64)
+    return a[ok].astype(np.int64), b[ok].astype(np.int64), crowded
+
+
+def _short_cores(nodes: Nodes, ids: np.ndarray, length: np.ndarray, core_industry: np.ndarray,
+                 prefix_min: int) -> np.ndarray:
+    """Cores that may stand for a longer name: a short form's (2+ characters), or a bare core
+    without industry of prefix_min+ characters."""
+    short = np.zeros(len(nodes.cores), dtype=bool)
+    short[nodes.core_id[nodes.abbreviated]] = True
+    short &= length >= 2
+    short |= (nodes.industries[core_industry] == "") & (length >= prefix_min)
+    mask = np.zeros(len(nodes.cores), dtype=bool)
+    mask[ids] = True
+    return np.flatnonzero(short & mask)
 
 
 def _ratios(left: np.ndarray, right: np.ndarray) -> np.ndarray:
@@ -165,18 +174,21 @@ def core_pairs(nodes: Nodes, settings: BlockingSettings, trade_weight: float = 0
     ma, mb = missing_char_pairs(cores, typo_ids, settings.missing_char_min_length)
     trade_len = np.fromiter((len(t) for t in trades), dtype=np.int64, count=len(trades))
     trade_ids = ids[trade_len[core_trade[ids]] >= 2]
-    ta, tb = _trade_pairs(core_trade, core_industry, industries, trade_ids, cores, max_block,
-                          settings.prefix_min_length)
+    ta, tb = _trade_pairs(core_trade, core_industry, industries, trade_ids)
+    pa, pb, crowded = _prefix_pairs(_short_cores(nodes, ids, length, core_industry, settings.prefix_min_length),
+                                    ids, cores, max_block)
 
     cross = pd.DataFrame({
-        "a": np.concatenate([ta, sa, ma]), "b": np.concatenate([tb, sb, mb]),
-        "rule": np.concatenate([np.full(len(ta), TRADE_NAME), np.full(len(sa) + len(ma), TYPO)]).astype(np.int8),
-        "detail": np.concatenate([np.zeros(len(ta), np.int8), sdetail, np.full(len(ma), MISSING_CHAR, np.int8)]),
+        "a": np.concatenate([ta, sa, ma, pa]), "b": np.concatenate([tb, sb, mb, pb]),
+        "rule": np.concatenate([np.full(len(ta), TRADE_NAME), np.full(len(sa) + len(ma), TYPO),
+                                np.full(len(pa), PREFIX)]).astype(np.int8),
+        "detail": np.concatenate([np.zeros(len(ta), np.int8), sdetail, np.full(len(ma), MISSING_CHAR, np.int8),
+                                  np.zeros(len(pa), np.int8)]),
     })
     lo, hi = np.minimum(cross["a"], cross["b"]), np.maximum(cross["a"], cross["b"])
     cross["a"], cross["b"] = lo, hi
-    # one rule per core pair, in the order the comparisons are made: trade name, then shape, then sound
-    cross["prio"] = np.where(cross["rule"] == TRADE_NAME, 0, cross["detail"])
+    # one rule per core pair, in the order the comparisons are made: trade name, shape, sound, missing, prefix
+    cross["prio"] = np.where(cross["rule"] == TRADE_NAME, 0, np.where(cross["rule"] == PREFIX, 9, cross["detail"]))
     cross = cross.sort_values(["a", "b", "prio"], kind="stable").drop_duplicates(["a", "b"])
     a, b = cross["a"].to_numpy(), cross["b"].to_numpy()
     sim_trade = np.where(core_trade[a] == core_trade[b], 1.0, _ratios(trades[core_trade[a]], trades[core_trade[b]]))
@@ -192,10 +204,11 @@ def core_pairs(nodes: Nodes, settings: BlockingSettings, trade_weight: float = 0
         a=np.concatenate([ids, a]).astype(np.int64), b=np.concatenate([ids, b]).astype(np.int64),
         rule=np.concatenate([np.full(len(ids), SAME_CORE, np.int8), cross["rule"].to_numpy()]),
         detail=np.concatenate([np.zeros(len(ids), np.int8), cross["detail"].to_numpy()]),
-        similarity=np.concatenate([np.ones(len(ids)), similarity]),
+        similarity=np.concatenate([np.ones(len(ids)), similarity]), crowded=crowded,
     )
     counts = {RULES[r]: {"core_pairs": int((pairs.rule == r).sum())} for r in range(len(RULES))}
     counts["typo"]["capped_key_groups"] = capped_typo  # typo keys shared by more than max_block cores
+    counts["prefix"]["crowded_cores"] = int(crowded.sum())  # short cores that start more than max_block cores
     return pairs, counts
 
 

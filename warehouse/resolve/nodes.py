@@ -18,8 +18,8 @@ from warehouse.resolve.prepare import Features, region_key
 
 # legal classes that can describe the same company in a mention (有限公司 for a 股份有限公司)
 LEGAL_GROUP = {"company": "C", "joint_stock": "C", "group": "C", "": ""}
-ABBREVIATED_FORMS = ("", "公司", "股份")  # endings of short forms (东华公司, 华信股份), not of registered names
-NO_FORM, STOCK_SHORT, JOINT_STOCK, OTHER_FORM = 0, 1, 2, 3
+ABBREVIATED_FORMS = ("", "公司", "股份", "集团")  # endings of short forms (东华公司, 华信股份, 海汽集团)
+NO_FORM, STOCK_SHORT, JOINT_STOCK, OTHER_FORM, GROUP_SHORT = 0, 1, 2, 3, 4
 MANY_STREETS = -2  # a coded node whose records give several streets (its USCC vouches for them)
 
 
@@ -45,7 +45,8 @@ class Nodes:
     first_record: np.ndarray  # record position of the node's first record (input order)
     raw_name: np.ndarray  # the first record's name as written (checked by the typo rule)
     abbreviated: np.ndarray  # bool: no legal form, or a short form's (东华公司, 华信股份)
-    form: np.ndarray  # int8: NO_FORM, STOCK_SHORT (股份), JOINT_STOCK, OTHER_FORM
+    form: np.ndarray  # int8: NO_FORM, STOCK_SHORT (股份), JOINT_STOCK, OTHER_FORM, GROUP_SHORT (集团)
+    no_industry: np.ndarray  # bool: a 有限公司 name without industry words (佛山市东华有限公司)
 
     def __len__(self) -> int:
         return len(self.core_id)
@@ -91,6 +92,7 @@ def forms(legal_form: np.ndarray, legal_class: np.ndarray) -> np.ndarray:
     form = np.full(len(legal_form), OTHER_FORM, dtype=np.int8)
     form[legal_class == "joint_stock"] = JOINT_STOCK
     form[legal_form == "股份"] = STOCK_SHORT
+    form[legal_form == "集团"] = GROUP_SHORT
     form[legal_form == ""] = NO_FORM
     return form
 
@@ -154,5 +156,8 @@ def assign_nodes(features: Features, split_records: set | None = None) -> tuple[
         raw_name=features.records.name.values[name_at],
         abbreviated=np.isin(legal_form, ABBREVIATED_FORMS),
         form=forms(legal_form, names.column("legal_class")[name_at]),
+        no_industry=(np.asarray(industries, dtype=object)[industry_of_name[name_at]] == "")
+        & (names.column("legal_class")[name_at] == "company")
+        & np.array(["集团" not in form for form in legal_form.tolist()], dtype=bool),
     )
     return node, nodes

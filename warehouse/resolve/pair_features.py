@@ -17,9 +17,9 @@ from rapidfuzz import fuzz, process
 from kernel.name_validation import is_org_name
 from kernel.resolution_config import ResolutionConfig
 from warehouse.regions import COUNTY_CODES
-from warehouse.resolve.blocking import TRADE_NAME, CorePairs, NodePairs
+from warehouse.resolve.blocking import NAME_ONLY, CorePairs, NodePairs
 from warehouse.resolve.name_text import display_name, script
-from warehouse.resolve.nodes import NO_FORM, OTHER_FORM, STOCK_SHORT, Nodes
+from warehouse.resolve.nodes import GROUP_SHORT, NO_FORM, OTHER_FORM, STOCK_SHORT, Nodes
 from warehouse.resolve.prepare import compatible
 
 FEATURES: dict[str, Callable[[PairFrame, np.ndarray], np.ndarray]] = {}
@@ -42,6 +42,7 @@ class PairFrame:
         self.candidates = cp.rule[pairs.core_pair]
         self.detail = cp.detail[pairs.core_pair]
         self.similarity = cp.similarity[pairs.core_pair]
+        self.crowded_core = cp.crowded if cp.crowded is not None else np.zeros(len(nodes.cores), dtype=bool)
         self._cache: dict[str, tuple[np.ndarray, np.ndarray]] = {}
 
     def __len__(self) -> int:
@@ -183,6 +184,34 @@ def _no_region(f: PairFrame, at):
     return (f.nodes.region[f.a[at], 0] == 0) & (f.nodes.region[f.b[at], 0] == 0)
 
 
+@feature("one_name_without_place")
+def _one_name_without_place(f: PairFrame, at):
+    na, nb = f.nodes.name_key[f.a[at]], f.nodes.name_key[f.b[at]]
+    return (na == 0) != (nb == 0)
+
+
+@feature("places_in_one_city")
+def _places_in_one_city(f: PairFrame, at):
+    """Both names name a place in one city, one of them a district in it (昆明市X / 呈贡区X)."""
+    a, b = f.sides(at)
+    ra, rb = f.nodes.name_region[a], f.nodes.name_region[b]
+    return (ra[:, 1] > 0) & (ra[:, 1] == rb[:, 1]) & ((ra[:, 2] == 0) != (rb[:, 2] == 0))
+
+
+@feature("same_legal_class")
+def _same_legal_class(f: PairFrame, at):
+    """Both names have the same kind of legal form (股份有限公司 / 股份有限公司, not 股份有限公司 / 有限公司)."""
+    return f.nodes.form[f.a[at]] == f.nodes.form[f.b[at]]
+
+
+@feature("industry_dropped")
+def _industry_dropped(f: PairFrame, at):
+    """A side is a 有限公司 name without industry words: such a name must have one (企业名称登记管理
+    规定: 行政区划 + 字号 + 行业 + 组织形式), so the industry was dropped (joint-stock companies and
+    groups are registered without one: 诚志股份有限公司, 哈尔滨海格集团有限公司)."""
+    return f.nodes.no_industry[f.a[at]] | f.nodes.no_industry[f.b[at]]
+
+
 @feature("same_named_city")
 def _same_named_city(f: PairFrame, at):
     a, b = f.sides(at)
@@ -213,18 +242,27 @@ def _short_forms(f: PairFrame, at):
     return f.nodes.abbreviated[f.a[at]].astype(np.int8) + f.nodes.abbreviated[f.b[at]]
 
 
+@feature("crowded_short")
+def _crowded_short(f: PairFrame, at):
+    """A side is a short form whose core starts more than blocking.max_block cores."""
+    nodes = f.nodes
+    crowded = f.crowded_core[nodes.core_id] & nodes.abbreviated
+    return crowded[f.a[at]] | crowded[f.b[at]]
+
+
 @feature("stock_short_against_other")
 def _stock_short_against_other(f: PairFrame, at):
     """A 证券简称 (华信股份, or a trade name alone) against a registered non-joint-stock company."""
     a, b = f.sides(at)
     fa, fb = f.nodes.form[a], f.nodes.form[b]
-    trade = f.candidates[at] == TRADE_NAME
+    trade = np.isin(f.candidates[at], NAME_ONLY)
     stock_a = (fa == STOCK_SHORT) | ((fa == NO_FORM) & trade)
     stock_b = (fb == STOCK_SHORT) | ((fb == NO_FORM) & trade)
     return (stock_a & (fb == OTHER_FORM)) | (stock_b & (fa == OTHER_FORM))
 
 
 _SIMPLIFIED, _TRADITIONAL = "simplified", "traditional"
+MARKED_FORMS = (STOCK_SHORT, GROUP_SHORT)
 
 
 @feature("bare_short_name")
@@ -235,8 +273,10 @@ def _bare_short_name(f: PairFrame, at):
     a, b = f.sides(at)
     length = f.nodes.core_length()
     limit = f.config.comparison.bare_name_max_length
-    bare = ((length[a] <= limit) & f.nodes.abbreviated[a] & (f.nodes.name_key[a] == 0)) | (
-        (length[b] <= limit) & f.nodes.abbreviated[b] & (f.nodes.name_key[b] == 0))
+    # 股份 / 集团 say which kind of company it is (a listed joint-stock company, a group): a far smaller crowd
+    marked_a, marked_b = np.isin(f.nodes.form[a], MARKED_FORMS), np.isin(f.nodes.form[b], MARKED_FORMS)
+    bare = ((length[a] <= limit) & f.nodes.abbreviated[a] & (f.nodes.name_key[a] == 0) & ~marked_a) | (
+        (length[b] <= limit) & f.nodes.abbreviated[b] & (f.nodes.name_key[b] == 0) & ~marked_b)
     for i in np.flatnonzero(bare).tolist():
         sa, sb = script(f.nodes.raw_name[a[i]]), script(f.nodes.raw_name[b[i]])
         if _SIMPLIFIED not in (sa, sb) and _TRADITIONAL in (sa, sb):

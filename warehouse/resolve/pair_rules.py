@@ -20,7 +20,7 @@ from typing import Literal
 import numpy as np
 
 from kernel.resolution_config import ResolutionConfig
-from warehouse.resolve.blocking import SAME_CORE, TRADE_NAME, TYPO
+from warehouse.resolve.blocking import NAME_ONLY, PREFIX, SAME_CORE, TRADE_NAME, TYPO
 
 Verdict = Literal["apart", "strong", "weak"]
 Get = Callable[[str], np.ndarray]  # feature name -> values for the pairs being decided
@@ -62,7 +62,7 @@ LEVELS: tuple[Level, ...] = (
     Level("different_streets", ("streets", "uscc"), "apart", lambda g, c: (g("streets") == -1) & (g("uscc") != 1),
           doc="two street addresses, and no valid USCC that vouches for both"),
     Level("branches_sharing_trade_name", ("is_branch", "candidates"), "apart",
-          lambda g, c: g("is_branch") & (g("candidates") == TRADE_NAME),
+          lambda g, c: g("is_branch") & np.isin(g("candidates"), NAME_ONLY),
           doc="branches of one parent share its trade name"),
     Level("typo_without_evidence", ("candidates", "uscc", "streets", "address_similarity", "same_district_industry"),
           "apart", lambda g, c: (g("candidates") == TYPO) & ~((g("uscc") == 1) | _alike(g, c) | g("same_district_industry")),
@@ -81,17 +81,23 @@ LEVELS: tuple[Level, ...] = (
           lambda g, c: g("is_branch") & ~g("parent_regions_equal"),
           doc="a branch whose parent is written with a coarser region (江苏省X… / 南京市X…)"),
     Level("same_named_region", ("name_regions_equal", "candidates"), "strong",
-          lambda g, c: g("name_regions_equal") & (g("candidates") != TRADE_NAME),
+          lambda g, c: g("name_regions_equal") & ~np.isin(g("candidates"), NAME_ONLY),
           doc="both names carry the same place"),
     Level("regions_agree_to_city", ("regions_agree", "candidates"), "strong",
-          lambda g, c: g("regions_agree") & (g("candidates") != TRADE_NAME),
+          lambda g, c: g("regions_agree") & ~np.isin(g("candidates"), NAME_ONLY),
           doc="regions from names, addresses and codes agree to the city"),
     # ---- soft: a name-only link that says too little
+    Level("crowded_short_name", ("crowded_short",), "apart", lambda g, c: g("crowded_short"),
+          threshold="blocking.max_block",
+          doc="a short form whose characters start more than max_block registered names (华信)"),
     Level("two_short_forms", ("short_forms",), "apart", lambda g, c: g("short_forms") == 2,
           doc="two abbreviations (华夏科技 / 華夏) never link each other"),
-    Level("trade_name_of_two_registrations", ("candidates", "short_forms", "same_named_city"), "apart",
-          lambda g, c: (g("candidates") == TRADE_NAME) & (g("short_forms") == 0) & ~g("same_named_city"),
-          doc="two registered names sharing a trade name with other industries (诚志股份 / 江西诚志生物工程)"),
+    Level("two_registrations", ("short_forms", "candidates", "same_legal_class", "one_name_without_place",
+                                "places_in_one_city", "industry_dropped"), "apart",
+          lambda g, c: (g("short_forms") == 0) & ~(g("same_legal_class") & (
+              g("industry_dropped") | g("places_in_one_city") | ((g("candidates") == SAME_CORE) & g("one_name_without_place")))),
+          doc="two registered names that differ by more than a dropped place, industry or district "
+              "(黑龙江九州通医药 / 哈尔滨九州通医药, 哈尔滨海格集团 / 哈尔滨海格科技发展: a group and its subsidiary)"),
     Level("stock_short_against_limited_company", ("stock_short_against_other",), "apart",
           lambda g, c: g("stock_short_against_other"),
           doc="a 证券简称 names a joint-stock company, not a 有限公司 sharing its trade name"),
@@ -136,7 +142,7 @@ def verdicts(decided: np.ndarray, levels: tuple[Level, ...] = LEVELS) -> np.ndar
 
 def link_score(candidates: np.ndarray, similarity: np.ndarray, strong: np.ndarray, config: ResolutionConfig) -> np.ndarray:
     s = config.scores
-    base = np.array([s.same_core, s.typo, s.trade_name], dtype=float)[candidates]
-    assert (SAME_CORE, TYPO, TRADE_NAME) == (0, 1, 2)
+    base = np.array([s.same_core, s.typo, s.trade_name, s.prefix], dtype=float)[candidates]
+    assert (SAME_CORE, TYPO, TRADE_NAME, PREFIX) == (0, 1, 2, 3)
     score = base * (1 - s.similarity_share + s.similarity_share * similarity) + np.where(strong, s.strong_bonus, 0.0)
     return np.round(np.minimum(1.0, score), 4)
