@@ -141,7 +141,8 @@ def _short_cores(nodes: Nodes, ids: np.ndarray, length: np.ndarray, core_industr
     without industry of prefix_min+ characters."""
     short = np.zeros(len(nodes.cores), dtype=bool)
     short[nodes.core_id[nodes.abbreviated]] = True
-    short &= length >= 2
+    ascii_only = np.fromiter((c.isascii() for c in nodes.cores), dtype=bool, count=len(nodes.cores))
+    short &= (length >= 2) & ~ascii_only  # a Latin brand (ABC) starts too many names to say which
     short |= (nodes.industries[core_industry] == "") & (length >= prefix_min)
     mask = np.zeros(len(nodes.cores), dtype=bool)
     mask[ids] = True

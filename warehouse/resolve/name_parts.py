@@ -98,6 +98,7 @@ _LEGAL = _by_length((r["form"], (r["class"], r["key"], r["core"])) for r in read
 _BRANCH = _by_length((w, w) for w in read_words("branch_words.csv"))
 _NON_ENTERPRISE = _by_length((w, w) for w in read_words("non_enterprise_words.csv"))
 _INDUSTRY = _by_length((w, w) for w in read_words("industry_words.csv"))
+_INDUSTRY_WORDS = frozenset(read_words("industry_words.csv"))
 _ENTERPRISE_CLASSES = {"company", "joint_stock", "partnership", "sole", "coop", "group"}
 _COMPANY_FORMS_INSIDE = re.compile(r"(股份有限公司|有限责任公司|有限公司|公司|合伙企业\([^()]*\)|合伙企业|个人独资企业)")
 _GROUP_MARK = re.compile(r"\(集团\)|\(控股\)")
@@ -175,6 +176,11 @@ def _parse_plain(key: str) -> tuple:
     if not core:
         core = _BRACKET_CHARS.sub("", rest) or key
     trade, industry = _split_industry(core)
+    if trade in _INDUSTRY_WORDS and not region.empty:
+        # industry words alone (上海机电, 南京银行) name no company without their place: the place
+        # becomes part of the core, so 江苏银行 and 南京银行 are two cores and 南京银行 one
+        trade = core = f"{region.district or region.city or region.province}:{core}"
+        industry = ""
     return (match_key, core, trade, industry, region_text, region.province, region.city, region.district,
             legal_form, legal_class, False, None, "", non_enterprise, None, None, None)
 

@@ -242,6 +242,17 @@ def _short_forms(f: PairFrame, at):
     return f.nodes.abbreviated[f.a[at]].astype(np.int8) + f.nodes.abbreviated[f.b[at]]
 
 
+@feature("prefix_is_short")
+def _prefix_is_short(f: PairFrame, at):
+    """The side with the shorter core is a short form or has no industry words (金沙股份 / 金沙窖酒酒业,
+    川健福 / 川健福房地产开发): the prefix is the abbreviation, not a registered name."""
+    nodes, a, b = f.nodes, f.a[at], f.b[at]
+    length = nodes.core_length()
+    shorter = np.where(length[a] <= length[b], a, b)
+    bare = (nodes.industries[nodes.industry_id[shorter]] == "") & (length[shorter] >= f.config.blocking.prefix_min_length)
+    return nodes.abbreviated[shorter] | (bare & nodes.no_industry[shorter])
+
+
 @feature("crowded_short")
 def _crowded_short(f: PairFrame, at):
     """A side is a short form whose core starts more than blocking.max_block cores."""

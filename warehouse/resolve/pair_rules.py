@@ -61,6 +61,9 @@ LEVELS: tuple[Level, ...] = (
           doc="a name in a county against the same name at the city or province above it"),
     Level("different_streets", ("streets", "uscc"), "apart", lambda g, c: (g("streets") == -1) & (g("uscc") != 1),
           doc="two street addresses, and no valid USCC that vouches for both"),
+    Level("prefix_of_a_registered_name", ("candidates", "prefix_is_short"), "apart",
+          lambda g, c: (g("candidates") == PREFIX) & ~g("prefix_is_short"),
+          doc="the shorter name of a prefix pair is a registered name, not a short form (江苏阳光股份 / 阳光眼科)"),
     Level("branches_sharing_trade_name", ("is_branch", "candidates"), "apart",
           lambda g, c: g("is_branch") & np.isin(g("candidates"), NAME_ONLY),
           doc="branches of one parent share its trade name"),
@@ -92,8 +95,8 @@ LEVELS: tuple[Level, ...] = (
           doc="a short form whose characters start more than max_block registered names (华信)"),
     Level("two_short_forms", ("short_forms",), "apart", lambda g, c: g("short_forms") == 2,
           doc="two abbreviations (华夏科技 / 華夏) never link each other"),
-    Level("two_registrations", ("short_forms", "candidates", "same_legal_class", "one_name_without_place",
-                                "places_in_one_city", "industry_dropped"), "apart",
+    Level("two_registrations", ("short_forms", "candidates", "same_legal_class",
+                                "one_name_without_place", "places_in_one_city", "industry_dropped"), "apart",
           lambda g, c: (g("short_forms") == 0) & ~(g("same_legal_class") & (
               g("industry_dropped") | g("places_in_one_city") | ((g("candidates") == SAME_CORE) & g("one_name_without_place")))),
           doc="two registered names that differ by more than a dropped place, industry or district "
@@ -103,7 +106,9 @@ LEVELS: tuple[Level, ...] = (
           doc="a 证券简称 names a joint-stock company, not a 有限公司 sharing its trade name"),
     Level("bare_short_name", ("bare_short_name",), "apart", lambda g, c: g("bare_short_name"),
           threshold="comparison.bare_name_max_length", doc="a placeless two-character short form (熊猫)"),
-    # ---- else
+    # ---- weak: the name alone
+    Level("name_in_the_same_place", ("name_regions_equal",), "weak", lambda g, c: g("name_regions_equal"),
+          doc="names of the same place: a better-supported candidate than one that only does not contradict"),
     Level("one_candidate_only", (), "weak", lambda g, c: True,
           doc="the name alone: attached only when it has one compatible candidate"),
 )
