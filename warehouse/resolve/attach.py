@@ -59,6 +59,14 @@ def _candidate_rows(c, nodes: Nodes, edges: Edges, order: np.ndarray):
     # joins the company with an address, not the abbreviation 宏达机械 that is as bare as itself
     bare_after = len(LEVELS) * RULE_TIERS
     seq = np.arange(len(idx), dtype=np.int64) * 2
+    # a cluster that holds a registered name joins another that holds one only along an edge between
+    # two registered names (which the comparison levels judged); through an abbreviation it would
+    # equate two registrations nobody compared (辽宁成大 links 辽宁成大股份 to 辽宁成大生物股份)
+    registered = np.zeros(len(roots), dtype=bool)
+    registered[roots[~nodes.abbreviated]] = True
+    through_short = registered[ra] & registered[rb] & (short_a | short_b)
+    forward &= ~through_short
+    backward &= ~through_short
     tier_forward = tier + np.where(has[rb], 0, bare_after)
     tier_backward = tier + np.where(has[ra], 0, bare_after)
     rows = [np.concatenate([x[forward], y[backward]]) for x, y in
