@@ -28,8 +28,8 @@ WRITES = ("core.entity_links", "core.entity_records")
 
 ENTITY_RECORD_COLUMNS = [
     "record_id", "company_id", "display_name", "match_key", "core_name", "legal_form", "province", "city",
-    "district", "is_branch", "parent_match_key", "is_non_enterprise", "uscc", "uscc_valid", "industry",
-    "source_id",
+    "district", "is_branch", "parent_match_key", "is_non_enterprise", "uscc", "uscc_valid", "street_key",
+    "region_from_hint", "industry", "source_id",
 ]
 LINK_COLUMNS = ["record_id", "company_id", "rule", "score", "features", "matched_record", "parent_company_id"]
 
@@ -124,13 +124,17 @@ def build_entity_links(con: duckdb.DuckDBPyConnection) -> dict:
 
 
 def _fill_region_from_hint(frame: pd.DataFrame, region_hint: pd.Series) -> pd.DataFrame:
-    """A directory's district tag (慈溪) or a source's region (浙江省) fills a region the name lacks."""
+    """A directory's district tag (慈溪) or a source's region (浙江省) fills a region the name lacks.
+    Such a region is the source's, not evidence the resolver weighed: `region_from_hint` marks it, and
+    the conflicting-evidence check leaves it out."""
     from warehouse.regions import resolve_region_hint
 
     hints = frame["record_id"].map(region_hint)
     missing = frame["city"].isna() & hints.notna()
+    frame["region_from_hint"] = False
     if missing.any():
         resolved = hints[missing].map(resolve_region_hint)
+        frame.loc[resolved.index[resolved.notna().to_numpy()], "region_from_hint"] = True
         for column in ("province", "city", "district"):
             values = resolved.map(lambda r, c=column: (r or {}).get(c))
             frame.loc[missing, column] = frame.loc[missing, column].fillna(values)

@@ -45,15 +45,16 @@ def review_queue_figures(links: pd.DataFrame, gold: pd.Series) -> dict:
     its size, the share of its links that join different gold entities, and the share of all
     such wrong links it catches. `gold`: gold entity by record_id."""
     strength = links["features"].str.extract(r'"strength": "(\w+)"', expand=False)
+    candidates = links["features"].str.extract(r'"candidates": "(\w+)"', expand=False).fillna("")
     edge = links[~links["rule"].isin(["canonical", "same_key", "uscc", "judgement"]) & links["matched_record"].ne("")]
-    grey = (strength.loc[edge.index] == "weak") | edge["rule"].isin(["typo", "trade_name"]) | (edge["score"] < 0.95)
+    rule = candidates.loc[edge.index].to_numpy()
+    grey = (strength.loc[edge.index] == "weak") | np.isin(rule, ["typo", "trade_name", "prefix"]) | (edge["score"] < 0.95)
     wrong = edge["record_id"].map(gold).to_numpy() != edge["matched_record"].map(gold).to_numpy()
     queued = edge[grey.to_numpy()]
     agreed = edge["features"].str.extract(r'"agreed": \[([^\]]*)\]', expand=False).fillna("")
     independent = agreed.str.contains('"uscc"|"address"').to_numpy()
     regional = agreed.str.contains('"region"|"name_region"').to_numpy()
-    rule = edge["rule"].to_numpy()
-    urgent = grey.to_numpy() & ~independent & ((rule == "typo") | ((rule == "trade_name") & ~regional))
+    urgent = grey.to_numpy() & ~independent & ((rule == "typo") | (np.isin(rule, ["trade_name", "prefix"]) & ~regional))
     return {
         "priority1_links": int(urgent.sum()),
         "priority1_wrong_share": round(float(wrong[urgent].mean()), 4) if urgent.any() else 0.0,

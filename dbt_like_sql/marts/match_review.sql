@@ -1,18 +1,20 @@
 -- marts.match_review: the grey zone of entity resolution, one row per decision a person should
 -- look at: a record the matcher attached to another on thin evidence — a weak edge (it joined the
--- only candidate its name allowed), a weak rule (a one-character typo, a shared trade name), or a
--- score below 0.95 — with both names, codes, regions, addresses and sources, the rule, score,
--- features and the evidence that agreed. Records of one node share a decision: one row per node
+-- only candidate its name allowed), a weak candidate rule (a one-character typo, a shared trade
+-- name or prefix: features.candidates), or a score below 0.95 — with both names, codes, regions,
+-- addresses and sources, the rule (the comparison level that decided), score, features and the
+-- evidence that agreed (kernel/link_features.py defines the features). Records of one node share a decision: one row per node
 -- (`records` counts them). `priority` orders the work (measured on the benchmark, where about
 -- 1 in 6 priority-1 links is wrong, 1 in 50 of priority 2, 1 in 100 of priority 3):
 --   1 = a look/sound-alike 字号 (typo) without an agreeing USCC or address, or a shared trade name
---       with no agreeing region or address;  2 = a shared trade name in an agreeing region;
+--       or prefix with no agreeing region or address;  2 = a shared trade name in an agreeing region;
 --   3 = the rest (the one region-less candidate, or an agreeing USCC/address). `tuoke review accept|reject <pair_id>` writes the decision to
 -- configs/judgements.csv, which every build applies; a judged pair leaves the queue.
 CREATE OR REPLACE TABLE marts.match_review AS
 WITH decided_links AS (
     SELECT record_id, matched_record, company_id, rule, score, features,
            json_extract_string(features, '$.strength') AS strength,
+           coalesce(json_extract_string(features, '$.candidates'), '') AS candidates,
            from_json(json_extract(features, '$.agreed'), '["VARCHAR"]') AS agreed
     FROM core.entity_links
     WHERE matched_record IS NOT NULL
@@ -21,15 +23,15 @@ WITH decided_links AS (
 grey_links AS (
     SELECT *,
            CASE WHEN strength = 'weak' THEN 'weak_edge'
-                WHEN rule IN ('typo', 'trade_name') THEN 'weak_rule'
+                WHEN candidates IN ('typo', 'trade_name', 'prefix') THEN 'weak_rule'
                 ELSE 'low_score' END AS reason,
            CASE WHEN list_has_any(agreed, ['uscc', 'address']) THEN 3
-                WHEN rule = 'typo' THEN 1
-                WHEN rule = 'trade_name' AND NOT list_has_any(agreed, ['region', 'name_region']) THEN 1
-                WHEN rule = 'trade_name' THEN 2
+                WHEN candidates = 'typo' THEN 1
+                WHEN candidates IN ('trade_name', 'prefix') AND NOT list_has_any(agreed, ['region', 'name_region']) THEN 1
+                WHEN candidates IN ('trade_name', 'prefix') THEN 2
                 ELSE 3 END AS priority
     FROM decided_links
-    WHERE strength = 'weak' OR rule IN ('typo', 'trade_name') OR score < 0.95
+    WHERE strength = 'weak' OR candidates IN ('typo', 'trade_name', 'prefix') OR score < 0.95
 ),
 one_per_node AS (
     -- a node's records carry the same link and the same features: show the decision once

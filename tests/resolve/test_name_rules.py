@@ -26,9 +26,18 @@ def test_same_name_with_and_without_uscc():
 
 
 def test_every_region_form_of_one_company():
-    forms = ["昆明市云海科技有限公司", "云南云海科技有限公司", "呈贡区云海科技有限公司", "云海科技（昆明）有限公司",
+    forms = ["昆明市云海科技有限公司", "呈贡区云海科技有限公司", "云海科技（昆明）有限公司",
              "（昆明）云海科技有限公司", "云海科技有限公司"]
     assert companies(forms) == [0] * len(forms)
+    # the province's name is another registration unless an address or code says otherwise
+    assert companies(["昆明市云海科技有限公司", "云南云海科技有限公司"]) == [0, 1]
+    assert companies(["昆明市云海科技有限公司", "云南云海科技有限公司"], address=[ADDRESS, ADDRESS]) == [0, 0]
+
+
+def test_a_province_company_is_not_its_city_namesake():
+    """Real pairs from ../shared/real-names: different taxpayers (a provincial company and the city's)."""
+    assert companies(["黑龙江九州通医药有限公司", "哈尔滨九州通医药有限公司"]) == [0, 1]
+    assert companies(["江苏红人实业股份有限公司", "扬州红人实业股份有限公司"]) == [0, 1]
 
 
 def test_incompatible_regions_stay_apart_and_make_a_region_less_name_ambiguous():

@@ -24,7 +24,6 @@ import numpy as np
 
 from warehouse.resolve.compare import Edges
 from warehouse.resolve.nodes import Nodes
-from warehouse.resolve.pair_rules import LEVELS
 from warehouse.resolve.prepare import region_levels
 
 RULE_TIERS = 4  # candidate rules per level in the support order
@@ -55,9 +54,6 @@ def _candidate_rows(c, nodes: Nodes, edges: Edges, order: np.ndarray):
     forward = np.where(same_status, ~strong & weak_forward, ~has[ra] & has[rb])
     backward = np.where(same_status, ~strong & weak_backward, has[ra] & ~has[rb])
     tier = edges.level[idx].astype(np.int64) * RULE_TIERS + _RULE_TIER[edges.candidates[idx]]
-    # a target with evidence is better supported than any without: a region-less 宏达机械有限公司
-    # joins the company with an address, not the abbreviation 宏达机械 that is as bare as itself
-    bare_after = len(LEVELS) * RULE_TIERS
     seq = np.arange(len(idx), dtype=np.int64) * 2
     # a cluster that holds a registered name joins another that holds one only along an edge between
     # two registered names (which the comparison levels judged); through an abbreviation it would
@@ -67,10 +63,8 @@ def _candidate_rows(c, nodes: Nodes, edges: Edges, order: np.ndarray):
     through_short = registered[ra] & registered[rb] & (short_a | short_b)
     forward &= ~through_short
     backward &= ~through_short
-    tier_forward = tier + np.where(has[rb], 0, bare_after)
-    tier_backward = tier + np.where(has[ra], 0, bare_after)
     rows = [np.concatenate([x[forward], y[backward]]) for x, y in
-            ((ra, rb), (rb, ra), (tier_forward, tier_backward), (ea, eb), (eb, ea), (idx, idx))]
+            ((ra, rb), (rb, ra), (tier, tier), (ea, eb), (eb, ea), (idx, idx))]
     order_rows = np.lexsort((np.concatenate([seq[forward], seq[backward] + 1]), rows[2], rows[1], rows[0]))
     rows = [r[order_rows] for r in rows]
     if not len(rows[0]):
