@@ -184,6 +184,12 @@ def _no_region(f: PairFrame, at):
     return (f.nodes.region[f.a[at], 0] == 0) & (f.nodes.region[f.b[at], 0] == 0)
 
 
+@feature("same_name_place")
+def _same_name_place(f: PairFrame, at):
+    """Both names name the same place, or neither names one."""
+    return f.nodes.name_key[f.a[at]] == f.nodes.name_key[f.b[at]]
+
+
 @feature("one_name_without_place")
 def _one_name_without_place(f: PairFrame, at):
     na, nb = f.nodes.name_key[f.a[at]], f.nodes.name_key[f.b[at]]

@@ -95,10 +95,11 @@ LEVELS: tuple[Level, ...] = (
           doc="a short form whose characters start more than max_block registered names (华信)"),
     Level("two_short_forms", ("short_forms",), "apart", lambda g, c: g("short_forms") == 2,
           doc="two abbreviations (华夏科技 / 華夏) never link each other"),
-    Level("two_registrations", ("short_forms", "candidates", "same_legal_class",
+    Level("two_registrations", ("short_forms", "candidates", "same_legal_class", "same_name_place",
                                 "one_name_without_place", "places_in_one_city", "industry_dropped"), "apart",
           lambda g, c: (g("short_forms") == 0) & ~(g("same_legal_class") & (
-              g("industry_dropped") | g("places_in_one_city") | ((g("candidates") == SAME_CORE) & g("one_name_without_place")))),
+              g("industry_dropped") | g("places_in_one_city")
+              | ((g("candidates") == SAME_CORE) & (g("same_name_place") | g("one_name_without_place"))))),
           doc="two registered names that differ by more than a dropped place, industry or district "
               "(黑龙江九州通医药 / 哈尔滨九州通医药, 哈尔滨海格集团 / 哈尔滨海格科技发展: a group and its subsidiary)"),
     Level("stock_short_against_limited_company", ("stock_short_against_other",), "apart",
