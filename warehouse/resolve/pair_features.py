@@ -65,6 +65,19 @@ class PairFrame:
     def sides(self, at: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         return self.a[at], self.b[at]
 
+    def per_node(self, name: str, test, nodes_needed: np.ndarray, dtype=bool) -> np.ndarray:
+        """test(raw name) of the given nodes, computed once per node (an array indexed by node id)."""
+        key = "node:" + name
+        if key not in self._cache:
+            self._cache[key] = (np.zeros(len(self.nodes), dtype=dtype), np.zeros(len(self.nodes), dtype=bool))
+        values, done = self._cache[key]
+        need = np.unique(nodes_needed[~done[nodes_needed]])
+        if len(need):
+            raw = self.nodes.raw_name
+            values[need] = np.fromiter((test(x) for x in raw[need].tolist()), dtype=dtype, count=len(need))
+            done[need] = True
+        return values
+
 
 # ---------------------------------------------------------------- the blocking rule
 @feature("candidates")
@@ -237,9 +250,9 @@ def _valid_name(raw: str) -> bool:
 @feature("names_valid")
 def _names_valid(f: PairFrame, at):
     """Both names pass organisation-name validation (judged as shown: layout characters cleaned)."""
-    raw = f.nodes.raw_name
-    return np.fromiter((_valid_name(x) and _valid_name(y) for x, y in zip(raw[f.a[at]], raw[f.b[at]])),
-                       dtype=bool, count=len(at))
+    a, b = f.sides(at)
+    valid = f.per_node("valid_name", _valid_name, np.concatenate([a, b]))
+    return valid[a] & valid[b]
 
 
 @feature("short_forms")
@@ -278,7 +291,8 @@ def _stock_short_against_other(f: PairFrame, at):
     return (stock_a & (fb == OTHER_FORM)) | (stock_b & (fa == OTHER_FORM))
 
 
-_SIMPLIFIED, _TRADITIONAL = "simplified", "traditional"
+_SCRIPTS = {"both": 0, "simplified": 1, "traditional": 2}
+_SIMPLIFIED, _TRADITIONAL = _SCRIPTS["simplified"], _SCRIPTS["traditional"]
 MARKED_FORMS = (STOCK_SHORT, GROUP_SHORT)
 
 
@@ -294,8 +308,11 @@ def _bare_short_name(f: PairFrame, at):
     marked_a, marked_b = np.isin(f.nodes.form[a], MARKED_FORMS), np.isin(f.nodes.form[b], MARKED_FORMS)
     bare = ((length[a] <= limit) & f.nodes.abbreviated[a] & (f.nodes.name_key[a] == 0) & ~marked_a) | (
         (length[b] <= limit) & f.nodes.abbreviated[b] & (f.nodes.name_key[b] == 0) & ~marked_b)
-    for i in np.flatnonzero(bare).tolist():
-        sa, sb = script(f.nodes.raw_name[a[i]]), script(f.nodes.raw_name[b[i]])
-        if _SIMPLIFIED not in (sa, sb) and _TRADITIONAL in (sa, sb):
-            bare[i] = False
+    at_bare = np.flatnonzero(bare)
+    if len(at_bare):
+        scripts = f.per_node("script", lambda raw: _SCRIPTS[script(raw)], np.concatenate([a[at_bare], b[at_bare]]),
+                             dtype=np.int8)
+        sa, sb = scripts[a[at_bare]], scripts[b[at_bare]]
+        taiwan = (sa != _SIMPLIFIED) & (sb != _SIMPLIFIED) & ((sa == _TRADITIONAL) | (sb == _TRADITIONAL))
+        bare[at_bare[taiwan]] = False
     return bare

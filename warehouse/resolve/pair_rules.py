@@ -23,6 +23,7 @@ from kernel.resolution_config import ResolutionConfig
 from warehouse.resolve.blocking import NAME_ONLY, PREFIX, SAME_CORE, TRADE_NAME, TYPO
 
 Verdict = Literal["apart", "strong", "weak"]
+WHOLE_NAME = (SAME_CORE, TYPO)  # rules that compare the whole core
 Get = Callable[[str], np.ndarray]  # feature name -> values for the pairs being decided
 
 
@@ -34,6 +35,7 @@ class Level:
     test: Callable[[Get, ResolutionConfig], np.ndarray]
     threshold: str | None = None  # "section.key" in configs/resolution.yaml
     doc: str = ""
+    only: tuple[int, ...] | None = None  # the candidate rules (blocking.RULES) it applies to; None: all
 
 
 def _alike(get: Get, cfg: ResolutionConfig) -> np.ndarray:
@@ -61,34 +63,30 @@ LEVELS: tuple[Level, ...] = (
           doc="a name in a county against the same name at the city or province above it"),
     Level("different_streets", ("streets", "uscc"), "apart", lambda g, c: (g("streets") == -1) & (g("uscc") != 1),
           doc="two street addresses, and no valid USCC that vouches for both"),
-    Level("prefix_of_a_registered_name", ("candidates", "prefix_is_short"), "apart",
-          lambda g, c: (g("candidates") == PREFIX) & ~g("prefix_is_short"),
-          doc="the shorter name of a prefix pair is a registered name, not a short form (江苏阳光股份 / 阳光眼科)"),
-    Level("branches_sharing_trade_name", ("is_branch", "candidates"), "apart",
-          lambda g, c: g("is_branch") & np.isin(g("candidates"), NAME_ONLY),
-          doc="branches of one parent share its trade name"),
-    Level("typo_without_evidence", ("candidates", "uscc", "streets", "address_similarity", "same_district_industry"),
-          "apart", lambda g, c: (g("candidates") == TYPO) & ~((g("uscc") == 1) | _alike(g, c) | g("same_district_industry")),
+    Level("prefix_of_a_registered_name", ("prefix_is_short",), "apart", lambda g, c: ~g("prefix_is_short"),
+          doc="the shorter name of a prefix pair is a registered name, not a short form (江苏阳光股份 / 阳光眼科)",
+          only=(PREFIX,)),
+    Level("branches_sharing_trade_name", ("is_branch",), "apart", lambda g, c: g("is_branch"),
+          doc="branches of one parent share its trade name", only=NAME_ONLY),
+    Level("typo_without_evidence", ("uscc", "streets", "address_similarity", "same_district_industry"), "apart",
+          lambda g, c: ~((g("uscc") == 1) | _alike(g, c) | g("same_district_industry")),
           threshold="comparison.address_similarity",
-          doc="look/sound-alike 字号 (华信/华兴) without the same USCC, address, or district and industry"),
-    Level("typo_between_non_names", ("candidates", "names_valid"), "apart",
-          lambda g, c: (g("candidates") == TYPO) & ~g("names_valid"),
-          doc="a look-alike string that fails organisation-name validation"),
+          doc="look/sound-alike 字号 (华信/华兴) without the same USCC, address, or district and industry", only=(TYPO,)),
+    Level("typo_between_non_names", ("names_valid",), "apart", lambda g, c: ~g("names_valid"),
+          doc="a look-alike string that fails organisation-name validation", only=(TYPO,)),
     # ---- strong: evidence beyond the name agrees
-    Level("typo_with_evidence", ("candidates",), "strong", lambda g, c: g("candidates") == TYPO,
-          doc="a one-character typo with a second, independent piece of evidence"),
+    Level("typo_with_evidence", (), "strong", lambda g, c: True,
+          doc="a one-character typo with a second, independent piece of evidence", only=(TYPO,)),
     Level("same_uscc", ("uscc",), "strong", lambda g, c: g("uscc") == 1, doc="the same valid USCC"),
     Level("same_address", ("streets", "address_similarity"), "strong", _alike,
           threshold="comparison.address_similarity", doc="the same street key, or alike addresses"),
     Level("parent_region_less_specific", ("is_branch", "parent_regions_equal"), "weak",
           lambda g, c: g("is_branch") & ~g("parent_regions_equal"),
           doc="a branch whose parent is written with a coarser region (江苏省X… / 南京市X…)"),
-    Level("same_named_region", ("name_regions_equal", "candidates"), "strong",
-          lambda g, c: g("name_regions_equal") & ~np.isin(g("candidates"), NAME_ONLY),
-          doc="both names carry the same place"),
-    Level("regions_agree_to_city", ("regions_agree", "candidates"), "strong",
-          lambda g, c: g("regions_agree") & ~np.isin(g("candidates"), NAME_ONLY),
-          doc="regions from names, addresses and codes agree to the city"),
+    Level("same_named_region", ("name_regions_equal",), "strong", lambda g, c: g("name_regions_equal"),
+          doc="both names carry the same place", only=WHOLE_NAME),
+    Level("regions_agree_to_city", ("regions_agree",), "strong", lambda g, c: g("regions_agree"),
+          doc="regions from names, addresses and codes agree to the city", only=WHOLE_NAME),
     # ---- soft: a name-only link that says too little
     Level("crowded_short_name", ("crowded_short",), "apart", lambda g, c: g("crowded_short"),
           threshold="blocking.max_block",
@@ -125,10 +123,13 @@ def decide(values: Callable[[str, np.ndarray], np.ndarray], n: int, config: Reso
            levels: tuple[Level, ...] = LEVELS) -> np.ndarray:
     """The deciding level (index into `levels`) of each of n pairs; `values(feature, at)` reads features."""
     decided = np.full(n, -1, dtype=np.int16)
+    candidates = values("candidates", np.arange(n))
     for position, level in enumerate(levels):
         at = np.flatnonzero(decided < 0)
+        if level.only is not None:
+            at = at[np.isin(candidates[at], level.only)]
         if not len(at):
-            break
+            continue
         allowed = set(level.reads)
 
         def get(feature: str, at=at, allowed=allowed, level=level) -> np.ndarray:
