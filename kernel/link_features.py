@@ -109,7 +109,9 @@ def _column_texts(values: Any, n: int) -> np.ndarray | str | None:
 
 def encode_link_features(n: int, **columns: Any) -> np.ndarray:
     """n features JSON texts (object array). Each keyword is a field of LinkFeatures: one value
-    for all rows or a sequence of n (None entries leave the key out of that row)."""
+    for all rows or a sequence of n (None entries leave the key out of that row). Rows are grouped
+    by which keys they have, and each group is written through one %-template made from the field
+    list: no per-row dictionaries, and the texts of repeated values are shared."""
     unknown = set(columns) - set(FIELD_NAMES)
     if unknown:
         raise ValueError(f"not link features: {', '.join(sorted(unknown))}")
@@ -119,16 +121,18 @@ def encode_link_features(n: int, **columns: Any) -> np.ndarray:
     texts = {name: _column_texts(columns.get(name), n) for name in FIELD_NAMES}
     for name in _ALWAYS:
         if texts[name] is None:
-            texts[name] = _json_value(getattr(LinkFeatures, name, ()) if name != "agreed" else ())
-    parts: list[Sequence] = []
-    for name in FIELD_NAMES:
-        text = texts[name]
-        if text is None:
-            continue
-        key = f'"{name}": '
-        if isinstance(text, str):
-            parts.append([key + text] * n if n else [])
-        else:
-            parts.append([None if t is None else key + t for t in text.tolist()])
-    return np.array(["{" + ", ".join(p for p in row if p is not None) + "}" for row in zip(*parts)] if n else [],
-                    dtype=object)
+            texts[name] = _json_value(() if name == "agreed" else getattr(LinkFeatures, name))
+    present = [name for name in FIELD_NAMES if texts[name] is not None]
+    per_row = [name for name in present if not isinstance(texts[name], str)]
+    pattern = np.zeros(n, dtype=np.int64)
+    for bit, name in enumerate(per_row):
+        pattern |= np.array([t is not None for t in texts[name].tolist()], dtype=np.int64) << bit
+    out = np.empty(n, dtype=object)
+    for code in np.unique(pattern).tolist():
+        rows = np.flatnonzero(pattern == code)
+        fields = [name for name in present if name not in per_row or code >> per_row.index(name) & 1]
+        template = "{" + ", ".join(f'"{name}": ' + (texts[name].replace("%", "%%") if isinstance(texts[name], str)
+                                                   else "%s") for name in fields) + "}"
+        varying = [texts[name][rows].tolist() for name in fields if not isinstance(texts[name], str)]
+        out[rows] = [template % values for values in zip(*varying)] if varying else [template] * len(rows)
+    return out

@@ -41,6 +41,8 @@ GENERIC = frozenset(read_words("industry_words.csv"))
 RULES = ("same_core", "typo", "trade_name", "prefix")  # the candidate rules ("candidates" in a link's features)
 SAME_CORE, TYPO, TRADE_NAME, PREFIX = 0, 1, 2, 3
 NAME_ONLY = (TRADE_NAME, PREFIX)  # rules that pair names on part of the name alone
+SHORT_MAX = 12  # the longest core that may stand for a longer name (prefix rule)
+GRID_SLICE = 500_000  # generated node pairs per slice when buckets are expanded
 DETAILS = ("", "shape", "sound", "missing_char")
 assert (DETAILS[SHAPE], DETAILS[SOUND], DETAILS[MISSING_CHAR]) == ("shape", "sound", "missing_char")
 
@@ -119,8 +121,10 @@ def _prefix_pairs(starts: np.ndarray, ids: np.ndarray, cores: np.ndarray, max_gr
     crowded = np.zeros(len(cores), dtype=bool)
     if not len(starts):
         return np.empty(0, np.int64), np.empty(0, np.int64), crowded
-    sorted_cores = cores.astype(str)
     text = cores[starts].astype(str)
+    # cut every core one character past the longest start: the order stays, the array stays small
+    width = int(max(len(t) for t in text.tolist())) + 1
+    sorted_cores = cores.astype(f"U{width}")
     lo = np.searchsorted(sorted_cores, text, side="left")
     size = np.searchsorted(sorted_cores, np.char.add(text, "\U0010ffff"), side="left") - lo
     crowded[starts[size > max_group + 1]] = True
@@ -144,6 +148,7 @@ def _short_cores(nodes: Nodes, ids: np.ndarray, length: np.ndarray, core_industr
     ascii_only = np.fromiter((c.isascii() for c in nodes.cores), dtype=bool, count=len(nodes.cores))
     short &= (length >= 2) & ~ascii_only  # a Latin brand (ABC) starts too many names to say which
     short |= (nodes.industries[core_industry] == "") & (length >= prefix_min)
+    short &= length <= SHORT_MAX  # a name this long is no short form
     mask = np.zeros(len(nodes.cores), dtype=bool)
     mask[ids] = True
     return np.flatnonzero(short & mask)
@@ -265,12 +270,24 @@ def node_pairs(nodes: Nodes, cp: CorePairs, max_block: int) -> tuple[NodePairs, 
         }
     use = ~capped & (bucket_pairs > 0)
     kk, sa, na, sb, nb, same_start = kk[use], sa[use], na[use], sb[use], nb[use], same_start[use]
-    pa, pb, i, j, row = grid(sa, na, sb, nb)
-    keep = np.where(same_start[row], (i < j) | (j >= na[row]), True)
-    a, b, kk = order[pa[keep]], order[pb[keep]], kk[row[keep]]
-    lo, hi = np.minimum(a, b), np.maximum(a, b)
+    # expanded in slices of about GRID_SLICE generated pairs, so the temporaries stay small
+    ends = np.searchsorted(np.cumsum(na * nb), np.arange(GRID_SLICE, int((na * nb).sum()) + GRID_SLICE, GRID_SLICE))
+    out_lo, out_hi, out_k, first = [], [], [], 0
+    for last in np.unique(np.append(ends + 1, len(kk))).tolist():
+        last = min(last, len(kk))
+        if last <= first:
+            continue
+        part = slice(first, last)
+        pa, pb, i, j, row = grid(sa[part], na[part], sb[part], nb[part])
+        keep = np.where(same_start[part][row], (i < j) | (j >= na[part][row]), True)
+        a, b = order[pa[keep]], order[pb[keep]]
+        out_lo.append(np.minimum(a, b).astype(np.int32))
+        out_hi.append(np.maximum(a, b).astype(np.int32))
+        out_k.append(kk[part][row[keep]].astype(np.int32))
+        first = last
+    lo, hi, k = (np.concatenate(x) if x else np.empty(0, np.int32) for x in (out_lo, out_hi, out_k))
     stats.pairs = len(lo)
-    return NodePairs(lo, hi, kk), stats
+    return NodePairs(lo, hi, k), stats
 
 
 def candidate_pairs(nodes: Nodes, settings: BlockingSettings | None = None,

@@ -35,6 +35,11 @@ class Clusters(ClusterEvidence):
         self.link: dict[int, tuple] = {}  # node -> (kind, edge index, other node)
         self.refused_judgements = 0
 
+    def release(self) -> None:
+        """Drop the union-find state once the roots are read (the links stay)."""
+        for name in ("code", "free", "free_region", "coded_region", "free_street", "coded_street", "nkey", "cannot"):
+            setattr(self, name, None)
+
     def note(self, a: int, b: int, kind: str, edge: int = -1) -> None:
         if a not in self.link:
             self.link[a] = (kind, edge, b)

@@ -43,6 +43,7 @@ def compare_pairs(nodes: Nodes, cp: CorePairs, pairs: NodePairs, addresses: np.n
     """Edges for the pairs some level links, and how many pairs each level decided."""
     frame = PairFrame(nodes, cp, pairs, addresses, config)
     decided = decide(frame.values, len(frame), config)
+    frame.keep_only(AGREED_FEATURES)
     verdict = verdicts(decided)
     keep = np.flatnonzero((verdict == STRONG) | (verdict == WEAK))
     strong = verdict[keep] == STRONG
@@ -56,6 +57,7 @@ def compare_pairs(nodes: Nodes, cp: CorePairs, pairs: NodePairs, addresses: np.n
 
 
 _EVIDENCE = ("name_region", "region", "no_region", "uscc", "address", "core", "trade_name", "legal_form")
+AGREED_FEATURES = ("candidates", "name_regions_equal", "regions_agree", "no_region", "uscc", "streets", "address_similarity")
 
 
 def agreed_lists(edges: Edges, which: np.ndarray) -> np.ndarray:

@@ -25,6 +25,13 @@ from warehouse.resolve.nodes import MANY_STREETS, Nodes
 SEVERAL = -1  # a coded region level that holds several values
 
 
+def _pooled(values: np.ndarray) -> list[int]:
+    """values as a list whose equal ints are one object (most regions repeat: a list of distinct int
+    objects would cost 28 bytes a node and level)."""
+    pool: dict[int, int] = {}
+    return [pool.setdefault(v, v) for v in values.tolist()]
+
+
 def _merge_coded(x: int, y: int, several: int) -> int:
     if not x:
         return y
@@ -38,15 +45,15 @@ class ClusterEvidence:
         n = len(nodes)
         coded = nodes.uscc >= 0
         self.parent = list(range(n))
-        self.code = nodes.uscc.tolist()
+        self.code = _pooled(nodes.uscc)
         self.free = (~coded).tolist()
         region = np.where(coded[:, None], 0, nodes.region)
-        self.free_region = [region[:, 0].tolist(), region[:, 1].tolist(), region[:, 2].tolist()]
+        self.free_region = [_pooled(region[:, 0]), _pooled(region[:, 1]), _pooled(region[:, 2])]
         region = np.where(coded[:, None], nodes.region, 0)
-        self.coded_region = [region[:, 0].tolist(), region[:, 1].tolist(), region[:, 2].tolist()]
-        self.free_street = np.where(coded, -1, nodes.street).tolist()
-        self.coded_street = np.where(coded, nodes.street, -1).tolist()
-        self.nkey = nodes.name_key.tolist()
+        self.coded_region = [_pooled(region[:, 0]), _pooled(region[:, 1]), _pooled(region[:, 2])]
+        self.free_street = _pooled(np.where(coded, -1, nodes.street))
+        self.coded_street = _pooled(np.where(coded, nodes.street, -1))
+        self.nkey = _pooled(nodes.name_key)
         self.cannot: dict[int, set[int]] = defaultdict(set)  # root -> node ids it must not join
 
     def find(self, x: int) -> int:

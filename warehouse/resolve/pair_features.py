@@ -62,6 +62,10 @@ class PairFrame:
             done[need] = True
         return values[at] if values is not None else np.zeros(0, dtype=bool)
 
+    def keep_only(self, names: tuple[str, ...]) -> None:
+        """Forget the cached features but these (what the explaining edges read later)."""
+        self._cache = {k: v for k, v in self._cache.items() if k in names}
+
     def sides(self, at: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         return self.a[at], self.b[at]
 

@@ -22,6 +22,7 @@ from warehouse.resolve.name_text import displays_and_keys
 from warehouse.resolve.parallel import Job, default_workers, run_jobs
 
 TEXT_FIELDS = ("match_key", "core", "trade_name", "industry", "legal_form", "legal_class", "parent_key")
+SHARED_FIELDS = ("core", "trade_name", "industry", "legal_form", "legal_class")
 FLAG_FIELDS = ("is_branch", "is_non_enterprise")
 _AT = {f: i for i, f in enumerate(KEY_FIELDS)}
 _REGION = tuple(_AT[f] for f in ("province", "city", "district"))
@@ -47,14 +48,28 @@ class ParsedNames:
         return len(self.key_idx)
 
 
+def _objects(values: tuple) -> np.ndarray:
+    out = np.empty(len(values), dtype=object)
+    out[:] = list(values)
+    return out
+
+
 def _codes(rows: list[tuple], at: tuple[int, int, int]) -> np.ndarray:
     return np.array([[int(r[i]) if r[i] else 0 for i in at] for r in rows], dtype=np.int32).reshape(-1, 3)
+
+
+def _shared(values: tuple) -> np.ndarray:
+    """One string object per distinct value (many keys share a core, trade name or legal form)."""
+    pool: dict = {}
+    out = np.empty(len(values), dtype=object)
+    out[:] = [pool.setdefault(v, v) for v in values]
+    return out
 
 
 def _key_table(keys: list[str]) -> dict[str, np.ndarray]:
     rows = [parse_key(k) for k in keys]
     columns = list(zip(*rows)) if rows else [()] * len(KEY_FIELDS)
-    table = {f: np.array(columns[_AT[f]], dtype=object) for f in TEXT_FIELDS}
+    table = {f: (_shared if f in SHARED_FIELDS else _objects)(columns[_AT[f]]) for f in TEXT_FIELDS}
     for f in FLAG_FIELDS:
         table[f] = np.array(columns[_AT[f]], dtype=bool)
     table["region"] = _codes(rows, _REGION)

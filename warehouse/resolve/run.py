@@ -103,6 +103,7 @@ def resolve(df: pd.DataFrame, judgements: list[Judgement], config: ResolutionCon
                                                   features.name_idx, node)
             clusters = cluster(nodes, edges, same, not_same)
             cluster_of = clusters.roots()[node]
+            clusters.release()
         with clock.step("ids"):
             ids = company_ids(cluster_of, features, previous)
             parents = parent_company_ids(features, ids.company_id, cluster_of)

@@ -72,34 +72,41 @@ _MULT = _RNG.integers(1, 2**63 - 1, size=TYPO_MAX + 1, dtype=np.int64).astype(np
 
 
 def _char_matrix(strings: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Code points (n, TYPO_MAX) uint32 and lengths."""
     fixed = np.asarray(strings, dtype=f"U{TYPO_MAX}") if len(strings) else np.empty(0, dtype=f"U{TYPO_MAX}")
-    matrix = fixed.view(np.uint32).reshape(len(strings), TYPO_MAX).astype(np.uint64)
+    matrix = fixed.view(np.uint32).reshape(len(strings), TYPO_MAX)
     lengths = (matrix > 0).sum(axis=1)
     return matrix, lengths
+
+
+def _weighted_sum(matrix: np.ndarray, first: int = 0) -> np.ndarray:
+    """sum over k of matrix[:, first + k] * _MULT[k] (uint64, wrapping), a column at a time."""
+    total = np.zeros(len(matrix), dtype=np.uint64)
+    for k in range(TYPO_MAX - first):
+        total += matrix[:, first + k].astype(np.uint64) * _MULT[k]
+    return total
 
 
 def substitution_pairs(cores: np.ndarray, ids: np.ndarray, max_group: int):
     """Core pairs of equal length that differ in one position by a confusable character."""
     matrix, lengths = _char_matrix(cores[ids])
     chars, sound, shapes = _char_classes(matrix[matrix > 0])
-    full = (matrix * _MULT[:TYPO_MAX]).sum(axis=1)  # uint64, wraps
+    full = _weighted_sum(matrix)  # uint64, wraps
     # every (character, shape pair) entry, sorted by character: a character may be in several pairs
     entries = sorted((cp, pair_id) for cp, ids_ in shapes.items() for pair_id in ids_)
     shape_cp = np.array([e[0] for e in entries], dtype=np.uint64)
     shape_pair = np.array([e[1] for e in entries], dtype=np.int64)
-    rows_h, rows_tag, rows_core = [], [], []
-    for pos in range(TYPO_MAX):
+    out_a, out_b, out_detail, capped = [], [], [], 0
+    for pos in range(TYPO_MAX):  # keys of one position never group with another's: one at a time
         at = np.flatnonzero(lengths > pos)
         if not len(at):
             break
-        char = matrix[at, pos]
+        char = matrix[at, pos].astype(np.uint64)
         h = full[at] - char * _MULT[pos]
         tag_base = lengths[at].astype(np.int64) * 32 + pos  # < 1024 (length and position <= 16)
         cls = sound[np.searchsorted(chars, char)]
         has = cls >= 0
-        rows_h.append(h[has])
-        rows_tag.append((cls[has] * 2) * 1024 + tag_base[has])
-        rows_core.append(at[has])
+        rows_h, rows_tag, rows_core = [h[has]], [(cls[has] * 2) * 1024 + tag_base[has]], [at[has]]
         lo = np.searchsorted(shape_cp, char, side="left")
         n = np.searchsorted(shape_cp, char, side="right") - lo
         if n.any():
@@ -108,46 +115,48 @@ def substitution_pairs(cores: np.ndarray, ids: np.ndarray, max_group: int):
             rows_h.append(h[rep])
             rows_tag.append((shape_pair[entry] * 2 + 1) * 1024 + tag_base[rep])
             rows_core.append(at[rep])
-    if not rows_h:
+        key_h, tag, row = np.concatenate(rows_h), np.concatenate(rows_tag).astype(np.int64), np.concatenate(rows_core)
+        order, start, size = groups(tag, key_h)
+        x, y = pairs_in_groups(order, start, size, max_group)
+        capped += int((size > max_group).sum())
+        ra, rb = row[x], row[y]
+        # verify (a 64-bit hash collision, or two keys of one core): exactly one position differs
+        ok = (ra != rb) & ((matrix[ra] != matrix[rb]).sum(axis=1) == 1)
+        out_a.append(ids[ra[ok]])
+        out_b.append(ids[rb[ok]])
+        out_detail.append(np.where(tag[x][ok] // 1024 % 2 == 1, SHAPE, SOUND).astype(np.int8))
+    if not out_a:
         return np.empty(0, np.int64), np.empty(0, np.int64), np.empty(0, np.int8), 0
-    h = np.concatenate(rows_h)
-    tag = np.concatenate(rows_tag).astype(np.int64)
-    row = np.concatenate(rows_core).astype(np.int64)
-    order, start, size = groups(tag, h)
-    x, y = pairs_in_groups(order, start, size, max_group)
-    capped = int((size > max_group).sum())
-    ra, rb = row[x], row[y]
-    # verify (a 64-bit hash collision, or two keys of one core): exactly one position differs
-    ok = (ra != rb) & ((matrix[ra] != matrix[rb]).sum(axis=1) == 1)
-    detail = np.where(tag[x] // 1024 % 2 == 1, SHAPE, SOUND).astype(np.int8)
-    return ids[ra[ok]], ids[rb[ok]], detail[ok], capped
+    return np.concatenate(out_a), np.concatenate(out_b), np.concatenate(out_detail), capped
 
 
 def missing_char_pairs(cores: np.ndarray, ids: np.ndarray, missing_min: int = 5):
     """(longer, shorter): the shorter core (>= missing_min characters) is the longer one minus one character."""
     matrix, lengths = _char_matrix(cores[ids])
-    weighted = matrix * _MULT[:TYPO_MAX]
-    full = weighted.sum(axis=1)
+    full = _weighted_sum(matrix)
     short = np.flatnonzero((lengths >= missing_min) & (lengths < TYPO_MAX))
     long_ = np.flatnonzero(lengths > missing_min)
     if not len(short) or not len(long_):
         return np.empty(0, np.int64), np.empty(0, np.int64)
     key_short = pd.Index(full[short].astype(np.int64) ^ lengths[short].astype(np.int64))
-    prefix = np.cumsum(weighted[long_], axis=1) - weighted[long_]  # exclusive: sum over k < pos
-    shifted = np.zeros_like(matrix[long_])
-    shifted[:, :-1] = matrix[long_][:, 1:] * _MULT[:TYPO_MAX - 1]  # char k+1 weighted as position k
-    suffix = np.cumsum(shifted[:, ::-1], axis=1)[:, ::-1]  # sum over k >= pos of char k+1 at k
+    chars, long_lengths = matrix[long_], lengths[long_]
+    # the key of "core without position pos" = sum over k < pos of char k at k + sum over k >= pos
+    # of char k+1 at k: two running sums, one column at a time (no n x 16 temporaries)
+    prefix = np.zeros(len(long_), dtype=np.uint64)
+    suffix = _weighted_sum(chars, first=1)
     out_long, out_short = [], []
     for pos in range(TYPO_MAX):
-        at = np.flatnonzero(lengths[long_] > pos)
+        at = np.flatnonzero(long_lengths > pos)
         if not len(at):
             break
-        h = prefix[at, pos] + suffix[at, pos]
-        key = h.astype(np.int64) ^ (lengths[long_][at] - 1).astype(np.int64)
+        key = (prefix[at] + suffix[at]).astype(np.int64) ^ (long_lengths[at] - 1).astype(np.int64)
         hit = key_short.get_indexer(key) if key_short.is_unique else _first_index(key_short, key)
         found = hit >= 0
         out_long.append(long_[at[found]])
         out_short.append(short[hit[found]])
+        prefix += chars[:, pos].astype(np.uint64) * _MULT[pos]
+        if pos + 1 < TYPO_MAX:
+            suffix -= chars[:, pos + 1].astype(np.uint64) * _MULT[pos]
     la, sb = np.concatenate(out_long), np.concatenate(out_short)
     if not len(la):
         return np.empty(0, np.int64), np.empty(0, np.int64)
