@@ -21,6 +21,9 @@ from warehouse.regions import match_region_prefix
 from warehouse.resolve.name_text import displays_and_keys
 
 _UP_TO_DIGIT = re.compile(r"[0-9]")
+# the front of an address up to its last region-like ending (省 市 区 县 旗 州 盟): what the region
+# scan reads, so addresses in one district share one cached scan
+_REGION_HEAD = re.compile(r"^.*[省市区县旗州盟]")
 # a township or sub-district between the district and the road: 五常街道, 良渚镇, 瓶窑乡
 _TOWNSHIP = re.compile(r"^[\u4e00-\u9fff]{1,6}?(?:街道|镇|乡)(?=[\u4e00-\u9fff])")
 # road (路, 大道, 街 …) and house number (998号, 第5号): the first house number after a road word
@@ -32,6 +35,8 @@ _BOUNDARY = re.compile(r"^.*(?:省|市|区|县|旗|州|镇|乡|街道)")
 def _region_of(text: str) -> tuple[int, int, int, int]:
     """(province, city, district, characters consumed) at the front of a normalised address."""
     head = _UP_TO_DIGIT.split(text[:30], 1)[0][:20]
+    cut = _REGION_HEAD.match(head)
+    head = cut.group(0) if cut else head[:8]
     if not head:
         return 0, 0, 0, 0
     consumed, region = match_region_prefix(head, 0, False)

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from warehouse.codes import parse_codes
+from warehouse.regions import NAMES
 from warehouse.resolve.addresses import parse_addresses
 from warehouse.resolve.name_parts import KEY_FIELDS, parse_key
 from warehouse.resolve.name_text import displays_and_keys
@@ -54,8 +55,16 @@ def _objects(values: tuple) -> np.ndarray:
     return out
 
 
-def _codes(rows: list[tuple], at: tuple[int, int, int]) -> np.ndarray:
-    return np.array([[int(r[i]) if r[i] else 0 for i in at] for r in rows], dtype=np.int32).reshape(-1, 3)
+_CODE_INT = {code: int(code) for code in NAMES}  # every division code string the parser can return
+
+
+def _codes(columns: list[tuple], at: tuple[int, int, int]) -> np.ndarray:
+    """(k, 3) int32 of the province / city / district code columns (None -> 0)."""
+    out = np.zeros((len(columns[at[0]]), 3), dtype=np.int32)
+    for level, i in enumerate(at):
+        out[:, level] = np.fromiter((_CODE_INT.get(v, 0) if v else 0 for v in columns[i]), dtype=np.int32,
+                                    count=len(columns[i]))
+    return out
 
 
 def _shared(values: tuple) -> np.ndarray:
@@ -72,8 +81,8 @@ def _key_table(keys: list[str]) -> dict[str, np.ndarray]:
     table = {f: (_shared if f in SHARED_FIELDS else _objects)(columns[_AT[f]]) for f in TEXT_FIELDS}
     for f in FLAG_FIELDS:
         table[f] = np.array(columns[_AT[f]], dtype=bool)
-    table["region"] = _codes(rows, _REGION)
-    table["parent_region"] = _codes(rows, _PARENT_REGION)
+    table["region"] = _codes(columns, _REGION)
+    table["parent_region"] = _codes(columns, _PARENT_REGION)
     return table
 
 
