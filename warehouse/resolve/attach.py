@@ -22,6 +22,7 @@ from collections import defaultdict
 
 import numpy as np
 
+from warehouse.resolve.bulk_join import join_pairs
 from warehouse.resolve.compare import Edges
 from warehouse.resolve.nodes import Nodes
 from warehouse.resolve.prepare import region_levels
@@ -38,7 +39,7 @@ def _candidate_rows(c, nodes: Nodes, edges: Edges, order: np.ndarray):
     ra, rb = roots[edges.a[order]], roots[edges.b[order]]
     apart = ra != rb
     idx, ra, rb = order[apart], ra[apart], rb[apart]
-    has = (np.asarray(c.code) >= 0) | (np.asarray(c.free_street) >= 0)  # read at roots: ClusterEvidence.has_evidence
+    has = c.has_evidence()  # read at roots
     strong = edges.strong[idx]
     ea, eb = edges.a[idx], edges.b[idx]
     level = region_levels(np.asarray(c.nkey, dtype=np.int64))
@@ -84,11 +85,13 @@ def _best_targets(c, rows) -> tuple[list, list]:
     one = size == 1
     for k in head[one].tolist():  # one candidate: union checks that it is compatible
         decided.append((int(src[k]), int(dst[k]), int(x[k]), int(y[k]), int(idx[k])))
+    several = np.repeat(~one, size)  # rows of sources with several targets
+    compatible = np.zeros(len(src), dtype=bool)
+    compatible[several] = c.can_merge_many(src[several], dst[several])
+    rows = np.column_stack([dst, tier, x, y, idx]).tolist()
     for start, n in zip(head[~one].tolist(), size[~one].tolist()):
-        root = int(src[start])
-        options = {int(dst[k]): (int(tier[k]), int(x[k]), int(y[k]), int(idx[k]))
-                   for k in range(start, start + n) if c.can_merge(root, int(dst[k]))}
-        ambiguous.append((root, options))
+        options = {rows[k][0]: tuple(rows[k][1:]) for k in range(start, start + n) if compatible[k]}
+        ambiguous.append((int(src[start]), options))
     return decided, ambiguous
 
 
@@ -111,10 +114,12 @@ def attach(c, nodes: Nodes, edges: Edges, order: np.ndarray) -> None:
         if pick is not None:
             decided.append((root, pick[0], *pick[1][1:]))
     touched: set[int] = set()
-    for root, other, a, b, i in decided:
-        if c.union(root, other):
-            c.note(a, b, EDGE, i)
-            touched.add(root)
+    if decided:
+        joined = []
+        src, dst, xs, ys, idx = (np.array(column, dtype=np.int64) for column in zip(*decided))
+        join_pairs(c, xs, ys, idx, lambda x, y, e: (c.note(x, y, EDGE, e), joined.append(x)))
+        source_of = dict(zip(xs.tolist(), src.tolist()))
+        touched = {source_of[x] for x in joined if x in source_of}
     pending = [(root, options) for root, options in ambiguous if root not in touched and _choose(options) is None]
     for _round in (1, 2):
         joined = False

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from warehouse.resolve.bulk_join import join_pairs
 from warehouse.resolve.compare import Edges
 from warehouse.resolve.evidence import ClusterEvidence
 from warehouse.resolve.nodes import Nodes
@@ -48,6 +49,7 @@ class Clusters(ClusterEvidence):
 
 
 def _join_codes(c: Clusters, nodes: Nodes) -> None:
+    """Every node joins the lowest node with its valid code."""
     with_code = np.flatnonzero(nodes.uscc >= 0)
     if not len(with_code):
         return
@@ -55,15 +57,13 @@ def _join_codes(c: Clusters, nodes: Nodes) -> None:
     codes = nodes.uscc[order]
     head = np.r_[True, codes[1:] != codes[:-1]]
     first = order[np.maximum.accumulate(np.where(head, np.arange(len(order)), 0))]
-    for other, anchor in zip(order[~head].tolist(), first[~head].tolist()):
-        if c.union(anchor, other):
-            c.note(other, anchor, USCC)
+    others = order[~head]
+    join_pairs(c, others, first[~head], np.full(len(others), -1), lambda x, y, e: c.note(x, y, USCC))
 
 
-def _join_strong(c: Clusters, edges: Edges, order: np.ndarray) -> None:
-    for i, a, b in zip(order.tolist(), edges.a[order].tolist(), edges.b[order].tolist()):
-        if c.union(a, b):
-            c.note(a, b, EDGE, i)
+def _join_edges(c: Clusters, edges: Edges, order: np.ndarray) -> None:
+    join_pairs(c, edges.a[order].astype(np.int64), edges.b[order].astype(np.int64), order,
+               lambda x, y, e: c.note(x, y, EDGE, e))
 
 
 def cluster(nodes: Nodes, edges: Edges, same: list[tuple[int, int]], not_same: list[tuple[int, int]]) -> Clusters:
@@ -86,7 +86,7 @@ def cluster(nodes: Nodes, edges: Edges, same: list[tuple[int, int]], not_same: l
     evidence = nodes.evidence
     both = evidence[edges.a[strong]] & evidence[edges.b[strong]]
     neither = ~evidence[edges.a[strong]] & ~evidence[edges.b[strong]]
-    _join_strong(c, edges, strong[both])
-    _join_strong(c, edges, strong[neither])
+    _join_edges(c, edges, strong[both])
+    _join_edges(c, edges, strong[neither])
     attach(c, nodes, edges, order)
     return c
