@@ -18,8 +18,6 @@ since become one (云南X had 昆明市X and 呈贡区X, which the first round j
 
 from __future__ import annotations
 
-from collections import defaultdict
-
 import numpy as np
 
 from warehouse.resolve.bulk_join import join_pairs
@@ -74,67 +72,54 @@ def _candidate_rows(c, nodes: Nodes, edges: Edges, order: np.ndarray):
     return [r[first] for r in rows]  # the best-supported edge per (source, target)
 
 
-def _best_targets(c, rows) -> tuple[list, list]:
-    """Sources with one target (decided) and with several (their compatible options)."""
-    src, dst, tier, x, y, idx = rows
-    decided, ambiguous = [], []
+def _single_best(src: np.ndarray, dst: np.ndarray, tier: np.ndarray) -> np.ndarray:
+    """bool per row: its source's best tier holds this one target only (rows unique per source, target)."""
     if not len(src):
-        return decided, ambiguous
-    head = np.flatnonzero(np.r_[True, src[1:] != src[:-1]])
-    size = np.r_[head[1:], len(src)] - head
-    one = size == 1
-    for k in head[one].tolist():  # one candidate: union checks that it is compatible
-        decided.append((int(src[k]), int(dst[k]), int(x[k]), int(y[k]), int(idx[k])))
-    several = np.repeat(~one, size)  # rows of sources with several targets
-    compatible = np.zeros(len(src), dtype=bool)
-    compatible[several] = c.can_merge_many(src[several], dst[several])
-    rows = np.column_stack([dst, tier, x, y, idx]).tolist()
-    for start, n in zip(head[~one].tolist(), size[~one].tolist()):
-        options = {rows[k][0]: tuple(rows[k][1:]) for k in range(start, start + n) if compatible[k]}
-        ambiguous.append((int(src[start]), options))
-    return decided, ambiguous
+        return np.zeros(0, dtype=bool)
+    sources, group = np.unique(src, return_inverse=True)
+    best = np.full(len(sources), np.iinfo(np.int64).max, dtype=np.int64)
+    np.minimum.at(best, group, tier)
+    at_best = tier == best[group]
+    count = np.bincount(group[at_best], minlength=len(sources))
+    return at_best & (count[group] == 1)
 
 
-def _choose(options: dict[int, tuple]):
-    if not options:
-        return None
-    best = min(v[0] for v in options.values())
-    top = [(o, v) for o, v in options.items() if v[0] == best]
-    return top[0] if len(top) == 1 else None
+def _collapse(src, dst, tier, x, y, idx):
+    """The best row per (source, target)."""
+    order = np.lexsort((tier, dst, src))
+    src, dst, tier, x, y, idx = (v[order] for v in (src, dst, tier, x, y, idx))
+    first = np.r_[True, (src[1:] != src[:-1]) | (dst[1:] != dst[:-1])] if len(src) else np.zeros(0, dtype=bool)
+    return [v[first] for v in (src, dst, tier, x, y, idx)]
 
 
 def attach(c, nodes: Nodes, edges: Edges, order: np.ndarray) -> None:
     """Attach sources to their one best-supported compatible target (see the module doc)."""
     from warehouse.resolve.clustering import EDGE
 
-    rows = _candidate_rows(c, nodes, edges, order)
-    decided, ambiguous = _best_targets(c, rows)
-    for root, options in ambiguous:
-        pick = _choose(options)
-        if pick is not None:
-            decided.append((root, pick[0], *pick[1][1:]))
-    touched: set[int] = set()
-    if decided:
-        joined = []
-        src, dst, xs, ys, idx = (np.array(column, dtype=np.int64) for column in zip(*decided))
-        join_pairs(c, xs, ys, idx, lambda x, y, e: (c.note(x, y, EDGE, e), joined.append(x)))
-        source_of = dict(zip(xs.tolist(), src.tolist()))
-        touched = {source_of[x] for x in joined if x in source_of}
-    pending = [(root, options) for root, options in ambiguous if root not in touched and _choose(options) is None]
+    def note(x, y, e):
+        c.note(x, y, EDGE, e)
+
+    src, dst, tier, x, y, idx = _candidate_rows(c, nodes, edges, order)
+    compatible = c.can_merge_many(src, dst)  # candidates it cannot merge with do not count
+    src, dst, tier, x, y, idx = (v[compatible] for v in (src, dst, tier, x, y, idx))
+    pick = _single_best(src, dst, tier)
+    decided = np.unique(src[pick])
+    join_pairs(c, x[pick], y[pick], idx[pick], note)
+    # the sources with several best candidates, again once their candidates may have become one
+    pending = ~np.isin(src, decided)
+    src, dst, tier, x, y, idx = (v[pending] for v in (src, dst, tier, x, y, idx))
     for _round in (1, 2):
-        joined = False
-        for root, options in pending:
-            if c.find(root) != root or root in touched:
-                continue
-            merged: dict[int, tuple] = defaultdict(lambda: (1 << 62,))
-            for other, v in options.items():
-                target = c.find(other)
-                if target != root and v[0] < merged[target][0] and c.can_merge(root, target):
-                    merged[target] = v
-            pick = _choose(dict(merged))
-            if pick is not None and c.union(root, pick[0]):
-                c.note(pick[1][1], pick[1][2], EDGE, pick[1][3])
-                touched.add(root)
-                joined = True
-        if not joined:
-            break
+        if not len(src):
+            return
+        roots = c.roots()
+        target = roots[dst]
+        alive = (roots[src] == src) & (target != src)
+        src, target, tier, x, y, idx = _collapse(*(v[alive] for v in (src, target, tier, x, y, idx)))
+        ok = c.can_merge_many(src, target)
+        src, target, tier, x, y, idx = (v[ok] for v in (src, target, tier, x, y, idx))
+        pick = _single_best(src, target, tier)
+        if not pick.any():
+            return
+        join_pairs(c, x[pick], y[pick], idx[pick], note)
+        rest = ~np.isin(src, src[pick])
+        src, dst, tier, x, y, idx = (v[rest] for v in (src, target, tier, x, y, idx))
