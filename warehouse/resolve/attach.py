@@ -96,15 +96,12 @@ def attach(c, nodes: Nodes, edges: Edges, order: np.ndarray) -> None:
     """Attach sources to their one best-supported compatible target (see the module doc)."""
     from warehouse.resolve.clustering import EDGE
 
-    def note(x, y, e):
-        c.note(x, y, EDGE, e)
-
     src, dst, tier, x, y, idx = _candidate_rows(c, nodes, edges, order)
     compatible = c.can_merge_many(src, dst)  # candidates it cannot merge with do not count
     src, dst, tier, x, y, idx = (v[compatible] for v in (src, dst, tier, x, y, idx))
     pick = _single_best(src, dst, tier)
     decided = np.unique(src[pick])
-    join_pairs(c, x[pick], y[pick], idx[pick], note)
+    join_pairs(c, x[pick], y[pick], idx[pick], EDGE)
     # the sources with several best candidates, again once their candidates may have become one
     pending = ~np.isin(src, decided)
     src, dst, tier, x, y, idx = (v[pending] for v in (src, dst, tier, x, y, idx))
@@ -120,6 +117,6 @@ def attach(c, nodes: Nodes, edges: Edges, order: np.ndarray) -> None:
         pick = _single_best(src, target, tier)
         if not pick.any():
             return
-        join_pairs(c, x[pick], y[pick], idx[pick], note)
+        join_pairs(c, x[pick], y[pick], idx[pick], EDGE)
         rest = ~np.isin(src, src[pick])
         src, dst, tier, x, y, idx = (v[rest] for v in (src, target, tier, x, y, idx))

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import numpy as np
 
-from warehouse.resolve.evidence import ClusterEvidence
 
 
 def components(n: int, u: np.ndarray, v: np.ndarray) -> np.ndarray:
@@ -34,14 +33,15 @@ def components(n: int, u: np.ndarray, v: np.ndarray) -> np.ndarray:
         label = new
 
 
-def join_pairs(c: ClusterEvidence, a: np.ndarray, b: np.ndarray, edge: np.ndarray, note) -> None:
-    """Union the clusters of nodes a[i], b[i] in order; note(x, y, edge) records who joined through what."""
+def join_pairs(c, a: np.ndarray, b: np.ndarray, edge: np.ndarray, kind: int) -> np.ndarray:
+    """Union the clusters of nodes a[i], b[i] in order, noting who joined through what (c.note);
+    returns the pairs (positions) whose union took place."""
     roots = c.roots()
     ra, rb = roots[a], roots[b]
-    live = ra != rb
+    live = np.flatnonzero(ra != rb)
     a, b, edge, ra, rb = a[live], b[live], edge[live], ra[live], rb[live]
     if not len(a):
-        return
+        return live
     members, inverse = np.unique(np.concatenate([ra, rb]), return_inverse=True)
     ia, ib = inverse[:len(ra)], inverse[len(ra):]
     label = components(len(members), ia, ib)
@@ -49,15 +49,20 @@ def join_pairs(c: ClusterEvidence, a: np.ndarray, b: np.ndarray, edge: np.ndarra
     bad = c.conflicted_groups(members, group, len(heads))
     good = ~bad[group]
     c.merge_groups(members[good], group[good])
-    _note_bulk(members, group, bad, a, b, ia, ib, edge, note)
+    x, y, e, joined = _note_bulk(members, group, bad, a, b, ia, ib, edge)
+    c.note_many(x, y, kind, e)
+    done = [joined]
     for i in np.flatnonzero(bad[group[ia]]).tolist():  # the groups that could conflict: one by one, in order
         x, y = int(a[i]), int(b[i])
         if c.union(x, y):
-            note(x, y, int(edge[i]))
+            c.note(x, y, kind, int(edge[i]))
+            done.append([i])
+    return live[np.unique(np.concatenate(done).astype(np.int64))]
 
 
-def _note_bulk(members, group, bad, a, b, ia, ib, edge, note) -> None:
-    """For every cluster merged in bulk but its group's head: the first pair that touches it."""
+def _note_bulk(members, group, bad, a, b, ia, ib, edge):
+    """For every cluster merged in bulk but its group's head: the first pair that touches it
+    (x in that cluster, y, edge); and every pair of the groups merged in bulk."""
     head = np.full(int(group.max()) + 1, len(members), dtype=np.int64)
     np.minimum.at(head, group, np.arange(len(members)))
     position = np.arange(len(a), dtype=np.int64)
@@ -68,5 +73,5 @@ def _note_bulk(members, group, bad, a, b, ia, ib, edge, note) -> None:
     side, pos, x, y = side[keep], pos[keep], x[keep], y[keep]
     order = np.lexsort((pos, side))
     first = order[np.r_[True, side[order][1:] != side[order][:-1]]] if len(order) else order
-    for i in first[np.argsort(pos[first], kind="stable")].tolist():
-        note(int(x[i]), int(y[i]), int(edge[pos[i]]))
+    first = first[np.argsort(pos[first], kind="stable")]
+    return x[first], y[first], edge[pos[first]], np.flatnonzero(~bad[group[ia]])

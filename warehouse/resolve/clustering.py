@@ -26,14 +26,18 @@ from warehouse.resolve.compare import Edges
 from warehouse.resolve.evidence import ClusterEvidence
 from warehouse.resolve.nodes import Nodes
 
-# how a node was attached: (kind, edge index or -1, other node)
-JUDGEMENT, USCC, EDGE = "judgement", "uscc", "edge"
+# how a node was attached (link_kind; 0: not attached), through which edge, to which other node
+JUDGEMENT, USCC, EDGE = 1, 2, 3
+KIND_NAMES = {JUDGEMENT: "judgement", USCC: "uscc", EDGE: "edge"}
 
 
 class Clusters(ClusterEvidence):
     def __init__(self, nodes: Nodes) -> None:
         super().__init__(nodes)
-        self.link: dict[int, tuple] = {}  # node -> (kind, edge index, other node)
+        n = len(nodes)
+        self.link_kind = np.zeros(n, dtype=np.int8)
+        self.link_edge = np.full(n, -1, dtype=np.int64)
+        self.link_other = np.full(n, -1, dtype=np.int64)
         self.refused_judgements = 0
 
     def release(self) -> None:
@@ -41,11 +45,25 @@ class Clusters(ClusterEvidence):
         for name in ("code", "free", "free_region", "coded_region", "free_street", "coded_street", "nkey", "cannot"):
             setattr(self, name, None)
 
-    def note(self, a: int, b: int, kind: str, edge: int = -1) -> None:
-        if a not in self.link:
-            self.link[a] = (kind, edge, b)
-        elif b not in self.link:
-            self.link[b] = (kind, edge, a)
+    def note(self, a: int, b: int, kind: int, edge: int = -1) -> None:
+        """a was attached to b (or, if a already has its link, b to a)."""
+        if not self.link_kind[a]:
+            self.link_kind[a], self.link_edge[a], self.link_other[a] = kind, edge, b
+        elif not self.link_kind[b]:
+            self.link_kind[b], self.link_edge[b], self.link_other[b] = kind, edge, a
+
+    def note_many(self, a: np.ndarray, b: np.ndarray, kind: int, edge: np.ndarray) -> None:
+        """note() for many pairs: a where it has no link yet (first pair wins), else b."""
+        rest = self._note_first(a, b, kind, edge, np.arange(len(a)))
+        self._note_first(b, a, kind, edge, rest)
+
+    def _note_first(self, x: np.ndarray, y: np.ndarray, kind: int, edge: np.ndarray, rows: np.ndarray) -> np.ndarray:
+        """Link x of the given rows where x has none (its first row); return the rows not used."""
+        free = rows[self.link_kind[x[rows]] == 0]
+        _, first = np.unique(x[free], return_index=True)
+        take = free[first]
+        self.link_kind[x[take]], self.link_edge[x[take]], self.link_other[x[take]] = kind, edge[take], y[take]
+        return np.setdiff1d(rows, take)
 
 
 def _join_codes(c: Clusters, nodes: Nodes) -> None:
@@ -58,12 +76,11 @@ def _join_codes(c: Clusters, nodes: Nodes) -> None:
     head = np.r_[True, codes[1:] != codes[:-1]]
     first = order[np.maximum.accumulate(np.where(head, np.arange(len(order)), 0))]
     others = order[~head]
-    join_pairs(c, others, first[~head], np.full(len(others), -1), lambda x, y, e: c.note(x, y, USCC))
+    join_pairs(c, others, first[~head], np.full(len(others), -1), USCC)
 
 
 def _join_edges(c: Clusters, edges: Edges, order: np.ndarray) -> None:
-    join_pairs(c, edges.a[order].astype(np.int64), edges.b[order].astype(np.int64), order,
-               lambda x, y, e: c.note(x, y, EDGE, e))
+    join_pairs(c, edges.a[order].astype(np.int64), edges.b[order].astype(np.int64), order, EDGE)
 
 
 def cluster(nodes: Nodes, edges: Edges, same: list[tuple[int, int]], not_same: list[tuple[int, int]]) -> Clusters:

@@ -47,12 +47,11 @@ def _node_links(features: Features, nodes: Nodes, clusters: Clusters, edges: Edg
     matched[multi] = _record_ids(features, first[multi])
     texts[multi] = encode_link_features(len(multi), rule="same_key", strength="strong", agreed=("match_key",),
                                         matched_record=matched[multi])
-    if not clusters.link:
+    linked = np.flatnonzero(clusters.link_kind > 0)
+    if not len(linked):
         return rule, score, matched, texts
-    linked = np.fromiter(clusters.link.keys(), dtype=np.int64, count=len(clusters.link))
-    kinds = np.array([v[0] for v in clusters.link.values()], dtype=object)
-    edge = np.fromiter((v[1] for v in clusters.link.values()), dtype=np.int64, count=len(linked))
-    other = np.fromiter((v[2] for v in clusters.link.values()), dtype=np.int64, count=len(linked))
+    kinds = clusters.link_kind[linked]
+    edge, other = clusters.link_edge[linked], clusters.link_other[linked]
     matched[linked] = _record_ids(features, first[other])
     is_edge = kinds == EDGE
     rules = np.where(kinds == USCC, "uscc", "judgement").astype(object)
@@ -63,12 +62,13 @@ def _node_links(features: Features, nodes: Nodes, clusters: Clusters, edges: Edg
     scores = np.ones(len(linked))
     if is_edge.any():
         e = edge[is_edge]
+        columns["agreed"][is_edge] = agreed_lists(edges, e)
+        edges.frame = None  # the pair features are read: free them before the texts are written
         level = edges.level[e].astype(np.int64)
         rules[is_edge] = np.array([lv.name for lv in LEVELS], dtype=object)[level]
         scores[is_edge] = edges.score[e]
         columns["similarity"][is_edge] = edges.similarity[e]
         columns["strength"][is_edge] = np.where(edges.strong[e], "strong", "weak")
-        columns["agreed"][is_edge] = agreed_lists(edges, e)
         columns["candidates"][is_edge] = np.array(RULES, dtype=object)[edges.candidates[e]]
         columns["reads"][is_edge] = _objects([LEVELS[i].reads for i in level.tolist()])
         columns["threshold"][is_edge] = [config.threshold(LEVELS[i].threshold) if LEVELS[i].threshold else None
@@ -85,8 +85,7 @@ def explain_links(features: Features, node: np.ndarray, nodes: Nodes, clusters: 
     rule, score, matched, texts = (x[node] for x in _node_links(features, nodes, clusters, edges, config, n_per_node))
     canonical = np.zeros(len(node), dtype=bool)
     canonical[nodes.first_record] = True
-    linked = np.fromiter(clusters.link.keys(), dtype=np.int64, count=len(clusters.link))
-    canonical[nodes.first_record[linked]] = False
+    canonical[nodes.first_record[clusters.link_kind > 0]] = False
     rule[canonical] = "canonical"
     matched[canonical] = ""
     texts[canonical] = encode_link_features(1, rule="canonical", strength="canonical")[0]

@@ -107,6 +107,9 @@ def resolve(df: pd.DataFrame, judgements: list[Judgement], config: ResolutionCon
         with clock.step("ids"):
             ids = company_ids(cluster_of, features, previous)
             parents = parent_company_ids(features, ids.company_id, cluster_of)
+            if not describe:  # what only core.entity_records reads
+                for name in ("match_key", "core", "trade_name", "industry", "legal_class", "parent_key"):
+                    features.names.keys.pop(name, None)
         with clock.step("explain"):
             links = explain_links(features, node, nodes, clusters, edges, ids, parents, config)
     if progress is not None:
