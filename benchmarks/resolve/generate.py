@@ -6,7 +6,11 @@ district, and one registered address. Many different companies are hard to tell 
 - **sound-alike and look-alike 字号** (华信/华兴/华鑫/华新, 天成/天辰/天晟/天盛/天诚/天宸): about a
   third of the companies are such a sibling of another, half of them in the same city, half of
   those in the same industry too. They are different companies and must stay apart;
-- branches (分公司) in other cities, their own entities.
+- branches (分公司) in other cities, their own entities;
+- 个体工商户 (individual businesses) named 字号 + industry + 经营部 / 商行 / 门市部 / 店, with USCCs
+  starting 92;
+- look-alike siblings in the same district and industry at their own street (会云 / 汇云医疗科技),
+  which a mention without evidence must not bridge.
 
 Every mention is drawn from a source profile, the way tuoke's inputs arrive:
 - `procurement`: clean full names, USCC on about half, the address on most;
@@ -21,7 +25,12 @@ class of each mention): the region written every way (city 昆明市X / 昆明X,
 traditional characters across name and address, abbreviations, a one-character 形近/音近 typo in
 the 字号 (most with an agreeing USCC or address; some without: those are honest misses), whitespace,
 有限责任公司/有限公司, half-width brackets, zero-width characters, and USCCs with a bad check
-character. The gold is what the generator meant, not what the resolver can do.
+character; and the split classes of issue 19: a branch written with or without its parent's region
+(prefixed 鞍山市 / 鞍山, bracketed （南京）, the province 江苏省) and legal form (branch_parent_*); an
+individual business named by its bare 字号 + industry (individual_bare: 晗达贸易 for
+成都市晗达贸易经营部); a legal form dropped together with a bracketed region (form_and_bracket_dropped:
+美金陶瓷 for 美金陶瓷（西安）有限责任公司). The gold is what the generator meant, not what the
+resolver can do.
 """
 
 from __future__ import annotations
@@ -55,6 +64,9 @@ INDUSTRIES = [
     "水产", "苗木", "检测技术", "商贸", "矿业", "书店", "药业", "酒店管理",
 ]
 FORMS = ["有限公司"] * 8 + ["股份有限公司", "有限责任公司"]
+INDIVIDUAL_FORMS = ("经营部", "商行", "门市部", "店")  # 个体工商户
+INDIVIDUAL_INDUSTRIES = ("贸易", "五金", "建材", "日用品", "家电", "服装", "食品", "茶叶", "电器", "水产")
+INDIVIDUAL_SHARE = 0.06
 CITY_WEIGHT_TOP = ["杭州市", "宁波市", "温州市", "苏州市", "南京市", "广州市", "深圳市", "上海市", "北京市", "成都市",
                    "昆明市", "佛山市"]
 ROADS = "人民解放建设中山和平新华胜利朝阳文化长江黄河东风光明幸福滨江工业科技创业学府"
@@ -116,9 +128,9 @@ def _alike_index() -> dict[str, str]:
     return out
 
 
-def _uscc(rng: random.Random, division: str) -> str:
+def _uscc(rng: random.Random, division: str, kind: str = "91") -> str:
     alphabet = "0123456789ABCDEFGHJKLMNPQRTUWXY"
-    body = "91" + division + "".join(rng.choices(alphabet, k=9))
+    body = kind + division + "".join(rng.choices(alphabet, k=9))
     return body + uscc_mod.calc_check_digit(body)
 
 
@@ -146,20 +158,27 @@ def _companies(n: int, rng: random.Random, places: _Places, alike: dict[str, str
             city = places.pick_city(rng)
             trade = "".join(rng.choices(trade_pool, k=2 if rng.random() < 0.75 else 3))
             industry = rng.choice(INDUSTRIES)
+        individual = sibling_of is None and rng.random() < INDIVIDUAL_SHARE
+        if individual:
+            industry = rng.choice(INDIVIDUAL_INDUSTRIES)
         if (city, trade, industry) in seen:
             continue
         seen.add((city, trade, industry))
-        form = rng.choice(FORMS)
-        if rng.random() < 0.03:
+        form = rng.choice(INDIVIDUAL_FORMS) if individual else rng.choice(FORMS)
+        if not individual and rng.random() < 0.03:
             form, industry = "合伙企业（有限合伙）", "投资"
         district = rng.choice(places.districts.get(city[:4]) or [city])
+        if sibling_of is not None and city == sibling_of["city"] and industry == sibling_of["industry"] and rng.random() < 0.5:
+            district = sibling_of["district"]  # 会云 / 汇云医疗科技 in one district, each at its own street
         dname = places.names.get(district, "") if district != city else ""
-        code = _uscc(rng, district if district in places.names else city) if rng.random() < 0.6 else ""
+        code = _uscc(rng, district if district in places.names else city, "92" if individual else "91") \
+            if rng.random() < 0.6 else ""
         street = f"{rng.choice(ROADS)}{rng.choice(ROADS)}路{rng.randrange(1, 999)}号"
         company = {"city": city, "trade": trade, "industry": industry, "form": form, "district": district,
-                   "dname": dname, "uscc": code, "street": street, "branch": "", "sibling": sibling_of is not None}
+                   "dname": dname, "uscc": code, "street": street, "branch": "", "sibling": sibling_of is not None,
+                   "individual": individual}
         out.append(company)
-        if rng.random() < 0.04:  # a branch in another city: its own entity
+        if not individual and rng.random() < 0.04:  # a branch in another city: its own entity
             bcity = places.pick_city(rng)
             if bcity != city:
                 out.append({**company, "branch": _short(places.city_name(bcity)), "uscc": "", "sibling": False})
@@ -234,6 +253,27 @@ def _address(rng: random.Random, c: dict, places: _Places, profile: str) -> str:
     return c["street"] + "\x00"  # partial: the street only (\x00 marks it for the variant tag)
 
 
+def _branch_name(rng: random.Random, c: dict, places: _Places, trade: str) -> tuple[str, str]:
+    """A branch written with its parent's region prefixed, full, bracketed, as the province, or
+    not at all, and with or without the parent's legal form (鞍山市X股份有限公司济南分公司 /
+    X（南京）有限公司惠州分公司 / 江苏省X有限公司惠州分公司 / X济南分公司)."""
+    city = places.city_name(c["city"])
+    province = places.province_name(c["city"])
+    core, form, label = f"{trade}{c['industry']}", c["form"], f"{c['branch']}分公司"
+    r = rng.random()
+    if r < 0.35:
+        return f"{_short(city)}{core}{form}{label}", "branch"
+    if r < 0.5:
+        return f"{city}{core}{form}{label}", "branch_parent_full_region"
+    if r < 0.62 and form.endswith("公司"):
+        return f"{core}（{_short(city)}）{form}{label}", "branch_parent_bracket"
+    if r < 0.72 and province != city:
+        return f"{province}{core}{form}{label}", "branch_parent_province"
+    if r < 0.86:
+        return f"{core}{form}{label}", "branch_parent_no_region"
+    return f"{rng.choice((_short(city), ''))}{core}{label}", "branch_parent_no_form"
+
+
 def _mention(rng: random.Random, c: dict, places: _Places, s2t, alike: dict[str, str], profile: str):
     variant = []
     trade = c["trade"]
@@ -258,7 +298,9 @@ def _mention(rng: random.Random, c: dict, places: _Places, s2t, alike: dict[str,
     if form == "有限公司" and rng.random() < 0.1:
         form = "有限责任公司"
     prefix, bracket, style = _region_prefix(rng, c, places, profile)
-    if profile == "pos" and not c["branch"] and rng.random() < 0.35:  # abbreviations
+    if c["individual"] and style in ("bracket", "bracket_front", "before_form"):
+        prefix, bracket, style = _short(places.city_name(c["city"])), "", "city"  # 个体工商户 write the place in front
+    if profile == "pos" and not c["branch"] and not c["individual"] and rng.random() < 0.35:  # abbreviations
         r = rng.random()
         if r < 0.35:
             industry, form = "", "公司"
@@ -277,14 +319,20 @@ def _mention(rng: random.Random, c: dict, places: _Places, s2t, alike: dict[str,
         name = f"{trade}{industry}{bracket}{form}"
     else:
         name = f"{prefix}{trade}{industry}{form}"
+    if c["individual"] and rng.random() < 0.3:
+        name, style = f"{trade}{industry}", "individual_bare"  # 晗达贸易 for 成都市晗达贸易经营部
+    elif c["individual"]:
+        variant.append("individual")
+    if style == "bracket" and not c["branch"] and not c["individual"] and not industry == "" and rng.random() < 0.12:
+        name = f"{trade}{industry}"  # 美金陶瓷 for 美金陶瓷（西安）有限责任公司
+        variant.append("form_and_bracket_dropped")
     if c["branch"]:
-        name = f"{_short(places.city_name(c['city']))}{trade}{c['industry']}{c['form']}{c['branch']}分公司"
-        style = "branch"
+        name, style = _branch_name(rng, c, places, trade)
     variant.append(style)
     if profile == "payroll" and rng.random() < 0.5 or rng.random() < 0.05:  # whitespace between parts
         parts = [p for p in (prefix, trade, industry, form) if p]
         sep = rng.choice(SPACES)
-        name = sep.join(parts) if len(parts) > 1 and style not in ("bracket", "branch") else name
+        name = sep.join(parts) if len(parts) > 1 and style != "bracket" and not c["branch"] else name
         name = name + rng.choice(("", " ", "\t", "\u3000"))
         variant.append("whitespace")
     t = rng.random()

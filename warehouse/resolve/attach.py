@@ -23,6 +23,7 @@ import numpy as np
 from warehouse.resolve.bulk_join import join_pairs
 from warehouse.resolve.compare import Edges
 from warehouse.resolve.nodes import Nodes
+from warehouse.resolve.pair_rules import SUPPORT_RANK
 from warehouse.resolve.prepare import region_levels
 
 RULE_TIERS = 4  # candidate rules per level in the support order
@@ -52,7 +53,7 @@ def _candidate_rows(c, nodes: Nodes, edges: Edges, order: np.ndarray):
     weak_backward = np.where(short_a != short_b, short_b, weak_backward)
     forward = np.where(same_status, ~strong & weak_forward, ~has[ra] & has[rb])
     backward = np.where(same_status, ~strong & weak_backward, has[ra] & ~has[rb])
-    tier = edges.level[idx].astype(np.int64) * RULE_TIERS + _RULE_TIER[edges.candidates[idx]]
+    tier = SUPPORT_RANK[edges.level[idx]] * RULE_TIERS + _RULE_TIER[edges.candidates[idx]]
     seq = np.arange(len(idx), dtype=np.int64) * 2
     # a cluster that holds a registered name joins another that holds one only along an edge between
     # two registered names (which the comparison levels judged); through an abbreviation it would

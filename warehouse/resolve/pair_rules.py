@@ -112,6 +112,9 @@ LEVELS: tuple[Level, ...] = (
           doc="the name alone: attached only when it has one compatible candidate"),
 )
 LEVEL_NAMES = tuple(level.name for level in LEVELS)
+# how well a linking level supports a link: strong levels before weak ones, each in list order
+_BY_SUPPORT = sorted(range(len(LEVELS)), key=lambda i: (LEVELS[i].verdict != "strong", i))
+SUPPORT_RANK = np.array([_BY_SUPPORT.index(i) for i in range(len(LEVELS))], dtype=np.int64)
 APART, STRONG, WEAK = "apart", "strong", "weak"
 
 
