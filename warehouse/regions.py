@@ -99,6 +99,15 @@ _LAST = _TABLE.last
 COUNTY_CODES = frozenset(int(code) for code, name in NAMES.items() if len(code) == 6 and not name.endswith("区"))
 
 
+# District names (full form) that several divisions carry (朝阳区: Beijing, Changchun; 鼓楼区: five
+# cities): alone at the front of a name they say "one of these", which an address or USCC can settle
+AMBIGUOUS_DISTRICTS: dict[str, tuple[int, ...]] = {
+    name: tuple(sorted(int(code) for level, code, short in entries if level == 2 and not short))
+    for name, entries in INDEX.items()
+    if len(name) >= 3 and name[-1] in "区县" and sum(1 for level, _c, short in entries if level == 2 and not short) > 1
+}
+
+
 def city_name(city: str) -> str | None:
     if city[:2] in MUNICIPALITIES:
         return NAMES.get(city[:2])

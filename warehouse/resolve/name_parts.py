@@ -34,6 +34,7 @@ from warehouse.regions import (
     INDEX as REGION_INDEX,
 )
 from warehouse.regions import (
+    AMBIGUOUS_DISTRICTS,
     Region,
     lookup_region,
     match_region_prefix,
@@ -46,6 +47,8 @@ from warehouse.regions import (
     merge as merge_region,
 )
 from warehouse.resolve.name_text import display_text, name_key, to_text
+
+_AMBIGUOUS_LENGTHS = sorted({len(name) for name in AMBIGUOUS_DISTRICTS}, reverse=True)
 
 # Names are mostly distinct, so a per-text cache of the region scans would only miss (and cost
 # more than the scan, which memoises its steps itself): call the uncached functions.
@@ -192,7 +195,13 @@ def _strip_region(rest: str) -> tuple[str, str, Region]:
     公司哈尔滨市公司 is in Harbin); a bracketed region that contradicts the front one means the
     front word was part of the trade name (青岛啤酒（哈尔滨）有限公司 is a Harbin company)."""
     found: list[str] = []
-    consumed, region = _region_prefix(rest, 2)
+    consumed, region = 0, EMPTY_REGION
+    for length in _AMBIGUOUS_LENGTHS:  # 朝阳区X: a district several cities have (not 朝阳 + 区X); an
+        if len(rest) - length >= 2 and rest[:length] in AMBIGUOUS_DISTRICTS:  # address may settle which
+            consumed = length
+            break
+    else:
+        consumed, region = _region_prefix(rest, 2)
     prefix = rest[:consumed]
     if consumed:
         found.append(prefix)

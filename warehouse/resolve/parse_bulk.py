@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from warehouse.codes import parse_codes
-from warehouse.regions import NAMES
+from warehouse.regions import AMBIGUOUS_DISTRICTS, NAMES
 from warehouse.resolve.addresses import parse_addresses
 from warehouse.resolve.name_parts import KEY_FIELDS, parse_key
 from warehouse.resolve.name_text import displays_and_keys
@@ -55,7 +55,9 @@ def _objects(values: tuple) -> np.ndarray:
     return out
 
 
-_CODE_INT = {code: int(code) for code in NAMES}  # every division code string the parser can return
+_CODE_INT = {code: int(code) for code in NAMES}
+AMBIGUOUS_PLACES = tuple(AMBIGUOUS_DISTRICTS)  # ambiguous_place indexes it
+_AMBIGUOUS_INDEX = {name: i for i, name in enumerate(AMBIGUOUS_PLACES)}  # every division code string the parser can return
 
 
 def _codes(columns: list[tuple], at: tuple[int, int, int]) -> np.ndarray:
@@ -82,6 +84,9 @@ def _key_table(keys: list[str]) -> dict[str, np.ndarray]:
     for f in FLAG_FIELDS:
         table[f] = np.array(columns[_AT[f]], dtype=bool)
     table["region"] = _codes(columns, _REGION)
+    # the name's place is one of several districts (朝阳区X): their codes' index, -1 otherwise
+    table["ambiguous_place"] = np.fromiter((_AMBIGUOUS_INDEX.get(text, -1) if text else -1
+                                            for text in columns[_AT["region"]]), dtype=np.int32, count=len(rows))
     table["parent_region"] = _codes(columns, _PARENT_REGION)
     return table
 

@@ -14,7 +14,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from warehouse.resolve.parse_bulk import ParsedCodes, ParsedNames, parse_distinct
+from warehouse.regions import AMBIGUOUS_DISTRICTS
+from warehouse.resolve.parse_bulk import AMBIGUOUS_PLACES, ParsedCodes, ParsedNames, parse_distinct
 from warehouse.resolve.records import Records
 
 
@@ -79,13 +80,32 @@ def record_features(records: Records, workers: int | None = None, with_display: 
     text_of_address, texts = _ids(addresses.text, addresses.text != "")
     addr = records.address.codes
     name_region = names.column("region")[records.name.codes]
-    region = derive_region(name_region, addresses.region[addr], codes.region[records.uscc.codes])
+    address_region, code_region = addresses.region[addr], codes.region[records.uscc.codes]
+    settle_ambiguous_places(name_region, names.column("ambiguous_place")[records.name.codes],
+                            address_region, code_region)
+    region = derive_region(name_region, address_region, code_region)
     return Features(
         records=records, names=names, codes=codes,
         uscc_id=code_id[records.uscc.codes], uscc_codes=valid_codes.astype(str) if len(valid_codes) else valid_codes,
         street_id=street_of_address[addr], streets=streets, address_id=text_of_address[addr], addresses=texts,
         name_region=name_region, region=region, parent_region=names.column("parent_region")[records.name.codes],
     )
+
+
+_AMBIGUOUS_PAIRS = {(i, code) for i, name in enumerate(AMBIGUOUS_PLACES) for code in AMBIGUOUS_DISTRICTS[name]}
+
+
+def settle_ambiguous_places(name_region: np.ndarray, ambiguous: np.ndarray, *evidence: np.ndarray) -> None:
+    """A name that starts with a district several cities have (朝阳区X) is placed in the one its
+    record's address (else its USCC division) names; otherwise its place stays unknown. In place."""
+    rows = np.flatnonzero(ambiguous >= 0)
+    for extra in evidence:
+        if not len(rows):
+            return
+        hit = np.fromiter(((int(a), int(d)) in _AMBIGUOUS_PAIRS for a, d in zip(ambiguous[rows], extra[rows, 2])),
+                          dtype=bool, count=len(rows))
+        name_region[rows[hit]] = extra[rows[hit]]
+        rows = rows[~hit]
 
 
 def compatible(a: np.ndarray, b: np.ndarray) -> np.ndarray:
