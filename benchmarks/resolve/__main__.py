@@ -1,12 +1,14 @@
-"""Resolution benchmark: `python -m benchmarks.resolve --sizes 10000,100000,1000000`.
+"""Resolution benchmark: `python -m benchmarks.resolve --sizes 100000,1000000`.
 
-Each (size, method, run) runs in its own subprocess so peak memory is per run. Methods: `tuoke`
-(warehouse.resolve.resolve_records) and `baseline` (exact normalised name). Sizes up to
-`--small` get `--repeat` runs (median wall time reported), larger ones `--repeat-large`. Prints
-a markdown table and writes it to benchmarks/out/resolve.md, with the share of each variation
-class kept with its company (recall by class). Targets (2 cores): F1 >= 0.98 at 1M, <= 30 s,
-<= 3 GB. The machine may be shared: every row carries the 1-minute load average
-seen before/after the run, and CPU seconds (this process + parse workers) beside wall seconds.
+Each (size, run) runs in its own subprocess so peak memory is per run: the resolver
+(warehouse.resolve.resolve_records) and then the exact-name baseline (one parse per distinct name,
+match keys compared) in that same process, on the same generated records. Sizes up to `--small`
+get `--repeat` runs (median wall time reported), larger ones `--repeat-large`. Prints a markdown
+table and writes it to benchmarks/out/resolve.md, with wall, CPU and peak RSS per step and the
+share of each variation class kept with its company (recall by class). Targets (issue 19, 2
+cores): F1 >= 0.98 at 1M, <= 30 s, <= 1.5 GB peak RSS, <= 3x the baseline. The machine may be
+shared: every row carries the 1-minute load average before/after the run, and CPU seconds (this
+process + parse workers) beside wall seconds; time it with `heavy --quiet` at load < 2.
 """
 
 from __future__ import annotations
@@ -22,14 +24,16 @@ from pathlib import Path
 OUT = Path(__file__).resolve().parents[1] / "out" / "resolve.md"
 
 
-def run(size: int, method: str, seed: int) -> dict:
+def run(size: int, seed: int) -> dict[str, dict]:
+    """{method: figures} of one subprocess that runs the resolver, then the baseline."""
     result = subprocess.run(
-        [sys.executable, "-m", "benchmarks.resolve.run_one", "--size", str(size), "--method", method, "--seed", str(seed)],
+        [sys.executable, "-m", "benchmarks.resolve.run_one", "--size", str(size), "--seed", str(seed)],
         capture_output=True, text=True, cwd=Path(__file__).resolve().parents[2],
     )
     if result.returncode != 0:
-        raise SystemExit(f"benchmark {method} {size} failed:\n{result.stderr[-2000:]}")
-    return json.loads(result.stdout.strip().splitlines()[-1])
+        raise SystemExit(f"benchmark {size} failed:\n{result.stderr[-2000:]}")
+    rows = [json.loads(line) for line in result.stdout.strip().splitlines() if line.startswith("{")]
+    return {row["method"]: row for row in rows}
 
 
 def _median_run(runs: list[dict]) -> dict:
@@ -53,15 +57,15 @@ def main() -> None:
     args = parser.parse_args()
     rows = []
     for size in (int(s) for s in args.sizes.split(",") if s):
-        for method in ("baseline", "tuoke"):
-            repeat = 1 if method == "baseline" else (args.repeat if size <= args.small else args.repeat_large)
-            runs = []
-            for _ in range(repeat):
-                runs.append(run(size, method, args.seed))
-                r = runs[-1]
+        runs: dict[str, list] = {"tuoke": [], "baseline": []}
+        for _ in range(args.repeat if size <= args.small else args.repeat_large):
+            for method, r in run(size, args.seed).items():
+                runs[method].append(r)
                 print(f"{method:8} {size:>9}: F1 {r['f1']:.4f}  {r['seconds']:.1f}s wall  {r['cpu_seconds']:.1f}s cpu  "
-                      f"PSS {r['peak_pss_mb']} MB  load {r['load_before']}->{r['load_after']}", file=sys.stderr)
-            rows.append(_median_run(runs))
+                      f"RSS {r['peak_rss_mb']} MB  load {r['load_before']}->{r['load_after']}", file=sys.stderr)
+        ours, base = _median_run(runs["tuoke"]), _median_run(runs["baseline"])
+        ours["vs_baseline"] = round(ours["seconds"] / base["seconds"], 2) if base["seconds"] else None
+        rows += [base, ours]
     lines = [
         "# Entity resolution benchmark",
         "",
@@ -70,26 +74,28 @@ def main() -> None:
         f"all runs listed), CPU seconds of the process and its parse workers in that run. Memory: peak RSS of the "
         f"main process, and the peak summed PSS of the process and its forked parse workers (shared pages "
         f"counted once; this includes the generated input frame). Load = 1-minute load average before -> after "
-        f"the run (the machine is shared). Machine: {platform.machine()}, {os.cpu_count()} CPUs, "
-        f"Python {platform.python_version()}.",
+        f"the run (the machine is shared). The baseline runs after the resolver in the same process (its "
+        f"RSS is the process's peak, the resolver's included). Machine: {platform.machine()}, "
+        f"{os.cpu_count()} CPUs, Python {platform.python_version()}.",
         "",
-        "| records | method | precision | recall | F1 | wall s | CPU s | peak RSS MB | peak PSS MB (all procs) "
-        "| load | entities | companies | candidate pairs | runs (wall s) |",
-        "|---:|---|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|---|",
+        "| records | method | precision | recall | F1 | wall s | CPU s | x baseline | peak RSS MB | peak PSS MB "
+        "(all procs) | load | entities | companies | candidate pairs | runs (wall s) |",
+        "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|---|",
     ]
     for r in rows:
         lines.append(
             f"| {r['size']:,} | {r['method']} | {r['precision']:.4f} | {r['recall']:.4f} | {r['f1']:.4f} | "
-            f"{r['seconds']:.1f} | {r['cpu_seconds']:.1f} | {r['peak_rss_mb']:,} | {r['max_pss_mb']:,} | "
-            f"{r['load_before']} -> {r['load_after']} | {r['entities']:,} | {r['companies']:,} | "
+            f"{r['seconds']:.1f} | {r['cpu_seconds']:.1f} | {r.get('vs_baseline') or ''} | {r['peak_rss_mb']:,} | "
+            f"{r['max_pss_mb']:,} | {r['load_before']} -> {r['load_after']} | {r['entities']:,} | {r['companies']:,} | "
             f"{r.get('blocking', {}).get('pairs', '')} | {r['runs']} ({', '.join(f'{s:.1f}' for s in r['all_seconds'])}) |"
         )
     steps = [r for r in rows if r["method"] == "tuoke" and r.get("steps")]
     if steps:
-        lines += ["", "Seconds per step (tuoke, the run above): " + "; ".join(
-            f"{r['size']:,}: " + ", ".join(f"{k} {v}" for k, v in r["steps"].items()) for r in steps)]
-        lines += ["", "CPU seconds per step (this process and its parse workers; load does not inflate them): " + "; ".join(
-            f"{r['size']:,}: " + ", ".join(f"{k} {v}" for k, v in r.get("cpu_steps", {}).items()) for r in steps)]
+        lines += ["", "| records | step | wall s | CPU s | peak RSS MB after it |", "|---:|---|---:|---:|---:|"]
+        for r in steps:
+            for step, wall in r["steps"].items():
+                lines.append(f"| {r['size']:,} | {step} | {wall} | {r['cpu_steps'].get(step, '')} | "
+                             f"{r.get('rss_steps', {}).get(step, '')} |")
     queues = [r for r in rows if r.get("review")]
     if queues:
         lines += ["", "Review queue (marts.match_review's rule on the same links): pairs to review, the share of "

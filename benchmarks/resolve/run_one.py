@@ -1,4 +1,5 @@
-"""One benchmark size in its own process (so peak memory is per size); prints one JSON line.
+"""One benchmark size in its own process (so peak memory is per size): the resolver, then the
+exact-name baseline in the same process; prints one JSON line per method.
 
 Measured around the resolve call only (generation excluded): wall seconds, CPU seconds of this
 process and its parse workers, the 1-minute load average before and after (the machine may be
@@ -15,6 +16,7 @@ import os
 import resource
 import time
 
+import numpy as np
 import pandas as pd
 
 from benchmarks.resolve.generate import generate
@@ -91,49 +93,60 @@ def _load() -> float:
     return round(os.getloadavg()[0], 2)
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--size", type=int, required=True)
-    parser.add_argument("--method", choices=["tuoke", "baseline"], default="tuoke")
-    parser.add_argument("--seed", type=int, default=7)
-    args = parser.parse_args()
-    frame = generate(args.size, seed=args.seed)
+def _resolve(records: pd.DataFrame) -> tuple[np.ndarray, pd.DataFrame, dict]:
+    from warehouse.resolve import LAST_STATS, resolve_records
+
+    links = resolve_records(records)
+    return links["company_id"].to_numpy(), links, dict(LAST_STATS)
+
+
+def _baseline(records: pd.DataFrame) -> tuple[np.ndarray, None, dict]:
+    """The simplest baseline: exact normalised name (match key), parsed once per distinct name."""
+    from warehouse.resolve.name_parts import parse_company_name
+
+    inverse, uniq = pd.factorize(records["name"])
+    keys = pd.Series([parse_company_name(n).match_key for n in uniq])
+    return keys.to_numpy()[inverse], None, {}
+
+
+def _measure(method: str, frame: pd.DataFrame) -> dict:
     records = frame[["record_id", "source", "name", "uscc", "address"]]
     sampler = MemorySampler()
     sampler.start()
     load_before = _load()
     cpu_before = os.times()
     start = time.perf_counter()
-    if args.method == "tuoke":
-        from warehouse.resolve import LAST_STATS, resolve_records
-
-        links = resolve_records(records)
-        predicted = links["company_id"].to_numpy()
-        stats = dict(LAST_STATS)
-    else:  # the simplest baseline: exact normalised name (match key)
-        from warehouse.resolve.name_parts import parse_company_name
-
-        inverse, uniq = pd.factorize(records["name"])
-        keys = pd.Series([parse_company_name(n).match_key for n in uniq])
-        predicted = keys.to_numpy()[inverse]
-        stats = {}
+    predicted, links, stats = (_resolve if method == "tuoke" else _baseline)(records)
     seconds = time.perf_counter() - start
     cpu_after = os.times()  # before the sampler is reaped: its CPU time is not the resolver's
     sampler.stop()
     cpu = sum(getattr(cpu_after, f) - getattr(cpu_before, f)
               for f in ("user", "system", "children_user", "children_system"))
     scores = pairwise_scores(frame["gold"].to_numpy(), predicted)
-    rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(json.dumps({
-        "size": len(frame), "method": args.method, "seconds": round(seconds, 2), "cpu_seconds": round(cpu, 2),
-        "load_before": load_before, "load_after": _load(), "peak_rss_mb": round(rss_mb),
+    return {
+        "size": len(frame), "method": method, "seconds": round(seconds, 2), "cpu_seconds": round(cpu, 2),
+        "load_before": load_before, "load_after": _load(),
+        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
         "peak_pss_mb": round(sampler.peak_pss / 2**20), "peak_rss_all_mb": round(sampler.peak_rss / 2**20),
         **{k: round(v, 4) if isinstance(v, float) else v for k, v in scores.items()},
         "entities": int(frame["gold"].nunique()), "companies": int(pd.Series(predicted).nunique()),
         "blocking": stats.get("blocking", {}), "steps": stats.get("seconds", {}), "cpu_steps": stats.get("cpu_seconds", {}),
+        "rss_steps": stats.get("peak_rss_mb", {}), "levels": stats.get("levels", {}),
         "by_variant": recall_by_variant(frame["gold"], predicted, frame["variant"]),
-        "review": review_queue_figures(links, frame.set_index("record_id")["gold"]) if args.method == "tuoke" else {},
-    }, ensure_ascii=False))
+        "review": review_queue_figures(links, frame.set_index("record_id")["gold"]) if links is not None else {},
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--size", type=int, required=True)
+    parser.add_argument("--methods", default="tuoke,baseline",
+                        help="run in this order in this one process (tuoke first: its peak memory is its own)")
+    parser.add_argument("--seed", type=int, default=7)
+    args = parser.parse_args()
+    frame = generate(args.size, seed=args.seed)
+    for method in args.methods.split(","):
+        print(json.dumps(_measure(method, frame), ensure_ascii=False), flush=True)
 
 
 if __name__ == "__main__":
