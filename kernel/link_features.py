@@ -107,6 +107,10 @@ def _column_texts(values: Any, n: int) -> np.ndarray | str | None:
     return texts[codes]  # code -1 (None) picks the trailing None
 
 
+def _empty(value: Any) -> bool:
+    return isinstance(value, tuple) and not value
+
+
 def encode_link_features(n: int, **columns: Any) -> np.ndarray:
     """n features JSON texts (object array). Each keyword is a field of LinkFeatures: one value
     for all rows or a sequence of n (None entries leave the key out of that row). Rows are grouped
@@ -118,7 +122,8 @@ def encode_link_features(n: int, **columns: Any) -> np.ndarray:
     missing = [f for f in ("rule", "strength") if columns.get(f) is None]
     if missing:
         raise ValueError(f"link features need {', '.join(missing)}")
-    texts = {name: _column_texts(columns.get(name), n) for name in FIELD_NAMES}
+    texts = {name: None if (name not in _ALWAYS and _empty(columns.get(name))) else _column_texts(columns.get(name), n)
+             for name in FIELD_NAMES}
     for name in _ALWAYS:
         if texts[name] is None:
             texts[name] = _json_value(() if name == "agreed" else getattr(LinkFeatures, name))

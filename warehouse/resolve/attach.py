@@ -7,10 +7,10 @@ Sources and targets, on the clusters as the strong edges left them:
   evidence attaches: a cluster without a name region, or with a coarser one (云南X joins the one
   昆明市X there is), or with the same one and a core no longer (佛山市东华公司 joins
   佛山市东华机械有限公司, never the other way round).
-Support is the deciding comparison level's position (strong levels come first in pair_rules),
-then the candidate rule (same core, typo, trade name): a region-less 宏达机械设备 joins the one
-宏达机械设备 there is even when a 宏达机械 exists elsewhere, but stays apart when two cities each have
-a 宏达机械设备. Candidates the source cannot merge with (conflicting evidence, `not_same`) do not
+Support is, in order: a strong level before a weak one; the candidate rule (same core, then typo,
+then trade name or prefix: a region-less 宏达机械设备 joins the one 宏达机械设备 there is even when a
+宏达机械 exists elsewhere, but stays apart when two cities each have a 宏达机械设备; an exact core
+beats a look-alike one); the level's position in pair_rules. Candidates the source cannot merge with (conflicting evidence, `not_same`) do not
 count. Every choice is made on the clusters as they were before any attachment, so attachments do
 not chain through a freshly attached mention; later rounds let a cluster whose candidates have
 since become one (云南X had 昆明市X and 呈贡区X, which the first round joined) join them.
@@ -23,7 +23,7 @@ import numpy as np
 from warehouse.resolve.bulk_join import join_pairs
 from warehouse.resolve.compare import Edges
 from warehouse.resolve.nodes import Nodes
-from warehouse.resolve.pair_rules import SUPPORT_RANK
+from warehouse.resolve.pair_rules import STRENGTH_RANK, SUPPORT_RANK
 from warehouse.resolve.prepare import region_levels
 
 RULE_TIERS = 4  # candidate rules per level in the support order
@@ -41,9 +41,9 @@ def _candidate_rows(c, nodes: Nodes, edges: Edges, order: np.ndarray):
     has = c.has_evidence()  # read at roots
     strong = edges.strong[idx]
     ea, eb = edges.a[idx], edges.b[idx]
-    level = region_levels(np.asarray(c.nkey, dtype=np.int64))
+    place_levels = region_levels(np.asarray(c.nkey, dtype=np.int64))
     core_length = nodes.core_length()
-    lx, ly = level[ra], level[rb]
+    lx, ly = place_levels[ra], place_levels[rb]
     same_status = has[ra] == has[rb]
     weak_forward = (lx < ly) | ((lx == ly) & (core_length[ea] <= core_length[eb]))
     weak_backward = (ly < lx) | ((lx == ly) & (core_length[eb] <= core_length[ea]))
@@ -53,7 +53,8 @@ def _candidate_rows(c, nodes: Nodes, edges: Edges, order: np.ndarray):
     weak_backward = np.where(short_a != short_b, short_b, weak_backward)
     forward = np.where(same_status, ~strong & weak_forward, ~has[ra] & has[rb])
     backward = np.where(same_status, ~strong & weak_backward, has[ra] & ~has[rb])
-    tier = SUPPORT_RANK[edges.level[idx]] * RULE_TIERS + _RULE_TIER[edges.candidates[idx]]
+    level = edges.level[idx]
+    tier = (STRENGTH_RANK[level] * RULE_TIERS + _RULE_TIER[edges.candidates[idx]]) * len(SUPPORT_RANK) + SUPPORT_RANK[level]
     seq = np.arange(len(idx), dtype=np.int64) * 2
     # a cluster that holds a registered name joins another that holds one only along an edge between
     # two registered names (which the comparison levels judged); through an abbreviation it would

@@ -112,9 +112,11 @@ LEVELS: tuple[Level, ...] = (
           doc="the name alone: attached only when it has one compatible candidate"),
 )
 LEVEL_NAMES = tuple(level.name for level in LEVELS)
-# how well a linking level supports a link: strong levels before weak ones, each in list order
+# how well a linking level supports a link: strong before weak (attach.py adds the candidate rule
+# next, so an exact core beats a look-alike one whatever else agreed, then the level's position)
 _BY_SUPPORT = sorted(range(len(LEVELS)), key=lambda i: (LEVELS[i].verdict != "strong", i))
 SUPPORT_RANK = np.array([_BY_SUPPORT.index(i) for i in range(len(LEVELS))], dtype=np.int64)
+STRENGTH_RANK = np.array([0 if level.verdict == "strong" else 1 for level in LEVELS], dtype=np.int64)
 APART, STRONG, WEAK = "apart", "strong", "weak"
 
 
