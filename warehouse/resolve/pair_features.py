@@ -227,6 +227,18 @@ def _same_legal_class(f: PairFrame, at):
     return f.nodes.form[f.a[at]] == f.nodes.form[f.b[at]]
 
 
+@feature("other_script_registry")
+def _other_script_registry(f: PairFrame, at):
+    """One name is in traditional script only, without a mainland place, and the other in simplified
+    script only: two registries (TWSE 光寶科技股份有限公司 / NEEQ 光宝科技), not one name written twice."""
+    a, b = f.sides(at)
+    scripts = f.per_node("script", lambda raw: _SCRIPTS[script(raw)], np.concatenate([a, b]), dtype=np.int8)
+    sa, sb = scripts[a], scripts[b]
+    placeless = f.nodes.name_key == 0
+    return ((sa == _TRADITIONAL) & placeless[a] & (sb == _SIMPLIFIED)) | (
+        (sb == _TRADITIONAL) & placeless[b] & (sa == _SIMPLIFIED))
+
+
 @feature("industry_dropped")
 def _industry_dropped(f: PairFrame, at):
     """A side is a 有限公司 name without industry words: such a name must have one (企业名称登记管理

@@ -91,6 +91,8 @@ LEVELS: tuple[Level, ...] = (
     Level("crowded_short_name", ("crowded_short",), "apart", lambda g, c: g("crowded_short"),
           threshold="blocking.max_block",
           doc="a short form whose characters start more than max_block registered names (华信)"),
+    Level("other_script_registry", ("other_script_registry",), "apart", lambda g, c: g("other_script_registry"),
+          doc="a placeless traditional-script name against a simplified-script one: two registries (臺灣 / 大陸)"),
     Level("two_short_forms", ("short_forms",), "apart", lambda g, c: g("short_forms") == 2,
           doc="two abbreviations (华夏科技 / 華夏) never link each other"),
     Level("two_registrations", ("short_forms", "candidates", "same_legal_class", "same_name_place",
