@@ -124,6 +124,10 @@ def test_crowded_short_name():
     assert verdict_of("crowded_short_name", crowded_short=[True, False]) == [True, False]
 
 
+def test_other_script_registry():
+    assert verdict_of("other_script_registry", other_script_registry=[True, False]) == [True, False]
+
+
 def test_two_short_forms():
     assert verdict_of("two_short_forms", short_forms=[2, 1, 0]) == [True, False, False]
 
@@ -169,7 +173,7 @@ NEUTRAL = dict(uscc=[0], branch_mismatch=[False], legal_forms_differ=[False], re
                name_regions_equal=[False], regions_agree=[False], crowded_short=[False], short_forms=[1],
                same_legal_class=[True], same_name_place=[False], one_name_without_place=[False],
                places_in_one_city=[False], industry_dropped=[False], stock_short_against_other=[False],
-               bare_short_name=[False])
+               bare_short_name=[False], other_script_registry=[False])
 
 
 def test_the_first_level_that_holds_decides():
@@ -190,3 +194,12 @@ def test_a_level_cannot_read_what_it_does_not_declare():
     sneaky = Level("sneaky", ("uscc",), "apart", lambda g, c: g("streets") == -1, doc="reads streets undeclared")
     with pytest.raises(ReadOutsideLevel):
         decide(lambda feature, at: np.zeros(len(at)), 1, CFG, levels=(sneaky,))
+
+
+def test_the_docs_table_lists_the_levels_in_order():
+    from pathlib import Path
+
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "resolution.md").read_text(encoding="utf-8")
+    rows = [line.split("|")[2].strip().strip("`") for line in doc.splitlines() if line.startswith("| ") and "| `" in line
+            and line.split("|")[1].strip().isdigit()]
+    assert rows == [level.name for level in LEVELS]
