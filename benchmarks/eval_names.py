@@ -38,7 +38,7 @@ HEADLINE_KINDS = ("full", "full_fmt", "former_full", "alias_same_id", "branch", 
 ENGLISH_KINDS = ("english", "english_short")
 KIND_ORDER = ("full", "full_fmt", "former_full", "alias_same_id", "branch", "parent_from_branch", "short",
               "short_ext", "short_b", "former_short", "english", "english_short")
-TARGETS = {"full+former+branch": (0.98, 0.90), "all": (0.97, None), "chinese (no english)": (0.97, None)}
+TARGETS = {"full+former+branch": (0.98, 0.90), "all": (0.97, None), "chinese (no english)": (0.98, 0.70)}  # issue 19
 
 
 def corpus_dir() -> Path | None:
