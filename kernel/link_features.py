@@ -22,7 +22,6 @@ object has the fields of `LinkFeatures` in this order; a field whose value is No
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
 from dataclasses import dataclass, fields
 from functools import cache
 from json.encoder import encode_basestring

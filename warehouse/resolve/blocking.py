@@ -35,7 +35,14 @@ from kernel.resolution_config import BlockingSettings
 from warehouse.lookups import read_words
 from warehouse.resolve.grouping import grid, groups
 from warehouse.resolve.nodes import Nodes
-from warehouse.resolve.typo_pairs import MISSING_CHAR, SHAPE, SOUND, TYPO_MAX, missing_char_pairs, substitution_pairs
+from warehouse.resolve.typo_pairs import (
+    MISSING_CHAR,
+    SHAPE,
+    SOUND,
+    TYPO_MAX,
+    missing_char_pairs,
+    substitution_pairs,
+)
 
 GENERIC = frozenset(read_words("industry_words.csv"))
 RULES = ("same_core", "typo", "trade_name", "prefix")  # the candidate rules ("candidates" in a link's features)

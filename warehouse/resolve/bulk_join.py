@@ -12,7 +12,6 @@ from __future__ import annotations
 import numpy as np
 
 
-
 def components(n: int, u: np.ndarray, v: np.ndarray) -> np.ndarray:
     """Component label (its smallest member) of n items joined by the pairs (u, v)."""
     label = np.arange(n, dtype=np.int64)

@@ -28,17 +28,17 @@ from warehouse.regions import (
     _FIRST as REGION_FIRST,
 )
 from warehouse.regions import (
-    EMPTY as EMPTY_REGION,
-)
-from warehouse.regions import (
-    INDEX as REGION_INDEX,
-)
-from warehouse.regions import (
     AMBIGUOUS_DISTRICTS,
     Region,
     lookup_region,
     match_region_prefix,
     match_region_suffix,
+)
+from warehouse.regions import (
+    EMPTY as EMPTY_REGION,
+)
+from warehouse.regions import (
+    INDEX as REGION_INDEX,
 )
 from warehouse.regions import (
     compatible as compatible_region,
