@@ -73,25 +73,7 @@ def company_ids(cluster: np.ndarray, features: Features, previous: pd.DataFrame 
     prev = _previous_ids(records.record_id, previous)
     split_from = np.full(n_clusters, None, dtype=object)
     if prev is not None:
-        inherit = np.array([isinstance(p, str) and p.startswith("name-") for p in prev], dtype=bool)
-        votes = pd.DataFrame({"c": clus[inherit], "id": prev[inherit]})
-        votes = votes[~decided[votes["c"].to_numpy()]]
-        if len(votes):
-            votes = votes.groupby(["c", "id"], sort=False).size().rename("votes").reset_index()
-            # each cluster's favourite: most votes, then the smallest id
-            votes = votes.sort_values(["c", "votes", "id"], ascending=[True, False, True], kind="stable")
-            favourite = votes.drop_duplicates("c").copy()
-            c_arr = favourite["c"].to_numpy()
-            favourite["size"] = size[c_arr]
-            favourite["rank"] = best_rank[c_arr]
-            favourite = favourite.sort_values(["id", "votes", "size", "rank"], ascending=[True, False, False, True],
-                                              kind="stable")
-            winner = ~favourite["id"].duplicated()
-            for c, old in zip(favourite.loc[winner, "c"].tolist(), favourite.loc[winner, "id"].tolist()):
-                cid[c] = old
-                decided[c] = True
-            for c, old in zip(favourite.loc[~winner, "c"].tolist(), favourite.loc[~winner, "id"].tolist()):
-                split_from[c] = old
+        _keep_previous(prev, clus, size, best_rank, cid, decided, split_from)
     taken = set(cid[decided].tolist())
 
     # 3. fresh ids
@@ -122,6 +104,33 @@ def company_ids(cluster: np.ndarray, features: Features, previous: pd.DataFrame 
             else:
                 change[i] = "rehashed"
     return IdResult(company_id=company_id, previous_id=previous_id, change=change)
+
+
+def _keep_previous(prev: np.ndarray, clus: np.ndarray, size: np.ndarray, best_rank: np.ndarray, cid: np.ndarray,
+                   decided: np.ndarray, split_from: np.ndarray) -> None:
+    """A cluster keeps the previous `name-` id most of its records held; of two clusters that want
+    one id the one with more of its records keeps it (then the larger, then the smaller hash), the
+    other is marked split_from. Fills cid / decided / split_from in place."""
+    inherit = np.array([isinstance(p, str) and p.startswith("name-") for p in prev], dtype=bool)
+    votes = pd.DataFrame({"c": clus[inherit], "id": prev[inherit]})
+    votes = votes[~decided[votes["c"].to_numpy()]]
+    if not len(votes):
+        return
+    votes = votes.groupby(["c", "id"], sort=False).size().rename("votes").reset_index()
+    # each cluster's favourite: most votes, then the smallest id
+    votes = votes.sort_values(["c", "votes", "id"], ascending=[True, False, True], kind="stable")
+    favourite = votes.drop_duplicates("c").copy()
+    c_arr = favourite["c"].to_numpy()
+    favourite["size"] = size[c_arr]
+    favourite["rank"] = best_rank[c_arr]
+    favourite = favourite.sort_values(["id", "votes", "size", "rank"], ascending=[True, False, False, True],
+                                      kind="stable")
+    winner = ~favourite["id"].duplicated()
+    for c, old in zip(favourite.loc[winner, "c"].tolist(), favourite.loc[winner, "id"].tolist()):
+        cid[c] = old
+        decided[c] = True
+    for c, old in zip(favourite.loc[~winner, "c"].tolist(), favourite.loc[~winner, "id"].tolist()):
+        split_from[c] = old
 
 
 def _hash_order(name_hash: np.ndarray, raw_names: np.ndarray) -> np.ndarray:
