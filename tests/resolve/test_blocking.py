@@ -69,7 +69,8 @@ def test_node_pairs_are_every_related_pair_whose_cities_can_agree():
                   legal=zeros, branch=zeros.astype(bool), uscc=zeros - 1, name_region=region * 0, name_key=zeros,
                   region=region, parent_region=region * 0, street=zeros - 1, address_id=zeros - 1,
                   first_record=np.arange(n), raw_name=np.array(["x"] * n, dtype=object),
-                  abbreviated=zeros.astype(bool), form=zeros.astype(np.int8), no_industry=zeros.astype(bool))
+                  abbreviated=zeros.astype(bool), form=zeros.astype(np.int8), no_industry=zeros.astype(bool),
+                  traditional=zeros.astype(bool))
     related = [(c, c) for c in range(n_cores)] + [(1, 2), (3, 9), (5, 6), (0, 29)]
     cp = CorePairs(a=np.array([a for a, _ in related]), b=np.array([b for _, b in related]),
                    rule=np.zeros(len(related), np.int8), detail=np.zeros(len(related), np.int8),

@@ -85,8 +85,9 @@ def name_key(display: str) -> str:
     return text
 
 
-def displays_and_keys(raws: list[str]) -> tuple[list[str], list[str]]:
-    """display_text and name_key of every name, computed on the joined text."""
+def displays_and_keys(raws: list[str], traditional: list | None = None) -> tuple[list[str], list[str]]:
+    """display_text and name_key of every name, computed on the joined text. With a list given as
+    `traditional`, it is filled with whether simplifying changed each name (script() == "traditional")."""
     if not raws:
         return [], []
     text = "\n".join(raws)
@@ -96,7 +97,11 @@ def displays_and_keys(raws: list[str]) -> tuple[list[str], list[str]]:
         text = INVISIBLE.sub("", text)
     if not unicodedata.is_normalized("NFKC", text):  # most names are: normalise only the others
         text = "\n".join(_nfkc_keeping_brackets(line) for line in text.split("\n"))
-    text = _INNER_SPACE.sub(" ", _simplified(text))
+    simplified = _simplified(text)
+    if traditional is not None:
+        traditional[:] = ([a != b for a, b in zip(text.split("\n"), simplified.split("\n"))]
+                          if simplified != text else [False] * len(raws))
+    text = _INNER_SPACE.sub(" ", simplified)
     text = text.replace("\n ", "\n").replace(" \n", "\n").strip(" ")
     displays = text.split("\n")
     text = _CLOSE_RE.sub(")", _OPEN_RE.sub("(", text)).replace(" ", "")

@@ -47,6 +47,7 @@ class Nodes:
     abbreviated: np.ndarray  # bool: no legal form, or a short form's (东华公司, 华信股份)
     form: np.ndarray  # int8: NO_FORM, STOCK_SHORT (股份), JOINT_STOCK, OTHER_FORM, GROUP_SHORT (集团)
     no_industry: np.ndarray  # bool: a 有限公司 name without industry words (佛山市东华有限公司)
+    traditional: np.ndarray  # bool: the first record's name is in traditional script
 
     def __len__(self) -> int:
         return len(self.core_id)
@@ -159,5 +160,6 @@ def assign_nodes(features: Features, split_records: set | None = None) -> tuple[
         no_industry=(np.asarray(industries, dtype=object)[industry_of_name[name_at]] == "")
         & (names.column("legal_class")[name_at] == "company")
         & np.array(["集团" not in form for form in legal_form.tolist()], dtype=bool),
+        traditional=names.traditional[name_at],
     )
     return node, nodes

@@ -232,11 +232,15 @@ def _other_script_registry(f: PairFrame, at):
     """One name is in traditional script only, without a mainland place, and the other in simplified
     script only: two registries (TWSE 光寶科技股份有限公司 / NEEQ 光宝科技), not one name written twice."""
     a, b = f.sides(at)
-    scripts = f.per_node("script", lambda raw: _SCRIPTS[script(raw)], np.concatenate([a, b]), dtype=np.int8)
-    sa, sb = scripts[a], scripts[b]
-    placeless = f.nodes.name_key == 0
-    return ((sa == _TRADITIONAL) & placeless[a] & (sb == _SIMPLIFIED)) | (
-        (sb == _TRADITIONAL) & placeless[b] & (sa == _SIMPLIFIED))
+    traditional, placeless = f.nodes.traditional, f.nodes.name_key == 0
+    out = np.zeros(len(at), dtype=bool)
+    maybe = np.flatnonzero((traditional[a] & placeless[a] & ~traditional[b]) | (traditional[b] & placeless[b] & ~traditional[a]))
+    if len(maybe):  # only then is the costly script test needed: is the other side simplified-only?
+        x, y = a[maybe], b[maybe]
+        other = np.where(traditional[x], y, x)
+        scripts = f.per_node("script", lambda raw: _SCRIPTS[script(raw)], other, dtype=np.int8)
+        out[maybe] = scripts[other] == _SIMPLIFIED
+    return out
 
 
 @feature("industry_dropped")

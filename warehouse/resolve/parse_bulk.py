@@ -38,6 +38,7 @@ class ParsedNames:
 
     key_idx: np.ndarray  # int64: raw name -> key row
     hash64: np.ndarray  # uint64: first 8 bytes of SHA-1(raw name)
+    traditional: np.ndarray  # bool: the raw name is in traditional script (simplifying changes it)
     display: np.ndarray | None  # object, per raw name (only when asked for)
     keys: dict[str, np.ndarray]  # TEXT_FIELDS (object), FLAG_FIELDS (bool), region / parent_region (k, 3) int32
 
@@ -92,11 +93,13 @@ def _key_table(keys: list[str]) -> dict[str, np.ndarray]:
 
 
 def parse_names_chunk(raws: list, with_display: bool = False) -> ParsedNames:
-    displays, keys = displays_and_keys([r if isinstance(r, str) else str(r) for r in raws])
+    traditional: list = []
+    displays, keys = displays_and_keys([r if isinstance(r, str) else str(r) for r in raws], traditional)
     key_of: dict[str, int] = {}
     key_idx = np.fromiter((key_of.setdefault(k, len(key_of)) for k in keys), dtype=np.int64, count=len(keys))
     digests = b"".join(hashlib.sha1(r.encode("utf-8", "surrogatepass")).digest()[:8] for r in raws)
     return ParsedNames(key_idx=key_idx, hash64=np.frombuffer(digests, dtype=">u8").astype(np.uint64),
+                       traditional=np.array(traditional, dtype=bool),
                        display=np.array(displays, dtype=object) if with_display else None,
                        keys=_key_table(list(key_of)))
 
@@ -109,6 +112,7 @@ def _concat_names(chunks: list[ParsedNames], with_display: bool) -> ParsedNames:
     return ParsedNames(
         key_idx=np.concatenate([c.key_idx + off for c, off in zip(chunks, offsets)]),
         hash64=np.concatenate([c.hash64 for c in chunks]),
+        traditional=np.concatenate([c.traditional for c in chunks]),
         display=np.concatenate([c.display for c in chunks]) if with_display else None, keys=keys)
 
 
