@@ -110,11 +110,27 @@ def _empty(value: Any) -> bool:
     return isinstance(value, tuple) and not value
 
 
+_SLICE = 100_000  # rows encoded at a time: the temporaries of a million rows stay small
+
+
 def encode_link_features(n: int, **columns: Any) -> np.ndarray:
     """n features JSON texts (object array). Each keyword is a field of LinkFeatures: one value
     for all rows or a sequence of n (None entries leave the key out of that row). Rows are grouped
     by which keys they have, and each group is written through one %-template made from the field
     list: no per-row dictionaries, and the texts of repeated values are shared."""
+    if n > _SLICE:
+        sliced = [encode_link_features(min(_SLICE, n - lo), **{k: v if _scalar(v) else v[lo:lo + _SLICE]
+                                                               for k, v in columns.items()})
+                  for lo in range(0, n, _SLICE)]
+        return np.concatenate(sliced)
+    return _encode(n, **columns)
+
+
+def _scalar(value: Any) -> bool:
+    return value is None or isinstance(value, (str, tuple, float, int, np.floating, np.integer))
+
+
+def _encode(n: int, **columns: Any) -> np.ndarray:
     unknown = set(columns) - set(FIELD_NAMES)
     if unknown:
         raise ValueError(f"not link features: {', '.join(sorted(unknown))}")

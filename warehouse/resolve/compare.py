@@ -37,6 +37,14 @@ class Edges:
     def rule_name(self, i: int) -> str:
         return LEVELS[int(self.level[i])].name
 
+    def keep_only(self, which: np.ndarray) -> np.ndarray:
+        """Keep the edges `which` (in that order) and drop the rest; returns old index -> new (-1 dropped)."""
+        remap = np.full(len(self.a), -1, dtype=np.int64)
+        remap[which] = np.arange(len(which))
+        for name in ("a", "b", "level", "strong", "candidates", "detail", "score", "similarity", "pair"):
+            setattr(self, name, getattr(self, name)[which])
+        return remap
+
 
 def compare_pairs(nodes: Nodes, cp: CorePairs, pairs: NodePairs, addresses: np.ndarray,
                   config: ResolutionConfig) -> tuple[Edges, dict]:

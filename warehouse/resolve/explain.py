@@ -107,29 +107,28 @@ def explain_links(features: Features, node: np.ndarray, nodes: Nodes, clusters: 
 
 def parent_company_ids(features: Features, company_id: np.ndarray, cluster_of: np.ndarray) -> np.ndarray:
     """company_id of a branch's parent when exactly one company has the parent's match key."""
-    names, idx = features.names, features.name_idx
+    keys = features.names.keys
     out = np.full(len(company_id), None, dtype=object)
-    is_branch = names.column("is_branch")
-    branch_names = np.flatnonzero(is_branch)
-    if not len(branch_names):
+    branch_rows = np.flatnonzero(keys["is_branch"])  # key rows of branch names
+    if not len(branch_rows):
         return out
-    parent_key, match_key = names.column("parent_key"), names.column("match_key")
-    parents = pd.Index(pd.unique(parent_key[branch_names]))
-    parent_of_name = np.full(len(is_branch), -1, dtype=np.int64)  # distinct name -> parent key id
-    parent_of_name[branch_names] = parents.get_indexer(parent_key[branch_names])
-    is_parent = parents.get_indexer(match_key)  # distinct plain name -> the parent key it spells
-    is_parent[branch_names] = -1
-    rows = np.flatnonzero(is_parent[idx] >= 0)
+    parents = pd.Index(pd.unique(keys["parent_hash"][branch_rows]))
+    parent_of_key = np.full(len(keys["is_branch"]), -1, dtype=np.int64)
+    parent_of_key[branch_rows] = parents.get_indexer(keys["parent_hash"][branch_rows])
+    spells = parents.get_indexer(keys["match_hash"])  # key row of a plain name -> the parent key it spells
+    spells[branch_rows] = -1
+    key_of_record = features.names.key_idx[features.name_idx]
+    rows = np.flatnonzero(spells[key_of_record] >= 0)
     n_clusters = int(cluster_of.max()) + 1
-    pairs = np.unique(is_parent[idx[rows]] * n_clusters + cluster_of[rows])
+    pairs = np.unique(spells[key_of_record[rows]] * n_clusters + cluster_of[rows])
     key, owner = pairs // n_clusters, pairs % n_clusters
     single = np.bincount(key, minlength=len(parents)) == 1
     owner_of_key = np.full(len(parents), -1, dtype=np.int64)
     owner_of_key[key[single[key]]] = owner[single[key]]
     record_of_cluster = np.full(n_clusters, -1, dtype=np.int64)
     record_of_cluster[cluster_of] = np.arange(len(cluster_of))  # any record: they share the company_id
-    branch_rows = np.flatnonzero(parent_of_name[idx] >= 0)
-    owner_cluster = owner_of_key[parent_of_name[idx[branch_rows]]]
+    branch_records = np.flatnonzero(parent_of_key[key_of_record] >= 0)
+    owner_cluster = owner_of_key[parent_of_key[key_of_record[branch_records]]]
     known = owner_cluster >= 0
-    out[branch_rows[known]] = company_id[record_of_cluster[owner_cluster[known]]]
+    out[branch_records[known]] = company_id[record_of_cluster[owner_cluster[known]]]
     return out

@@ -53,12 +53,13 @@ def company_ids(cluster: np.ndarray, features: Features, previous: pd.DataFrame 
 
     # 1. one valid USCC
     has = uscc_id >= 0
-    pairs = np.unique(np.stack([clus[has], uscc_id[has]], axis=1), axis=0) if has.any() else np.empty((0, 2), np.int64)
-    n_codes = np.bincount(pairs[:, 0], minlength=n_clusters) if len(pairs) else np.zeros(n_clusters, np.int64)
-    single = pairs[n_codes[pairs[:, 0]] == 1] if len(pairs) else pairs
-    for c, code in single.tolist():
-        cid[c] = "uscc-" + str(uscc_codes[code])
-        decided[c] = True
+    span = np.int64(len(uscc_codes) + 1)
+    pairs = np.unique(clus[has].astype(np.int64) * span + uscc_id[has])  # (cluster, code) once each
+    owner, code_of = pairs // span, pairs % span
+    n_codes = np.bincount(owner, minlength=n_clusters)
+    single = n_codes[owner] == 1
+    cid[owner[single]] = np.array(["uscc-" + str(c) for c in uscc_codes[code_of[single]].tolist()], dtype=object)
+    decided[owner[single]] = True
     by_uscc = decided.copy()
 
     # canonical hash per cluster: rank of the smallest raw-name hash

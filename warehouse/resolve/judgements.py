@@ -74,26 +74,28 @@ def judged_records(judgements: list[Judgement]) -> set[str]:
     return {s.record_id for j in judgements for s in (j.left, j.right) if s.record_id}
 
 
-def judgement_node_pairs(judgements: list[Judgement], record_id: pd.Series, match_key: np.ndarray,
+def judgement_node_pairs(judgements: list[Judgement], record_id: pd.Series, match_hash: np.ndarray,
                          name_idx: np.ndarray, node: np.ndarray) -> tuple[list, list]:
     """(same, not_same) node pairs of the judgements; a side names one record, or every record whose
-    name has that match key (match_key per distinct name, name_idx per record)."""
+    name has that match key (match_hash per distinct name, parse_bulk.match_hash; name_idx per record)."""
+    from warehouse.resolve.parse_bulk import match_hash as hash_of
+
     if not judgements:
         return [], []
     ids = sorted({s.record_id for j in judgements for s in (j.left, j.right) if s.record_id})
     at = pd.Index(record_id).get_indexer(ids) if ids else np.empty(0, np.int64)
     by_record = {r: int(node[i]) for r, i in zip(ids, at) if i >= 0}
-    keys = {s.name_key for j in judgements for s in (j.left, j.right) if not s.record_id}
-    by_key: dict[str, list[int]] = {}
+    keys = {hash_of(s.name_key) for j in judgements for s in (j.left, j.right) if not s.record_id}
+    by_key: dict[int, list[int]] = {}
     if keys:
-        wanted = np.flatnonzero(np.isin(match_key, list(keys)))
+        wanted = np.flatnonzero(np.isin(match_hash, np.array(sorted(keys), dtype=np.uint64)))
         for i in np.flatnonzero(np.isin(name_idx, wanted)).tolist():
-            by_key.setdefault(match_key[name_idx[i]], []).append(int(node[i]))
+            by_key.setdefault(int(match_hash[name_idx[i]]), []).append(int(node[i]))
 
     def nodes_of(side: Side) -> list[int]:
         if side.record_id:
             return [by_record[side.record_id]] if side.record_id in by_record else []
-        return sorted(set(by_key.get(side.name_key, [])))
+        return sorted(set(by_key.get(hash_of(side.name_key), [])))
 
     same, not_same = [], []
     for j in judgements:

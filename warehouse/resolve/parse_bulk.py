@@ -24,6 +24,7 @@ from warehouse.resolve.parallel import Job, default_workers, run_jobs
 
 TEXT_FIELDS = ("match_key", "core", "trade_name", "industry", "legal_form", "legal_class", "parent_key")
 SHARED_FIELDS = ("core", "trade_name", "industry", "legal_form", "legal_class")
+DESCRIBE_ONLY = ("match_key", "parent_key")  # read by core.entity_records alone: hashes serve the rest
 FLAG_FIELDS = ("is_branch", "is_non_enterprise")
 _AT = {f: i for i, f in enumerate(KEY_FIELDS)}
 _REGION = tuple(_AT[f] for f in ("province", "city", "district"))
@@ -78,10 +79,25 @@ def _shared(values: tuple) -> np.ndarray:
     return out
 
 
-def _key_table(keys: list[str]) -> dict[str, np.ndarray]:
+def match_hash(text: str | None) -> int:
+    """A match key as 8 bytes (BLAKE2b): what parent and judgement lookups compare when the key
+    itself is not kept (0 for none)."""
+    if not text:
+        return 0
+    return int.from_bytes(hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=8).digest(), "big")
+
+
+def _hashes(values: tuple) -> np.ndarray:
+    return np.fromiter((match_hash(v) for v in values), dtype=np.uint64, count=len(values))
+
+
+def _key_table(keys: list[str], with_text: bool = True) -> dict[str, np.ndarray]:
     rows = [parse_key(k) for k in keys]
     columns = list(zip(*rows)) if rows else [()] * len(KEY_FIELDS)
-    table = {f: (_shared if f in SHARED_FIELDS else _objects)(columns[_AT[f]]) for f in TEXT_FIELDS}
+    kept = TEXT_FIELDS if with_text else tuple(f for f in TEXT_FIELDS if f not in DESCRIBE_ONLY)
+    table = {f: (_shared if f in SHARED_FIELDS else _objects)(columns[_AT[f]]) for f in kept}
+    table["match_hash"] = _hashes(columns[_AT["match_key"]])
+    table["parent_hash"] = _hashes(columns[_AT["parent_key"]])
     for f in FLAG_FIELDS:
         table[f] = np.array(columns[_AT[f]], dtype=bool)
     table["region"] = _codes(columns, _REGION)
@@ -101,14 +117,19 @@ def parse_names_chunk(raws: list, with_display: bool = False) -> ParsedNames:
     return ParsedNames(key_idx=key_idx, hash64=np.frombuffer(digests, dtype=">u8").astype(np.uint64),
                        traditional=np.array(traditional, dtype=bool),
                        display=np.array(displays, dtype=object) if with_display else None,
-                       keys=_key_table(list(key_of)))
+                       keys=_key_table(list(key_of), with_display))
 
 
 def _concat_names(chunks: list[ParsedNames], with_display: bool) -> ParsedNames:
     if not chunks:
         return parse_names_chunk([], with_display)
     offsets = np.cumsum([0] + [len(c.keys["core"]) for c in chunks[:-1]])
-    keys = {f: np.concatenate([c.keys[f] for c in chunks]) for f in chunks[0].keys}
+    keys = {}
+    for field in chunks[0].keys:
+        parts = [c.keys[field] for c in chunks]
+        for c in chunks:  # each chunk's column is read once: let it go
+            c.keys[field] = None
+        keys[field] = _shared(tuple(np.concatenate(parts).tolist())) if field in SHARED_FIELDS else np.concatenate(parts)
     return ParsedNames(
         key_idx=np.concatenate([c.key_idx + off for c, off in zip(chunks, offsets)]),
         hash64=np.concatenate([c.hash64 for c in chunks]),

@@ -16,7 +16,7 @@ import pandas as pd
 
 from warehouse.regions import AMBIGUOUS_DISTRICTS
 from warehouse.resolve.parse_bulk import AMBIGUOUS_PLACES, ParsedCodes, ParsedNames, parse_distinct
-from warehouse.resolve.records import Records
+from warehouse.resolve.records import Records, release_arrow_memory
 
 
 @dataclass
@@ -75,6 +75,7 @@ def record_features(records: Records, workers: int | None = None, with_display: 
     """One entry per record with the parsed fields the matcher and the warehouse need."""
     names, addresses, codes = parse_distinct(records.name.values, records.address.values, records.uscc.values,
                                              workers, with_display)
+    release_arrow_memory()
     code_id, valid_codes = _ids(codes.code, codes.valid)
     street_of_address, streets = _ids(addresses.street, addresses.street != "")
     text_of_address, texts = _ids(addresses.text, addresses.text != "")

@@ -66,6 +66,16 @@ def text_column(values: pd.Series) -> TextColumn:
     return TextColumn(codes=codes, values=distinct)
 
 
+def release_arrow_memory() -> None:
+    """Hand the memory Arrow's pool keeps after a factorize or a code check back to the system."""
+    try:
+        import pyarrow
+
+        pyarrow.default_memory_pool().release_unused()
+    except (ImportError, AttributeError):  # pragma: no cover - pyarrow is a dependency of pandas here
+        pass
+
+
 def read_records(df: pd.DataFrame) -> Records:
     """The input frame as Records; a missing column is a ValueError naming it."""
     missing = [c for c in INPUT_COLUMNS if c not in df.columns]
@@ -74,4 +84,6 @@ def read_records(df: pd.DataFrame) -> Records:
     record_id = df["record_id"].reset_index(drop=True)
     if record_id.isna().any() or not pd.api.types.is_string_dtype(record_id):
         record_id = record_id.astype(object).where(record_id.notna(), "").astype(str)
-    return Records(record_id=record_id, **{c: text_column(df[c].reset_index(drop=True)) for c in INPUT_COLUMNS[1:]})
+    records = Records(record_id=record_id, **{c: text_column(df[c].reset_index(drop=True)) for c in INPUT_COLUMNS[1:]})
+    release_arrow_memory()
+    return records

@@ -19,11 +19,12 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
 from kernel.resolution_config import ResolutionConfig
 from warehouse.resolve.blocking import candidate_pairs
-from warehouse.resolve.clustering import cluster
+from warehouse.resolve.clustering import EDGE, cluster
 from warehouse.resolve.compare import compare_pairs
 from warehouse.resolve.explain import explain_links, parent_company_ids
 from warehouse.resolve.ids import company_ids
@@ -92,22 +93,29 @@ def resolve(df: pd.DataFrame, judgements: list[Judgement], config: ResolutionCon
             features = record_features(records, workers, with_display=describe)
         with clock.step("nodes"):
             node, nodes = assign_nodes(features, judged_records(judgements))
+            if not describe:  # the nodes hold the distinct cores, 字号 and industries now
+                for name in ("trade_name", "industry"):
+                    features.names.keys.pop(name, None)
         with clock.step("block"):
             core_pairs, pairs, blocking = candidate_pairs(nodes, config.blocking, config.comparison.trade_name_weight)
         with clock.step("compare"):
             edges, by_level = compare_pairs(nodes, core_pairs, pairs, features.addresses, config)
+            edge_counts = {"edges": len(edges), "strong_edges": int(edges.strong.sum())}
             del pairs
         with clock.step("cluster"):
-            same, not_same = judgement_node_pairs(judgements, records.record_id, features.names.column("match_key"),
+            same, not_same = judgement_node_pairs(judgements, records.record_id, features.names.column("match_hash"),
                                                   features.name_idx, node)
             clusters = cluster(nodes, edges, same, not_same)
             cluster_of = clusters.roots()[node]
             clusters.release()
+            explaining = clusters.link_kind == EDGE  # only the edges that attached a node are read again
+            remap = edges.keep_only(np.unique(clusters.link_edge[explaining]))
+            clusters.link_edge[explaining] = remap[clusters.link_edge[explaining]]
         with clock.step("ids"):
             ids = company_ids(cluster_of, features, previous)
             parents = parent_company_ids(features, ids.company_id, cluster_of)
             if not describe:  # what only core.entity_records reads
-                for name in ("match_key", "core", "trade_name", "industry", "legal_class", "parent_key"):
+                for name in ("core", "trade_name", "industry", "legal_class", "match_hash", "parent_hash"):
                     features.names.keys.pop(name, None)
         with clock.step("explain"):
             links = explain_links(features, node, nodes, clusters, edges, ids, parents, config)
@@ -115,8 +123,8 @@ def resolve(df: pd.DataFrame, judgements: list[Judgement], config: ResolutionCon
         progress("done", len(STEPS), len(STEPS))
     stats = {
         "records": len(node), "nodes": len(nodes), "blocking": blocking.as_dict(), "levels": by_level,
-        "edges": len(edges), "strong_edges": int(edges.strong.sum()),
-        "companies": int(pd.Series(ids.company_id, dtype=object).nunique()), "ids_changed": int(pd.notna(ids.change).sum()),
+        **edge_counts,
+        "companies": len(set(ids.company_id[np.unique(cluster_of, return_index=True)[1]].tolist())), "ids_changed": int(pd.notna(ids.change).sum()),
         "refused_judgements": clusters.refused_judgements, "seconds": clock.seconds,
         "cpu_seconds": clock.cpu_seconds, "peak_rss_mb": clock.peak_rss_mb,
     }
