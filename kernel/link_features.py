@@ -6,13 +6,14 @@ object has the fields of `LinkFeatures` in this order; a field whose value is No
 
 - `rule`: the comparison level that decided the link (warehouse/resolve/pair_rules.py), or
   `canonical` (the record a company is named after), `same_key` (records the matcher cannot tell
-  apart), `uscc` (the same valid code), `judgement` (a human decision in configs/judgements.csv);
+  apart), `uscc` (the same valid code), `registry_name` (named exactly as a registry name, current or
+  former: vouched for by the registry's code), `judgement` (a human decision in configs/judgements.csv);
 - `strength`: `strong` (evidence beyond the name agreed), `weak` (attached only as the one
   compatible candidate), `judgement`, `canonical`;
 - `candidates`: the blocking rule that paired the two names (same_core, typo, trade_name);
 - `reads` / `threshold`: the features the deciding level reads and its configured threshold;
 - `agreed`: the evidence that agreed (uscc, address, name_region, region, core, trade_name,
-  legal_form, typo:shape|sound|missing_char);
+  legal_form, typo:shape|sound|missing_char, match_key, registry_uscc);
 - `previous_company_id` / `id_change`: the id a record had in the last build and why it changed.
 
 `encode_link_features` writes many at once (one JSON text per row, no per-row object);

@@ -65,7 +65,16 @@ class ScoreSettings(ConfigModel):
     strong_bonus: float = Field(0.1, ge=0, le=1)
 
 
+class AuthoritySettings(ConfigModel):
+    """Whose names are authority (warehouse/resolve/authority.py, rule `registry_name`): a record named
+    exactly as one of their records, without a valid USCC of its own, is vouched for by its code."""
+
+    sources: tuple[str, ...] = Field(("feed:registry", "feed:registry:former"), description="source ids of "
+                                     "authority records (a registry's current and former names)")
+
+
 class ResolutionConfig(ConfigModel):
+    authority: AuthoritySettings = AuthoritySettings()
     blocking: BlockingSettings = BlockingSettings()
     comparison: ComparisonSettings = ComparisonSettings()
     scores: ScoreSettings = ScoreSettings()

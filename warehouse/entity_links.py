@@ -29,7 +29,7 @@ WRITES = ("core.entity_links", "core.entity_records")
 ENTITY_RECORD_COLUMNS = [
     "record_id", "company_id", "display_name", "match_key", "core_name", "legal_form", "province", "city",
     "district", "is_branch", "parent_match_key", "is_non_enterprise", "uscc", "uscc_valid", "street_key",
-    "region_from_hint", "industry", "source_id",
+    "registry_uscc", "region_from_hint", "industry", "source_id",
 ]
 LINK_COLUMNS = ["record_id", "company_id", "rule", "score", "features", "matched_record", "parent_company_id"]
 

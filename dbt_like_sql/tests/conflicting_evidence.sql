@@ -4,11 +4,12 @@
 -- keeps): two valid USCCs; or two different street addresses, or two regions that disagree at some
 -- level, between records that one valid USCC does not vouch for (records carrying the company's
 -- code may show several: a company that moved). A region filled from the source's region tag
--- (region_from_hint) is no evidence and is left out. One row per company and kind of conflict;
+-- (region_from_hint) is no evidence and is left out. A record named exactly as a registry name carries
+-- the registry's code (registry_uscc, rule registry_name of warehouse/resolve/authority.py). One row per company and kind of conflict;
 -- the build report counts them.
 WITH evidence AS (
     SELECT company_id, record_id,
-           CASE WHEN uscc_valid THEN uscc END AS code,
+           CASE WHEN uscc_valid THEN uscc ELSE registry_uscc END AS code,
            street_key,
            CASE WHEN NOT coalesce(region_from_hint, false) THEN province END AS province,
            CASE WHEN NOT coalesce(region_from_hint, false) THEN city END AS city,

@@ -77,8 +77,8 @@ def _conflicts(described: pd.DataFrame, company: pd.Series) -> list:
     bad = []
     for _cid, rows in frame.groupby("company_id"):
         for x, y in combinations(rows.to_dict("records"), 2):
-            cx = x["uscc"] if x["uscc_valid"] else None
-            cy = y["uscc"] if y["uscc_valid"] else None
+            cx = x["uscc"] if x["uscc_valid"] else x.get("registry_uscc")  # a registry name lends its code
+            cy = y["uscc"] if y["uscc_valid"] else y.get("registry_uscc")
             if cx and cy and cx != cy:
                 bad.append((x, y))
             elif not (cx and cx == cy):

@@ -4,7 +4,8 @@
                     previous=df[record_id, company_id]|None, workers=None, config=None)
         -> df[record_id, company_id, rule, score, features, matched_record, parent_company_id]
     describe_records(df) -> df[record_id, display_name, match_key, core_name, legal_form, province,
-        city, district, is_branch, parent_match_key, is_non_enterprise, uscc, uscc_valid, street_key]
+        city, district, is_branch, parent_match_key, is_non_enterprise, uscc, uscc_valid, street_key,
+        registry_uscc]
     resolve_and_describe(df, ...) -> (links, described)   # both, parsing every name once
 
 The steps are warehouse/resolve/run.py; the comparison levels warehouse/resolve/pair_rules.py; the
@@ -21,6 +22,7 @@ from pathlib import Path
 import pandas as pd
 
 from kernel.resolution_config import ResolutionConfig, load_resolution_config
+from warehouse.resolve.authority import registry_codes
 from warehouse.resolve.describe import describe
 from warehouse.resolve.judgements import Judgement, read_judgements
 from warehouse.resolve.prepare import record_features
@@ -54,10 +56,11 @@ def resolve_and_describe(df: pd.DataFrame, judgements: Judgements = None,
                          ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """resolve_records and describe_records in one pass (names are parsed once)."""
     result = _run(df, judgements, progress, previous, workers, config, True)
-    return result.links, describe(result.features)
+    return result.links, describe(result.features, result.lent)
 
 
-def describe_records(df: pd.DataFrame, workers: int | None = None) -> pd.DataFrame:
+def describe_records(df: pd.DataFrame, workers: int | None = None, config: ResolutionConfig | None = None) -> pd.DataFrame:
     """Parsed name fields and evidence per record for core.entity_records."""
     with no_cyclic_gc():
-        return describe(record_features(read_records(df), workers, with_display=True))
+        features = record_features(read_records(df), workers, with_display=True)
+        return describe(features, registry_codes(features, load_resolution_config(config).authority.sources))

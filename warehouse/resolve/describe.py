@@ -2,7 +2,8 @@
 
 Region: the name's, else the address's, else the USCC division's (the resolver's own region);
 street_key: the address's street (addresses.py) — the two columns the conflicting-evidence check
-reads beside uscc / uscc_valid.
+reads beside uscc / uscc_valid; registry_uscc: the code a registry name vouches for the record with
+(authority.py, rule `registry_name`), which the check counts as the record's code.
 """
 
 from __future__ import annotations
@@ -11,11 +12,12 @@ import numpy as np
 import pandas as pd
 
 from warehouse.regions import NAMES, city_name
+from warehouse.resolve.authority import LentCodes, lent_code_texts
 from warehouse.resolve.prepare import Features
 
 DESCRIBED_COLUMNS = ("record_id", "display_name", "match_key", "core_name", "legal_form", "province", "city",
                      "district", "is_branch", "parent_match_key", "is_non_enterprise", "uscc", "uscc_valid",
-                     "street_key")
+                     "street_key", "registry_uscc")
 
 
 def region_names(region: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -34,7 +36,7 @@ def _blank_is_none(values: np.ndarray) -> np.ndarray:
     return np.where(values == "", None, values)
 
 
-def describe(features: Features) -> pd.DataFrame:
+def describe(features: Features, lent: LentCodes) -> pd.DataFrame:
     province, city, district = region_names(features.region)
     names = features.names
     display = names.display if names.display is not None else np.array(
@@ -55,4 +57,5 @@ def describe(features: Features) -> pd.DataFrame:
         "uscc": pd.Series(_blank_is_none(features.uscc_clean), dtype=object),
         "uscc_valid": features.uscc_valid,
         "street_key": pd.Series(features.street_key(), dtype=object),
+        "registry_uscc": pd.Series(lent_code_texts(features, lent), dtype=object),
     })

@@ -2,7 +2,8 @@
 
 A record's link is the edge (or USCC, or judgement) that attached its node, else — for the other
 records of a node — `same_key` to the node's first record; the first record of a node nobody
-attached it to is `canonical`. Features are kernel.link_features.LinkFeatures, encoded in bulk.
+attached it to is `canonical`. A record a registry name vouches for (authority.py) is linked by
+`registry_name` to the authority record of that name. Features are kernel.link_features.LinkFeatures, encoded in bulk.
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ import pandas as pd
 
 from kernel.link_features import encode_link_features
 from kernel.resolution_config import ResolutionConfig
+from warehouse.resolve.authority import RULE as REGISTRY_NAME
+from warehouse.resolve.authority import LentCodes
 from warehouse.resolve.blocking import RULES
 from warehouse.resolve.clustering import EDGE, USCC, Clusters
 from warehouse.resolve.compare import Edges, agreed_lists
@@ -79,13 +82,21 @@ def _node_links(features: Features, nodes: Nodes, clusters: Clusters, edges: Edg
 
 
 def explain_links(features: Features, node: np.ndarray, nodes: Nodes, clusters: Clusters, edges: Edges,
-                  ids: IdResult, parent_ids: np.ndarray, config: ResolutionConfig) -> pd.DataFrame:
+                  ids: IdResult, parent_ids: np.ndarray, config: ResolutionConfig,
+                  lent: LentCodes | None = None) -> pd.DataFrame:
     """rule/score/features per record (see the module doc)."""
     n_per_node = np.bincount(node, minlength=len(nodes))
     rule, score, matched, texts = (x[node] for x in _node_links(features, nodes, clusters, edges, config, n_per_node))
     canonical = np.zeros(len(node), dtype=bool)
     canonical[nodes.first_record] = True
     canonical[nodes.first_record[clusters.link_kind > 0]] = False
+    if lent is not None and len(lent):
+        vouched = ~canonical[lent.record]
+        at, authority = lent.record[vouched], lent.authority[vouched]
+        rule[at], score[at] = REGISTRY_NAME, 1.0
+        matched[at] = _record_ids(features, authority)
+        texts[at] = encode_link_features(len(at), rule=REGISTRY_NAME, strength="strong",
+                                         agreed=("match_key", "registry_uscc"), matched_record=matched[at])
     rule[canonical] = "canonical"
     matched[canonical] = ""
     texts[canonical] = encode_link_features(1, rule="canonical", strength="canonical")[0]

@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from kernel.resolution_config import ResolutionConfig
+from warehouse.resolve.authority import LentCodes, lend, registry_codes
 from warehouse.resolve.blocking import candidate_pairs
 from warehouse.resolve.clustering import EDGE, cluster
 from warehouse.resolve.compare import compare_pairs
@@ -66,6 +67,7 @@ class StepClock:
 class Resolution:
     links: pd.DataFrame  # record_id, company_id, rule, score, features, matched_record, parent_company_id
     features: Features
+    lent: LentCodes  # the records a registry name vouches for (authority.py)
     stats: dict
 
 
@@ -92,6 +94,8 @@ def resolve(df: pd.DataFrame, judgements: list[Judgement], config: ResolutionCon
         with clock.step("parse"):
             features = record_features(records, workers, with_display=describe)
         with clock.step("nodes"):
+            lent = registry_codes(features, config.authority.sources)
+            lend(features, lent)
             node, nodes = assign_nodes(features, judged_records(judgements))
             if not describe:  # the nodes hold the distinct cores, 字号 and industries now
                 for name in ("trade_name", "industry"):
@@ -118,15 +122,15 @@ def resolve(df: pd.DataFrame, judgements: list[Judgement], config: ResolutionCon
                 for name in ("core", "trade_name", "industry", "legal_class", "match_hash", "parent_hash"):
                     features.names.keys.pop(name, None)
         with clock.step("explain"):
-            links = explain_links(features, node, nodes, clusters, edges, ids, parents, config)
+            links = explain_links(features, node, nodes, clusters, edges, ids, parents, config, lent)
     if progress is not None:
         progress("done", len(STEPS), len(STEPS))
     stats = {
-        "records": len(node), "nodes": len(nodes), "blocking": blocking.as_dict(), "levels": by_level,
+        "records": len(node), "nodes": len(nodes), "registry_names": len(lent), "blocking": blocking.as_dict(), "levels": by_level,
         **edge_counts,
         "companies": len(set(ids.company_id[np.unique(cluster_of, return_index=True)[1]].tolist())), "ids_changed": int(pd.notna(ids.change).sum()),
         "refused_judgements": clusters.refused_judgements, "seconds": clock.seconds,
         "cpu_seconds": clock.cpu_seconds, "peak_rss_mb": clock.peak_rss_mb,
     }
     log.info("resolve: %s", stats)
-    return Resolution(links=links, features=features, stats=stats)
+    return Resolution(links=links, features=features, lent=lent, stats=stats)
