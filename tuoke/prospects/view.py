@@ -15,12 +15,12 @@ publish (serving.prospect_signals).
 from __future__ import annotations
 
 import datetime as dt
-import json
 import math
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from kernel.link_features import decode_link_features
 from tuoke.prospects.catalog import Catalog, Dimension, Rule
 from tuoke.prospects.columns import with_derived
 from tuoke.prospects.lists import records
@@ -245,13 +245,12 @@ def _evidence(cur, company_id: str) -> list[dict]:
         rows.append({**link, **{k: record.get(k) for k in ("display_name", "source_id", "uscc")}})
     rows.sort(key=lambda r: (_last_if_none(r["rule"]), _last_if_none(r["source_id"]), _last_if_none(r["record_id"])))
     for row in rows[:MAX_EVIDENCE]:
-        try:
-            features = json.loads(row["features"]) if row["features"] else {}
-        except (TypeError, ValueError):
-            features = {}
-        features = features if isinstance(features, dict) else {}
-        row["agreed"] = "、".join(str(a) for a in features.get("agreed") or [])
-        row["similarity"] = features.get("similarity")
+        try:  # one reader of link features for everyone: the kernel's dataclass
+            features = decode_link_features(row["features"])
+        except (TypeError, ValueError):  # a malformed text costs its two cells, never the page
+            features = None
+        row["agreed"] = "、".join(features.agreed) if features is not None else ""
+        row["similarity"] = features.similarity if features is not None else None
     return rows[:MAX_EVIDENCE]
 
 
