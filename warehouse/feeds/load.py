@@ -126,6 +126,39 @@ def create_feed_tables(con: duckdb.DuckDBPyConnection, specs: Mapping[str, FeedS
     )
 
 
+def _checked_rows(spec: FeedSpec, found: dict, headers: list, rows, feed_file: str
+                  ) -> tuple[list[dict], list[dict], int]:
+    """Each row checked against the contract: (rows to load, rows quarantined with their reason,
+    how many loaded rows carry issues). Record ids hash personal cells, so they hold no PII."""
+    good: list[dict] = []
+    quarantined: list[dict] = []
+    seen_ids: dict[str, int] = {}
+    flagged = 0
+    personal_positions = {found[c.name]: c.type for c in spec.columns
+                          if COLUMN_KINDS[c.type].personal and c.name in found}
+    for number, raw in enumerate(rows, start=1):
+        if not any(cell.strip() for cell in raw):
+            continue  # blank line at the end of an export
+        try:
+            values, issues = _check_row(spec, found, raw)
+        except _BadValue as bad:
+            quarantined.append({
+                "feed": spec.feed, "file": feed_file, "row_number": number, "reason": bad.reason,
+                "detail": bad.detail, "row": _quarantine_row(spec, found, headers, raw),
+            })
+            continue
+        raw_for_id = [
+            hash_pii(cell, personal_positions[i]) or "" if i in personal_positions else cell.strip()
+            for i, cell in enumerate(raw)
+        ]
+        values["record_id"] = _record_id(spec.feed, feed_file, raw_for_id, seen_ids)
+        values["row_issues"] = ",".join(issues)
+        values["row_number"] = number
+        flagged += bool(issues)
+        good.append(values)
+    return good, quarantined, flagged
+
+
 def load_feed_file(
     con: duckdb.DuckDBPyConnection, spec: FeedSpec, path: Path, paths: DataPaths, feed_file: str | None = None
 ) -> FileOutcome:
@@ -159,32 +192,7 @@ def load_feed_file(
         return _refuse(con, spec, feed_file, message, len(data), sha1, quarantine_path)
 
     feed_date = dt.datetime.fromtimestamp(path.stat().st_mtime, tz=dt.UTC).date().isoformat()
-    good: list[dict] = []
-    quarantined: list[dict] = []
-    seen_ids: dict[str, int] = {}
-    flagged = 0
-    personal_positions = {found[c.name]: c.type for c in spec.columns
-                          if COLUMN_KINDS[c.type].personal and c.name in found}
-    for number, raw in enumerate(rows, start=1):
-        if not any(cell.strip() for cell in raw):
-            continue  # blank line at the end of an export
-        try:
-            values, issues = _check_row(spec, found, raw)
-        except _BadValue as bad:
-            quarantined.append({
-                "feed": spec.feed, "file": feed_file, "row_number": number, "reason": bad.reason,
-                "detail": bad.detail, "row": _quarantine_row(spec, found, headers, raw),
-            })
-            continue
-        raw_for_id = [
-            hash_pii(cell, personal_positions[i]) or "" if i in personal_positions else cell.strip()
-            for i, cell in enumerate(raw)
-        ]
-        values["record_id"] = _record_id(spec.feed, feed_file, raw_for_id, seen_ids)
-        values["row_issues"] = ",".join(issues)
-        values["row_number"] = number
-        flagged += bool(issues)
-        good.append(values)
+    good, quarantined, flagged = _checked_rows(spec, found, headers, rows, feed_file)
 
     columns = [c.name for c in spec.columns]
     frame = pd.DataFrame(good, columns=["record_id", *columns, "row_issues", "row_number"], dtype=object)
