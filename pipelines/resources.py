@@ -21,6 +21,7 @@ import duckdb
 from pydantic import Field
 
 from kernel.paths import REPO_ROOT, DataPaths
+from warehouse.db import apply_engine_settings
 
 DUCKDB_WRITE_POOL = "duckdb_write"
 # On the Celery executor (deploy/), every step that opens the working warehouse for writing is routed
@@ -61,6 +62,7 @@ class TuokeWarehouse(dg.ConfigurableResource):
                 time.sleep(delay)
                 delay = min(delay * 2, 2.0)
         try:
+            apply_engine_settings(con, self.paths().root)
             if not read_only:
                 for schema in ("raw", "ref", "staging", "core", "marts"):
                     con.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import duckdb
 
+from kernel.engine_config import DuckDBSettings, load_engine_config
+
 SCHEMAS = ("raw", "ref", "staging", "core", "marts")
 # The storage format readers of the published file can open (the venv's duckdb CLI 1.5.6, BI
 # tools' JDBC drivers). A new working file is created in it too, so that publish is a byte copy
@@ -35,6 +37,29 @@ def connect(path: Path | str, read_only: bool = False) -> duckdb.DuckDBPyConnect
         return duckdb.connect(str(path), config={"storage_compatibility_version": publish_storage_version()})
     except duckdb.InvalidInputException:  # an unknown version: publish names it in one line
         return duckdb.connect(str(path))
+
+
+def apply_engine_settings(con: duckdb.DuckDBPyConnection, data_root: Path,
+                          settings: DuckDBSettings | None = None) -> dict[str, str]:
+    """configs/engine.yaml's memory limit and spill folder on `con`; the values DuckDB now reports."""
+    settings = settings or load_engine_config().duckdb
+    spill = settings.temp_path(Path(data_root))
+    spill.mkdir(parents=True, exist_ok=True)
+    con.execute(f"SET memory_limit = '{settings.memory_limit}'")
+    con.execute(f"SET temp_directory = '{spill.as_posix()}'")
+    con.execute(f"SET max_temp_directory_size = '{settings.max_temp_directory_size}'")
+    if settings.threads:
+        con.execute(f"SET threads = {int(settings.threads)}")
+    return engine_settings(con)
+
+
+ENGINE_SETTINGS = ("memory_limit", "temp_directory", "max_temp_directory_size", "threads")
+
+
+def engine_settings(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    """The memory settings in force on `con` (for build reports)."""
+    rows = con.execute("SELECT name, value FROM duckdb_settings() WHERE name IN ?", [list(ENGINE_SETTINGS)]).fetchall()
+    return dict(rows)
 
 
 def ensure_schemas(con: duckdb.DuckDBPyConnection) -> None:

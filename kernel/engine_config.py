@@ -1,0 +1,82 @@
+"""configs/engine.yaml as a frozen pydantic model: how much memory the build's engines may take.
+
+DuckDB spills joins, sorts and aggregates to `temp_directory` once its buffer manager reaches
+`memory_limit`, so a build bounded here grows in disk, not RAM. A relative `temp_directory` is
+under the data root (`TUOKE_DATA_DIR`). The Spark section is what a local-mode session uses; a
+cluster passes its own session. A missing file means the defaults below; an unknown key is an
+error naming its path, like every other config file.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field, field_validator
+
+from kernel.config import ConfigModel, read_yaml, validate_config
+from kernel.errors import UserError
+from kernel.paths import configs_dir
+
+FILE_NAME = "engine.yaml"
+_SIZE = re.compile(r"^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$")
+
+
+class EngineConfigError(UserError):
+    """engine.yaml is wrong; the message names file, key path and problem."""
+
+
+class DuckDBSettings(ConfigModel):
+    """Settings every read-write DuckDB connection of a build gets (warehouse/db.py)."""
+
+    memory_limit: str = Field("3GB", description="DuckDB buffer manager limit, e.g. 3GB; beyond it DuckDB spills")
+    temp_directory: str = Field("work/spill", description="spill folder; relative paths are under the data root")
+    max_temp_directory_size: str = Field("100GB", description="the most spill files may take on disk")
+    threads: int | None = Field(None, ge=1, le=1024, description="worker threads; default: one per core")
+
+    @field_validator("memory_limit", "max_temp_directory_size")
+    @classmethod
+    def _size(cls, value: str) -> str:
+        if not _SIZE.match(value.strip()):
+            raise ValueError(f"{value!r} is not a size such as 3GB or 512MB")
+        return value.strip()
+
+    def temp_path(self, data_root: Path) -> Path:
+        path = Path(self.temp_directory)
+        return path if path.is_absolute() else data_root / path
+
+
+class SparkSettings(ConfigModel):
+    """A local-mode SparkSession's settings (warehouse/engines/spark.py)."""
+
+    master: str = Field("local[2]", description="Spark master of the local session")
+    driver_memory: str = Field("2g", description="spark.driver.memory of the local session")
+    shuffle_partitions: int = Field(4, ge=1, le=100_000, description="spark.sql.shuffle.partitions")
+    resolve_partitions: int = Field(8, ge=1, le=100_000, description="groups of components resolved per task")
+
+
+class EngineConfig(ConfigModel):
+    duckdb: DuckDBSettings = DuckDBSettings()
+    spark: SparkSettings = SparkSettings()
+
+
+def load_engine_config(path: Path | None = None) -> EngineConfig:
+    """configs/engine.yaml (or `path`); the defaults if the file is absent."""
+    path = Path(path) if path is not None else configs_dir() / FILE_NAME
+    if not path.exists():
+        return EngineConfig()
+    return _load_file(path.resolve(), path.stat().st_mtime_ns)
+
+
+@lru_cache(maxsize=8)
+def _load_file(path: Path, _mtime: int) -> EngineConfig:
+    try:
+        data = read_yaml(path)
+    except UserError as exc:
+        raise EngineConfigError(str(exc)) from None
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise EngineConfigError(f"{path}: (top level): must be a mapping")
+    return validate_config(EngineConfig, data, str(path), error=EngineConfigError)
