@@ -52,7 +52,7 @@ class SparkSettings(ConfigModel):
 
     master: str = Field("local[2]", description="Spark master of the local session")
     driver_memory: str = Field("2g", description="spark.driver.memory of the local session")
-    shuffle_partitions: int = Field(4, ge=1, le=100_000, description="spark.sql.shuffle.partitions")
+    shuffle_partitions: int = Field(2, ge=1, le=100_000, description="spark.sql.shuffle.partitions")
     resolve_partitions: int = Field(8, ge=1, le=100_000, description="groups of components resolved per task")
 
 

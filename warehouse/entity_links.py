@@ -34,11 +34,6 @@ ENTITY_RECORD_COLUMNS = [
 LINK_COLUMNS = ["record_id", "company_id", "rule", "score", "features", "matched_record", "parent_company_id"]
 
 
-def _judgements_path() -> Path | None:
-    path = configs_dir() / "judgements.csv"
-    return path if path.exists() else None
-
-
 def _published_beside(con: duckdb.DuckDBPyConnection) -> Path | None:
     """`<root>/tuoke.duckdb` when this connection is the working warehouse `<root>/work/tuoke.duckdb`."""
     row = con.execute("SELECT path FROM duckdb_databases() WHERE database_name = current_database()").fetchone()
@@ -75,9 +70,9 @@ def previous_links(con: duckdb.DuckDBPyConnection) -> pd.DataFrame | None:
         con.execute(f"DETACH {alias}")
 
 
-def build_entity_links(con: duckdb.DuckDBPyConnection) -> dict:
-    ensure_schemas(con)
-    records = con.execute(
+def resolution_input(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """The records resolution reads (record_id order), as every engine's resolver gets them."""
+    return con.execute(
         """
         SELECT r.record_id, r.source_id AS source, r.name, coalesce(r.uscc, '') AS uscc,
                coalesce(r.address, '') AS address, r.region_hint, m.industry
@@ -86,9 +81,20 @@ def build_entity_links(con: duckdb.DuckDBPyConnection) -> dict:
         ORDER BY r.record_id
         """
     ).df()
+
+
+def judgements_path() -> Path | None:
+    """configs/judgements.csv when it exists (the human decisions every resolver run applies)."""
+    path = configs_dir() / "judgements.csv"
+    return path if path.exists() else None
+
+
+def build_entity_links(con: duckdb.DuckDBPyConnection) -> dict:
+    ensure_schemas(con)
+    records = resolution_input(con)
     previous = previous_links(con)
     links, described = resolve_and_describe(
-        records[["record_id", "source", "name", "uscc", "address"]], judgements=_judgements_path(), previous=previous
+        records[["record_id", "source", "name", "uscc", "address"]], judgements=judgements_path(), previous=previous
     )
     entity_records = (
         described.merge(links[["record_id", "company_id"]], on="record_id", how="left")

@@ -69,20 +69,29 @@ def export_inputs(working_db: Path, tables: Iterable[str], folder: Path) -> dict
 
 
 def spark_session(warehouse_dir: Path, app_name: str = "tuoke-models"):
-    """A local SparkSession; a cluster deployment passes its own session to `run_models`."""
+    """A local SparkSession (configs/engine.yaml `spark`); a cluster deployment passes its own
+    session to `run_models` and `resolve_on_spark`."""
+    import os
+    import sys
+
     from pyspark.sql import SparkSession
 
+    from kernel.engine_config import load_engine_config
+
+    settings = load_engine_config().spark
+    # Python workers (applyInPandas) must be this interpreter: it has the resolver installed
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     return (
-        SparkSession.builder.master("local[2]").appName(app_name)
+        SparkSession.builder.master(settings.master).appName(app_name)
         .config("spark.sql.warehouse.dir", str(warehouse_dir))
-        .config("spark.sql.shuffle.partitions", "2")
+        .config("spark.sql.shuffle.partitions", str(settings.shuffle_partitions))
         .config("spark.ui.enabled", "false")
         .config("spark.ui.showConsoleProgress", "false")
         .config("spark.sql.legacy.createHiveTableByDefault", "false")
         .config("spark.sql.session.timeZone", "UTC")
         # DuckDB's semantics: a list index past the end is NULL, not an error (Spark 4 turns ANSI on)
         .config("spark.sql.ansi.enabled", "false")
-        .config("spark.driver.memory", "2g")
+        .config("spark.driver.memory", settings.driver_memory)
         .getOrCreate()
     )
 

@@ -1,0 +1,145 @@
+"""Which records can ever touch one another in resolution: the *resolution components*.
+
+Resolution decides links only between records that some relation of its own brings together:
+identical records (one node), a core-name pair of the blocking rules (every node of both cores,
+the capped buckets included), one valid USCC, a judgement, and a branch's parent name. Records
+that no chain of these relations joins never influence each other, so each connected component
+can be resolved on its own, anywhere, and the union of the results is the single-process result.
+That is what lets resolution run partitioned (Spark's applyInPandas, warehouse/engines/
+spark_resolve.py) with the same links, row for row.
+
+Capped buckets are kept *inside* one component on purpose: a bucket of more than `max_block`
+nodes is dropped globally; split over two partitions it would be small enough to be paired.
+Likewise a branch and every company spelling its parent's name share a component, because the
+parent id is given only when exactly one company has that name.
+
+`component_edges` reuses the resolver's own parse, nodes and blocking (warehouse/resolve); this
+module is the one adapter that reads them, so a change of the resolver's internals is fixed here.
+`components` labels every record with the smallest record position of its component by
+iterative min-label propagation, the same algorithm the Spark path runs in Spark SQL.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from warehouse.resolve import MAX_BLOCK, _judgement_pairs
+from warehouse.resolve.blocking import core_pairs
+from warehouse.resolve.judgements import judged_records, read_judgements
+from warehouse.resolve.prepare import assign_nodes, clean_input, record_features
+
+
+@dataclass
+class ComponentGraph:
+    """An undirected graph over record positions 0..n-1 (the input order) and helper vertices."""
+
+    n_records: int
+    n_vertices: int
+    src: np.ndarray  # int64
+    dst: np.ndarray
+
+    def edge_frame(self) -> pd.DataFrame:
+        return pd.DataFrame({"src": self.src, "dst": self.dst})
+
+
+def _vertex_block(start: int, ids: np.ndarray) -> np.ndarray:
+    return start + ids.astype(np.int64)
+
+
+def component_edges(df: pd.DataFrame, judgements=None, workers: int | None = None) -> ComponentGraph:
+    """Edges joining every record to its node, its core, its USCC and its parent name; core pairs;
+    judgement pairs. Vertices: records [0, n), then nodes, cores, USCCs and match keys."""
+    records = clean_input(df)
+    rules = judgements if isinstance(judgements, list) else read_judgements(judgements)
+    features = record_features(records, workers)
+    node, nodes = assign_nodes(features, judged_records(rules))
+    n = len(node)
+    n_nodes, n_cores = len(nodes.first_record), len(nodes.cores)
+    node_v = n
+    core_v = node_v + n_nodes
+    uscc_v = core_v + n_cores
+    key_v = uscc_v + len(features.uscc_codes)
+    src, dst = [np.arange(n, dtype=np.int64)], [_vertex_block(node_v, node)]
+    src.append(_vertex_block(node_v, np.arange(n_nodes)))
+    dst.append(_vertex_block(core_v, nodes.core_id))
+    has_uscc = nodes.uscc >= 0
+    src.append(_vertex_block(node_v, np.flatnonzero(has_uscc)))
+    dst.append(_vertex_block(uscc_v, nodes.uscc[has_uscc]))
+    pairs, _counts = core_pairs(nodes, MAX_BLOCK)
+    src.append(_vertex_block(core_v, pairs.a))
+    dst.append(_vertex_block(core_v, pairs.b))
+    same, not_same = _judgement_pairs(rules, features, node)
+    for a, b in same + not_same:
+        src.append(np.array([node_v + a], np.int64))
+        dst.append(np.array([node_v + b], np.int64))
+    # a branch and every record spelling its parent's name (the parent id needs exactly one owner)
+    names = features.names
+    key_of_name, key_values = pd.factorize(pd.Series(names["match_key"], dtype=object))
+    key_index = pd.Index(key_values)
+    parent_of_name = key_index.get_indexer(pd.Series(names["parent_key"], dtype=object))
+    branch = np.asarray(names["is_branch"], dtype=bool) & (parent_of_name >= 0)
+    idx = features.name_idx
+    src.append(np.arange(n, dtype=np.int64))
+    dst.append(_vertex_block(key_v, key_of_name[idx]))
+    rows = np.flatnonzero(branch[idx])
+    src.append(rows.astype(np.int64))
+    dst.append(_vertex_block(key_v, parent_of_name[idx[rows]]))
+    return ComponentGraph(n, key_v + len(key_index), np.concatenate(src), np.concatenate(dst))
+
+
+def min_label_components(graph: ComponentGraph, max_rounds: int = 10_000) -> np.ndarray:
+    """Component label per vertex: the smallest vertex id reachable (min-label propagation with
+    pointer jumping, so the rounds grow with log of the diameter, not the diameter)."""
+    label = np.arange(graph.n_vertices, dtype=np.int64)
+    src, dst = graph.src, graph.dst
+    for _ in range(max_rounds):
+        low = np.minimum(label[src], label[dst])
+        new = label.copy()
+        np.minimum.at(new, src, low)
+        np.minimum.at(new, dst, low)
+        new = new[new]  # jump: a vertex takes its label's label
+        if np.array_equal(new, label):
+            return label
+        label = new
+    raise RuntimeError("connected components did not converge")
+
+
+def components(df: pd.DataFrame, judgements=None, workers: int | None = None) -> np.ndarray:
+    """Component label per record of `df` (in its order): the smallest record position in it."""
+    graph = component_edges(df, judgements, workers)
+    return min_label_components(graph)[: graph.n_records]
+
+
+LINK_ORDER = ["record_id", "company_id", "rule", "score", "features", "matched_record", "parent_company_id"]
+
+
+def partition_of(labels: np.ndarray, partitions: int) -> np.ndarray:
+    """The partition a component goes to: its label modulo `partitions` (any function of the label)."""
+    return labels % max(int(partitions), 1)
+
+
+def resolve_partitioned(df: pd.DataFrame, judgements=None, previous: pd.DataFrame | None = None,
+                        partitions: int = 8, workers: int | None = None) -> pd.DataFrame:
+    """resolve_records, one partition of whole components at a time (the local twin of the Spark
+    path): the same links as one call over everything. Returns links sorted by record_id."""
+    from warehouse.resolve import resolve_records
+
+    rules = judgements if isinstance(judgements, list) else read_judgements(judgements)
+    part = partition_of(components(df, rules, workers), partitions)
+    out = []
+    for p in np.unique(part).tolist():
+        subset = df.iloc[np.flatnonzero(part == p)]
+        out.append(resolve_records(subset, judgements=rules, previous=previous, workers=workers))
+    return ordered_links(out)
+
+
+def ordered_links(parts: list[pd.DataFrame]) -> pd.DataFrame:
+    """The partitions' links as one frame in record_id order, missing values as None (as locally)."""
+    links = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=LINK_ORDER)
+    links = links[LINK_ORDER].sort_values("record_id", kind="stable").reset_index(drop=True)
+    for column in ("record_id", "company_id", "rule", "features", "matched_record", "parent_company_id"):
+        links[column] = links[column].astype(object).where(links[column].notna(), None)
+    return links
