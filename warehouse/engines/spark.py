@@ -92,6 +92,8 @@ def spark_session(warehouse_dir: Path, app_name: str = "tuoke-models"):
         # DuckDB's semantics: a list index past the end is NULL, not an error (Spark 4 turns ANSI on)
         .config("spark.sql.ansi.enabled", "false")
         .config("spark.driver.memory", settings.driver_memory)
+        # pandas <-> Spark through Arrow (resolution's record and edge frames), not row by row
+        .config("spark.sql.execution.arrow.pyspark.enabled", "true")
         .getOrCreate()
     )
 

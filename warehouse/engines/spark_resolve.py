@@ -28,7 +28,8 @@ INPUT_COLUMNS = ["record_id", "source", "name", "uscc", "address"]
 
 
 def spark_components(spark, edges: pd.DataFrame, n_vertices: int, max_rounds: int = 200) -> tuple[pd.DataFrame, int]:
-    """(vertex, label) for every vertex, and the rounds it took: min-label propagation in Spark SQL."""
+    """(vertex, label) for every vertex, and the rounds it took: min-label propagation in Spark SQL
+    (the label is the smallest vertex id of the component, as `min_label_components` gives locally)."""
     both = pd.concat([edges, edges.rename(columns={"src": "dst", "dst": "src"})], ignore_index=True)
     spark.createDataFrame(both.astype("int64")).createOrReplaceTempView("cc_edges")
     spark.range(n_vertices).selectExpr("id AS v", "id AS label").createOrReplaceTempView("cc_labels")
@@ -36,11 +37,17 @@ def spark_components(spark, edges: pd.DataFrame, n_vertices: int, max_rounds: in
     for rounds in range(1, max_rounds + 1):
         labels.createOrReplaceTempView("cc_labels")
         step = spark.sql("""
-            SELECT l.v, least(l.label, coalesce(min(n.label), l.label)) AS label, l.label AS before
-            FROM cc_labels AS l
-            LEFT JOIN cc_edges AS e ON e.src = l.v
-            LEFT JOIN cc_labels AS n ON n.v = e.dst
-            GROUP BY l.v, l.label
+            WITH hop AS (  -- the smallest label among a vertex and its neighbours
+                SELECT l.v, least(l.label, coalesce(min(n.label), l.label)) AS label, l.label AS before
+                FROM cc_labels AS l
+                LEFT JOIN cc_edges AS e ON e.src = l.v
+                LEFT JOIN cc_labels AS n ON n.v = e.dst
+                GROUP BY l.v, l.label
+            )
+            -- pointer jumping: a vertex also takes its label's label, so the rounds grow with the
+            -- logarithm of a component's diameter rather than with the diameter
+            SELECT h.v, least(h.label, j.label) AS label, h.before
+            FROM hop AS h JOIN hop AS j ON j.v = h.label
         """).localCheckpoint()
         changed = step.where("label < before").count()
         labels = step.select("v", "label")
