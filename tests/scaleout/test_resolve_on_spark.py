@@ -41,11 +41,11 @@ def _differences(con: duckdb.DuckDBPyConnection, left: str, right: str) -> tuple
     return count(f"{left} EXCEPT ALL {right}"), count(f"{right} EXCEPT ALL {left}")
 
 
-def test_demo_links_on_spark_equal_the_build_row_for_row(demo_warehouse, spark):
+def test_demo_links_on_spark_equal_the_build_row_for_row(demo_warehouse, spark, tmp_path):
     working_db, _root = demo_warehouse
     with duckdb.connect(str(working_db), read_only=True) as con:
         records = resolution_input(con)
-        links, stats = resolve_on_spark(spark, records, judgements=judgements_path(), partitions=4)
+        links, stats = resolve_on_spark(spark, records, tmp_path, judgements=judgements_path(), partitions=4)
         con.register("spark_links", links)
         built = con.execute("SELECT count(*) FROM core.entity_links").fetchone()[0]
         stored = ("SELECT record_id, company_id, rule, score, CAST(features AS VARCHAR) AS features, matched_record, "
@@ -58,12 +58,12 @@ def test_demo_links_on_spark_equal_the_build_row_for_row(demo_warehouse, spark):
     assert (only_build, only_spark) == (0, 0)
 
 
-def test_100k_links_on_spark_equal_one_process(spark):
+def test_100k_links_on_spark_equal_one_process(spark, tmp_path):
     frame = generate(100_000, seed=5)
     records = frame[["record_id", "source", "name", "uscc", "address"]].fillna("")
     records = records.sort_values("record_id").reset_index(drop=True)
     local = ordered_links([resolve_records(records)])
-    links, stats = resolve_on_spark(spark, records, partitions=8)
+    links, stats = resolve_on_spark(spark, records, tmp_path, partitions=8)
     assert len(links) == len(local) == len(records)
     assert local["company_id"].nunique() < len(records) * 0.8  # many records were merged
     assert stats["largest_component"] < len(records) / 10, stats

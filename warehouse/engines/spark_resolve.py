@@ -18,6 +18,8 @@ distinct names); the blocking runs on distinct cores, far fewer than records.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
 
 from warehouse.resolve_components import LINK_ORDER, component_edges, ordered_links, partition_of
@@ -27,13 +29,16 @@ LINK_SCHEMA = ("record_id string, company_id string, rule string, score double, 
 INPUT_COLUMNS = ["record_id", "source", "name", "uscc", "address"]
 
 
-def spark_components(spark, edges: pd.DataFrame, n_vertices: int, max_rounds: int = 200) -> tuple[pd.DataFrame, int]:
+def spark_components(spark, edges: pd.DataFrame, n_vertices: int, workdir: Path,
+                     max_rounds: int = 200) -> tuple[pd.DataFrame, int]:
     """(vertex, label) for every vertex, and the rounds it took: min-label propagation in Spark SQL
     (the label is the smallest vertex id of the component, as `min_label_components` gives locally)."""
     both = pd.concat([edges, edges.rename(columns={"src": "dst", "dst": "src"})], ignore_index=True)
-    spark.createDataFrame(both.astype("int64")).createOrReplaceTempView("cc_edges")
-    spark.range(n_vertices).selectExpr("id AS v", "id AS label").createOrReplaceTempView("cc_labels")
-    labels = spark.table("cc_labels").localCheckpoint()
+    # each round's labels go to Parquet and are read back: the lineage stays one round long and
+    # nothing piles up in executor memory (in-memory checkpoints ran out of it at 100k records)
+    spark.createDataFrame(both.astype("int64")).write.mode("overwrite").parquet(str(workdir / "edges"))
+    spark.read.parquet(str(workdir / "edges")).createOrReplaceTempView("cc_edges")
+    labels = spark.range(n_vertices).selectExpr("id AS v", "id AS label")
     for rounds in range(1, max_rounds + 1):
         labels.createOrReplaceTempView("cc_labels")
         step = spark.sql("""
@@ -48,7 +53,10 @@ def spark_components(spark, edges: pd.DataFrame, n_vertices: int, max_rounds: in
             -- logarithm of a component's diameter rather than with the diameter
             SELECT h.v, least(h.label, j.label) AS label, h.before
             FROM hop AS h JOIN hop AS j ON j.v = h.label
-        """).localCheckpoint()
+        """)
+        target = str(workdir / f"labels-{rounds}")
+        step.write.mode("overwrite").parquet(target)
+        step = spark.read.parquet(target)
         changed = step.where("label < before").count()
         labels = step.select("v", "label")
         if changed == 0:
@@ -69,15 +77,16 @@ def _resolver(judgements, previous: pd.DataFrame | None):
     return resolve_partition
 
 
-def resolve_on_spark(spark, df: pd.DataFrame, judgements=None, previous: pd.DataFrame | None = None,
+def resolve_on_spark(spark, df: pd.DataFrame, workdir: Path, judgements=None, previous: pd.DataFrame | None = None,
                      partitions: int = 8) -> tuple[pd.DataFrame, dict]:
-    """core.entity_links' rows for `df` (record_id order), resolved partition by partition on Spark."""
+    """core.entity_links' rows for `df` (record_id order), resolved partition by partition on Spark;
+    `workdir` holds the component rounds (a folder the cluster can reach)."""
     from warehouse.resolve.judgements import read_judgements
 
     rules = judgements if isinstance(judgements, list) else read_judgements(judgements)
     df = df[INPUT_COLUMNS].reset_index(drop=True)
     graph = component_edges(df, rules)
-    labels, rounds = spark_components(spark, graph.edge_frame(), graph.n_vertices)
+    labels, rounds = spark_components(spark, graph.edge_frame(), graph.n_vertices, Path(workdir))
     labels = labels[labels["v"] < graph.n_records].sort_values("v")
     keyed = df.assign(partition=partition_of(labels["label"].to_numpy(), partitions))
     frame = spark.createDataFrame(keyed.astype({c: str for c in INPUT_COLUMNS}))
