@@ -26,10 +26,13 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from warehouse.resolve import MAX_BLOCK, _judgement_pairs
+from kernel.resolution_config import load_resolution_config
+from warehouse.resolve.authority import lend, registry_codes
 from warehouse.resolve.blocking import core_pairs
-from warehouse.resolve.judgements import judged_records, read_judgements
-from warehouse.resolve.prepare import assign_nodes, clean_input, record_features
+from warehouse.resolve.judgements import judged_records, judgement_node_pairs, read_judgements
+from warehouse.resolve.nodes import assign_nodes
+from warehouse.resolve.prepare import record_features
+from warehouse.resolve.records import read_records
 
 
 @dataclass
@@ -52,9 +55,11 @@ def _vertex_block(start: int, ids: np.ndarray) -> np.ndarray:
 def component_edges(df: pd.DataFrame, judgements=None, workers: int | None = None) -> ComponentGraph:
     """Edges joining every record to its node, its core, its USCC and its parent name; core pairs;
     judgement pairs. Vertices: records [0, n), then nodes, cores, USCCs and match keys."""
-    records = clean_input(df)
+    config = load_resolution_config()
+    records = read_records(df)
     rules = judgements if isinstance(judgements, list) else read_judgements(judgements)
     features = record_features(records, workers)
+    lend(features, registry_codes(features, config.authority.sources))
     node, nodes = assign_nodes(features, judged_records(rules))
     n = len(node)
     n_nodes, n_cores = len(nodes.first_record), len(nodes.cores)
@@ -68,19 +73,20 @@ def component_edges(df: pd.DataFrame, judgements=None, workers: int | None = Non
     has_uscc = nodes.uscc >= 0
     src.append(_vertex_block(node_v, np.flatnonzero(has_uscc)))
     dst.append(_vertex_block(uscc_v, nodes.uscc[has_uscc]))
-    pairs, _counts = core_pairs(nodes, MAX_BLOCK)
+    pairs, _counts = core_pairs(nodes, config.blocking, config.comparison.trade_name_weight)
     src.append(_vertex_block(core_v, pairs.a))
     dst.append(_vertex_block(core_v, pairs.b))
-    same, not_same = _judgement_pairs(rules, features, node)
+    same, not_same = judgement_node_pairs(rules, records.record_id, features.names.column("match_hash"),
+                                          features.name_idx, node)
     for a, b in same + not_same:
         src.append(np.array([node_v + a], np.int64))
         dst.append(np.array([node_v + b], np.int64))
     # a branch and every record spelling its parent's name (the parent id needs exactly one owner)
     names = features.names
-    key_of_name, key_values = pd.factorize(pd.Series(names["match_key"], dtype=object))
+    key_of_name, key_values = pd.factorize(names.column("match_hash"))
     key_index = pd.Index(key_values)
-    parent_of_name = key_index.get_indexer(pd.Series(names["parent_key"], dtype=object))
-    branch = np.asarray(names["is_branch"], dtype=bool) & (parent_of_name >= 0)
+    parent_of_name = key_index.get_indexer(names.column("parent_hash"))
+    branch = np.asarray(names.column("is_branch"), dtype=bool) & (parent_of_name >= 0)
     idx = features.name_idx
     src.append(np.arange(n, dtype=np.int64))
     dst.append(_vertex_block(key_v, key_of_name[idx]))
