@@ -6,6 +6,7 @@ Every config model (sources, feeds, territories, users; scoring lives with the w
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -85,6 +86,16 @@ def read_yaml(path: Path) -> Any:
 
 
 def load_config(model: type[M], path: Path, context: dict[str, Any] | None = None,
-                error: type[UserError] = UserError) -> M:
-    """Read `path` (YAML) into `model`."""
-    return validate_config(model, read_yaml(path), str(path), context, error)
+                error: type[UserError] = UserError, empty_is_default: bool = False) -> M:
+    """Read `path` (YAML) into `model`; every mistake (no file, bad YAML, not a mapping, a key that
+    does not fit) is one `error` naming the file. `empty_is_default`: an empty file means the
+    model's defaults."""
+    try:
+        data = read_yaml(path)
+    except UserError as exc:
+        raise error(str(exc)) from None
+    if data is None and empty_is_default:
+        data = {}
+    if not isinstance(data, Mapping):
+        raise error(f"{path}: (top level): must be a mapping")
+    return validate_config(model, data, str(path), context, error)

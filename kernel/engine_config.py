@@ -15,7 +15,7 @@ from pathlib import Path
 
 from pydantic import Field, field_validator
 
-from kernel.config import ConfigModel, read_yaml, validate_config
+from kernel.config import ConfigModel, load_config
 from kernel.errors import UserError
 from kernel.paths import configs_dir
 
@@ -71,12 +71,4 @@ def load_engine_config(path: Path | None = None) -> EngineConfig:
 
 @lru_cache(maxsize=8)
 def _load_file(path: Path, _mtime: int) -> EngineConfig:
-    try:
-        data = read_yaml(path)
-    except UserError as exc:
-        raise EngineConfigError(str(exc)) from None
-    if data is None:
-        data = {}
-    if not isinstance(data, dict):
-        raise EngineConfigError(f"{path}: (top level): must be a mapping")
-    return validate_config(EngineConfig, data, str(path), error=EngineConfigError)
+    return load_config(EngineConfig, path, error=EngineConfigError, empty_is_default=True)

@@ -15,7 +15,7 @@ from typing import Any
 
 from pydantic import Field, model_validator
 
-from kernel.config import ConfigModel, read_yaml, validate_config
+from kernel.config import ConfigModel, load_config, validate_config
 from kernel.errors import UserError
 from kernel.paths import configs_dir
 
@@ -99,12 +99,4 @@ def load_resolution_config(source: Path | str | Mapping[str, Any] | ResolutionCo
 
 @lru_cache(maxsize=8)
 def _load_file(path: Path, _mtime: int) -> ResolutionConfig:
-    try:
-        data = read_yaml(path)
-    except UserError as exc:
-        raise ResolutionConfigError(str(exc)) from None
-    if data is None:
-        data = {}
-    if not isinstance(data, Mapping):
-        raise ResolutionConfigError(f"{path}: (top level): must be a mapping")
-    return validate_config(ResolutionConfig, data, str(path), error=ResolutionConfigError)
+    return load_config(ResolutionConfig, path, error=ResolutionConfigError, empty_is_default=True)
