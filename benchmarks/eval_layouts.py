@@ -25,7 +25,17 @@ from pathlib import Path
 
 from lxml import etree
 
-from benchmarks.eval_pages import GROUPS, OUT, PRINTED, batches, corpus_dir, page_html, score
+from benchmarks.eval_pages import (
+    OUT,
+    PRINTED,
+    amounts_right,
+    batches,
+    corpus_dir,
+    fmt,
+    group_figures,
+    page_html,
+    score,
+)
 from benchmarks.layout_transforms import TRANSFORMS, WORD_MARK, Transform
 from scrapers.extract import extract_auto
 from scrapers.extract.decode import decode_body
@@ -116,18 +126,12 @@ def run_transform(transform: Transform, pages: list[tuple[Path, bytes, str]], go
     return {"changed": changed, "broke": broke}
 
 
-def _fmt(value) -> str:
-    return "  n/a" if value is None else f"{value:.3f}"
-
-
 def row(name: str, n_pages: int, done: dict, figures: dict | None) -> str:
     if figures is None:
         return f"| {name} | 0/{n_pages} | | | | | |"
-    by_role = figures["by_role"]
-    groups = ", ".join(f"{g} {_fmt(by_role[g]['recall'])}/{_fmt(by_role[g]['precision'])}" for g in GROUPS if g in by_role)
-    right = round((figures["amount_coverage"] or 0) * figures["amount_gold"])
-    return (f"| {name} | {len(done['changed'])}/{n_pages} | {_fmt(figures['recall'])} | {_fmt(figures['precision'])} | "
-            f"{right}/{figures['amount_gold']} ({_fmt(figures['amount_accuracy'])}) | {groups} | {len(done['broke'])} |")
+    return (f"| {name} | {len(done['changed'])}/{n_pages} | {fmt(figures['recall'])} | {fmt(figures['precision'])} | "
+            f"{amounts_right(figures)}/{figures['amount_gold']} ({fmt(figures['amount_accuracy'])}) | "
+            f"{group_figures(figures, ', ')} | {len(done['broke'])} |")
 
 
 def main(argv: list[str] | None = None) -> int:

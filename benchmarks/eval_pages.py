@@ -117,20 +117,28 @@ def score(corpus: Path, batch: Path, pred_dir: Path, verbose: bool, page_filters
     return json.loads(last), done.stdout
 
 
-def _fmt(value) -> str:
+def fmt(value) -> str:
     return "  n/a" if value is None else f"{value:.3f}"
 
 
-def summary_lines(mode: str, figures: dict, kind_accuracy: float) -> list[str]:
+def group_figures(figures: dict, separator: str = " ") -> str:
+    """Recall/precision of each role group the answer key has: `supplier 1.000/1.000 agent …`."""
     by_role = figures["by_role"]
-    groups = " ".join(
-        f"{g} {_fmt(by_role[g]['recall'])}/{_fmt(by_role[g]['precision'])}" for g in GROUPS if g in by_role
-    )
+    return separator.join(f"{g} {fmt(by_role[g]['recall'])}/{fmt(by_role[g]['precision'])}"
+                          for g in GROUPS if g in by_role)
+
+
+def amounts_right(figures: dict) -> int:
+    """How many gold amounts were matched (score.py gives the share of them)."""
+    return round((figures["amount_coverage"] or 0) * figures["amount_gold"])
+
+
+def summary_lines(mode: str, figures: dict, kind_accuracy: float) -> list[str]:
     return [
-        f"{mode:<11} recall {_fmt(figures['recall'])} precision {_fmt(figures['precision'])} | "
-        f"amounts right {round((figures['amount_coverage'] or 0) * figures['amount_gold'])}/{figures['amount_gold']} (accuracy {_fmt(figures['amount_accuracy'])}, coverage {_fmt(figures['amount_coverage'])}) | "
-        f"page kind {_fmt(kind_accuracy)}",
-        f"{'':<11} recall/precision per group: {groups}",
+        f"{mode:<11} recall {fmt(figures['recall'])} precision {fmt(figures['precision'])} | "
+        f"amounts right {amounts_right(figures)}/{figures['amount_gold']} (accuracy {fmt(figures['amount_accuracy'])}, coverage {fmt(figures['amount_coverage'])}) | "
+        f"page kind {fmt(kind_accuracy)}",
+        f"{'':<11} recall/precision per group: {group_figures(figures)}",
     ]
 
 
