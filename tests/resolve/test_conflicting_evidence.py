@@ -11,9 +11,9 @@ from stdnum.cn import uscc as uscc_check
 
 from kernel.paths import sql_models_dir
 from pipelines.checks import parse_sql_test
-from warehouse.db import connect, ensure_schemas
-from warehouse.entity_links import build_entity_links
 from warehouse.resolve import LAST_STATS, describe_records, resolve_records
+
+from .entity_world import built_entity_records
 
 
 def code(division: str, tail: str) -> str:
@@ -109,17 +109,11 @@ def test_no_cluster_of_a_crowded_random_world_holds_a_conflicting_pair():
 @pytest.fixture
 def built(tmp_path, monkeypatch):
     monkeypatch.setenv("TUOKE_CONFIGS_DIR", str(tmp_path / "configs"))
-    con = connect(tmp_path / "work" / "tuoke.duckdb")
-    ensure_schemas(con)
-    con.execute("CREATE TABLE staging.stg_entity_records (record_id VARCHAR, source_id VARCHAR, source_kind VARCHAR, "
-                "name VARCHAR, uscc VARCHAR, address VARCHAR, region_hint VARCHAR)")
     rows = [("a1", "杭州宏达贸易有限公司", "杭州市西湖区文三路100号", None), ("a2", "杭州宏达贸易有限公司", "", "浙江省"),
             ("a3", "宏达贸易", "", "上海"), ("b1", "宁波华信科技有限公司", "宁波市江北区中山路3号", None),
             ("b2", "宁波华信科技有限公司", "宁波市江北区中山路3号", None)]
-    con.executemany("INSERT INTO staging.stg_entity_records VALUES (?, 'src', 'procurement_award', ?, NULL, ?, ?)", rows)
-    con.execute("CREATE TABLE staging.stg_mentions AS SELECT record_id AS mention_id, "
-                "CAST(NULL AS VARCHAR) AS industry FROM staging.stg_entity_records")
-    build_entity_links(con)
+    con = built_entity_records(tmp_path, [(r, "src", "procurement_award", name, None, address, hint)
+                                          for r, name, address, hint in rows])
     yield con
     con.close()
 

@@ -13,6 +13,7 @@ from stdnum.cn import uscc as uscc_check
 
 from warehouse.resolve import LAST_STATS, describe_records, resolve_records
 
+from .entity_world import built_entity_records
 from .test_conflicting_evidence import _conflicts
 
 
@@ -105,20 +106,11 @@ def test_the_blocking_check_counts_a_vouched_for_former_name_as_the_registry_cod
     """core.entity_records carries registry_uscc; the check counts it as the record's code."""
     from kernel.paths import sql_models_dir
     from pipelines.checks import parse_sql_test
-    from warehouse.db import connect, ensure_schemas
-    from warehouse.entity_links import build_entity_links
 
     monkeypatch.setenv("TUOKE_CONFIGS_DIR", str(tmp_path / "configs"))
-    con = connect(tmp_path / "work" / "tuoke.duckdb")
-    ensure_schemas(con)
-    con.execute("CREATE TABLE staging.stg_entity_records (record_id VARCHAR, source_id VARCHAR, source_kind VARCHAR, "
-                "name VARCHAR, uscc VARCHAR, address VARCHAR, region_hint VARCHAR)")
     rows = [(r["record_id"], r["source"], "internal", r["name"], r["uscc"], None, None) for r in registry_rows()]
     rows.append(("m0", "award", "procurement_award", "江西中江地产股份有限公司", None, None, None))
-    con.executemany("INSERT INTO staging.stg_entity_records VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
-    con.execute("CREATE TABLE staging.stg_mentions AS SELECT record_id AS mention_id, "
-                "CAST(NULL AS VARCHAR) AS industry FROM staging.stg_entity_records")
-    build_entity_links(con)
+    con = built_entity_records(tmp_path, rows)
     assert con.execute("SELECT registry_uscc FROM core.entity_records WHERE record_id = 'm0'").fetchone()[0] == ZHONGJIANG
     check = parse_sql_test(sql_models_dir() / "tests" / "conflicting_evidence.sql")
     assert check.evaluate(con).passed
