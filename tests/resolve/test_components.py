@@ -6,7 +6,7 @@ import numpy as np
 
 from benchmarks.resolve.generate import generate
 from warehouse.resolve import resolve_records
-from warehouse.resolve_components import (
+from warehouse.resolve.components import (
     ComponentGraph,
     min_label_components,
     ordered_links,

@@ -17,7 +17,7 @@ from warehouse.engines.spark import spark_session
 from warehouse.engines.spark_resolve import resolve_on_spark
 from warehouse.entity_links import judgements_path, resolution_input
 from warehouse.resolve import resolve_records
-from warehouse.resolve_components import ordered_links
+from warehouse.resolve.components import ordered_links
 
 pytestmark = [
     pytest.mark.scaleout,

@@ -1,6 +1,6 @@
 """Entity resolution on Spark, with the same core.entity_links as the single-process resolver.
 
-1. Resolution components (warehouse/resolve_components.py): the graph of every relation the
+1. Resolution components (warehouse/resolve/components.py): the graph of every relation the
    resolver could act on (node, core-name pair, USCC, judgement, parent name) goes to Spark as an
    edge table; its connected components are found in Spark SQL by iterative min-label
    propagation (each vertex takes the smallest label among itself and its neighbours until no
@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from warehouse.resolve_components import LINK_ORDER, component_edges, ordered_links, partition_of
+from warehouse.resolve.components import LINK_ORDER, component_edges, ordered_links, partition_of
 
 LINK_SCHEMA = ("record_id string, company_id string, rule string, score double, features string, "
                "matched_record string, parent_company_id string")

@@ -13,8 +13,8 @@ nodes is dropped globally; split over two partitions it would be small enough to
 Likewise a branch and every company spelling its parent's name share a component, because the
 parent id is given only when exactly one company has that name.
 
-`component_edges` reuses the resolver's own parse, nodes and blocking (warehouse/resolve); this
-module is the one adapter that reads them, so a change of the resolver's internals is fixed here.
+`component_edges` reuses the resolver's own parse, nodes and blocking, beside them in this package,
+so a change to the resolver's steps is made here too.
 `components` labels every record with the smallest record position of its component by
 iterative min-label propagation, the same algorithm the Spark path runs in Spark SQL.
 """
