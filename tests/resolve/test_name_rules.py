@@ -114,3 +114,11 @@ def test_stock_list_markers_are_not_part_of_a_short_name():
     for marked, plain in (("*ST中达", "中达"), ("ST华信", "华信"), ("大名城B", "大名城"), ("黄山B股", "黄山"), ("长白5", "长白")):
         assert parse_company_name(marked).core == plain
     assert parse_company_name("华信5号科技有限公司").core.startswith("华信5")  # a registered name keeps its digits
+
+
+def test_sister_outlets_numbered_apart_are_two_companies():
+    """Real names (real-names, two 个体 fuel stations with their own USCCs): 四 and 十 sound alike once
+    sh/s is folded, but a numeral for another numbers a sister outlet, never a typo."""
+    frame = pd.DataFrame({"record_id": ["a", "b"], "source": "t", "name": ["安达市农机第四加油站", "安达市农机第十加油站"],
+                          "uscc": "", "address": ""})
+    assert resolve_records(frame)["company_id"].nunique() == 2

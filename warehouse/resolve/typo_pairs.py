@@ -20,8 +20,12 @@ from warehouse.resolve.grouping import groups, pairs_in_groups
 SHAPE, SOUND, MISSING_CHAR = 1, 2, 3
 TYPO_MAX = 16  # width of the character matrix: the longest core that gets typo keys
 
+# Numerals number sister firms and outlets (安达市农机第四加油站 / 第十加油站, 二厂 / 三厂): one numeral
+# for another is a different firm, never a typo, however alike the two sound or look.
+NUMERALS = frozenset("〇零一二三四五六七八九十百千两壹贰叁肆伍陆柒捌玖拾佰仟0123456789０１２３４５６７８９")
 _SHAPE_PAIRS = tuple(
-    dict.fromkeys(tuple(sorted((row["a"], row["b"]))) for row in read_rows("confusable_chars.csv"))
+    pair for pair in dict.fromkeys(tuple(sorted((row["a"], row["b"]))) for row in read_rows("confusable_chars.csv"))
+    if not set(pair) <= NUMERALS
 )
 
 try:
@@ -45,7 +49,8 @@ def fold_sound(syllable: str) -> str:
 
 
 def sound_of(char: str) -> str:
-    if lazy_pinyin is None or not ("\u4e00" <= char <= "\u9fff"):
+    """The folded reading of a CJK character; none for a numeral (see NUMERALS)."""
+    if lazy_pinyin is None or not ("\u4e00" <= char <= "\u9fff") or char in NUMERALS:
         return ""
     reading = lazy_pinyin(char, style=Style.NORMAL, errors="ignore")
     return fold_sound(reading[0]) if reading and reading[0] else ""
