@@ -15,8 +15,10 @@ without a change here) with bit masks of the company's signal types and products
 place in the default order (score, then rank, then branch), stored in that order, and `fit_<bit>`,
 the fit of each product (sorting by a product's fit reads one integer column, not a map). A page
 of the default order reads the first rows that pass the filter, a scan of narrow columns.
-`serving.prospect_names(pos, branch, name, uscc, company_id)`, stored uncompressed, answers a name search
-with one scan of the names alone.
+`serving.prospect_names(pos, branch, name, uscc, company_id, <n-gram masks>)`, stored
+uncompressed, answers a name search: the read model keeps the names and masks of a file in memory
+and tests only the names whose n-gram masks hold every n-gram of the search (tuoke/prospects/
+name_search.py); a file without masks is searched with one scan of the names.
 
 A prospect page lists every signal row of its company with the readable reason. Rendered per
 request, the reason macro (ref.fill_reason) alone costs several milliseconds of CPU for a dozen
@@ -96,6 +98,28 @@ ORDER BY pos
 """
 
 
+# (column, n, which 16-bit window of the hash picks the bit): two 64-bit masks of a name's bigrams
+# (for a two-character search) and four of its trigrams (a longer one: each more nearly halves the
+# names that pass by chance; a 1M-name test passed ~15 % with two, ~1 % with four)
+GRAM_MASKS = (("bigram_mask_a", 2, 0), ("bigram_mask_b", 2, 2),
+              ("trigram_mask_a", 3, 0), ("trigram_mask_b", 3, 1), ("trigram_mask_c", 3, 2), ("trigram_mask_d", 3, 3))
+
+
+def gram_mask_sql(text: str, n: int, window: int) -> str:
+    """SQL for a mask of `text`'s n-grams: each n-gram sets one of 64 bits, chosen by one 16-bit
+    window of DuckDB's hash of it. A substring's n-grams are all n-grams of the string it is in, so
+    its masks are subsets of that string's masks (a Bloom filter: no match is ever lost); a string
+    shorter than n has none (mask 0, which every mask holds)."""
+    return (f"CAST(list_reduce(list_transform(range(1, length({text}) - {n - 2}), lambda i: (1::UBIGINT << "
+            f"((hash(substr({text}, i, {n})) >> {16 * window}) % 64)::INTEGER)), lambda a, b: a | b, 0::UBIGINT) "
+            "AS UBIGINT)")
+
+
+def gram_masks_sql(text: str) -> str:
+    """Every mask of GRAM_MASKS of `text`, as columns named after them."""
+    return ", ".join(f"{gram_mask_sql(text, n, window)} AS {column}" for column, n, window in GRAM_MASKS)
+
+
 def build_prospect_list(con: duckdb.DuckDBPyConnection) -> bool:
     """serving.signal_bits, serving.product_bits and serving.prospect_list (see module docstring);
     False when the warehouse lacks a table they need."""
@@ -116,7 +140,8 @@ def build_prospect_list(con: duckdb.DuckDBPyConnection) -> bool:
     con.execute("SET force_compression = 'uncompressed'")
     try:
         con.execute("CREATE OR REPLACE TABLE serving.prospect_names AS "
-                    "SELECT pos, branch, name, uscc, company_id FROM serving.prospect_list ORDER BY pos")
+                    f"SELECT pos, branch, name, uscc, company_id, {gram_masks_sql('name')} "
+                    "FROM serving.prospect_list ORDER BY pos")
     finally:
         con.execute("RESET force_compression")
     return True

@@ -20,6 +20,7 @@ import pandas as pd
 from tuoke.prospects.catalog import Catalog
 from tuoke.prospects.columns import PAGE_COLUMNS, with_derived
 from tuoke.prospects.filters import ProspectFilter
+from tuoke.prospects.name_search import NAMES_TABLE, LazyNameIndex, may_be_code
 from tuoke.prospects.scope import Scope
 from tuoke.prospects.where import Where
 
@@ -74,18 +75,26 @@ def _filters(where: Where, catalog: Catalog, scope: Scope, f: ProspectFilter, *,
     return where
 
 
-def _name_hits(cur, scope: Scope, f: ProspectFilter) -> list[int]:
+def _name_hits(cur, scope: Scope, f: ProspectFilter, names: LazyNameIndex | None = None) -> list[int]:
     """Positions in scope (and in `f.branch`) whose name contains `f.q`, or whose USCC or
-    company_id is `f.q`, in the default order: one scan of the uncompressed names
-    (serving.prospect_names)."""
+    company_id is `f.q`, in the default order: from the file's name index (name_search.py), else
+    one scan of the uncompressed names (serving.prospect_names)."""
+    index = names.get(cur) if names is not None else None
+    if index is not None:
+        branches = set(scope.branches) if scope.branches is not None else None
+        if f.branch:
+            branches = {f.branch} & branches if branches is not None else {f.branch}
+        found = index.search(cur, f.q, branches)
+        if found is not None:
+            return found
     where = Where().add_condition(scope.condition("n.branch"))
     if f.branch:
         where.add("n.branch = ?", f.branch)
-    if f.q.isascii() and f.q.replace("-", "").isalnum():  # it may be a code
+    if may_be_code(f.q):
         where.add("contains(n.name, ?) OR n.uscc = upper(?) OR n.company_id = ?", f.q, f.q, f.q)
     else:
         where.add("contains(n.name, ?)", f.q)
-    return [r[0] for r in cur.execute(f"SELECT n.pos FROM serving.prospect_names AS n WHERE {where.sql}",
+    return [r[0] for r in cur.execute(f"SELECT n.pos FROM {NAMES_TABLE} AS n WHERE {where.sql}",
                                       where.params).fetchall()]
 
 
@@ -116,11 +125,12 @@ def _fit_column(catalog: Catalog, f: ProspectFilter, masks: bool) -> tuple[str, 
 
 
 def read_page(cur, catalog: Catalog, scope: Scope, f: ProspectFilter, limit: int | None = None,
-              offset: int | None = None) -> ProspectList:
-    """One page under the scope and filter (`limit`/`offset` override the filter's page)."""
+              offset: int | None = None, names: LazyNameIndex | None = None) -> ProspectList:
+    """One page under the scope and filter (`limit`/`offset` override the filter's page; `names`
+    the file's name index, for a search)."""
     masks = catalog.serving
     table = "serving.prospect_list" if masks else "marts.prospects_ranked"
-    hits = _name_hits(cur, scope, f) if masks and f.q else None
+    hits = _name_hits(cur, scope, f, names) if masks and f.q else None
     limit = f.page_size if limit is None else limit
     offset = f.offset if offset is None else offset
     if hits is not None and _searched_only(f):  # count and page from the one scan of the names

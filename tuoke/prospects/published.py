@@ -19,6 +19,7 @@ import duckdb
 from kernel.errors import UserError
 from kernel.paths import DataPaths
 from tuoke.prospects.catalog import Catalog
+from tuoke.prospects.name_search import MASK_COLUMNS, NAMES_TABLE, LazyNameIndex
 from tuoke.prospects.reader import ProspectReader
 
 SWAP_WAIT = 10.0
@@ -35,6 +36,7 @@ class PublishedWarehouse:
         self._changed = threading.Condition()
         self._con: duckdb.DuckDBPyConnection | None = None
         self._catalog: Catalog | None = None
+        self._names: LazyNameIndex | None = None
         self._identity: tuple | None = None
         self._readers = 0
         self.opened = 0  # how many times a file was opened
@@ -65,6 +67,7 @@ class PublishedWarehouse:
             con.close()
             raise WarehouseMissing(f"{self.path} has no marts.prospects_ranked yet; run `tuoke build` first") from None
         self._con, self._catalog, self._identity = con, catalog, identity
+        self._names = LazyNameIndex(all(catalog.has_column(NAMES_TABLE, c) for c in MASK_COLUMNS))
         self.opened += 1
 
     @contextmanager
@@ -81,10 +84,10 @@ class PublishedWarehouse:
                 self._close()
                 self._open(identity)
             cursor = self._con.cursor()
-            catalog = self._catalog
+            catalog, names = self._catalog, self._names
             self._readers += 1
         try:
-            yield ProspectReader(cursor, catalog)
+            yield ProspectReader(cursor, catalog, names)
         finally:
             cursor.close()
             with self._changed:
@@ -94,7 +97,7 @@ class PublishedWarehouse:
     def _close(self) -> None:
         if self._con is not None:
             self._con.close()
-        self._con, self._catalog, self._identity = None, None, None
+        self._con, self._catalog, self._identity, self._names = None, None, None, None
 
     def close(self) -> None:
         with self._changed:

@@ -12,14 +12,16 @@ from tuoke.prospects.dashboard import read_dashboard
 from tuoke.prospects.filters import ProspectFilter
 from tuoke.prospects.find import find_company
 from tuoke.prospects.lists import ProspectList, read_branch_summary, read_frame, read_page
+from tuoke.prospects.name_search import LazyNameIndex
 from tuoke.prospects.scope import Scope
 from tuoke.prospects.view import ProspectView, read_company, read_prospect
 
 
 class ProspectReader:
-    def __init__(self, cursor, catalog: Catalog):
+    def __init__(self, cursor, catalog: Catalog, names: LazyNameIndex | None = None):
         self.cursor = cursor
         self.catalog = catalog
+        self.names = names  # the file's name index (kept by PublishedWarehouse while the file is open)
 
     def checked(self, f: ProspectFilter) -> ProspectFilter:
         """`f`, after refusing a product or signal type this build does not know (FilterError)."""
@@ -28,7 +30,7 @@ class ProspectReader:
 
     def page(self, scope: Scope, f: ProspectFilter, limit: int | None = None, offset: int | None = None
              ) -> ProspectList:
-        return read_page(self.cursor, self.catalog, scope, self.checked(f), limit, offset)
+        return read_page(self.cursor, self.catalog, scope, self.checked(f), limit, offset, self.names)
 
     def frame(self, scope: Scope, f: ProspectFilter, limit: int | None = None) -> pd.DataFrame:
         return read_frame(self.cursor, self.catalog, scope, self.checked(f), limit)
