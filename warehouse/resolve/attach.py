@@ -22,7 +22,7 @@ import numpy as np
 
 from warehouse.resolve.bulk_join import join_pairs
 from warehouse.resolve.compare import Edges
-from warehouse.resolve.nodes import Nodes
+from warehouse.resolve.nodes import GROUP_SHORT, JOINT_STOCK, NO_FORM, STOCK_SHORT, Nodes
 from warehouse.resolve.pair_rules import STRENGTH_RANK, SUPPORT_RANK
 from warehouse.resolve.prepare import region_levels
 
@@ -94,6 +94,67 @@ def _collapse(src, dst, tier, x, y, idx):
     return [v[first] for v in (src, dst, tier, x, y, idx)]
 
 
+def short_only_clusters(c, nodes: Nodes) -> np.ndarray:
+    """bool per node (read at roots): the cluster holds abbreviations only, no registered name."""
+    registered = np.zeros(len(nodes), dtype=bool)
+    registered[c.roots()[~nodes.abbreviated]] = True
+    return ~registered
+
+
+def joint_stock_clusters(c, nodes: Nodes) -> np.ndarray:
+    """bool per node (read at roots): the cluster holds a 股份有限公司 name (only such a company is listed)."""
+    joint = np.zeros(len(nodes), dtype=bool)
+    joint[c.roots()[nodes.form == JOINT_STOCK]] = True
+    return joint
+
+
+LISTED_SHORT_FORMS = (NO_FORM, STOCK_SHORT, GROUP_SHORT)  # the endings a 证券简称 is written with
+MANY = -2  # a cluster holds several short forms
+
+
+def _short_form(nodes: Nodes, x: np.ndarray) -> np.ndarray:
+    """One id per short core and ending (东华 / 东华股份 / 东华集团 are three 证券简称; the place is not
+    counted: 佛山东华 is 东华 written with its place)."""
+    return nodes.core_id[x] * 8 + nodes.form[x]
+
+
+def held_short_forms(c, nodes: Nodes) -> np.ndarray:
+    """Per node (read at roots): the 证券简称-like short form its cluster holds, -1 none, MANY several."""
+    held = np.full(len(nodes), -1, dtype=np.int64)
+    at = np.flatnonzero(nodes.abbreviated & np.isin(nodes.form, LISTED_SHORT_FORMS))
+    if len(at):
+        roots, forms = c.roots()[at], _short_form(nodes, at)
+        held[roots] = forms
+        several = np.unique(roots[held[roots] != forms])
+        held[several] = MANY
+    return held
+
+
+def shared_target(src: np.ndarray, dst: np.ndarray, form: np.ndarray, listed: np.ndarray, pick: np.ndarray,
+                  short_only: np.ndarray, held: np.ndarray) -> np.ndarray:
+    """bool per row: a picked row of a short-only source written like a 证券简称 (`listed`: bare, or
+    ending in 股份 / 集团, towards a cluster that holds a 股份有限公司 name) whose target is picked by another such source of another short form too, or
+    whose cluster holds another already (joined by a strong edge, or in an earlier round). A listed company has one 证券简称 at a time: two for one registered name
+    are as likely two companies' (科益气体 / 科益股份 for 河南科益气体股份有限公司, 建科节能 / 建科股份),
+    so the registered name takes neither, and one name never chains two short names. The same short
+    with or without its place is one (`form`: _short_form); a merchant's 字号 + 公司 (东华公司) is no
+    证券简称 and never competes."""
+    shorts = pick & short_only[src] & listed
+    if not shorts.any():
+        return np.zeros(len(src), dtype=bool)
+    pairs = np.unique(np.stack([dst[shorts], form[shorts]]), axis=1)
+    targets, count = np.unique(pairs[0], return_counts=True)
+    crowded = np.zeros(len(held), dtype=bool)
+    crowded[targets[count > 1]] = True
+    earlier = (held[dst] == MANY) | ((held[dst] >= 0) & (held[dst] != form))
+    return shorts & (crowded[dst] | earlier)
+
+
+def _refused(c, nodes: Nodes, src, dst, x, pick, short_only) -> np.ndarray:
+    listed = np.isin(nodes.form[x], LISTED_SHORT_FORMS) & joint_stock_clusters(c, nodes)[dst]
+    return shared_target(src, dst, _short_form(nodes, x), listed, pick, short_only, held_short_forms(c, nodes))
+
+
 def attach(c, nodes: Nodes, edges: Edges, order: np.ndarray) -> None:
     """Attach sources to their one best-supported compatible target (see the module doc)."""
     from warehouse.resolve.clustering import EDGE
@@ -102,7 +163,9 @@ def attach(c, nodes: Nodes, edges: Edges, order: np.ndarray) -> None:
     compatible = c.can_merge_many(src, dst)  # candidates it cannot merge with do not count
     src, dst, tier, x, y, idx = (v[compatible] for v in (src, dst, tier, x, y, idx))
     pick = _single_best(src, dst, tier)
-    decided = np.unique(src[pick])
+    short_only = short_only_clusters(c, nodes)
+    decided = np.unique(src[pick])  # a refused source stays alone
+    pick &= ~_refused(c, nodes, src, dst, x, pick, short_only)
     join_pairs(c, x[pick], y[pick], idx[pick], EDGE)
     # the sources with several best candidates, again once their candidates may have become one
     pending = ~np.isin(src, decided)
@@ -119,6 +182,8 @@ def attach(c, nodes: Nodes, edges: Edges, order: np.ndarray) -> None:
         pick = _single_best(src, target, tier)
         if not pick.any():
             return
+        done = src[pick]
+        pick &= ~_refused(c, nodes, src, target, x, pick, short_only)
         join_pairs(c, x[pick], y[pick], idx[pick], EDGE)
-        rest = ~np.isin(src, src[pick])
+        rest = ~np.isin(src, done)
         src, dst, tier, x, y, idx = (v[rest] for v in (src, target, tier, x, y, idx))
