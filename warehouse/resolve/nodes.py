@@ -103,8 +103,11 @@ def _node_keys(features: Features, core_of_name: np.ndarray, legal_of_name: np.n
     idx = features.name_idx
     core = core_of_name[idx].astype(np.int64)
     branch = features.names.column("is_branch")[idx]
-    ident = ((core * (n_legal + 1) + legal_of_name[idx]) * 2 + branch) * (len(features.uscc_codes) + 1) + (
-        features.uscc_id + 1)
+    # a short form in traditional script is a node of its own: 聯合 (a Taiwan list's 简称) and ST联合 (a
+    # mainland one's) share the simplified core, and the comparison levels, not the node, must judge them
+    script = (features.names.traditional & np.isin(features.names.column("legal_form"), ABBREVIATED_FORMS))[idx]
+    ident = (((core * (n_legal + 1) + legal_of_name[idx]) * 2 + branch) * 2 + script) * (
+        len(features.uscc_codes) + 1) + (features.uscc_id + 1)
     street = np.where(features.uscc_id >= 0, -1, features.street_id)  # a valid USCC vouches for its streets
     keys = [street, region_key(features.parent_region), region_key(features.region),
             region_key(features.name_region), ident]
