@@ -145,7 +145,7 @@ def parse_key(key: str) -> tuple:
 
 # Stock-list markers around a 证券简称 (ST华信, *ST中达, S上石化, 大名城B, 黄山B股, 长白5, 水仙A5): never part of
 # a registered name, so only stripped from names without a legal form
-_STOCK_MARKS = re.compile(r"^(?:S?\*?ST|SST|[SGNC]|XD|XR|DR)(?=[\u4e00-\u9fff])|(?<=[\u4e00-\u9fff])(?:B股|[AB]?\d|[AB])$")
+STOCK_MARKS = re.compile(r"^(?:S?\*?ST|SST|[SGNC]|XD|XR|DR)(?=[\u4e00-\u9fff])|(?<=[\u4e00-\u9fff])(?:B股|[AB]?\d|[AB])$")
 
 _STOCK_FIRST = frozenset("SGNCXD")  # first / last characters a stock marker can have: most names skip the regex
 _STOCK_LAST = frozenset("0123456789AB股")
@@ -166,8 +166,8 @@ def _legal_form(key: str) -> tuple[str, str, str, str]:
 
 
 def _parse_plain(key: str) -> tuple:
-    if (key[-1:] in _STOCK_LAST or key[:1] in _STOCK_FIRST) and _STOCK_MARKS.search(key) and _suffix(key, _LEGAL) is None:
-        key = _STOCK_MARKS.sub("", key)
+    if (key[-1:] in _STOCK_LAST or key[:1] in _STOCK_FIRST) and STOCK_MARKS.search(key) and _suffix(key, _LEGAL) is None:
+        key = STOCK_MARKS.sub("", key)
     legal_form, legal_class, form_key, rest = _legal_form(key)
     match_key = rest + form_key
     non_enterprise = legal_class not in _ENTERPRISE_CLASSES and _suffix(key, _NON_ENTERPRISE) is not None

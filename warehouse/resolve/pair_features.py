@@ -18,7 +18,8 @@ from kernel.name_validation import is_org_name
 from kernel.resolution_config import ResolutionConfig
 from warehouse.regions import COUNTY_CODES
 from warehouse.resolve.blocking import NAME_ONLY, CorePairs, NodePairs
-from warehouse.resolve.name_text import display_name, script
+from warehouse.resolve.name_parts import STOCK_MARKS
+from warehouse.resolve.name_text import display_name, name_key, script
 from warehouse.resolve.nodes import GROUP_SHORT, NO_FORM, OTHER_FORM, STOCK_SHORT, Nodes
 from warehouse.resolve.prepare import compatible
 
@@ -309,6 +310,47 @@ def _stock_short_against_other(f: PairFrame, at):
     stock_a = (fa == STOCK_SHORT) | ((fa == NO_FORM) & trade)
     stock_b = (fb == STOCK_SHORT) | ((fb == NO_FORM) & trade)
     return (stock_a & (fb == OTHER_FORM)) | (stock_b & (fa == OTHER_FORM))
+
+
+@feature("short_names_other_industry")
+def _short_names_other_industry(f: PairFrame, at):
+    """One side is a short form whose industry words the other side's name does not hold (首创证券 /
+    北京首创股份有限公司, 科达制造 / 科达集团股份有限公司): a short form names its company's own trade."""
+    nodes, a, b = f.nodes, f.a[at], f.b[at]
+    short_a, short_b = nodes.abbreviated[a], nodes.abbreviated[b]
+    one = np.flatnonzero(short_a != short_b)
+    out = np.zeros(len(at), dtype=bool)
+    if len(one):
+        short = np.where(short_a[one], a[one], b[one])
+        other = np.where(short_a[one], b[one], a[one])
+        industry = nodes.industries[nodes.industry_id[short]]
+        core = nodes.cores[nodes.core_id[other]]
+        out[one] = np.fromiter((bool(i) and i not in c for i, c in zip(industry.tolist(), core.tolist())),
+                               dtype=bool, count=len(one))
+    return out
+
+
+def _mainland_listing(raw: str) -> bool:
+    """A mainland stock list's marks: ST / *ST / B股 / a share-class digit, or the 股份 of a 证券简称."""
+    key = name_key(display_name(raw))
+    return bool(STOCK_MARKS.search(key)) or key.endswith("股份")
+
+
+@feature("mainland_listing_against_taiwan")
+def _mainland_listing_against_taiwan(f: PairFrame, at):
+    """A registered name in traditional script without a mainland place (a Taiwan list's) against a
+    short form in the other script that carries a mainland mark: a stock-list marker (ST美好, 大江B股,
+    欣泰3), the 股份 of a 证券简称 (德昌股份) or a mainland place (合肥三洋): two exchanges' companies."""
+    nodes, a, b = f.nodes, f.a[at], f.b[at]
+    taiwan = nodes.traditional & ~nodes.abbreviated & (nodes.name_key == 0)
+    mainland_short = ~nodes.traditional & nodes.abbreviated
+    maybe = np.flatnonzero((taiwan[a] & mainland_short[b]) | (taiwan[b] & mainland_short[a]))
+    out = np.zeros(len(at), dtype=bool)
+    if len(maybe):
+        short = np.where(taiwan[a[maybe]], b[maybe], a[maybe])
+        marked = f.per_node("mainland_listing", _mainland_listing, short)
+        out[maybe] = marked[short] | (nodes.name_key[short] > 0)
+    return out
 
 
 _SCRIPTS = {"both": 0, "simplified": 1, "traditional": 2}

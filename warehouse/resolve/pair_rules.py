@@ -93,6 +93,13 @@ LEVELS: tuple[Level, ...] = (
           doc="a short form whose characters start more than max_block registered names (华信)"),
     Level("other_script_registry", ("other_script_registry",), "apart", lambda g, c: g("other_script_registry"),
           doc="a placeless traditional-script name against a simplified-script one: two registries (臺灣 / 大陸)"),
+    Level("short_names_other_industry", ("short_names_other_industry",), "apart",
+          lambda g, c: g("short_names_other_industry"),
+          doc="a short form names an industry the registered name does not hold (首创证券 / 北京首创股份有限公司)"),
+    Level("mainland_listing_against_taiwan", ("mainland_listing_against_taiwan",), "apart",
+          lambda g, c: g("mainland_listing_against_taiwan"),
+          doc="a short form with a mainland stock list's mark (ST, B股, 股份, a mainland place) against a "
+              "Taiwan list's traditional-script name (大江B股 / 大江生醫股份有限公司)"),
     Level("two_short_forms", ("short_forms",), "apart", lambda g, c: g("short_forms") == 2,
           doc="two abbreviations (华夏科技 / 華夏) never link each other"),
     Level("two_registrations", ("short_forms", "candidates", "same_legal_class", "same_name_place",
