@@ -20,6 +20,7 @@ from warehouse.resolve.prepare import Features, region_key
 LEGAL_GROUP = {"company": "C", "joint_stock": "C", "group": "C", "": ""}
 ABBREVIATED_FORMS = ("", "公司", "股份", "集团")  # endings of short forms (东华公司, 华信股份, 海汽集团)
 NO_FORM, STOCK_SHORT, JOINT_STOCK, OTHER_FORM, GROUP_SHORT = 0, 1, 2, 3, 4
+N_FORMS = 5
 MANY_STREETS = -2  # a coded node whose records give several streets (its USCC vouches for them)
 
 
@@ -103,10 +104,15 @@ def _node_keys(features: Features, core_of_name: np.ndarray, legal_of_name: np.n
     idx = features.name_idx
     core = core_of_name[idx].astype(np.int64)
     branch = features.names.column("is_branch")[idx]
-    # a short form in traditional script is a node of its own: 聯合 (a Taiwan list's 简称) and ST联合 (a
-    # mainland one's) share the simplified core, and the comparison levels, not the node, must judge them
-    script = (features.names.traditional & np.isin(features.names.column("legal_form"), ABBREVIATED_FORMS))[idx]
-    ident = (((core * (n_legal + 1) + legal_of_name[idx]) * 2 + branch) * 2 + script) * (
+    names = features.names
+    legal_form = names.column("legal_form")
+    # what the comparison levels, not the node, must judge: a short form or a placeless name in
+    # traditional script (聯合, a Taiwan list's 简称, and ST联合, a mainland one's, share the simplified
+    # core), and the ending (东华股份 / 东华集团 are two 证券简称, 股份有限公司 / 集团有限公司 two registrations)
+    placeless = region_key(features.name_region) == 0
+    script = (names.traditional[idx] & np.isin(legal_form, ABBREVIATED_FORMS)[idx]).astype(np.int64)
+    form = forms(legal_form, names.column("legal_class"))[idx].astype(np.int64)
+    ident = ((((core * (n_legal + 1) + legal_of_name[idx]) * 2 + branch) * 2 + script) * N_FORMS + form) * (
         len(features.uscc_codes) + 1) + (features.uscc_id + 1)
     street = np.where(features.uscc_id >= 0, -1, features.street_id)  # a valid USCC vouches for its streets
     keys = [street, region_key(features.parent_region), region_key(features.region),
