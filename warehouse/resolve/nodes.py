@@ -141,6 +141,15 @@ def _node_streets(node: np.ndarray, n_nodes: int, street_id: np.ndarray) -> np.n
     return np.where((low >= 0) & (high != low), MANY_STREETS, low)
 
 
+def without_industry(core: np.ndarray, industry: np.ndarray, legal_class: np.ndarray, legal_form: np.ndarray) -> np.ndarray:
+    """bool: a 有限公司 name without industry words (佛山市东华有限公司), so one that dropped them — not a
+    group (哈尔滨海格集团有限公司), nor a core of industry words alone, which keeps its place in the core
+    (哈尔滨交通集团能源有限公司: 2301:交通集团能源, nothing dropped)."""
+    return ((industry == "") & (legal_class == "company")
+            & np.fromiter(("集团" not in f and ":" not in c for f, c in zip(legal_form.tolist(), core.tolist())),
+                          dtype=bool, count=len(core)))
+
+
 def assign_nodes(features: Features, split_records: set | None = None) -> tuple[np.ndarray, Nodes]:
     """Node id per record and the node table."""
     names = features.names
@@ -166,9 +175,9 @@ def assign_nodes(features: Features, split_records: set | None = None) -> tuple[
         raw_name=features.records.name.values[name_at],
         abbreviated=np.isin(legal_form, ABBREVIATED_FORMS),
         form=forms(legal_form, names.column("legal_class")[name_at]),
-        no_industry=(np.asarray(industries, dtype=object)[industry_of_name[name_at]] == "")
-        & (names.column("legal_class")[name_at] == "company")
-        & np.array(["集团" not in form for form in legal_form.tolist()], dtype=bool),
+        no_industry=without_industry(np.asarray(cores, dtype=object)[core_of_name[name_at]],
+                                     np.asarray(industries, dtype=object)[industry_of_name[name_at]],
+                                     names.column("legal_class")[name_at], legal_form),
         traditional=names.traditional[name_at],
     )
     return node, nodes

@@ -248,8 +248,10 @@ def _other_script_registry(f: PairFrame, at):
 def _industry_dropped(f: PairFrame, at):
     """A side is a 有限公司 name without industry words: such a name must have one (企业名称登记管理
     规定: 行政区划 + 字号 + 行业 + 组织形式), so the industry was dropped (joint-stock companies and
-    groups are registered without one: 诚志股份有限公司, 哈尔滨海格集团有限公司)."""
-    return f.nodes.no_industry[f.a[at]] | f.nodes.no_industry[f.b[at]]
+    groups are registered without one: 诚志股份有限公司, 哈尔滨海格集团有限公司). Two names of one core
+    dropped nothing against each other (黑龙江省炎麟经贸 / 哈尔滨炎麟经贸: two registrations)."""
+    a, b = f.sides(at)
+    return (f.nodes.no_industry[a] | f.nodes.no_industry[b]) & (f.nodes.core_id[a] != f.nodes.core_id[b])
 
 
 @feature("same_named_city")
