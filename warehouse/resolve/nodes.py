@@ -141,6 +141,19 @@ def _node_streets(node: np.ndarray, n_nodes: int, street_id: np.ndarray) -> np.n
     return np.where((low >= 0) & (high != low), MANY_STREETS, low)
 
 
+def abbreviated(core: np.ndarray, industry: np.ndarray, legal_form: np.ndarray) -> np.ndarray:
+    """bool: a short form — no legal form, or a short form's (东华公司, 华信股份, 海汽集团). A 公司 name
+    with its industry words is registered so (全民所有制 and 集体 enterprises: 江西铜业集团公司,
+    哈尔滨电力工程安装公司): only 字号 + 公司 is the short one."""
+    short = np.isin(legal_form, ABBREVIATED_FORMS)
+    company = np.flatnonzero(short & (legal_form == "公司"))
+    if len(company):
+        named = np.fromiter((bool(i) or ":" in c for i, c in zip(industry[company].tolist(), core[company].tolist())),
+                            dtype=bool, count=len(company))
+        short[company[named]] = False
+    return short
+
+
 def without_industry(core: np.ndarray, industry: np.ndarray, legal_class: np.ndarray, legal_form: np.ndarray) -> np.ndarray:
     """bool: a 有限公司 name without industry words (佛山市东华有限公司), so one that dropped them — not a
     group (哈尔滨海格集团有限公司), nor a core of industry words alone, which keeps its place in the core
@@ -173,7 +186,8 @@ def assign_nodes(features: Features, split_records: set | None = None) -> tuple[
         street=_node_streets(node, n_nodes, features.street_id),
         address_id=_per_node_min(node, n_nodes, features.address_id), first_record=first,
         raw_name=features.records.name.values[name_at],
-        abbreviated=np.isin(legal_form, ABBREVIATED_FORMS),
+        abbreviated=abbreviated(np.asarray(cores, dtype=object)[core_of_name[name_at]],
+                                np.asarray(industries, dtype=object)[industry_of_name[name_at]], legal_form),
         form=forms(legal_form, names.column("legal_class")[name_at]),
         no_industry=without_industry(np.asarray(cores, dtype=object)[core_of_name[name_at]],
                                      np.asarray(industries, dtype=object)[industry_of_name[name_at]],
