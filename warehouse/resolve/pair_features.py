@@ -20,7 +20,7 @@ from warehouse.regions import COUNTY_CODES
 from warehouse.resolve.blocking import NAME_ONLY, CorePairs, NodePairs
 from warehouse.resolve.name_parts import STOCK_MARKS
 from warehouse.resolve.name_text import display_name, name_key, script
-from warehouse.resolve.nodes import GROUP_SHORT, NO_FORM, OTHER_FORM, STOCK_SHORT, Nodes
+from warehouse.resolve.nodes import GROUP_SHORT, JOINT_STOCK, NO_FORM, OTHER_FORM, STOCK_SHORT, Nodes
 from warehouse.resolve.prepare import compatible
 
 FEATURES: dict[str, Callable[[PairFrame, np.ndarray], np.ndarray]] = {}
@@ -220,6 +220,16 @@ def _places_in_one_city(f: PairFrame, at):
     a, b = f.sides(at)
     ra, rb = f.nodes.name_region[a], f.nodes.name_region[b]
     return (ra[:, 1] > 0) & (ra[:, 1] == rb[:, 1]) & ((ra[:, 2] == 0) != (rb[:, 2] == 0))
+
+
+@feature("joint_stock_against_other")
+def _joint_stock_against_other(f: PairFrame, at):
+    """Two registered names, one a 股份有限公司 and the other not (江西洪都航空工业股份有限公司 /
+    江西洪都航空工业集团有限责任公司: a listed company and its parent group)."""
+    a, b = f.sides(at)
+    fa, fb = f.nodes.form[a], f.nodes.form[b]
+    registered = ~f.nodes.abbreviated[a] & ~f.nodes.abbreviated[b]
+    return registered & ((fa == JOINT_STOCK) != (fb == JOINT_STOCK))
 
 
 @feature("same_legal_class")
