@@ -365,6 +365,26 @@ def _mainland_listing_against_taiwan(f: PairFrame, at):
     return out
 
 
+@feature("group_short_against_non_group")
+def _group_short_against_non_group(f: PairFrame, at):
+    """A short form ending in 集团 (雪龙集团) against a registered name that is neither a 股份有限公司 nor
+    a group (大庆雪龙石化技术开发有限公司): a 集团 short names a group."""
+    a, b = f.sides(at)
+    fa, fb = f.nodes.form[a], f.nodes.form[b]
+    out = np.zeros(len(at), dtype=bool)
+    maybe = np.flatnonzero(((fa == GROUP_SHORT) & (fb == OTHER_FORM)) | ((fb == GROUP_SHORT) & (fa == OTHER_FORM)))
+    if len(maybe):
+        other = np.where(fa[maybe] == GROUP_SHORT, b[maybe], a[maybe])
+        registered = ~f.nodes.abbreviated[other]
+        group = np.fromiter(("集团" in name for name in display_names(f.nodes.raw_name[other])), dtype=bool, count=len(other))
+        out[maybe] = registered & ~group
+    return out
+
+
+def display_names(raws: np.ndarray) -> list[str]:
+    return [display_name(raw) for raw in raws.tolist()]
+
+
 _SCRIPTS = {"both": 0, "simplified": 1, "traditional": 2}
 _SIMPLIFIED, _TRADITIONAL = _SCRIPTS["simplified"], _SCRIPTS["traditional"]
 MARKED_FORMS = (STOCK_SHORT, GROUP_SHORT)

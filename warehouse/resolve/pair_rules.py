@@ -115,6 +115,9 @@ LEVELS: tuple[Level, ...] = (
     Level("stock_short_against_limited_company", ("stock_short_against_other",), "apart",
           lambda g, c: g("stock_short_against_other"),
           doc="a 证券简称 names a joint-stock company, not a 有限公司 sharing its trade name"),
+    Level("group_short_against_non_group", ("group_short_against_non_group",), "apart",
+          lambda g, c: g("group_short_against_non_group"),
+          doc="a 集团 short form names a group, not a 有限公司 without 集团 (雪龙集团 / 大庆雪龙石化技术开发有限公司)"),
     Level("bare_short_name", ("bare_short_name",), "apart", lambda g, c: g("bare_short_name"),
           threshold="comparison.bare_name_max_length", doc="a placeless two-character short form (熊猫)"),
     # ---- weak: the name alone
