@@ -147,6 +147,22 @@ def test_stock_short_against_limited_company():
     assert verdict_of("stock_short_against_limited_company", stock_short_against_other=[True, False]) == [True, False]
 
 
+def test_joint_stock_against_other_registration():
+    assert verdict_of("joint_stock_against_other_registration", joint_stock_against_other=[True, False]) == [True, False]
+
+
+def test_short_names_other_industry():
+    assert verdict_of("short_names_other_industry", short_names_other_industry=[True, False]) == [True, False]
+
+
+def test_mainland_listing_against_taiwan():
+    assert verdict_of("mainland_listing_against_taiwan", mainland_listing_against_taiwan=[True, False]) == [True, False]
+
+
+def test_group_short_against_non_group():
+    assert verdict_of("group_short_against_non_group", group_short_against_non_group=[True, False]) == [True, False]
+
+
 def test_bare_short_name():
     assert verdict_of("bare_short_name", bare_short_name=[True, False]) == [True, False]
 
@@ -173,7 +189,9 @@ NEUTRAL = dict(uscc=[0], branch_mismatch=[False], legal_forms_differ=[False], re
                name_regions_equal=[False], regions_agree=[False], crowded_short=[False], short_forms=[1],
                same_legal_class=[True], same_name_place=[False], one_name_without_place=[False],
                places_in_one_city=[False], industry_dropped=[False], stock_short_against_other=[False],
-               bare_short_name=[False], other_script_registry=[False])
+               bare_short_name=[False], other_script_registry=[False], joint_stock_against_other=[False],
+               short_names_other_industry=[False], mainland_listing_against_taiwan=[False],
+               group_short_against_non_group=[False])
 
 
 def test_the_first_level_that_holds_decides():
@@ -185,6 +203,9 @@ def test_the_first_level_that_holds_decides():
     assert _decide(NEUTRAL, [TYPO]) == ["typo_without_evidence"]
     assert _decide({**NEUTRAL, "streets": [1]}, [TYPO]) == ["typo_with_evidence"]
     assert _decide({**NEUTRAL, "prefix_is_short": [False]}, [PREFIX]) == ["prefix_of_a_registered_name"]
+    # a 股份有限公司 against another legal form is apart before any place can make the pair strong
+    assert _decide({**NEUTRAL, "joint_stock_against_other": [True], "name_regions_equal": [True]},
+                   [SAME_CORE]) == ["joint_stock_against_other_registration"]
     assert set(verdicts(np.array([0, len(LEVELS) - 1]))) == {"apart", "weak"}
 
 
