@@ -19,10 +19,12 @@ from .test_name_rules import companies
 
 # ---------------------------------------------------------------- a registered name takes one 证券简称
 def test_a_joint_stock_name_takes_no_two_listed_short_names():
-    # NEEQ-832511 河南科益气体 / 科益气体; 科益股份 is NEEQ-870871's: the full name takes neither
-    got = companies(["河南科益气体股份有限公司", "科益气体", "科益股份"])
-    assert got[2] != got[0] and got[2] != got[1]
-    assert companies(["河南科益气体股份有限公司", "科益气体"]) == [0, 0]  # alone, the short form attaches
+    # NEEQ-832511 河南科益气体 / 科益气体; 科益股份 is NEEQ-870871's: only the whole core attaches
+    assert companies(["河南科益气体股份有限公司", "科益气体", "科益股份"]) == [0, 0, 1]
+    # NEEQ-831146 上海建科建筑节能技术 / 建科节能; 建科股份 is NEEQ-834049's: neither is the whole core
+    got = companies(["上海建科建筑节能技术股份有限公司", "建科节能", "建科股份"])
+    assert got[0] not in got[1:]
+    assert companies(["上海建科建筑节能技术股份有限公司", "建科节能"]) == [0, 0]  # alone, the short form attaches
 
 
 def test_a_short_name_joined_by_its_place_keeps_out_a_second_one():
@@ -46,13 +48,18 @@ def test_a_merchant_short_form_does_not_compete_with_the_name_without_its_form()
 def test_shared_target_refuses_two_short_forms_and_a_second_one_later():
     src, dst = np.array([0, 1, 2, 3]), np.array([9, 9, 8, 7])
     form = np.array([10, 11, 12, 13])
-    listed, pick = np.ones(4, dtype=bool), np.ones(4, dtype=bool)
+    listed, pick, whole = np.ones(4, dtype=bool), np.ones(4, dtype=bool), np.zeros(4, dtype=bool)
     short_only = np.ones(10, dtype=bool)
     held = np.full(10, -1)
     held[7] = 99  # cluster 7 holds another short form already
-    assert shared_target(src, dst, form, listed, pick, short_only, held).tolist() == [True, True, False, True]
+    assert shared_target(src, dst, form, listed, whole, pick, short_only, held).tolist() == [True, True, False, True]
     held[7] = 13  # ... or the same one
-    assert shared_target(src, dst, form, listed, pick, short_only, held).tolist() == [True, True, False, False]
+    assert shared_target(src, dst, form, listed, whole, pick, short_only, held).tolist() == [True, True, False, False]
+    # the one short form that is the whole core attaches; the other stays alone
+    whole[0] = True
+    assert shared_target(src, dst, form, listed, whole, pick, short_only, held).tolist() == [False, True, False, False]
+    whole[1] = True  # two whole cores (two places' spellings of two short forms): neither
+    assert shared_target(src, dst, form, listed, whole, pick, short_only, held).tolist() == [True, True, False, False]
 
 
 # ---------------------------------------------------------------- comparison levels on real pairs

@@ -23,7 +23,7 @@ import numpy as np
 from warehouse.resolve.bulk_join import join_pairs
 from warehouse.resolve.compare import Edges
 from warehouse.resolve.nodes import GROUP_SHORT, JOINT_STOCK, NO_FORM, STOCK_SHORT, Nodes
-from warehouse.resolve.pair_rules import STRENGTH_RANK, SUPPORT_RANK
+from warehouse.resolve.pair_rules import STRENGTH_RANK, SUPPORT_RANK, WHOLE_NAME
 from warehouse.resolve.prepare import region_levels
 
 RULE_TIERS = 4  # candidate rules per level in the support order
@@ -130,29 +130,39 @@ def held_short_forms(c, nodes: Nodes) -> np.ndarray:
     return held
 
 
-def shared_target(src: np.ndarray, dst: np.ndarray, form: np.ndarray, listed: np.ndarray, pick: np.ndarray,
-                  short_only: np.ndarray, held: np.ndarray) -> np.ndarray:
+def shared_target(src: np.ndarray, dst: np.ndarray, form: np.ndarray, listed: np.ndarray, whole: np.ndarray,
+                  pick: np.ndarray, short_only: np.ndarray, held: np.ndarray) -> np.ndarray:
     """bool per row: a picked row of a short-only source written like a 证券简称 (`listed`: bare, or
     ending in 股份 / 集团, towards a cluster that holds a 股份有限公司 name) whose target is picked by another such source of another short form too, or
     whose cluster holds another already (joined by a strong edge, or in an earlier round). A listed company has one 证券简称 at a time: two for one registered name
     are as likely two companies' (科益气体 / 科益股份 for 河南科益气体股份有限公司, 建科节能 / 建科股份),
     so the registered name takes neither, and one name never chains two short names. The same short
     with or without its place is one (`form`: _short_form); a merchant's 字号 + 公司 (东华公司) is no
-    证券简称 and never competes."""
+    证券简称 and never competes. When one of them is the registered name's whole core (`whole`: 科益气体
+    for 河南科益气体股份有限公司, the name without place and form) and no other is, that one attaches."""
     shorts = pick & short_only[src] & listed
     if not shorts.any():
         return np.zeros(len(src), dtype=bool)
-    pairs = np.unique(np.stack([dst[shorts], form[shorts]]), axis=1)
-    targets, count = np.unique(pairs[0], return_counts=True)
-    crowded = np.zeros(len(held), dtype=bool)
-    crowded[targets[count > 1]] = True
+    crowded, whole_once = _distinct_per_target(dst, form, shorts, len(held)), _distinct_per_target(
+        dst, form, shorts & whole, len(held)) == 1
     earlier = (held[dst] == MANY) | ((held[dst] >= 0) & (held[dst] != form))
-    return shorts & (crowded[dst] | earlier)
+    return shorts & (((crowded[dst] > 1) & ~(whole & whole_once[dst])) | earlier)
 
 
-def _refused(c, nodes: Nodes, src, dst, x, pick, short_only) -> np.ndarray:
+def _distinct_per_target(dst: np.ndarray, form: np.ndarray, rows: np.ndarray, n: int) -> np.ndarray:
+    """Per node (a target root): how many distinct short forms the given rows bring it."""
+    count = np.zeros(n, dtype=np.int64)
+    if rows.any():
+        pairs = np.unique(np.stack([dst[rows], form[rows]]), axis=1)
+        targets, per = np.unique(pairs[0], return_counts=True)
+        count[targets] = per
+    return count
+
+
+def _refused(c, nodes: Nodes, edges: Edges, src, dst, x, idx, pick, short_only) -> np.ndarray:
     listed = np.isin(nodes.form[x], LISTED_SHORT_FORMS) & joint_stock_clusters(c, nodes)[dst]
-    return shared_target(src, dst, _short_form(nodes, x), listed, pick, short_only, held_short_forms(c, nodes))
+    whole = np.isin(edges.candidates[idx], WHOLE_NAME)
+    return shared_target(src, dst, _short_form(nodes, x), listed, whole, pick, short_only, held_short_forms(c, nodes))
 
 
 def attach(c, nodes: Nodes, edges: Edges, order: np.ndarray) -> None:
@@ -165,7 +175,7 @@ def attach(c, nodes: Nodes, edges: Edges, order: np.ndarray) -> None:
     pick = _single_best(src, dst, tier)
     short_only = short_only_clusters(c, nodes)
     decided = np.unique(src[pick])  # a refused source stays alone
-    pick &= ~_refused(c, nodes, src, dst, x, pick, short_only)
+    pick &= ~_refused(c, nodes, edges, src, dst, x, idx, pick, short_only)
     join_pairs(c, x[pick], y[pick], idx[pick], EDGE)
     # the sources with several best candidates, again once their candidates may have become one
     pending = ~np.isin(src, decided)
@@ -183,7 +193,7 @@ def attach(c, nodes: Nodes, edges: Edges, order: np.ndarray) -> None:
         if not pick.any():
             return
         done = src[pick]
-        pick &= ~_refused(c, nodes, src, target, x, pick, short_only)
+        pick &= ~_refused(c, nodes, edges, src, target, x, idx, pick, short_only)
         join_pairs(c, x[pick], y[pick], idx[pick], EDGE)
         rest = ~np.isin(src, done)
         src, dst, tier, x, y, idx = (v[rest] for v in (src, target, tier, x, y, idx))

@@ -106,10 +106,9 @@ def _node_keys(features: Features, core_of_name: np.ndarray, legal_of_name: np.n
     branch = features.names.column("is_branch")[idx]
     names = features.names
     legal_form = names.column("legal_form")
-    # what the comparison levels, not the node, must judge: a short form or a placeless name in
-    # traditional script (聯合, a Taiwan list's 简称, and ST联合, a mainland one's, share the simplified
-    # core), and the ending (东华股份 / 东华集团 are two 证券简称, 股份有限公司 / 集团有限公司 two registrations)
-    placeless = region_key(features.name_region) == 0
+    # what the comparison levels, not the node, must judge: a short form in traditional script (聯合, a
+    # Taiwan list's 简称, and ST联合, a mainland one's, share the simplified core), and the ending
+    # (东华股份 / 东华集团 are two 证券简称, 股份有限公司 / 集团有限公司 two registrations)
     script = (names.traditional[idx] & np.isin(legal_form, ABBREVIATED_FORMS)[idx]).astype(np.int64)
     form = forms(legal_form, names.column("legal_class"))[idx].astype(np.int64)
     ident = ((((core * (n_legal + 1) + legal_of_name[idx]) * 2 + branch) * 2 + script) * N_FORMS + form) * (
