@@ -56,8 +56,16 @@ class SparkSettings(ConfigModel):
     resolve_partitions: int = Field(8, ge=1, le=100_000, description="groups of components resolved per task")
 
 
+class ResolveSettings(ConfigModel):
+    """How the build's resolver bounds its memory (warehouse/resolve/batches.py)."""
+
+    batch_records: int = Field(250_000, ge=1, description="records resolved at once: whole components are "
+                               "packed into batches of about this many, each resolved and written before the next")
+
+
 class EngineConfig(ConfigModel):
     duckdb: DuckDBSettings = DuckDBSettings()
+    resolve: ResolveSettings = ResolveSettings()
     spark: SparkSettings = SparkSettings()
 
 

@@ -17,10 +17,14 @@ from pathlib import Path
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
 
+from kernel.engine_config import load_engine_config
 from kernel.paths import configs_dir
 from warehouse.db import ensure_schemas, table_exists, transaction
-from warehouse.resolve import resolve_and_describe
+from warehouse.resolve import merge_stats, resolve_batches
+from warehouse.resolve.describe import describe
+from warehouse.resolve.records import release_arrow_memory, release_heap
 
 log = logging.getLogger(__name__)
 
@@ -32,6 +36,10 @@ ENTITY_RECORD_COLUMNS = [
     "registry_uscc", "region_from_hint", "industry", "source_id",
 ]
 LINK_COLUMNS = ["record_id", "company_id", "rule", "score", "features", "matched_record", "parent_company_id"]
+LINK_TYPES = {"record_id": "VARCHAR", "company_id": "VARCHAR", "rule": "VARCHAR", "score": "DOUBLE", "features": "JSON",
+              "matched_record": "VARCHAR", "parent_company_id": "VARCHAR"}
+_FLAGS = ("is_branch", "is_non_enterprise", "uscc_valid", "region_from_hint")
+ENTITY_RECORD_TYPES = {c: "BOOLEAN" if c in _FLAGS else "VARCHAR" for c in ENTITY_RECORD_COLUMNS}
 
 
 def _published_beside(con: duckdb.DuckDBPyConnection) -> Path | None:
@@ -71,8 +79,10 @@ def previous_links(con: duckdb.DuckDBPyConnection) -> pd.DataFrame | None:
 
 
 def resolution_input(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    """The records resolution reads (record_id order), as every engine's resolver gets them."""
-    return con.execute(
+    """The records resolution reads (record_id order), as every engine's resolver gets them. Text
+    stays in Arrow (pandas' pyarrow strings): two million records take their bytes, not two million
+    Python strings per column."""
+    table = con.sql(
         """
         SELECT r.record_id, r.source_id AS source, r.name, coalesce(r.uscc, '') AS uscc,
                coalesce(r.address, '') AS address, r.region_hint, m.industry
@@ -80,7 +90,12 @@ def resolution_input(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
         LEFT JOIN staging.stg_mentions AS m ON m.mention_id = r.record_id
         ORDER BY r.record_id
         """
-    ).df()
+    ).to_arrow_table()
+    arrow_text = pd.StringDtype("pyarrow")
+    frame = table.to_pandas(types_mapper=lambda t: arrow_text if t in (pa.string(), pa.large_string(), pa.string_view()) else None)
+    del table
+    release_arrow_memory()
+    return frame
 
 
 def judgements_path() -> Path | None:
@@ -89,44 +104,70 @@ def judgements_path() -> Path | None:
     return path if path.exists() else None
 
 
-def build_entity_links(con: duckdb.DuckDBPyConnection) -> dict:
+def _create_tables(con: duckdb.DuckDBPyConnection, suffix: str) -> None:
+    for table, columns in (("entity_links", LINK_TYPES), ("entity_records", ENTITY_RECORD_TYPES)):
+        cols = ", ".join(f"{name} {kind}" for name, kind in columns.items())
+        con.execute(f"CREATE OR REPLACE TABLE core.{table}{suffix} ({cols})")
+
+
+def _append_batch(con: duckdb.DuckDBPyConnection, suffix: str, links: pd.DataFrame, records: pd.DataFrame) -> None:
+    """One batch's links and records into the batch tables (Arrow in, so DuckDB copies no Python objects)."""
+    frames = {"links_frame": pa.Table.from_pandas(links, preserve_index=False),
+              "records_frame": pa.Table.from_pandas(records, preserve_index=False)}
+    try:
+        for name, frame in frames.items():
+            con.register(name, frame)
+        con.execute(
+            f"INSERT INTO core.entity_links{suffix} SELECT record_id, company_id, rule, CAST(score AS DOUBLE), "
+            "CAST(features AS JSON), nullif(matched_record, ''), parent_company_id FROM links_frame")
+        con.execute(f"INSERT INTO core.entity_records{suffix} BY NAME SELECT * FROM records_frame")
+    finally:
+        for name in frames:
+            con.unregister(name)
+
+
+def _entity_records(resolution, side: pd.DataFrame) -> pd.DataFrame:
+    """core.entity_records' rows of one batch: the parsed fields, the company and the side columns
+    (`side`: the batch's rows of industry, source and region_hint, in the same order)."""
+    frame = describe(resolution.features, resolution.lent)
+    frame["company_id"] = resolution.links["company_id"].to_numpy()
+    frame["industry"] = side["industry"].to_numpy(dtype=object, na_value=None)
+    frame["source_id"] = side["source"].to_numpy(dtype=object, na_value=None)
+    region_hint = pd.Series(side["region_hint"].to_numpy(dtype=object, na_value=None), index=frame["record_id"].to_numpy())
+    return _fill_region_from_hint(frame, region_hint).reindex(columns=ENTITY_RECORD_COLUMNS)
+
+
+def build_entity_links(con: duckdb.DuckDBPyConnection, batch_records: int | None = None) -> dict:
+    """Resolve staging.stg_entity_records in batches of whole components (warehouse/resolve/
+    batches.py; `batch_records` default: configs/engine.yaml), each batch's links and records
+    written before the next is resolved; the tables replace the old ones in one transaction, in
+    record_id order."""
     ensure_schemas(con)
     records = resolution_input(con)
     previous = previous_links(con)
-    links, described = resolve_and_describe(
-        records[["record_id", "source", "name", "uscc", "address"]], judgements=judgements_path(), previous=previous
-    )
-    entity_records = (
-        described.merge(links[["record_id", "company_id"]], on="record_id", how="left")
-        .merge(records[["record_id", "industry", "source"]].rename(columns={"source": "source_id"}), on="record_id")
-    )
-    region_hint = records.set_index("record_id")["region_hint"]
-    entity_records = _fill_region_from_hint(entity_records, region_hint)
-    entity_records = entity_records.reindex(columns=ENTITY_RECORD_COLUMNS)
-    links = links[LINK_COLUMNS]
-    try:
-        with transaction(con):
-            con.register("links_frame", links)
-            con.register("records_frame", entity_records)
-            con.execute(
-                "CREATE OR REPLACE TABLE core.entity_links AS "
-                "SELECT record_id, company_id, rule, CAST(score AS DOUBLE) AS score, CAST(features AS JSON) AS features, "
-                "nullif(matched_record, '') AS matched_record, parent_company_id "
-                "FROM links_frame ORDER BY record_id"
-            )
-            con.execute("CREATE OR REPLACE TABLE core.entity_records AS SELECT * FROM records_frame ORDER BY record_id")
-    finally:
-        con.unregister("links_frame")
-        con.unregister("records_frame")
-    companies = links["company_id"].nunique()
-    changed = 0
-    if previous is not None and len(previous):
-        before = previous.drop_duplicates("record_id").set_index("record_id")["company_id"]
-        now = links.set_index("record_id")["company_id"]
-        common = now.index.intersection(before.index)
-        changed = int((now.loc[common] != before.loc[common]).sum())
-    return {"records": int(len(links)), "companies": int(companies), "ids_changed": changed,
-            "previous_ids": 0 if previous is None else int(len(previous))}
+    side = records[["industry", "source", "region_hint"]]
+    resolver_input = records[["record_id", "source", "name", "uscc", "address"]]
+    del records
+    batches = resolve_batches(resolver_input, judgements=judgements_path(), previous=previous,
+                              batch_records=batch_records or load_engine_config().resolve.batch_records)
+    del resolver_input
+    suffix, stats, n_links = "_batches", {}, 0
+    with transaction(con):
+        _create_tables(con, suffix)
+        for batch in batches:
+            links = batch.resolution.links[LINK_COLUMNS]
+            _append_batch(con, suffix, links, _entity_records(batch.resolution, side.iloc[batch.rows]))
+            n_links += len(links)
+            stats = merge_stats(stats, batch.resolution.stats)
+            del batch, links
+        for table in ("entity_links", "entity_records"):
+            con.execute(f"CREATE OR REPLACE TABLE core.{table} AS SELECT * FROM core.{table}{suffix} ORDER BY record_id")
+            con.execute(f"DROP TABLE core.{table}{suffix}")
+    release_heap()
+    log.info("entity links: %s", stats)
+    return {"records": int(n_links), "companies": int(stats.get("companies", 0)), "ids_changed": int(stats.get("ids_changed", 0)),
+            "previous_ids": 0 if previous is None else int(len(previous)),
+            "batches": stats.get("batches", 0), "largest_component": stats.get("largest_component", 0)}
 
 
 def _fill_region_from_hint(frame: pd.DataFrame, region_hint: pd.Series) -> pd.DataFrame:
