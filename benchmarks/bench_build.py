@@ -356,7 +356,7 @@ def report_lines(args, generated: dict, result: dict, outcome, steps, watcher: P
     return lines
 
 
-def main() -> None:
+def _parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--mentions", type=int, default=1_000_000)
     parser.add_argument("--feed-rows", type=int, default=1_000_000)
@@ -364,23 +364,23 @@ def main() -> None:
     parser.add_argument("--label", default="", help="a word for the report title, e.g. before / after")
     parser.add_argument("--out", type=Path, default=OUT)
     parser.add_argument("--keep", action="store_true", help="keep the temporary data dir (path printed)")
-    args = parser.parse_args()
+    return parser.parse_args()
 
+
+def _isolated_data_dir() -> tuple[Path, Path]:
+    """(temporary dir, data root) with this process's environment pointed at them."""
     tmp = Path(tempfile.mkdtemp(prefix="bench_build_"))
-    data = tmp / "data"
     (tmp / "dagster_home").mkdir()
     (tmp / "dagster_home" / "dagster.yaml").write_text("telemetry:\n  enabled: false\n", encoding="utf-8")
     # feed rows carry no person data here, but the feed loader refuses to start without a PII key
     os.environ.setdefault("TUOKE_PII_KEY", "bench-build-not-a-secret-" + "x" * 16)
-    os.environ["TUOKE_DATA_DIR"] = str(data)
+    os.environ["TUOKE_DATA_DIR"] = str(tmp / "data")
     os.environ["DAGSTER_HOME"] = str(tmp / "dagster_home")  # a persistent instance: step events readable after
-    t0 = time.monotonic()
-    generated = generate_data(data, args.mentions, args.feed_rows, registry_rows=args.registry_rows)
-    generate_seconds = time.monotonic() - t0
-    print(f"generated {generated['mentions']:,} mentions, {generated['feed_rows']:,} feed rows and "
-          f"{generated['registry_rows']:,} registry rows "
-          f"({generated['companies_meant']:,} companies meant) in {generate_seconds:.1f} s under {data}")
+    return tmp, tmp / "data"
 
+
+def measured_build(data: Path) -> tuple[object, PeakRss, dict]:
+    """`tuoke build` over `data`, watched: (outcome, the RSS watcher, wall/CPU/peak/loads/engine)."""
     from kernel.engine_config import load_engine_config
     from pipelines.runner import run_build
 
@@ -392,11 +392,24 @@ def main() -> None:
     outcome = run_build()
     wall, cpu = time.monotonic() - t1, time.process_time() - c1
     children = psutil.Process(os.getpid()).cpu_times()
-    child_cpu = children.children_user + children.children_system
     peak = watcher.stop()
     loads.append(_loadavg())
-    result = {"wall": wall, "cpu": cpu, "child_cpu": child_cpu, "peak": peak, "loads": loads,
-              "generate_seconds": generate_seconds, "engine": engine, "spill": watcher.peak_spill}
+    result = {"wall": wall, "cpu": cpu, "child_cpu": children.children_user + children.children_system, "peak": peak,
+              "loads": loads, "engine": engine, "spill": watcher.peak_spill}
+    return outcome, watcher, result
+
+
+def main() -> None:
+    args = _parse_args()
+    tmp, data = _isolated_data_dir()
+    t0 = time.monotonic()
+    generated = generate_data(data, args.mentions, args.feed_rows, registry_rows=args.registry_rows)
+    generate_seconds = time.monotonic() - t0
+    print(f"generated {generated['mentions']:,} mentions, {generated['feed_rows']:,} feed rows and "
+          f"{generated['registry_rows']:,} registry rows "
+          f"({generated['companies_meant']:,} companies meant) in {generate_seconds:.1f} s under {data}")
+    outcome, watcher, result = measured_build(data)
+    result["generate_seconds"] = generate_seconds
     lines = report_lines(args, generated, result, outcome, step_times(outcome.run_id), watcher,
                          _counts(outcome.published or data / "tuoke.duckdb"))
     args.out.parent.mkdir(parents=True, exist_ok=True)

@@ -12,6 +12,7 @@ or — after `tuoke build --fresh` — of the published one beside it) is passed
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from pathlib import Path
 
@@ -57,7 +58,7 @@ def _published_beside(con: duckdb.DuckDBPyConnection) -> Path | None:
 def previous_links(con: duckdb.DuckDBPyConnection) -> pd.DataFrame | None:
     """record_id, company_id of the last build (None on a first build)."""
     if table_exists(con, "core", "entity_links"):
-        return con.execute("SELECT record_id, company_id FROM core.entity_links").df()
+        return arrow_frame(con, "SELECT record_id, company_id FROM core.entity_links")
     published = _published_beside(con)
     if published is None:
         return None
@@ -73,24 +74,19 @@ def previous_links(con: duckdb.DuckDBPyConnection) -> pd.DataFrame | None:
             "AND table_name = 'entity_links'", [alias]).fetchone()[0]
         if not found:
             return None
-        return con.execute(f"SELECT record_id, company_id FROM {alias}.core.entity_links").df()
+        return arrow_frame(con, f"SELECT record_id, company_id FROM {alias}.core.entity_links")
     finally:
         con.execute(f"DETACH {alias}")
 
 
-def resolution_input(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    """The records resolution reads (record_id order), as every engine's resolver gets them. Text
-    stays in Arrow (pandas' pyarrow strings): two million records take their bytes, not two million
-    Python strings per column."""
-    table = con.sql(
-        """
-        SELECT r.record_id, r.source_id AS source, r.name, coalesce(r.uscc, '') AS uscc,
-               coalesce(r.address, '') AS address, r.region_hint, m.industry
-        FROM staging.stg_entity_records AS r
-        LEFT JOIN staging.stg_mentions AS m ON m.mention_id = r.record_id
-        ORDER BY r.record_id
-        """
-    ).to_arrow_table()
+def arrow_frame(con: duckdb.DuckDBPyConnection, sql: str) -> pd.DataFrame:
+    """A query's rows as a DataFrame whose text stays in Arrow (pandas' pyarrow strings): two
+    million records take their bytes, not two million Python strings per column."""
+    cursor = con.cursor()  # its own result: a half-read one on `con` does not stand in the way
+    try:
+        table = cursor.sql(sql).to_arrow_table()
+    finally:
+        cursor.close()
     arrow_text = pd.StringDtype("pyarrow")
     frame = table.to_pandas(types_mapper=lambda t: arrow_text if t in (pa.string(), pa.large_string(), pa.string_view()) else None)
     del table
@@ -98,10 +94,33 @@ def resolution_input(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     return frame
 
 
+def resolution_input(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """The records resolution reads (record_id order), as every engine's resolver gets them."""
+    return arrow_frame(con, """
+        SELECT r.record_id, r.source_id AS source, r.name, coalesce(r.uscc, '') AS uscc,
+               coalesce(r.address, '') AS address, r.region_hint, m.industry
+        FROM staging.stg_entity_records AS r
+        LEFT JOIN staging.stg_mentions AS m ON m.mention_id = r.record_id
+        ORDER BY r.record_id
+        """)
+
+
 def judgements_path() -> Path | None:
     """configs/judgements.csv when it exists (the human decisions every resolver run applies)."""
     path = configs_dir() / "judgements.csv"
     return path if path.exists() else None
+
+
+@contextlib.contextmanager
+def duckdb_memory_limit(con: duckdb.DuckDBPyConnection, limit: str):
+    """DuckDB's memory_limit set to `limit` for the block (it evicts cached blocks down to it, so
+    the memory goes to the Python resolver), and back to what it was after."""
+    before = con.execute("SELECT current_setting('memory_limit')").fetchone()[0]
+    con.execute(f"SET memory_limit = '{limit}'")
+    try:
+        yield
+    finally:
+        con.execute(f"SET memory_limit = '{before}'")
 
 
 def _create_tables(con: duckdb.DuckDBPyConnection, suffix: str) -> None:
@@ -148,25 +167,30 @@ def build_entity_links(con: duckdb.DuckDBPyConnection, batch_records: int | None
     side = records[["industry", "source", "region_hint"]]
     resolver_input = records[["record_id", "source", "name", "uscc", "address"]]
     del records
+    settings = load_engine_config().resolve
     batches = resolve_batches(resolver_input, judgements=judgements_path(), previous=previous,
-                              batch_records=batch_records or load_engine_config().resolve.batch_records)
-    del resolver_input
+                              batch_records=settings.batch_records if batch_records is None else batch_records)
+    n_previous = 0 if previous is None else len(previous)
+    del resolver_input, previous
     suffix, stats, n_links = "_batches", {}, 0
     with transaction(con):
         _create_tables(con, suffix)
-        for batch in batches:
-            links = batch.resolution.links[LINK_COLUMNS]
-            _append_batch(con, suffix, links, _entity_records(batch.resolution, side.iloc[batch.rows]))
-            n_links += len(links)
-            stats = merge_stats(stats, batch.resolution.stats)
-            del batch, links
+        with duckdb_memory_limit(con, settings.duckdb_memory_limit):
+            for batch in batches:
+                links = batch.resolution.links[LINK_COLUMNS]
+                _append_batch(con, suffix, links, _entity_records(batch.resolution, side.iloc[batch.rows]))
+                n_links += len(links)
+                stats = merge_stats(stats, batch.resolution.stats)
+                del batch, links
+            del batches
+            release_heap()
         for table in ("entity_links", "entity_records"):
             con.execute(f"CREATE OR REPLACE TABLE core.{table} AS SELECT * FROM core.{table}{suffix} ORDER BY record_id")
             con.execute(f"DROP TABLE core.{table}{suffix}")
     release_heap()
     log.info("entity links: %s", stats)
     return {"records": int(n_links), "companies": int(stats.get("companies", 0)), "ids_changed": int(stats.get("ids_changed", 0)),
-            "previous_ids": 0 if previous is None else int(len(previous)),
+            "previous_ids": int(n_previous),
             "batches": stats.get("batches", 0), "largest_component": stats.get("largest_component", 0)}
 
 

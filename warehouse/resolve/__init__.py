@@ -7,7 +7,7 @@
         city, district, is_branch, parent_match_key, is_non_enterprise, uscc, uscc_valid, street_key,
         registry_uscc]
     resolve_and_describe(df, ...) -> (links, described)   # both, parsing every name once
-    resolve_batches(df, ..., batch_records=250_000) -> iterator of Batch(rows, resolution)
+    resolve_batches(df, ..., batch_records=0) -> iterator of Batch(rows, resolution)
         # the same links, resolved a batch of whole components at a time (batches.py): the build's path
 
 The steps are warehouse/resolve/run.py; the comparison levels warehouse/resolve/pair_rules.py; the
@@ -72,14 +72,16 @@ def describe_records(df: pd.DataFrame, workers: int | None = None, config: Resol
 
 def resolve_batches(df: pd.DataFrame, judgements: Judgements = None, previous: pd.DataFrame | None = None,
                     workers: int | None = None, config: ResolutionConfig | None = None,
-                    batch_records: int = 250_000, describe: bool = True) -> Iterator[Batch]:
+                    batch_records: int = 0, describe: bool = True) -> Iterator[Batch]:
     """resolve_and_describe one batch of whole components at a time: `batch.resolution.links` and
     `describe(batch.resolution.features, batch.resolution.lent)` are the rows of the records at
     `batch.rows`. LAST_STATS sums the batches so far."""
     rules = judgements if isinstance(judgements, list) else read_judgements(judgements)
     LAST_STATS.clear()
-    for batch in resolve_in_batches(df, rules, load_resolution_config(config), previous, workers, batch_records,
-                                    describe=describe):
+    batches = resolve_in_batches(df, rules, load_resolution_config(config), previous, workers, batch_records,
+                                 describe=describe)
+    del df, previous  # the batches read them first: nothing here keeps them alive after that
+    for batch in batches:
         merged = merge_stats(dict(LAST_STATS), batch.resolution.stats)
         LAST_STATS.clear()
         LAST_STATS.update(merged)

@@ -3,7 +3,7 @@
 Names, codes and addresses are parsed once, for every record (prepare.py: per distinct value, in
 worker processes). The resolution components (components.py) are found on that parse; then the
 components are packed, in order of their label, into batches of about `batch_records` records (a
-component larger than that is a batch of its own), and the steps after parse (run.py:
+component larger than that is a batch of its own; `batch_records` 0: one batch, no components), and the steps after parse (run.py:
 `resolve_features`) run on one batch at a time, over `Features.subset` of its records. No
 decision crosses a component, so the batches' links are the links of one run over everything,
 row for row; the previous ids join records into components too, so a previous company that split
@@ -79,13 +79,17 @@ def resolve_in_batches(df: pd.DataFrame, judgements: list[Judgement], config: Re
         with clock.step("components"):
             prev = previous_ids_per_record(features.records.record_id, previous)
             del previous
-            graph = component_graph(features, judgements, config, prev)
-            labels = min_label_components(graph)[: graph.n_records]
-            del graph
-            batches = batch_rows(labels, batch_records)
-            largest = int(np.bincount(labels).max()) if len(labels) else 0
+            n = len(features)
+            if batch_records <= 0 or n <= batch_records:  # one batch: no components to find
+                batches, largest = [np.arange(n)], n
+            else:
+                graph = component_graph(features, judgements, config, prev)
+                labels = min_label_components(graph)[: graph.n_records]
+                del graph
+                batches = batch_rows(labels, batch_records)
+                largest = int(np.bincount(labels).max()) if len(labels) else 0
     for number, rows in enumerate(batches):
-        part = features.subset(rows)
+        part = features if len(batches) == 1 else features.subset(rows)
         batch_clock = StepClock(progress if number == 0 else None)
         result = resolve_features(part, judgements, config, _previous_frame(part, None if prev is None else prev[rows]),
                                   batch_clock, describe, shared=True)
