@@ -129,20 +129,26 @@ def _create_tables(con: duckdb.DuckDBPyConnection, suffix: str) -> None:
         con.execute(f"CREATE OR REPLACE TABLE core.{table}{suffix} ({cols})")
 
 
+WRITE_ROWS = 200_000  # rows turned into Arrow and inserted at once: the copy DuckDB reads is that big, not a batch
+
+
 def _append_batch(con: duckdb.DuckDBPyConnection, suffix: str, links: pd.DataFrame, records: pd.DataFrame) -> None:
-    """One batch's links and records into the batch tables (Arrow in, so DuckDB copies no Python objects)."""
-    frames = {"links_frame": pa.Table.from_pandas(links, preserve_index=False),
-              "records_frame": pa.Table.from_pandas(records, preserve_index=False)}
-    try:
-        for name, frame in frames.items():
-            con.register(name, frame)
-        con.execute(
-            f"INSERT INTO core.entity_links{suffix} SELECT record_id, company_id, rule, CAST(score AS DOUBLE), "
-            "CAST(features AS JSON), nullif(matched_record, ''), parent_company_id FROM links_frame")
-        con.execute(f"INSERT INTO core.entity_records{suffix} BY NAME SELECT * FROM records_frame")
-    finally:
-        for name in frames:
-            con.unregister(name)
+    """One batch's links and records into the batch tables, WRITE_ROWS rows at a time (Arrow in,
+    so DuckDB copies no Python objects)."""
+    for start in range(0, len(links), WRITE_ROWS):
+        frames = {"links_frame": pa.Table.from_pandas(links.iloc[start:start + WRITE_ROWS], preserve_index=False),
+                  "records_frame": pa.Table.from_pandas(records.iloc[start:start + WRITE_ROWS], preserve_index=False)}
+        try:
+            for name, frame in frames.items():
+                con.register(name, frame)
+            con.execute(
+                f"INSERT INTO core.entity_links{suffix} SELECT record_id, company_id, rule, CAST(score AS DOUBLE), "
+                "CAST(features AS JSON), nullif(matched_record, ''), parent_company_id FROM links_frame")
+            con.execute(f"INSERT INTO core.entity_records{suffix} BY NAME SELECT * FROM records_frame")
+        finally:
+            for name in frames:
+                con.unregister(name)
+        del frames
 
 
 def _entity_records(resolution, side: pd.DataFrame) -> pd.DataFrame:
