@@ -381,9 +381,14 @@ def _isolated_data_dir() -> tuple[Path, Path]:
 
 def measured_build(data: Path) -> tuple[object, PeakRss, dict]:
     """`tuoke build` over `data`, watched: (outcome, the RSS watcher, wall/CPU/peak/loads/engine)."""
+    import gc
+
     from kernel.engine_config import load_engine_config
     from pipelines.runner import run_build
+    from warehouse.resolve.records import release_heap
 
+    gc.collect()
+    release_heap()  # what generating the data left in this process's heap is not the build's
     engine = load_engine_config().duckdb
     loads = [_loadavg()]
     watcher = PeakRss(spill=engine.temp_path(data))

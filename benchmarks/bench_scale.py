@@ -1,6 +1,6 @@
 """How cost grows: the full `tuoke build` at several sizes, wall time and peak RSS per step.
 
-    .venv/bin/python -m benchmarks.bench_scale [--sizes 300000,1000000,3000000] [--feed-ratio 1.0]
+    .venv/bin/python -m benchmarks.bench_scale [--sizes 300000,1000000,3000000,10000000] [--feed-ratio 1.0]
 
 Each size runs in its own process (a clean heap, so peak RSS is that size's), with the data made
 by the build benchmark's generator (`benchmarks.bench_build.generate_data`: N public mentions and
@@ -141,7 +141,7 @@ def write_chart(results: list[dict]) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", default="300000,1000000,3000000")
+    parser.add_argument("--sizes", default="300000,1000000,3000000,10000000")
     parser.add_argument("--feed-ratio", type=float, default=1.0)
     parser.add_argument("--one", type=int, help=argparse.SUPPRESS)  # child mode: one size, JSON on stdout
     args = parser.parse_args()
