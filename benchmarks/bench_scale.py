@@ -3,7 +3,7 @@
     .venv/bin/python -m benchmarks.bench_scale [--sizes 300000,1000000,3000000,10000000] [--feed-ratio 1.0]
 
 Each size runs in its own process (a clean heap, so peak RSS is that size's), with the data made
-by the build benchmark's generator (`benchmarks.bench_build.generate_data`: N public mentions and
+by the build benchmark's generator (`benchmarks.build_data.generate_data`: N public mentions and
 N × feed-ratio internal feed rows naming the same companies). Reports per size: wall, peak RSS,
 seconds per step group; and the slope between sizes (how much the time multiplies when the data
 does). Writes benchmarks/out/scale.md and the chart docs/bench_scale.svg.
@@ -28,7 +28,8 @@ TOP_STEPS = 5
 def measure_one(mentions: int, feed_rows: int) -> dict:
     """One full build at one size, in this process: wall, CPU, peak RSS, and seconds and peak RSS
     per step group (a model's asset and its checks are one group)."""
-    from benchmarks.bench_build import _isolated_data_dir, generate_data, measured_build, step_times
+    from benchmarks.bench_build import _isolated_data_dir, measured_build, step_times
+    from benchmarks.build_data import generate_data
 
     tmp, data = _isolated_data_dir()
     generated = generate_data(data, mentions, feed_rows)
