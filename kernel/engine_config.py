@@ -56,8 +56,23 @@ class SparkSettings(ConfigModel):
     resolve_partitions: int = Field(8, ge=1, le=100_000, description="groups of components resolved per task")
 
 
+class ResolveSettings(ConfigModel):
+    """How the build's resolver bounds its memory (warehouse/resolve/batches.py)."""
+
+    batch_records: int = Field(0, ge=0, description="records resolved at once: whole components are packed into "
+                               "batches of about this many, each resolved and written before the next; 0: one batch")
+    duckdb_memory_limit: str = Field("256MB", description="DuckDB's memory_limit while the resolver (Python) runs: "
+                                     "DuckDB evicts its cached blocks down to it, and gets duckdb.memory_limit back after")
+
+    @field_validator("duckdb_memory_limit")
+    @classmethod
+    def _size(cls, value: str) -> str:
+        return DuckDBSettings._size(value)
+
+
 class EngineConfig(ConfigModel):
     duckdb: DuckDBSettings = DuckDBSettings()
+    resolve: ResolveSettings = ResolveSettings()
     spark: SparkSettings = SparkSettings()
 
 

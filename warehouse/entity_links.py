@@ -12,15 +12,20 @@ or — after `tuoke build --fresh` — of the published one beside it) is passed
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from pathlib import Path
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
 
+from kernel.engine_config import load_engine_config
 from kernel.paths import configs_dir
 from warehouse.db import ensure_schemas, table_exists, transaction
-from warehouse.resolve import resolve_and_describe
+from warehouse.resolve import merge_stats, resolve_batches
+from warehouse.resolve.describe import describe
+from warehouse.resolve.records import release_arrow_memory, release_heap
 
 log = logging.getLogger(__name__)
 
@@ -32,6 +37,10 @@ ENTITY_RECORD_COLUMNS = [
     "registry_uscc", "region_from_hint", "industry", "source_id",
 ]
 LINK_COLUMNS = ["record_id", "company_id", "rule", "score", "features", "matched_record", "parent_company_id"]
+LINK_TYPES = {"record_id": "VARCHAR", "company_id": "VARCHAR", "rule": "VARCHAR", "score": "DOUBLE", "features": "JSON",
+              "matched_record": "VARCHAR", "parent_company_id": "VARCHAR"}
+_FLAGS = ("is_branch", "is_non_enterprise", "uscc_valid", "region_from_hint")
+ENTITY_RECORD_TYPES = {c: "BOOLEAN" if c in _FLAGS else "VARCHAR" for c in ENTITY_RECORD_COLUMNS}
 
 
 def _published_beside(con: duckdb.DuckDBPyConnection) -> Path | None:
@@ -49,7 +58,7 @@ def _published_beside(con: duckdb.DuckDBPyConnection) -> Path | None:
 def previous_links(con: duckdb.DuckDBPyConnection) -> pd.DataFrame | None:
     """record_id, company_id of the last build (None on a first build)."""
     if table_exists(con, "core", "entity_links"):
-        return con.execute("SELECT record_id, company_id FROM core.entity_links").df()
+        return arrow_frame(con, "SELECT record_id, company_id FROM core.entity_links")
     published = _published_beside(con)
     if published is None:
         return None
@@ -65,22 +74,35 @@ def previous_links(con: duckdb.DuckDBPyConnection) -> pd.DataFrame | None:
             "AND table_name = 'entity_links'", [alias]).fetchone()[0]
         if not found:
             return None
-        return con.execute(f"SELECT record_id, company_id FROM {alias}.core.entity_links").df()
+        return arrow_frame(con, f"SELECT record_id, company_id FROM {alias}.core.entity_links")
     finally:
         con.execute(f"DETACH {alias}")
 
 
+def arrow_frame(con: duckdb.DuckDBPyConnection, sql: str) -> pd.DataFrame:
+    """A query's rows as a DataFrame whose text stays in Arrow (pandas' pyarrow strings): two
+    million records take their bytes, not two million Python strings per column."""
+    cursor = con.cursor()  # its own result: a half-read one on `con` does not stand in the way
+    try:
+        table = cursor.sql(sql).to_arrow_table()
+    finally:
+        cursor.close()
+    arrow_text = pd.StringDtype("pyarrow")
+    frame = table.to_pandas(types_mapper=lambda t: arrow_text if t in (pa.string(), pa.large_string(), pa.string_view()) else None)
+    del table
+    release_arrow_memory()
+    return frame
+
+
 def resolution_input(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """The records resolution reads (record_id order), as every engine's resolver gets them."""
-    return con.execute(
-        """
+    return arrow_frame(con, """
         SELECT r.record_id, r.source_id AS source, r.name, coalesce(r.uscc, '') AS uscc,
                coalesce(r.address, '') AS address, r.region_hint, m.industry
         FROM staging.stg_entity_records AS r
         LEFT JOIN staging.stg_mentions AS m ON m.mention_id = r.record_id
         ORDER BY r.record_id
-        """
-    ).df()
+        """)
 
 
 def judgements_path() -> Path | None:
@@ -89,44 +111,93 @@ def judgements_path() -> Path | None:
     return path if path.exists() else None
 
 
-def build_entity_links(con: duckdb.DuckDBPyConnection) -> dict:
+@contextlib.contextmanager
+def duckdb_memory_limit(con: duckdb.DuckDBPyConnection, limit: str):
+    """DuckDB's memory_limit set to `limit` for the block (it evicts cached blocks down to it, so
+    the memory goes to the Python resolver), and back to what it was after."""
+    before = con.execute("SELECT current_setting('memory_limit')").fetchone()[0]
+    con.execute(f"SET memory_limit = '{limit}'")
+    try:
+        yield
+    finally:
+        con.execute(f"SET memory_limit = '{before}'")
+
+
+def _create_tables(con: duckdb.DuckDBPyConnection, suffix: str) -> None:
+    for table, columns in (("entity_links", LINK_TYPES), ("entity_records", ENTITY_RECORD_TYPES)):
+        cols = ", ".join(f"{name} {kind}" for name, kind in columns.items())
+        con.execute(f"CREATE OR REPLACE TABLE core.{table}{suffix} ({cols})")
+
+
+WRITE_ROWS = 200_000  # rows turned into Arrow and inserted at once: the copy DuckDB reads is that big, not a batch
+
+
+def _append_batch(con: duckdb.DuckDBPyConnection, suffix: str, links: pd.DataFrame, records: pd.DataFrame) -> None:
+    """One batch's links and records into the batch tables, WRITE_ROWS rows at a time (Arrow in,
+    so DuckDB copies no Python objects)."""
+    for start in range(0, len(links), WRITE_ROWS):
+        frames = {"links_frame": pa.Table.from_pandas(links.iloc[start:start + WRITE_ROWS], preserve_index=False),
+                  "records_frame": pa.Table.from_pandas(records.iloc[start:start + WRITE_ROWS], preserve_index=False)}
+        try:
+            for name, frame in frames.items():
+                con.register(name, frame)
+            con.execute(
+                f"INSERT INTO core.entity_links{suffix} SELECT record_id, company_id, rule, CAST(score AS DOUBLE), "
+                "CAST(features AS JSON), nullif(matched_record, ''), parent_company_id FROM links_frame")
+            con.execute(f"INSERT INTO core.entity_records{suffix} BY NAME SELECT * FROM records_frame")
+        finally:
+            for name in frames:
+                con.unregister(name)
+        del frames
+
+
+def _entity_records(resolution, side: pd.DataFrame) -> pd.DataFrame:
+    """core.entity_records' rows of one batch: the parsed fields, the company and the side columns
+    (`side`: the batch's rows of industry, source and region_hint, in the same order)."""
+    frame = describe(resolution.features, resolution.lent)
+    frame["company_id"] = resolution.links["company_id"].to_numpy()
+    frame["industry"] = side["industry"].to_numpy(dtype=object, na_value=None)
+    frame["source_id"] = side["source"].to_numpy(dtype=object, na_value=None)
+    region_hint = pd.Series(side["region_hint"].to_numpy(dtype=object, na_value=None), index=frame["record_id"].to_numpy())
+    return _fill_region_from_hint(frame, region_hint).reindex(columns=ENTITY_RECORD_COLUMNS)
+
+
+def build_entity_links(con: duckdb.DuckDBPyConnection, batch_records: int | None = None) -> dict:
+    """Resolve staging.stg_entity_records in batches of whole components (warehouse/resolve/
+    batches.py; `batch_records` default: configs/engine.yaml), each batch's links and records
+    written before the next is resolved; the tables replace the old ones in one transaction, in
+    record_id order."""
     ensure_schemas(con)
     records = resolution_input(con)
     previous = previous_links(con)
-    links, described = resolve_and_describe(
-        records[["record_id", "source", "name", "uscc", "address"]], judgements=judgements_path(), previous=previous
-    )
-    entity_records = (
-        described.merge(links[["record_id", "company_id"]], on="record_id", how="left")
-        .merge(records[["record_id", "industry", "source"]].rename(columns={"source": "source_id"}), on="record_id")
-    )
-    region_hint = records.set_index("record_id")["region_hint"]
-    entity_records = _fill_region_from_hint(entity_records, region_hint)
-    entity_records = entity_records.reindex(columns=ENTITY_RECORD_COLUMNS)
-    links = links[LINK_COLUMNS]
-    try:
-        with transaction(con):
-            con.register("links_frame", links)
-            con.register("records_frame", entity_records)
-            con.execute(
-                "CREATE OR REPLACE TABLE core.entity_links AS "
-                "SELECT record_id, company_id, rule, CAST(score AS DOUBLE) AS score, CAST(features AS JSON) AS features, "
-                "nullif(matched_record, '') AS matched_record, parent_company_id "
-                "FROM links_frame ORDER BY record_id"
-            )
-            con.execute("CREATE OR REPLACE TABLE core.entity_records AS SELECT * FROM records_frame ORDER BY record_id")
-    finally:
-        con.unregister("links_frame")
-        con.unregister("records_frame")
-    companies = links["company_id"].nunique()
-    changed = 0
-    if previous is not None and len(previous):
-        before = previous.drop_duplicates("record_id").set_index("record_id")["company_id"]
-        now = links.set_index("record_id")["company_id"]
-        common = now.index.intersection(before.index)
-        changed = int((now.loc[common] != before.loc[common]).sum())
-    return {"records": int(len(links)), "companies": int(companies), "ids_changed": changed,
-            "previous_ids": 0 if previous is None else int(len(previous))}
+    side = records[["industry", "source", "region_hint"]]
+    resolver_input = records[["record_id", "source", "name", "uscc", "address"]]
+    del records
+    settings = load_engine_config().resolve
+    batches = resolve_batches(resolver_input, judgements=judgements_path(), previous=previous,
+                              batch_records=settings.batch_records if batch_records is None else batch_records)
+    n_previous = 0 if previous is None else len(previous)
+    del resolver_input, previous
+    suffix, stats, n_links = "_batches", {}, 0
+    with transaction(con):
+        _create_tables(con, suffix)
+        with duckdb_memory_limit(con, settings.duckdb_memory_limit):
+            for batch in batches:
+                links = batch.resolution.links[LINK_COLUMNS]
+                _append_batch(con, suffix, links, _entity_records(batch.resolution, side.iloc[batch.rows]))
+                n_links += len(links)
+                stats = merge_stats(stats, batch.resolution.stats)
+                del batch, links
+            del batches
+            release_heap()
+        for table in ("entity_links", "entity_records"):
+            con.execute(f"CREATE OR REPLACE TABLE core.{table} AS SELECT * FROM core.{table}{suffix} ORDER BY record_id")
+            con.execute(f"DROP TABLE core.{table}{suffix}")
+    release_heap()
+    log.info("entity links: %s", stats)
+    return {"records": int(n_links), "companies": int(stats.get("companies", 0)), "ids_changed": int(stats.get("ids_changed", 0)),
+            "previous_ids": int(n_previous),
+            "batches": stats.get("batches", 0), "largest_component": stats.get("largest_component", 0)}
 
 
 def _fill_region_from_hint(frame: pd.DataFrame, region_hint: pd.Series) -> pd.DataFrame:

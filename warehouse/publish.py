@@ -35,14 +35,19 @@ from pathlib import Path
 
 import duckdb
 
-from warehouse.db import DEFAULT_STORAGE_VERSION, STORAGE_VERSION_ENV, publish_storage_version
+from warehouse.db import (
+    DEFAULT_STORAGE_VERSION,
+    STORAGE_VERSION_ENV,
+    apply_engine_settings,
+    publish_storage_version,
+)
 
 TEMP_MARKER = ".publishing-"
 # The oldest DuckDB release whose readers must open the published file: duckdb-cli 1.5.6 (pinned in
 # constraints.txt) reads storage versions 64-68, which DuckDB 2.x writes when asked for v1.5.0.
-# DuckDB's own default is 80 % of RAM: a rewrite of the 1M warehouse peaked at 3.5 GiB with it, at
-# 2.7 GiB and the same time with 2 GB, at 1.7 GiB and 20 % slower with 1 GB (docs/benchmarks.md).
-COPY_MEMORY_LIMIT = "2GB"
+# The copy's connection gets configs/engine.yaml's DuckDB bound (DuckDB's own default is 80 % of RAM:
+# a rewrite of the 1M warehouse peaked at 3.5 GiB with it, at 2.7 GiB and the same time with 2 GB,
+# at 1.7 GiB and 20 % slower with 1 GB; docs/benchmarks.md).
 
 
 @dataclass(frozen=True)
@@ -109,8 +114,9 @@ def write_copy(working: Path, copy: Path, storage_version: str) -> str:
     When the working file already has that storage format the copy is byte for byte (seconds, not
     a minute, at a million companies); otherwise it is DuckDB's logical `COPY FROM DATABASE`.
     Returns how it copied ("bytes" or "rewrite")."""
-    con = duckdb.connect(config={"memory_limit": COPY_MEMORY_LIMIT})
+    con = duckdb.connect()
     try:
+        apply_engine_settings(con, copy.parent)  # the build's bound (configs/engine.yaml), spilling beside the copy
         con.execute("SET enable_progress_bar = false")
         con.execute(f"ATTACH {_quoted(working)} AS published_source (READ_ONLY)")
         try:

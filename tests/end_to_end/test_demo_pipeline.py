@@ -163,3 +163,29 @@ def test_the_published_file_opens_in_the_duckdb_cli_the_venv_installs(demo_build
     counted = dict(line.rsplit(",", 1) for line in proc.stdout.strip().splitlines())
     expected = {name: str(_query(db, f"SELECT count(*) FROM {name}")[0][0]) for (name,) in relations}
     assert counted == expected and int(counted["marts.prospects_ranked"]) > 0
+
+
+def test_entity_links_in_small_batches_equal_one_batch_on_the_demo(demo_build, tmp_path):
+    """The build resolves in batches of whole components (warehouse/resolve/batches.py): cut into
+    batches of a few records, the demo's core.entity_links and core.entity_records are the ones a
+    single batch gives, row for row, stable ids included."""
+    from warehouse.db import connect
+    from warehouse.entity_links import build_entity_links
+
+    tables = {}
+    for label, batch_records in (("one", 10**9), ("many", 25)):
+        db = tmp_path / label / "tuoke.duckdb"
+        db.parent.mkdir()
+        shutil.copyfile(demo_build["paths"].working_db, db)
+        con = connect(db)
+        try:
+            stats = build_entity_links(con, batch_records=batch_records)
+            tables[label] = {t: con.execute(f"SELECT * FROM core.{t} ORDER BY record_id").fetchall()
+                             for t in ("entity_links", "entity_records")}
+        finally:
+            con.close()
+        if label == "many":
+            assert stats["batches"] > 10
+    assert len(tables["one"]["entity_links"]) > 100
+    assert any(row[2] not in ("canonical", "same_key") for row in tables["one"]["entity_links"])  # linked records
+    assert tables["many"] == tables["one"]

@@ -17,8 +17,10 @@ applications, risk declines, do-not-contact) from the drop folder `data/inbox/<f
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import hashlib
+import itertools
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -34,7 +36,7 @@ from kernel.limits import zip_bomb_problem
 from kernel.paths import DataPaths
 from warehouse.db import ensure_schemas
 from warehouse.feeds.columns import COLUMN_KINDS
-from warehouse.feeds.read import FEED_FILE_SUFFIXES, match_headers, read_feed_file
+from warehouse.feeds.read import FEED_FILE_SUFFIXES, match_headers, read_feed_rows
 from warehouse.pii import hash_pii, require_pii_key, using_demo_key
 
 
@@ -101,15 +103,17 @@ def _check_row(spec: FeedSpec, found: dict[str, int], raw: list[str]) -> tuple[d
     return values, issues
 
 
-def _record_id(feed: str, feed_file: str, raw_for_id: list[str], seen: dict[str, int]) -> str:
+def _record_id(feed: str, feed_file: str, raw_for_id: list[str], seen: dict[bytes, int]) -> str:
     """`<feed>:<sha1 of the raw row>`; the file name and an occurrence counter keep two identical
-    rows (in one file or in two monthly files) apart. Personal cells enter only as their hashes."""
+    rows (in one file or in two monthly files) apart. Personal cells enter only as their hashes.
+    `seen` is keyed by the row's digest (20 bytes, not the row's text: a million rows)."""
     payload = "\x1f".join([feed_file, *raw_for_id])
-    occurrence = seen.get(payload, 0)
-    seen[payload] = occurrence + 1
+    digest = hashlib.sha1(payload.encode("utf-8")).digest()
+    occurrence = seen.get(digest, 0)
+    seen[digest] = occurrence + 1
     if occurrence:
-        payload += f"\x1e{occurrence}"
-    return f"{feed}:{hashlib.sha1(payload.encode('utf-8')).hexdigest()}"
+        digest = hashlib.sha1(f"{payload}\x1e{occurrence}".encode()).digest()
+    return f"{feed}:{digest.hex()}"
 
 
 def create_feed_tables(con: duckdb.DuckDBPyConnection, specs: Mapping[str, FeedSpec]) -> None:
@@ -126,17 +130,18 @@ def create_feed_tables(con: duckdb.DuckDBPyConnection, specs: Mapping[str, FeedS
     )
 
 
-def _checked_rows(spec: FeedSpec, found: dict, headers: list, rows, feed_file: str
-                  ) -> tuple[list[dict], list[dict], int]:
+def _checked_rows(spec: FeedSpec, found: dict, headers: list, rows, feed_file: str,
+                  seen_ids: dict | None = None, start: int = 1) -> tuple[list[dict], list[dict], int]:
     """Each row checked against the contract: (rows to load, rows quarantined with their reason,
-    how many loaded rows carry issues). Record ids hash personal cells, so they hold no PII."""
+    how many loaded rows carry issues). Record ids hash personal cells, so they hold no PII.
+    `seen_ids` and `start` (the first row's number) carry on from an earlier batch of the file."""
     good: list[dict] = []
     quarantined: list[dict] = []
-    seen_ids: dict[str, int] = {}
+    seen_ids = {} if seen_ids is None else seen_ids
     flagged = 0
     personal_positions = {found[c.name]: c.type for c in spec.columns
                           if COLUMN_KINDS[c.type].personal and c.name in found}
-    for number, raw in enumerate(rows, start=1):
+    for number, raw in enumerate(rows, start=start):
         if not any(cell.strip() for cell in raw):
             continue  # blank line at the end of an export
         try:
@@ -175,11 +180,12 @@ def load_feed_file(
         message = f"{feed_file}: {bomb}; not opened, nothing loaded"
         return _refuse(con, spec, feed_file, message, len(data), sha1, quarantine_path, reason="zip_bomb")
     try:
-        headers, rows = read_feed_file(path)
+        headers, rows = read_feed_rows(path)
+        first = next(rows, None)
     except Exception as exc:  # a corrupt workbook, an undecodable file
         message = f"{feed_file}: cannot be read ({type(exc).__name__}: {exc}); nothing loaded"
         return _refuse(con, spec, feed_file, message, len(data), sha1, quarantine_path, reason="unreadable_file")
-    if not any(str(h).strip() for h in headers) and not rows:
+    if not any(str(h).strip() for h in headers) and first is None:
         message = f"{feed_file}: the file has no header and no rows; nothing loaded"
         return _refuse(con, spec, feed_file, message, len(data), sha1, quarantine_path, reason="empty_file")
     found, missing = match_headers(spec, headers)
@@ -190,18 +196,47 @@ def load_feed_file(
             "nothing of this file loaded"
         )
         return _refuse(con, spec, feed_file, message, len(data), sha1, quarantine_path)
-
+    del data  # the rows are read from the decoded text from here on
+    rows = itertools.chain([first] if first is not None else [], rows)
     feed_date = dt.datetime.fromtimestamp(path.stat().st_mtime, tz=dt.UTC).date().isoformat()
-    good, quarantined, flagged = _checked_rows(spec, found, headers, rows, feed_file)
-
-    columns = [c.name for c in spec.columns]
-    frame = pd.DataFrame(good, columns=["record_id", *columns, "row_issues", "row_number"], dtype=object)
-    casts = ", ".join(f"{COLUMN_KINDS[c.type].cast_sql(c.name)} AS {c.name}" for c in spec.columns)
     con.execute("BEGIN TRANSACTION")
     try:
-        con.register("feed_rows_frame", frame)
         con.execute(f"DELETE FROM {spec.table} WHERE feed_file = ?", [feed_file])
-        if len(frame):
+        loaded, quarantined, flagged = _insert_rows(con, spec, found, headers, rows, feed_file, feed_date)
+        _record_file(con, spec.feed, feed_file, "loaded", loaded, len(quarantined), flagged, None, path.stat().st_size, sha1)
+        con.execute("COMMIT")
+    except csv.Error as exc:  # a row the CSV reader cannot split: the file is refused whole
+        con.execute("ROLLBACK")
+        message = f"{feed_file}: cannot be read ({type(exc).__name__}: {exc}); nothing loaded"
+        return _refuse(con, spec, feed_file, message, path.stat().st_size, sha1, quarantine_path, reason="unreadable_file")
+    except Exception:
+        con.execute("ROLLBACK")
+        raise
+    _write_quarantine(quarantine_path, quarantined)
+    return FileOutcome(spec.feed, feed_file, "loaded", loaded, len(quarantined), flagged)
+
+
+FEED_BATCH_ROWS = 100_000  # rows checked and inserted at once: memory stays that of a batch, not of the file
+
+
+def _insert_rows(con: duckdb.DuckDBPyConnection, spec: FeedSpec, found: dict, headers: list, rows, feed_file: str,
+                 feed_date: str) -> tuple[int, list[dict], int]:
+    """Check and insert the rows FEED_BATCH_ROWS at a time (inside the caller's transaction):
+    (rows loaded, rows quarantined, rows flagged)."""
+    columns = [c.name for c in spec.columns]
+    casts = ", ".join(f"{COLUMN_KINDS[c.type].cast_sql(c.name)} AS {c.name}" for c in spec.columns)
+    seen_ids: dict[bytes, int] = {}
+    loaded, flagged, quarantined, start = 0, 0, [], 1
+    while batch := list(itertools.islice(rows, FEED_BATCH_ROWS)):
+        good, bad, issues = _checked_rows(spec, found, headers, batch, feed_file, seen_ids, start)
+        start += len(batch)
+        loaded, flagged = loaded + len(good), flagged + issues
+        quarantined += bad
+        if not good:
+            continue
+        frame = pd.DataFrame(good, columns=["record_id", *columns, "row_issues", "row_number"], dtype=object)
+        con.register("feed_rows_frame", frame)
+        try:
             con.execute(
                 f"INSERT INTO {spec.table} SELECT CAST(record_id AS VARCHAR), {casts}, "
                 "CASE WHEN coalesce(row_issues, '') = '' THEN CAST([] AS VARCHAR[]) "
@@ -209,15 +244,9 @@ def load_feed_file(
                 "FROM feed_rows_frame",
                 [feed_file, feed_date],
             )
-        _record_file(con, spec.feed, feed_file, "loaded", len(good), len(quarantined), flagged, None, len(data), sha1)
-        con.execute("COMMIT")
-    except Exception:
-        con.execute("ROLLBACK")
-        raise
-    finally:
-        con.unregister("feed_rows_frame")
-    _write_quarantine(quarantine_path, quarantined)
-    return FileOutcome(spec.feed, feed_file, "loaded", len(good), len(quarantined), flagged)
+        finally:
+            con.unregister("feed_rows_frame")
+    return loaded, quarantined, flagged
 
 
 def _record_file(con, feed, feed_file, status, rows, quarantined, flagged, message, size, sha1) -> None:

@@ -9,6 +9,7 @@ import io
 import math
 import re
 import unicodedata
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -55,12 +56,25 @@ def decode_text(data: bytes) -> str:
 
 def read_feed_file(path: Path) -> tuple[list[str], list[list[str]]]:
     """Headers and rows of a CSV/XLSX/Parquet export, every cell as text (CSV cells as written)."""
+    headers, rows = read_feed_rows(path)
+    return headers, list(rows)
+
+
+def read_feed_rows(path: Path) -> tuple[list[str], Iterator[list[str]]]:
+    """read_feed_file with the rows as an iterator: a CSV's rows are split as they are read, so a
+    million-row export is never held as a million lists at once."""
     suffix = path.suffix.lower()
     if suffix in (".csv", ".txt"):
-        rows = list(csv.reader(io.StringIO(decode_text(path.read_bytes()))))
-        if not rows:
-            return [], []
-        return [h.strip() for h in rows[0]], rows[1:]
+        reader = csv.reader(io.StringIO(decode_text(path.read_bytes())))
+        header = next(reader, None)
+        if header is None:
+            return [], iter(())
+        return [h.strip() for h in header], reader
+    headers, rows = _read_table_file(path, suffix)
+    return headers, iter(rows)
+
+
+def _read_table_file(path: Path, suffix: str) -> tuple[list[str], list[list[str]]]:
     if suffix in (".xlsx", ".xlsm"):
         frame = pd.read_excel(path, dtype=object, header=None, engine="openpyxl")
     elif suffix == ".parquet":

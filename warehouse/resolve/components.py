@@ -21,17 +21,17 @@ iterative min-label propagation, the same algorithm the Spark path runs in Spark
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
 
-from kernel.resolution_config import load_resolution_config
+from kernel.resolution_config import ResolutionConfig, load_resolution_config
 from warehouse.resolve.authority import lend, registry_codes
 from warehouse.resolve.blocking import core_pairs
 from warehouse.resolve.judgements import judged_records, judgement_node_pairs, read_judgements
 from warehouse.resolve.nodes import assign_nodes
-from warehouse.resolve.prepare import record_features
+from warehouse.resolve.prepare import Features, record_features
 from warehouse.resolve.records import read_records
 
 
@@ -58,7 +58,16 @@ def component_edges(df: pd.DataFrame, judgements=None, workers: int | None = Non
     config = load_resolution_config()
     records = read_records(df)
     rules = judgements if isinstance(judgements, list) else read_judgements(judgements)
-    features = record_features(records, workers)
+    return component_graph(record_features(records, workers), rules, config)
+
+
+def component_graph(features: Features, rules: list, config: ResolutionConfig,
+                    previous_ids: np.ndarray | None = None) -> ComponentGraph:
+    """component_edges over parsed records (left as they were: the lent codes go to a copy).
+    `previous_ids` (per record, None where unknown): records that shared a company id in the last
+    build share a component too, so a split of that company is settled where both halves are."""
+    features = replace(features, uscc_id=features.uscc_id.copy())
+    records = features.records
     lend(features, registry_codes(features, config.authority.sources))
     node, nodes = assign_nodes(features, judged_records(rules))
     n = len(node)
@@ -93,7 +102,14 @@ def component_edges(df: pd.DataFrame, judgements=None, workers: int | None = Non
     rows = np.flatnonzero(branch[idx])
     src.append(rows.astype(np.int64))
     dst.append(_vertex_block(key_v, parent_of_name[idx[rows]]))
-    return ComponentGraph(n, key_v + len(key_index), np.concatenate(src), np.concatenate(dst))
+    n_vertices = key_v + len(key_index)
+    if previous_ids is not None:
+        known = np.flatnonzero(pd.notna(previous_ids))
+        id_of, distinct = pd.factorize(previous_ids[known])
+        src.append(known.astype(np.int64))
+        dst.append(_vertex_block(n_vertices, id_of))
+        n_vertices += len(distinct)
+    return ComponentGraph(n, n_vertices, np.concatenate(src), np.concatenate(dst))
 
 
 def min_label_components(graph: ComponentGraph, max_rounds: int = 10_000) -> np.ndarray:

@@ -71,7 +71,7 @@ def company_ids(cluster: np.ndarray, features: Features, previous: pd.DataFrame 
     np.minimum.at(best_rank, clus, rank)
 
     # 2. previous ids
-    prev = _previous_ids(records.record_id, previous)
+    prev = previous_ids_per_record(records.record_id, previous)
     split_from = np.full(n_clusters, None, dtype=object)
     if prev is not None:
         _keep_previous(prev, clus, size, best_rank, cid, decided, split_from)
@@ -146,7 +146,8 @@ def _hash_order(name_hash: np.ndarray, raw_names: np.ndarray) -> np.ndarray:
     return order
 
 
-def _previous_ids(record_id: pd.Series, previous: pd.DataFrame | None) -> np.ndarray | None:
+def previous_ids_per_record(record_id: pd.Series, previous: pd.DataFrame | None) -> np.ndarray | None:
+    """The previous company_id of each record (None where it had none), or None without previous ids."""
     if previous is None:
         return None
     missing = [c for c in ("record_id", "company_id") if c not in previous.columns]

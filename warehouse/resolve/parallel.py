@@ -58,11 +58,15 @@ class _LocalCounter:
         return contextlib.nullcontext()
 
 
-def _run_tasks() -> list[tuple[int, object]]:
-    """Take chunks off the shared counter until none are left (parent and children alike)."""
+CHILD_TASKS = 4  # chunks a child parses before it sends them back: it never holds more results than that
+
+
+def _run_tasks(limit: int | None = None) -> list[tuple[int, object]]:
+    """Take chunks off the shared counter until none are left, or `limit` are done (parent and
+    children alike)."""
     tasks, counter, jobs = _SHARED["tasks"], _SHARED["counter"], _SHARED["jobs"]
     done = []
-    while True:
+    while limit is None or len(done) < limit:
         with counter.get_lock():
             i = counter.value
             counter.value = i + 1
@@ -71,6 +75,11 @@ def _run_tasks() -> list[tuple[int, object]]:
         kind, lo, hi = tasks[i]
         job = jobs[kind]
         done.append((i, job.parse(job.values[lo:hi])))
+    return done
+
+
+def _remaining() -> bool:
+    return _SHARED["counter"].value < len(_SHARED["tasks"])
 
 
 def _start_pool(workers: int, tasks: list, jobs: dict[str, Job]):
@@ -84,19 +93,38 @@ def _start_pool(workers: int, tasks: list, jobs: dict[str, Job]):
         return None
 
 
+def _collect(future, results: list) -> None:
+    try:
+        results.extend(future.result())
+    except BrokenProcessPool as exc:  # a worker died (e.g. killed): its chunks are redone by run_jobs
+        log.warning("resolve: a parse worker died (%s); parsing its chunks here", exc)
+
+
 def _with_children(pool, workers: int) -> list[tuple[int, object]]:
+    """The parent parses a chunk at a time; between chunks it takes the children's results (a few
+    chunks each) and hands them more, so no child holds much more than a few chunks' results."""
+    results: list = []
     with pool:
         try:
-            pending = [pool.submit(_run_tasks) for _ in range(workers - 1)]
+            pending = {pool.submit(_run_tasks, CHILD_TASKS) for _ in range(workers - 1)}
         except (OSError, BrokenProcessPool) as exc:  # the fork itself failed (memory, process limit)
             log.warning("resolve: parse workers could not start (%s)", exc)
-            pending = []
-        results = _run_tasks()
+            pending = set()
+        while True:
+            for future in [f for f in pending if f.done()]:
+                pending.discard(future)
+                _collect(future, results)
+                if _remaining() and not isinstance(future.exception(), BrokenProcessPool):
+                    try:
+                        pending.add(pool.submit(_run_tasks, CHILD_TASKS))
+                    except (OSError, BrokenProcessPool, RuntimeError):  # the pool broke: the parent goes on alone
+                        pass
+            mine = _run_tasks(1)
+            if not mine:
+                break
+            results.extend(mine)
         for future in pending:
-            try:
-                results.extend(future.result())
-            except BrokenProcessPool as exc:  # a worker died (e.g. killed): its chunks are redone below
-                log.warning("resolve: a parse worker died (%s); parsing its chunks here", exc)
+            _collect(future, results)
     return results
 
 

@@ -50,6 +50,14 @@ class ParsedNames:
     def __len__(self) -> int:
         return len(self.key_idx)
 
+    def subset(self, used: np.ndarray) -> ParsedNames:
+        """The names at positions `used` (ascending), with only the key rows they refer to."""
+        rows, key_idx = np.unique(self.key_idx[used], return_inverse=True)
+        return ParsedNames(key_idx=key_idx.astype(np.int64), hash64=self.hash64[used],
+                           traditional=self.traditional[used],
+                           display=None if self.display is None else self.display[used],
+                           keys={f: column[rows] for f, column in self.keys.items()})
+
 
 def _objects(values: tuple) -> np.ndarray:
     out = np.empty(len(values), dtype=object)

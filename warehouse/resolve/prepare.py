@@ -60,6 +60,17 @@ class Features:
     def __len__(self) -> int:
         return len(self.records)
 
+    def subset(self, rows: np.ndarray) -> Features:
+        """The features of the records at `rows` (ascending), as if only they had been parsed:
+        per-record columns are cut (copies: lending a code to one batch leaves the others as they
+        were), the distinct names cut to the ones used; codes and addresses are shared lookups."""
+        records, used = self.records.take(rows)
+        return Features(
+            records=records, names=self.names.subset(used), codes=self.codes, uscc_id=self.uscc_id[rows],
+            uscc_codes=self.uscc_codes, street_id=self.street_id[rows], streets=self.streets,
+            address_id=self.address_id[rows], addresses=self.addresses, name_region=self.name_region[rows],
+            region=self.region[rows], parent_region=self.parent_region[rows])
+
 
 def _ids(values: np.ndarray, present: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Index of each value among the sorted distinct present values (-1 where not present)."""

@@ -29,6 +29,15 @@ class TextColumn:
     def per_record(self) -> np.ndarray:
         return self.values[self.codes]
 
+    def take(self, rows: np.ndarray, compact: bool = False) -> tuple[TextColumn, np.ndarray | None]:
+        """The column at `rows`; `compact` keeps only the values they use and also returns which
+        positions of `values` those are (ascending, so the values keep their order)."""
+        codes = self.codes[rows]
+        if not compact:
+            return TextColumn(codes=codes, values=self.values), None
+        used, inverse = np.unique(codes, return_inverse=True)
+        return TextColumn(codes=inverse.astype(np.int64), values=self.values[used]), used
+
     def __len__(self) -> int:
         return len(self.codes)
 
@@ -43,6 +52,14 @@ class Records:
 
     def __len__(self) -> int:
         return len(self.record_id)
+
+    def take(self, rows: np.ndarray) -> tuple[Records, np.ndarray]:
+        """The records at `rows` (in that order) and the distinct names they use (positions into
+        `name.values`, which the parsed names are cut by)."""
+        name, used = self.name.take(rows, compact=True)
+        records = Records(record_id=self.record_id.iloc[rows].reset_index(drop=True), source=self.source.take(rows)[0],
+                          name=name, uscc=self.uscc.take(rows)[0], address=self.address.take(rows)[0])
+        return records, used
 
 
 def text_column(values: pd.Series) -> TextColumn:
@@ -87,3 +104,18 @@ def read_records(df: pd.DataFrame) -> Records:
     records = Records(record_id=record_id, **{c: text_column(df[c].reset_index(drop=True)) for c in INPUT_COLUMNS[1:]})
     release_arrow_memory()
     return records
+
+
+def release_heap() -> None:
+    """Hand the C heap's free pages back to the system (glibc's malloc_trim): after resolution the
+    freed arrays and strings would otherwise stay in this process's resident memory for the rest of
+    the build."""
+    import ctypes
+    import ctypes.util
+
+    release_arrow_memory()
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+        libc.malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc (macOS, musl): nothing to trim
+        pass

@@ -93,11 +93,23 @@ def resolve(df: pd.DataFrame, judgements: list[Judgement], config: ResolutionCon
             records = read_records(df)
         with clock.step("parse"):
             features = record_features(records, workers, with_display=describe)
+        return resolve_features(features, judgements, config, previous, clock, describe)
+
+
+def resolve_features(features: Features, judgements: list[Judgement], config: ResolutionConfig,
+                     previous: pd.DataFrame | None, clock: StepClock, describe: bool = False,
+                     shared: bool = False) -> Resolution:
+    """The steps after parse, over parsed records. `shared`: `features.names` serves other batches
+    too (warehouse/resolve/batches.py), so no parsed column is dropped on the way."""
+    progress = clock.progress
+    records = features.records
+    release = not describe and not shared
+    with no_cyclic_gc():
         with clock.step("nodes"):
             lent = registry_codes(features, config.authority.sources)
             lend(features, lent)
             node, nodes = assign_nodes(features, judged_records(judgements))
-            if not describe:  # the nodes hold the distinct cores, 字号 and industries now
+            if release:  # the nodes hold the distinct cores, 字号 and industries now
                 for name in ("trade_name", "industry"):
                     features.names.keys.pop(name, None)
         with clock.step("block"):
@@ -118,7 +130,7 @@ def resolve(df: pd.DataFrame, judgements: list[Judgement], config: ResolutionCon
         with clock.step("ids"):
             ids = company_ids(cluster_of, features, previous)
             parents = parent_company_ids(features, ids.company_id, cluster_of)
-            if not describe:  # what only core.entity_records reads
+            if release:  # what only core.entity_records reads
                 for name in ("core", "trade_name", "industry", "legal_class", "match_hash", "parent_hash"):
                     features.names.keys.pop(name, None)
         with clock.step("explain"):
