@@ -13,6 +13,7 @@ or — after `tuoke build --fresh` — of the published one beside it) is passed
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from pathlib import Path
 
 import duckdb
@@ -21,6 +22,7 @@ import pandas as pd
 from kernel.paths import configs_dir
 from warehouse.db import ensure_schemas, table_exists, transaction
 from warehouse.resolve import resolve_and_describe
+from warehouse.resolve.records import INPUT_COLUMNS
 
 log = logging.getLogger(__name__)
 
@@ -89,13 +91,23 @@ def judgements_path() -> Path | None:
     return path if path.exists() else None
 
 
-def build_entity_links(con: duckdb.DuckDBPyConnection) -> dict:
+# (records, judgements file, previous links) -> (links, described): the engine that resolves
+Resolver = Callable[[pd.DataFrame, Path | None, pd.DataFrame | None], tuple[pd.DataFrame, pd.DataFrame]]
+
+
+def resolve_in_process(records: pd.DataFrame, judgements: Path | None, previous: pd.DataFrame | None
+                       ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The DuckDB engine's resolver: this process (warehouse/resolve)."""
+    return resolve_and_describe(records, judgements=judgements, previous=previous)
+
+
+def build_entity_links(con: duckdb.DuckDBPyConnection, resolver: Resolver = resolve_in_process) -> dict:
+    """core.entity_links and core.entity_records from staging; `resolver` is the engine's (the Spark
+    engine passes warehouse/engines/spark_build.py's), everything around it is the same."""
     ensure_schemas(con)
     records = resolution_input(con)
     previous = previous_links(con)
-    links, described = resolve_and_describe(
-        records[["record_id", "source", "name", "uscc", "address"]], judgements=judgements_path(), previous=previous
-    )
+    links, described = resolver(records[list(INPUT_COLUMNS)], judgements_path(), previous)
     entity_records = (
         described.merge(links[["record_id", "company_id"]], on="record_id", how="left")
         .merge(records[["record_id", "industry", "source"]].rename(columns={"source": "source_id"}), on="record_id")

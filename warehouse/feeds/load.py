@@ -20,7 +20,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -36,6 +36,9 @@ from warehouse.db import ensure_schemas
 from warehouse.feeds.columns import COLUMN_KINDS
 from warehouse.feeds.read import FEED_FILE_SUFFIXES, match_headers, read_feed_file
 from warehouse.pii import hash_pii, require_pii_key, using_demo_key
+
+# (spec, header positions, headers, (row number, cells) pairs, feed file) -> (good, quarantined, flagged)
+RowChecker = Callable[[FeedSpec, dict, list, Iterable[tuple[int, list[str]]], str], tuple[list[dict], list[dict], int]]
 
 
 class FeedContractError(UserError):
@@ -126,17 +129,20 @@ def create_feed_tables(con: duckdb.DuckDBPyConnection, specs: Mapping[str, FeedS
     )
 
 
-def _checked_rows(spec: FeedSpec, found: dict, headers: list, rows, feed_file: str
-                  ) -> tuple[list[dict], list[dict], int]:
-    """Each row checked against the contract: (rows to load, rows quarantined with their reason,
-    how many loaded rows carry issues). Record ids hash personal cells, so they hold no PII."""
+def checked_rows(spec: FeedSpec, found: dict, headers: list, numbered_rows, feed_file: str
+                 ) -> tuple[list[dict], list[dict], int]:
+    """Each (row number, cells) checked against the contract: (rows to load, rows quarantined with
+    their reason, how many loaded rows carry issues). Record ids hash personal cells, so they hold
+    no PII. Identical rows must come in one call, in row order (their occurrence keeps their ids
+    apart): the Spark engine calls this per partition of rows keyed that way (warehouse/engines/
+    spark_feeds.py), so both engines check rows with this one function."""
     good: list[dict] = []
     quarantined: list[dict] = []
     seen_ids: dict[str, int] = {}
     flagged = 0
     personal_positions = {found[c.name]: c.type for c in spec.columns
                           if COLUMN_KINDS[c.type].personal and c.name in found}
-    for number, raw in enumerate(rows, start=1):
+    for number, raw in numbered_rows:
         if not any(cell.strip() for cell in raw):
             continue  # blank line at the end of an export
         try:
@@ -160,9 +166,11 @@ def _checked_rows(spec: FeedSpec, found: dict, headers: list, rows, feed_file: s
 
 
 def load_feed_file(
-    con: duckdb.DuckDBPyConnection, spec: FeedSpec, path: Path, paths: DataPaths, feed_file: str | None = None
+    con: duckdb.DuckDBPyConnection, spec: FeedSpec, path: Path, paths: DataPaths, feed_file: str | None = None,
+    check_rows: RowChecker = checked_rows,
 ) -> FileOutcome:
-    """Check one export against its contract and load it atomically (replacing its earlier rows)."""
+    """Check one export against its contract and load it atomically (replacing its earlier rows).
+    `check_rows` is `checked_rows` here, or the same function run on Spark (the Spark engine)."""
     feed_file = feed_file or f"{spec.feed}/{path.name}"
     data = path.read_bytes()
     sha1 = hashlib.sha1(data).hexdigest()
@@ -192,7 +200,7 @@ def load_feed_file(
         return _refuse(con, spec, feed_file, message, len(data), sha1, quarantine_path)
 
     feed_date = dt.datetime.fromtimestamp(path.stat().st_mtime, tz=dt.UTC).date().isoformat()
-    good, quarantined, flagged = _checked_rows(spec, found, headers, rows, feed_file)
+    good, quarantined, flagged = check_rows(spec, found, headers, enumerate(rows, start=1), feed_file)
 
     columns = [c.name for c in spec.columns]
     frame = pd.DataFrame(good, columns=["record_id", *columns, "row_issues", "row_number"], dtype=object)
@@ -284,6 +292,7 @@ def load_feeds(
     paths: DataPaths | None = None,
     feeds_config: Path | str | Mapping | None = None,
     strict: bool = False,
+    check_rows: RowChecker = checked_rows,
 ) -> dict:
     """Load every file in data/inbox/<feed>/. Returns per feed {files, loaded, quarantined,
     flagged, refused_files} plus `refusals` (one message per refused file). With strict=True a
@@ -301,7 +310,7 @@ def load_feeds(
         files = sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in FEED_FILE_SUFFIXES) \
             if folder.is_dir() else []
         for path in files:
-            outcome = load_feed_file(con, spec, path, paths)
+            outcome = load_feed_file(con, spec, path, paths, check_rows=check_rows)
             counts["files"] += 1
             counts["loaded"] += outcome.rows
             counts["quarantined"] += outcome.quarantined
