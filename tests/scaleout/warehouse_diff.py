@@ -23,7 +23,22 @@ class Difference:
 
     @property
     def equal(self) -> bool:
-        return self.only_left == 0 and self.only_right == 0 and not self.types
+        """The same rows (compared in the left side's column types)."""
+        return self.only_left == 0 and self.only_right == 0
+
+    @property
+    def other_types(self) -> tuple[str, ...]:
+        """Type differences beyond an integer's width or sign (Spark has no unsigned integers, and
+        its row_number() is an INT where DuckDB's is a BIGINT)."""
+        return tuple(t for t in self.types if not _both_integers(t))
+
+
+INTEGERS = {"TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "UTINYINT", "USMALLINT", "UINTEGER", "UBIGINT"}
+
+
+def _both_integers(difference: str) -> bool:
+    left, _, right = difference.split(": ", 1)[1].partition(" / ")
+    return left in INTEGERS and right in INTEGERS
 
 
 def _columns(con, db: str, table: str) -> dict[str, str]:

@@ -50,6 +50,7 @@ class SparkBuild:
             from warehouse.engines.spark import spark_session
 
             self._spark = spark_session(under(self.workdir, "tables"), app_name="tuoke-build")
+            self._spark.sparkContext.setLogLevel("ERROR")  # Spark's WARNs (one per window without a partition) drown the build's report
         return self._spark
 
     def stop(self) -> None:
@@ -115,7 +116,10 @@ class SparkBuild:
         run = run_models(self.spark, [model], inputs, load_macros(macros_dir([model])))
         self.tables.update(inputs)
         self.tables[model.table] = self._location(model.table)
-        self._copy_into_duckdb(con, model.table)
+        if model.is_view:  # a view computes nothing: DuckDB's own over the tables it already holds
+            con.execute(model.sql)
+        else:
+            self._copy_into_duckdb(con, model.table, duckdb_types(con, model))
         return run.statements[model.table]
 
     def _location(self, table: str) -> str:
@@ -123,18 +127,54 @@ class SparkBuild:
         found = [r.data_type for r in rows if r.col_name == "Location"]
         return found[0] if found else ""
 
-    def _copy_into_duckdb(self, con: duckdb.DuckDBPyConnection, table: str) -> None:
+    def _copy_into_duckdb(self, con: duckdb.DuckDBPyConnection, table: str, types: dict[str, str]) -> None:
+        """The Spark table as a DuckDB table, each column in the type DuckDB's run would give it
+        (JSON stays JSON, a BIGINT rank a BIGINT); unsigned integers keep Spark's signed values."""
         schema, name = table.split(".")
         location = self.tables[table].removeprefix("file:")
         files = sorted(Path(location).glob("*.parquet")) if location and not _is_uri(location) else []
         con.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
         if files:
-            con.execute(f"CREATE OR REPLACE TABLE {schema}.{name} AS SELECT * FROM read_parquet(?)",
-                        [[str(f) for f in files]])
-            return
-        arrow = self.spark.table(table).toArrow()  # a URI, or a table without part files
-        con.register("spark_table_frame", arrow)
+            listed = ", ".join("'" + str(f).replace("'", "''") + "'" for f in files)  # a view takes no parameters
+            con.execute(f"CREATE OR REPLACE TEMP VIEW spark_table_frame AS SELECT * FROM read_parquet([{listed}])")
+        else:  # a URI, or a table without part files
+            con.register("spark_table_frame", self.spark.table(table).toArrow())
         try:
-            con.execute(f"CREATE OR REPLACE TABLE {schema}.{name} AS SELECT * FROM spark_table_frame")
+            columns = [r[0] for r in con.execute("DESCRIBE spark_table_frame").fetchall()]
+            typed = ", ".join(_typed(c, types.get(c)) for c in columns)
+            try:
+                con.execute(f"CREATE OR REPLACE TABLE {schema}.{name} AS SELECT {typed} FROM spark_table_frame")
+            except duckdb.Error:  # a value DuckDB's type cannot hold: Spark's types, not a failed build
+                con.execute(f"CREATE OR REPLACE TABLE {schema}.{name} AS SELECT * FROM spark_table_frame")
         finally:
-            con.unregister("spark_table_frame")
+            if files:
+                con.execute("DROP VIEW IF EXISTS spark_table_frame")
+            else:
+                con.unregister("spark_table_frame")
+
+
+UNSIGNED = ("UTINYINT", "USMALLINT", "UINTEGER", "UBIGINT", "UHUGEINT")
+
+
+def _typed(column: str, duck_type: str | None) -> str:
+    quoted = f'"{column}"'
+    if duck_type is None or duck_type in UNSIGNED:
+        return quoted
+    return f"CAST({quoted} AS {duck_type}) AS {quoted}"
+
+
+def duckdb_types(con: duckdb.DuckDBPyConnection, model: SqlModel) -> dict[str, str]:
+    """Column → type of the model's query as DuckDB binds it (DESCRIBE binds, it runs nothing);
+    empty when the query reads a table of the model's own earlier statements."""
+    import sqlglot
+    from sqlglot import exp
+
+    for statement in sqlglot.parse(model.sql, read="duckdb"):
+        if isinstance(statement, exp.Create) and statement.expression is not None and \
+                statement.this.sql(dialect="duckdb").lower() == model.table:
+            try:
+                rows = con.execute(f"DESCRIBE {statement.expression.sql(dialect='duckdb')}").fetchall()
+            except duckdb.Error:
+                return {}
+            return {row[0]: row[1] for row in rows}
+    return {}
