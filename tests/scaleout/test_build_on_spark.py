@@ -22,15 +22,18 @@ pytestmark = [
 
 @pytest.fixture(scope="module")
 def spark_built(demo_warehouse, tmp_path_factory):
-    """The demo's landing files and inbox built again with `tuoke build --engine spark`."""
+    """The demo's landing files and inbox built again with `tuoke build --engine spark`, twice."""
     from tuoke.cli import app
 
     _working, root = demo_warehouse
     data = tmp_path_factory.mktemp("spark-build") / "data"
     for folder in ("landing", "inbox"):  # copy2: the feed files keep their dates (raw.feed_*.feed_date)
         shutil.copytree(root / "data" / folder, data / folder)
-    result = CliRunner().invoke(app, ["build", "--engine", "spark", "--no-progress", "--data-dir", str(data)])
-    return root / "data", data, result
+    command = ["build", "--engine", "spark", "--no-progress", "--data-dir", str(data)]
+    first = CliRunner().invoke(app, command)
+    assert first.exit_code == 0, first.output
+    again = CliRunner().invoke(app, command)  # idempotent: a second build leaves what one left
+    return root / "data", data, again
 
 
 def test_the_spark_build_publishes(spark_built):

@@ -50,8 +50,17 @@ class SparkBuild:
             from warehouse.engines.spark import spark_session
 
             self._spark = spark_session(under(self.workdir, "tables"), app_name="tuoke-build")
-            self._spark.sparkContext.setLogLevel("ERROR")  # Spark's WARNs (one per window without a partition) drown the build's report
+            # Spark's WARNs (one per window without a partition) would drown the build's report
+            self._spark.sparkContext.setLogLevel("ERROR")
+            for folder in ("tables", "in"):  # a build starts from its own inputs; a table's folder
+                self._delete(under(self.workdir, folder))  # left by the last build would refuse CREATE TABLE
         return self._spark
+
+    def _delete(self, location: str) -> None:
+        """Remove a folder through Hadoop's file system: a local path and an hdfs:// URI alike."""
+        jvm = self._spark._jvm
+        path = jvm.org.apache.hadoop.fs.Path(location)
+        path.getFileSystem(self._spark._jsc.hadoopConfiguration()).delete(path, True)
 
     def stop(self) -> None:
         """Stop the session if this build started it (a JVM must not outlive its build)."""
