@@ -47,8 +47,12 @@ class SparkBuild:
     @property
     def spark(self):
         if self._spark is None:
+            from pyspark.sql import SparkSession
+
             from warehouse.engines.spark import spark_session
 
+            # a session already running (a notebook's) is used with tuoke's SQL settings, never stopped
+            self._own_session = SparkSession.getActiveSession() is None
             self._spark = spark_session(under(self.workdir, "tables"), app_name="tuoke-build")
             # Spark's WARNs (one per window without a partition) would drown the build's report
             self._spark.sparkContext.setLogLevel("ERROR")
