@@ -48,12 +48,27 @@ class DuckDBSettings(ConfigModel):
 
 
 class SparkSettings(ConfigModel):
-    """A local-mode SparkSession's settings (warehouse/engines/spark.py)."""
+    """The Spark engine's settings (warehouse/engines/spark.py, spark_build.py): the local-mode
+    session's master and memory, and the partitions and workdir every session uses."""
 
-    master: str = Field("local[2]", description="Spark master of the local session")
-    driver_memory: str = Field("2g", description="spark.driver.memory of the local session")
+    master: str | None = Field("local[2]", description="Spark master (local[2], spark://host:7077, yarn); null: "
+                               "the one spark-submit or spark-defaults.conf gives")
+    driver_memory: str = Field("2g", description="spark.driver.memory of a session tuoke starts")
+    conf: dict[str, str] = Field(default_factory=dict, description="any other Spark settings, e.g. "
+                                 "spark.executor.memory, spark.executor.instances, spark.executorEnv.TUOKE_PII_KEY_FILE")
     shuffle_partitions: int = Field(2, ge=1, le=100_000, description="spark.sql.shuffle.partitions")
     resolve_partitions: int = Field(8, ge=1, le=100_000, description="groups of components resolved per task")
+    feed_partitions: int = Field(4, ge=1, le=100_000, description="partitions of a feed file's rows checked on Spark")
+    workdir: str = Field("work/spark", description="where Spark writes its tables, exports and component rounds: "
+                         "relative paths are under the data root; a cluster needs a folder every executor "
+                         "reaches (a shared mount, or a URI such as hdfs://nn/tuoke)")
+
+    def workdir_under(self, data_root: Path) -> str:
+        """The workdir as Spark reads it: a URI as given, a path made absolute under the data root."""
+        if "://" in self.workdir:
+            return self.workdir.rstrip("/")
+        path = Path(self.workdir)
+        return str(path if path.is_absolute() else data_root / path)
 
 
 class ResolveSettings(ConfigModel):

@@ -21,7 +21,7 @@ from pipelines.executors import executor_from_env
 from pipelines.jobs import build_jobs
 from pipelines.load_assets import PythonStep, build_step_assets, check_step_dependencies, default_steps
 from pipelines.publish import build_publish_asset
-from pipelines.resources import CrawlRunner, TuokeWarehouse
+from pipelines.resources import BuildEngine, CrawlRunner, TuokeWarehouse
 from pipelines.schedules import build_schedules
 from pipelines.sensors import internal_feed_sensor
 from pipelines.sql_models import ModelError, build_sql_model_assets, check_model_dependencies
@@ -33,7 +33,7 @@ def _asset_keys(assets: Sequence[dg.AssetsDefinition]) -> list[dg.AssetKey]:
 
 def default_resources() -> dict[str, Any]:
     # No env read here: both resources read TUOKE_DATA_DIR when used.
-    return {"warehouse": TuokeWarehouse(), "crawler": CrawlRunner()}
+    return {"warehouse": TuokeWarehouse(), "crawler": CrawlRunner(), "engine": BuildEngine()}
 
 
 def build_definitions(
@@ -70,6 +70,7 @@ def build_definitions(
         jobs=build_jobs(sources),
         schedules=build_schedules(sources),
         sensors=[internal_feed_sensor],
-        resources=dict(resources) if resources is not None else default_resources(),
+        # a caller's resources without an engine get the default one (env TUOKE_ENGINE, else duckdb)
+        resources={"engine": BuildEngine(), **resources} if resources is not None else default_resources(),
         executor=executor_from_env(),
     )

@@ -17,7 +17,7 @@ import dagster as dg
 
 from kernel.contracts import REFERENCE_TABLES
 from kernel.feeds import feed_names
-from pipelines.resources import DUCKDB_WRITE_OP_TAGS, DUCKDB_WRITE_POOL, TuokeWarehouse
+from pipelines.resources import DUCKDB_WRITE_OP_TAGS, DUCKDB_WRITE_POOL, BuildEngine, TuokeWarehouse
 from pipelines.sql_models import table_metadata
 
 
@@ -36,6 +36,7 @@ class PythonStep:
     pass_paths: bool = False
     description: str = ""
     extra_deps: tuple[dg.AssetKey, ...] = field(default=())
+    spark_method: str | None = None  # the SparkBuild method that computes the step under the spark engine
 
     @property
     def group(self) -> str:
@@ -45,7 +46,11 @@ class PythonStep:
     def keys(self) -> list[dg.AssetKey]:
         return [_key(t) for t in self.produces]
 
-    def call(self, con, paths) -> dict[str, Any]:
+    def call(self, con, paths, spark_build=None) -> dict[str, Any]:
+        """The step's function, or under the spark engine its `spark_method` (same arguments)."""
+        if spark_build is not None and self.spark_method:
+            method = getattr(spark_build, self.spark_method)
+            return dict((method(con, paths) if self.pass_paths else method(con)) or {})
         module_name, func_name = self.function.split(":")
         try:
             module = importlib.import_module(module_name)
@@ -73,6 +78,7 @@ def default_steps(feeds: Sequence[str] | None = None, reference_tables: Sequence
             function="warehouse.feeds:load_feeds",
             produces=(*(f"raw.feed_{feed}" for feed in feeds), "raw.feed_files"),
             pass_paths=True,
+            spark_method="load_feeds",
             description="The bank's internal feeds from data/inbox/<feed>/ after their contract (feeds.yaml).",
         ),
         PythonStep(
@@ -88,6 +94,7 @@ def default_steps(feeds: Sequence[str] | None = None, reference_tables: Sequence
             function="warehouse.entity_links:build_entity_links",
             produces=("core.entity_links", "core.entity_records"),
             reads=("staging.stg_entity_records", "staging.stg_mentions"),
+            spark_method="build_entity_links",
             description="Entity resolution: every record naming a company linked to a stable company_id.",
         ),
     ]
@@ -114,9 +121,10 @@ def step_asset(step: PythonStep, upstream: Iterable[dg.AssetKey] = ()) -> dg.Ass
     ]
 
     @dg.multi_asset(name=step.name, specs=specs, pool=DUCKDB_WRITE_POOL, op_tags=DUCKDB_WRITE_OP_TAGS, can_subset=False)
-    def _run(context: dg.AssetExecutionContext, warehouse: TuokeWarehouse):
+    def _run(context: dg.AssetExecutionContext, warehouse: TuokeWarehouse, engine: BuildEngine):
+        spark_build = engine.spark_build(warehouse.paths().root) if step.spark_method else None
         with warehouse.open_write() as con:
-            summary = step.call(con, warehouse.paths())
+            summary = step.call(con, warehouse.paths(), spark_build)
             results = []
             for table in step.produces:
                 schema, name = table.split(".")

@@ -18,7 +18,7 @@ from typing import Any
 
 import dagster as dg
 import duckdb
-from pydantic import Field
+from pydantic import Field, PrivateAttr
 
 from kernel.paths import REPO_ROOT, DataPaths
 from warehouse.db import apply_engine_settings
@@ -82,6 +82,44 @@ class TuokeWarehouse(dg.ConfigurableResource):
             raise dg.Failure(f"no working warehouse at {self.paths().working_db}: run the build first")
         with self._open(read_only=True) as con:
             yield con
+
+
+ENGINE_ENV = "TUOKE_ENGINE"
+ENGINES = ("duckdb", "spark")
+
+
+class BuildEngine(dg.ConfigurableResource):
+    """Who computes the build's heavy steps (feed rows, resolution, SQL models): `duckdb`, this
+    process, or `spark`, a SparkSession (warehouse/engines/spark_build.py). Either way the tables
+    land in the working DuckDB, and the checks and the publish step are the same.
+
+    The session starts when the first Spark step runs and stops when the run (the in-process
+    executor) or the step process (multiprocess, Celery) ends, so no JVM outlives a build.
+    """
+
+    name: str | None = Field(default=None, description="duckdb | spark; default env TUOKE_ENGINE, else duckdb")
+    _spark_build: Any = PrivateAttr(default=None)
+
+    def chosen(self) -> str:
+        choice = (self.name or os.environ.get(ENGINE_ENV, "") or "duckdb").strip().lower()
+        if choice not in ENGINES:
+            raise dg.Failure(f"engine {choice!r} (resource `engine` or {ENGINE_ENV}): expected duckdb or spark")
+        return choice
+
+    def spark_build(self, data_root: Path):
+        """The build's SparkBuild under the spark engine, else None."""
+        if self.chosen() != "spark":
+            return None
+        if self._spark_build is None:
+            from warehouse.engines.spark_build import SparkBuild
+
+            self._spark_build = SparkBuild(data_root)
+        return self._spark_build
+
+    def teardown_after_execution(self, context: dg.InitResourceContext) -> None:
+        if self._spark_build is not None:
+            self._spark_build.stop()
+            self._spark_build = None
 
 
 class CrawlRunner(dg.ConfigurableResource):

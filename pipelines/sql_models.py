@@ -9,7 +9,7 @@ from pathlib import Path
 
 import dagster as dg
 
-from pipelines.resources import DUCKDB_WRITE_OP_TAGS, DUCKDB_WRITE_POOL, TuokeWarehouse
+from pipelines.resources import DUCKDB_WRITE_OP_TAGS, DUCKDB_WRITE_POOL, BuildEngine, TuokeWarehouse
 from warehouse.engines.sql_models import (  # noqa: F401 (the asset factory's callers import them here)
     LAYERS,
     ModelError,
@@ -76,10 +76,15 @@ def _model_asset(model: SqlModel, repo_root: Path | None) -> dg.AssetsDefinition
         code_version=model.code_version,
         metadata={"sql_file": dg.MetadataValue.path(str(shown))},
     )
-    def _materialize(context: dg.AssetExecutionContext, warehouse: TuokeWarehouse) -> dg.MaterializeResult:
+    def _materialize(context: dg.AssetExecutionContext, warehouse: TuokeWarehouse,
+                     engine: BuildEngine) -> dg.MaterializeResult:
+        spark_build = engine.spark_build(warehouse.paths().root)
         with warehouse.open_write() as con:
             try:
-                con.execute(model.sql)
+                if spark_build is not None:  # transpiled, run on Spark, copied into the working DuckDB
+                    spark_build.run_model(con, model)
+                else:
+                    con.execute(model.sql)
             except Exception as exc:
                 raise dg.Failure(
                     description=f"{shown}: {str(exc).splitlines()[0]}",

@@ -42,12 +42,16 @@ def _record_signal_detail(con: duckdb.DuckDBPyConnection, seq: int) -> None:
         "FROM marts.signal_points_base AS b JOIN head AS t ON t.company_key = b.company_key GROUP BY ALL"
         if has_points else "SELECT NULL::VARCHAR AS company_id, NULL::VARCHAR AS signal, NULL::DOUBLE AS points "
         "WHERE false")
+    # the key the models gave a company (hash() is each engine's own: DuckDB's, or Spark's xxhash64)
+    keyed = "company_key" in _columns(con, "marts", "company_segments")
+    key, key_join = ("k.company_key", " LEFT JOIN marts.company_segments AS k USING (company_id)") if keyed \
+        else ("hash(p.company_id)", "")
     con.execute(
         f"""
         INSERT INTO marts.rank_history_signals
         WITH head AS (
-            SELECT company_id, hash(company_id) AS company_key FROM marts.prospects_ranked
-            WHERE rank <= {SIGNAL_DETAIL_RANKS}
+            SELECT p.company_id, {key} AS company_key FROM marts.prospects_ranked AS p{key_join}
+            WHERE p.rank <= {SIGNAL_DETAIL_RANKS}
         ),
         counts AS (
             SELECT s.company_id, s.signal, count(*) AS signals

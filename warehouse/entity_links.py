@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+from collections.abc import Callable
 from pathlib import Path
 
 import duckdb
@@ -25,7 +26,7 @@ from kernel.paths import configs_dir
 from warehouse.db import ensure_schemas, table_exists, transaction
 from warehouse.resolve import merge_stats, resolve_batches
 from warehouse.resolve.describe import describe
-from warehouse.resolve.records import release_arrow_memory, release_heap
+from warehouse.resolve.records import INPUT_COLUMNS, release_arrow_memory, release_heap
 
 log = logging.getLogger(__name__)
 
@@ -162,11 +163,51 @@ def _entity_records(resolution, side: pd.DataFrame) -> pd.DataFrame:
     return _fill_region_from_hint(frame, region_hint).reindex(columns=ENTITY_RECORD_COLUMNS)
 
 
-def build_entity_links(con: duckdb.DuckDBPyConnection, batch_records: int | None = None) -> dict:
+# (records, judgements file, previous links) -> (links, described): an engine's resolver
+Resolver = Callable[[pd.DataFrame, Path | None, pd.DataFrame | None], tuple[pd.DataFrame, pd.DataFrame]]
+
+
+def _swap_in(con: duckdb.DuckDBPyConnection, suffix: str) -> None:
+    for table in ("entity_links", "entity_records"):
+        con.execute(f"CREATE OR REPLACE TABLE core.{table} AS SELECT * FROM core.{table}{suffix} ORDER BY record_id")
+        con.execute(f"DROP TABLE core.{table}{suffix}")
+
+
+def build_with_resolver(con: duckdb.DuckDBPyConnection, resolver: Resolver) -> dict:
+    """core.entity_links and core.entity_records from staging through an engine's `resolver` (the
+    Spark engine passes warehouse/engines/spark_build.py's), written as the local batches are."""
+    ensure_schemas(con)
+    records = resolution_input(con)
+    previous = previous_links(con)
+    links, described = resolver(records[list(INPUT_COLUMNS)], judgements_path(), previous)
+    entity_records = (
+        described.merge(links[["record_id", "company_id"]], on="record_id", how="left")
+        .merge(records[["record_id", "industry", "source"]].rename(columns={"source": "source_id"}), on="record_id")
+    )
+    entity_records = _fill_region_from_hint(entity_records, records.set_index("record_id")["region_hint"])
+    links = links[LINK_COLUMNS]
+    with transaction(con):
+        _create_tables(con, "_batches")
+        _append_batch(con, "_batches", links, entity_records.reindex(columns=ENTITY_RECORD_COLUMNS))
+        _swap_in(con, "_batches")
+    changed = 0
+    if previous is not None and len(previous):
+        before = previous.drop_duplicates("record_id").set_index("record_id")["company_id"]
+        now = links.set_index("record_id")["company_id"]
+        common = now.index.intersection(before.index)
+        changed = int((now.loc[common] != before.loc[common]).sum())
+    return {"records": int(len(links)), "companies": int(links["company_id"].nunique()), "ids_changed": changed,
+            "previous_ids": 0 if previous is None else int(len(previous))}
+
+
+def build_entity_links(con: duckdb.DuckDBPyConnection, batch_records: int | None = None,
+                       resolver: Resolver | None = None) -> dict:
     """Resolve staging.stg_entity_records in batches of whole components (warehouse/resolve/
     batches.py; `batch_records` default: configs/engine.yaml), each batch's links and records
     written before the next is resolved; the tables replace the old ones in one transaction, in
-    record_id order."""
+    record_id order. With `resolver` (another engine's), through it (`build_with_resolver`)."""
+    if resolver is not None:
+        return build_with_resolver(con, resolver)
     ensure_schemas(con)
     records = resolution_input(con)
     previous = previous_links(con)
@@ -190,9 +231,7 @@ def build_entity_links(con: duckdb.DuckDBPyConnection, batch_records: int | None
                 del batch, links
             del batches
             release_heap()
-        for table in ("entity_links", "entity_records"):
-            con.execute(f"CREATE OR REPLACE TABLE core.{table} AS SELECT * FROM core.{table}{suffix} ORDER BY record_id")
-            con.execute(f"DROP TABLE core.{table}{suffix}")
+        _swap_in(con, suffix)
     release_heap()
     log.info("entity links: %s", stats)
     return {"records": int(n_links), "companies": int(stats.get("companies", 0)), "ids_changed": int(stats.get("ids_changed", 0)),

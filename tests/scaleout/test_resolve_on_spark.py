@@ -14,9 +14,10 @@ pytest.importorskip("pyspark", reason="the `scale` extra is not installed")
 
 from benchmarks.resolve.generate import generate
 from warehouse.engines.spark import spark_session
+from warehouse.engines.spark_build import SparkBuild
 from warehouse.engines.spark_resolve import resolve_on_spark
 from warehouse.entity_links import judgements_path, resolution_input
-from warehouse.resolve import resolve_records
+from warehouse.resolve import resolve_and_describe
 from warehouse.resolve.components import ordered_links
 
 pytestmark = [
@@ -59,11 +60,17 @@ def test_demo_links_on_spark_equal_the_build_row_for_row(demo_warehouse, spark, 
 
 
 def test_100k_links_on_spark_equal_one_process(spark, tmp_path):
+    """Through the build's Spark resolver (SparkBuild.resolve), so this is the engine `tuoke build
+    --engine spark` runs: links and the described records (core.entity_records) both equal."""
     frame = generate(100_000, seed=5)
     records = frame[["record_id", "source", "name", "uscc", "address"]].fillna("")
     records = records.sort_values("record_id").reset_index(drop=True)
-    local = ordered_links([resolve_records(records)])
-    links, stats = resolve_on_spark(spark, records, tmp_path, partitions=8)
+    local_links, local_described = resolve_and_describe(records)
+    local = ordered_links([local_links])
+    build = SparkBuild(tmp_path, spark=spark)
+    links, described = build.resolve(records, None, None)
+    stats = build.last_resolution
+    pd.testing.assert_frame_equal(described.reset_index(drop=True), local_described.reset_index(drop=True))
     assert len(links) == len(local) == len(records)
     assert local["company_id"].nunique() < len(records) * 0.8  # many records were merged
     assert stats["largest_component"] < len(records) / 10, stats

@@ -95,13 +95,17 @@ def build_command(
     progress: bool = typer.Option(True, "--progress/--no-progress", help="Show a live progress bar."),
     fresh: bool = typer.Option(False, "--fresh", help="Start from an empty working warehouse (e.g. after a "
                                "schema change); the published one is untouched until the build passes."),
-    engine: str = typer.Option("duckdb", "--engine", help="duckdb, or spark: after the DuckDB build, run the "
-                               "SQL models again on Spark (needs the `scale` extra and Java) from Parquet "
-                               "exports, write them as Parquet under data/spark/out and compare."),
+    engine: str = typer.Option("duckdb", "--engine", help="duckdb, or spark: the same build with feed rows, "
+                               "name resolution and every SQL model computed on Spark (configs/engine.yaml "
+                               "`spark`; needs the `scale` extra and Java); published as the same DuckDB file."),
 ) -> int:
     """Rebuild the warehouse from landing files and internal feeds (no crawl), check it, publish it."""
-    if engine not in ("duckdb", "spark"):
+    from pipelines.resources import ENGINE_ENV, ENGINES
+
+    if engine not in ENGINES:
         raise UserError(f"--engine {engine!r}: expected duckdb or spark")
+    if engine == "spark":
+        require_spark()
     if data_dir is not None:
         os.environ["TUOKE_DATA_DIR"] = str(Path(data_dir).resolve())
     if fresh:
@@ -115,33 +119,28 @@ def build_command(
     if using_demo_key():
         console.print(f"[yellow]{DEMO_KEY_NOTICE}[/yellow]")
     check_configs()
-    outcome = run_build(load_definitions(definitions), console=console, show_progress=progress)
-    print_outcome(outcome, console)
-    if not outcome.success:
-        return 1
-    return run_models_on_spark(console) if engine == "spark" else 0
-
-
-def run_models_on_spark(console: Console) -> int:
-    """The SQL models on Spark from the working warehouse's inputs; a table of rows and differences."""
+    before = os.environ.get(ENGINE_ENV)
+    os.environ[ENGINE_ENV] = engine  # the build's `engine` resource reads it (pipelines/resources.py)
     try:
-        from warehouse.engines.spark import compare_outputs, run_on_spark
-    except ImportError as exc:
-        raise UserError(f"--engine spark needs the `scale` extra (pip install -e '.[scale]'): {exc}") from exc
-    from kernel.paths import sql_models_dir
-    from pipelines.sql_models import discover_models
+        outcome = run_build(load_definitions(definitions), console=console, show_progress=progress)
+    finally:
+        if before is None:
+            os.environ.pop(ENGINE_ENV, None)
+        else:
+            os.environ[ENGINE_ENV] = before
+    print_outcome(outcome, console)
+    return 0 if outcome.success else 1
 
-    paths = DataPaths.from_env()
-    with console.status("running the SQL models on Spark (local mode) …"):
-        run, outputs = run_on_spark(paths.working_db, discover_models(sql_models_dir()), paths.root / "spark")
-    table = Table("model", "DuckDB rows", "Spark rows", "differing rows", title="SQL models on Spark")
-    diffs = compare_outputs(paths.working_db, outputs)
-    for d in diffs:
-        table.add_row(d.table, str(d.duckdb_rows), str(d.spark_rows),
-                      "[green]0" if d.equal else f"[red]{d.only_duckdb + d.only_spark}")
-    console.print(table)
-    console.print(f"{len(run.inputs)} input tables exported as Parquet; Spark's tables in {paths.root / 'spark' / 'out'}")
-    return 0 if all(d.equal for d in diffs) else 1
+
+def require_spark() -> None:
+    """--engine spark without pyspark or Java is one line, before anything is built."""
+    import importlib.util
+    import shutil
+
+    if importlib.util.find_spec("pyspark") is None:
+        raise UserError("--engine spark needs the `scale` extra (pip install -e '.[scale]'): pyspark is not installed")
+    if shutil.which("java") is None and not os.environ.get("JAVA_HOME"):
+        raise UserError("--engine spark needs Java 17 or later (java on PATH or JAVA_HOME)")
 
 
 def register(app: typer.Typer) -> None:

@@ -68,9 +68,10 @@ def export_inputs(working_db: Path, tables: Iterable[str], folder: Path) -> dict
     return locations
 
 
-def spark_session(warehouse_dir: Path, app_name: str = "tuoke-models"):
-    """A local SparkSession (configs/engine.yaml `spark`); a cluster deployment passes its own
-    session to `run_models` and `resolve_on_spark`."""
+def spark_session(warehouse_dir: Path | str, app_name: str = "tuoke-models"):
+    """The SparkSession of configs/engine.yaml `spark` (a local one by default). A session that is
+    already active (spark-submit, a notebook) is reused with its own master; the settings tuoke's
+    SQL depends on are set on it either way."""
     import os
     import sys
 
@@ -81,21 +82,30 @@ def spark_session(warehouse_dir: Path, app_name: str = "tuoke-models"):
     settings = load_engine_config().spark
     # Python workers (applyInPandas) must be this interpreter: it has the resolver installed
     os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
-    return (
-        SparkSession.builder.master(settings.master).appName(app_name)
-        .config("spark.sql.warehouse.dir", str(warehouse_dir))
-        .config("spark.sql.shuffle.partitions", str(settings.shuffle_partitions))
-        .config("spark.ui.enabled", "false")
-        .config("spark.ui.showConsoleProgress", "false")
-        .config("spark.sql.legacy.createHiveTableByDefault", "false")
-        .config("spark.sql.session.timeZone", "UTC")
-        # DuckDB's semantics: a list index past the end is NULL, not an error (Spark 4 turns ANSI on)
-        .config("spark.sql.ansi.enabled", "false")
-        .config("spark.driver.memory", settings.driver_memory)
-        # pandas <-> Spark through Arrow (resolution's record and edge frames), not row by row
-        .config("spark.sql.execution.arrow.pyspark.enabled", "true")
-        .getOrCreate()
-    )
+    builder = SparkSession.builder.appName(app_name)
+    if settings.master:
+        builder = builder.master(settings.master)
+    for key, value in {**SESSION_SETTINGS, "spark.sql.warehouse.dir": str(warehouse_dir),
+                       "spark.sql.shuffle.partitions": str(settings.shuffle_partitions),
+                       "spark.driver.memory": settings.driver_memory, **settings.conf}.items():
+        builder = builder.config(key, value)
+    return builder.getOrCreate()
+
+
+# What the transpiled SQL and the Python steps assume of every session, local or on a cluster.
+SESSION_SETTINGS = {
+    "spark.ui.enabled": "false",
+    "spark.ui.showConsoleProgress": "false",
+    "spark.sql.legacy.createHiveTableByDefault": "false",
+    "spark.sql.session.timeZone": "UTC",
+    # DuckDB's semantics: a list index past the end is NULL, not an error (Spark 4 turns ANSI on)
+    "spark.sql.ansi.enabled": "false",
+    # pandas <-> Spark through Arrow (resolution's record and edge frames), not row by row
+    "spark.sql.execution.arrow.pyspark.enabled": "true",
+    # feed rows carry personal cells until they are checked: shuffle and spill files are encrypted,
+    # and PySpark then hands frames to the JVM over a socket, not a plain temporary file
+    "spark.io.encryption.enabled": "true",
+}
 
 
 def run_models(spark, models: Sequence[SqlModel], inputs: dict[str, Path], macros: Macros | None = None) -> SparkRun:

@@ -23,21 +23,28 @@ from pathlib import Path
 import pandas as pd
 
 from warehouse.resolve.components import LINK_ORDER, component_edges, ordered_links, partition_of
+from warehouse.resolve.records import INPUT_COLUMNS as RECORD_COLUMNS
 
 LINK_SCHEMA = ("record_id string, company_id string, rule string, score double, features string, "
                "matched_record string, parent_company_id string")
-INPUT_COLUMNS = ["record_id", "source", "name", "uscc", "address"]
+INPUT_COLUMNS = list(RECORD_COLUMNS)
 
 
-def spark_components(spark, edges: pd.DataFrame, n_vertices: int, workdir: Path,
+def under(workdir: Path | str, name: str) -> str:
+    """`workdir/name` as Spark reads it: a local path or a URI (hdfs://…, s3a://…), never mangled by
+    pathlib (which folds `hdfs://nn` into `hdfs:/nn`)."""
+    return f"{str(workdir).rstrip('/')}/{name}"
+
+
+def spark_components(spark, edges: pd.DataFrame, n_vertices: int, workdir: Path | str,
                      max_rounds: int = 200) -> tuple[pd.DataFrame, int]:
     """(vertex, label) for every vertex, and the rounds it took: min-label propagation in Spark SQL
     (the label is the smallest vertex id of the component, as `min_label_components` gives locally)."""
     both = pd.concat([edges, edges.rename(columns={"src": "dst", "dst": "src"})], ignore_index=True)
     # each round's labels go to Parquet and are read back: the lineage stays one round long and
     # nothing piles up in executor memory (in-memory checkpoints ran out of it at 100k records)
-    spark.createDataFrame(both.astype("int64")).write.mode("overwrite").parquet(str(workdir / "edges"))
-    spark.read.parquet(str(workdir / "edges")).createOrReplaceTempView("cc_edges")
+    spark.createDataFrame(both.astype("int64")).write.mode("overwrite").parquet(under(workdir, "edges"))
+    spark.read.parquet(under(workdir, "edges")).createOrReplaceTempView("cc_edges")
     labels = spark.range(n_vertices).selectExpr("id AS v", "id AS label")
     for rounds in range(1, max_rounds + 1):
         labels.createOrReplaceTempView("cc_labels")
@@ -54,7 +61,7 @@ def spark_components(spark, edges: pd.DataFrame, n_vertices: int, workdir: Path,
             SELECT h.v, least(h.label, j.label) AS label, h.before
             FROM hop AS h JOIN hop AS j ON j.v = h.label
         """)
-        target = str(workdir / f"labels-{rounds}")
+        target = under(workdir, f"labels-{rounds}")
         step.write.mode("overwrite").parquet(target)
         step = spark.read.parquet(target)
         changed = step.where("label < before").count()
@@ -77,16 +84,16 @@ def _resolver(judgements, previous: pd.DataFrame | None):
     return resolve_partition
 
 
-def resolve_on_spark(spark, df: pd.DataFrame, workdir: Path, judgements=None, previous: pd.DataFrame | None = None,
+def resolve_on_spark(spark, df: pd.DataFrame, workdir: Path | str, judgements=None, previous: pd.DataFrame | None = None,
                      partitions: int = 8) -> tuple[pd.DataFrame, dict]:
     """core.entity_links' rows for `df` (record_id order), resolved partition by partition on Spark;
-    `workdir` holds the component rounds (a folder the cluster can reach)."""
+    `workdir` holds the component rounds: a folder every executor reaches (a shared mount or a URI)."""
     from warehouse.resolve.judgements import read_judgements
 
     rules = judgements if isinstance(judgements, list) else read_judgements(judgements)
     df = df[INPUT_COLUMNS].reset_index(drop=True)
     graph = component_edges(df, rules)
-    labels, rounds = spark_components(spark, graph.edge_frame(), graph.n_vertices, Path(workdir))
+    labels, rounds = spark_components(spark, graph.edge_frame(), graph.n_vertices, workdir)
     labels = labels[labels["v"] < graph.n_records].sort_values("v")
     keyed = df.assign(partition=partition_of(labels["label"].to_numpy(), partitions))
     frame = spark.createDataFrame(keyed.astype({c: str for c in INPUT_COLUMNS}))

@@ -35,6 +35,7 @@ class SqlModel:
     sql: str  # what runs: the file, or the file's query wrapped in CREATE OR REPLACE TABLE
     description: str
     upstream: tuple[tuple[str, str], ...]  # (schema, table) read by the model, sorted
+    is_view: bool = False  # the file creates a VIEW, not a table
 
     @property
     def table(self) -> str:
@@ -132,6 +133,7 @@ def parse_model(path: Path, layer: str | None = None) -> SqlModel:
         sql=sql,
         description=header_comment(text) or f"{layer}.{name}",
         upstream=tuple(sorted(upstream)),
+        is_view=target in creates and creates[target].args.get("kind", "").upper() == "VIEW",
     )
 
 

@@ -22,7 +22,7 @@ import datetime as dt
 import hashlib
 import itertools
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -38,6 +38,9 @@ from warehouse.db import ensure_schemas
 from warehouse.feeds.columns import COLUMN_KINDS
 from warehouse.feeds.read import FEED_FILE_SUFFIXES, match_headers, read_feed_rows
 from warehouse.pii import hash_pii, require_pii_key, using_demo_key
+
+# (spec, header positions, headers, (row number, cells) pairs, feed file) -> (good, quarantined, flagged)
+RowChecker = Callable[[FeedSpec, dict, list, Iterable[tuple[int, list[str]]], str], tuple[list[dict], list[dict], int]]
 
 
 class FeedContractError(UserError):
@@ -130,18 +133,21 @@ def create_feed_tables(con: duckdb.DuckDBPyConnection, specs: Mapping[str, FeedS
     )
 
 
-def _checked_rows(spec: FeedSpec, found: dict, headers: list, rows, feed_file: str,
-                  seen_ids: dict | None = None, start: int = 1) -> tuple[list[dict], list[dict], int]:
-    """Each row checked against the contract: (rows to load, rows quarantined with their reason,
-    how many loaded rows carry issues). Record ids hash personal cells, so they hold no PII.
-    `seen_ids` and `start` (the first row's number) carry on from an earlier batch of the file."""
+def checked_rows(spec: FeedSpec, found: dict, headers: list, numbered_rows, feed_file: str,
+                 seen_ids: dict | None = None) -> tuple[list[dict], list[dict], int]:
+    """Each (row number, cells) checked against the contract: (rows to load, rows quarantined with
+    their reason, how many loaded rows carry issues). Record ids hash personal cells, so they hold
+    no PII. Identical rows keep their ids apart by occurrence: they come in one call in row order,
+    or `seen_ids` carries on from an earlier batch of the file. The Spark engine calls this per
+    partition of rows keyed that way (warehouse/engines/spark_feeds.py), so both engines check rows
+    with this one function."""
     good: list[dict] = []
     quarantined: list[dict] = []
     seen_ids = {} if seen_ids is None else seen_ids
     flagged = 0
     personal_positions = {found[c.name]: c.type for c in spec.columns
                           if COLUMN_KINDS[c.type].personal and c.name in found}
-    for number, raw in enumerate(rows, start=start):
+    for number, raw in numbered_rows:
         if not any(cell.strip() for cell in raw):
             continue  # blank line at the end of an export
         try:
@@ -165,9 +171,11 @@ def _checked_rows(spec: FeedSpec, found: dict, headers: list, rows, feed_file: s
 
 
 def load_feed_file(
-    con: duckdb.DuckDBPyConnection, spec: FeedSpec, path: Path, paths: DataPaths, feed_file: str | None = None
+    con: duckdb.DuckDBPyConnection, spec: FeedSpec, path: Path, paths: DataPaths, feed_file: str | None = None,
+    check_rows: RowChecker = checked_rows,
 ) -> FileOutcome:
-    """Check one export against its contract and load it atomically (replacing its earlier rows)."""
+    """Check one export against its contract and load it atomically (replacing its earlier rows).
+    `check_rows` is `checked_rows` here, or the same function run on Spark (the Spark engine)."""
     feed_file = feed_file or f"{spec.feed}/{path.name}"
     data = path.read_bytes()
     sha1 = hashlib.sha1(data).hexdigest()
@@ -202,7 +210,7 @@ def load_feed_file(
     con.execute("BEGIN TRANSACTION")
     try:
         con.execute(f"DELETE FROM {spec.table} WHERE feed_file = ?", [feed_file])
-        loaded, quarantined, flagged = _insert_rows(con, spec, found, headers, rows, feed_file, feed_date)
+        loaded, quarantined, flagged = _insert_rows(con, spec, found, headers, rows, feed_file, feed_date, check_rows)
         _record_file(con, spec.feed, feed_file, "loaded", loaded, len(quarantined), flagged, None, path.stat().st_size, sha1)
         con.execute("COMMIT")
     except csv.Error as exc:  # a row the CSV reader cannot split: the file is refused whole
@@ -220,15 +228,19 @@ FEED_BATCH_ROWS = 100_000  # rows checked and inserted at once: memory stays tha
 
 
 def _insert_rows(con: duckdb.DuckDBPyConnection, spec: FeedSpec, found: dict, headers: list, rows, feed_file: str,
-                 feed_date: str) -> tuple[int, list[dict], int]:
+                 feed_date: str, check_rows: RowChecker = checked_rows) -> tuple[int, list[dict], int]:
     """Check and insert the rows FEED_BATCH_ROWS at a time (inside the caller's transaction):
-    (rows loaded, rows quarantined, rows flagged)."""
+    (rows loaded, rows quarantined, rows flagged). Another engine's `check_rows` gets the whole
+    file in one call (its partitions keep identical rows together)."""
+    local = check_rows is checked_rows
     columns = [c.name for c in spec.columns]
     casts = ", ".join(f"{COLUMN_KINDS[c.type].cast_sql(c.name)} AS {c.name}" for c in spec.columns)
     seen_ids: dict[bytes, int] = {}
     loaded, flagged, quarantined, start = 0, 0, [], 1
-    while batch := list(itertools.islice(rows, FEED_BATCH_ROWS)):
-        good, bad, issues = _checked_rows(spec, found, headers, batch, feed_file, seen_ids, start)
+    while batch := list(itertools.islice(rows, FEED_BATCH_ROWS if local else None)):
+        numbered = enumerate(batch, start=start)
+        good, bad, issues = (check_rows(spec, found, headers, numbered, feed_file, seen_ids) if local
+                             else check_rows(spec, found, headers, numbered, feed_file))
         start += len(batch)
         loaded, flagged = loaded + len(good), flagged + issues
         quarantined += bad
@@ -313,6 +325,7 @@ def load_feeds(
     paths: DataPaths | None = None,
     feeds_config: Path | str | Mapping | None = None,
     strict: bool = False,
+    check_rows: RowChecker = checked_rows,
 ) -> dict:
     """Load every file in data/inbox/<feed>/. Returns per feed {files, loaded, quarantined,
     flagged, refused_files} plus `refusals` (one message per refused file). With strict=True a
@@ -330,7 +343,7 @@ def load_feeds(
         files = sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in FEED_FILE_SUFFIXES) \
             if folder.is_dir() else []
         for path in files:
-            outcome = load_feed_file(con, spec, path, paths)
+            outcome = load_feed_file(con, spec, path, paths, check_rows=check_rows)
             counts["files"] += 1
             counts["loaded"] += outcome.rows
             counts["quarantined"] += outcome.quarantined
