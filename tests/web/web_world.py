@@ -20,6 +20,7 @@ from pathlib import Path
 import duckdb
 
 from kernel.paths import REPO_ROOT
+from warehouse.serving import GRAM_MASKS, gram_mask_sql
 
 CHROMIUM = Path(os.environ.get("TUOKE_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
@@ -83,6 +84,8 @@ class WebWorld:
                 "SELECT company_id FROM marts.prospects_ranked WHERE branch = '杭州分行' AND rank = 3").fetchone()[0]
             for table in ("marts.prospects_ranked", "core.companies", "serving.prospect_list", "serving.prospect_names"):
                 con.execute(f"UPDATE {table} SET name = ? WHERE company_id = ?", [SCRIPT_NAME, company_id])
+            masks = ", ".join(f"{column} = {gram_mask_sql('name', n, window)}" for column, n, window in GRAM_MASKS)
+            con.execute(f"UPDATE serving.prospect_names SET {masks} WHERE company_id = ?", [company_id])  # as publish makes them
             con.execute("CHECKPOINT")
         finally:
             con.close()
