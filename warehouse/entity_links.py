@@ -173,19 +173,12 @@ def _swap_in(con: duckdb.DuckDBPyConnection, suffix: str) -> None:
         con.execute(f"DROP TABLE core.{table}{suffix}")
 
 
-def _plain(frame: pd.DataFrame) -> pd.DataFrame:
-    """`frame` with object columns and None for missing values: resolution_input reads Arrow
-    strings (pd.NA), which another engine's resolver (Spark's rows) does not take."""
-    return frame.astype(object).where(frame.notna(), None)
-
-
 def build_with_resolver(con: duckdb.DuckDBPyConnection, resolver: Resolver) -> dict:
     """core.entity_links and core.entity_records from staging through an engine's `resolver` (the
-    Spark engine passes warehouse/engines/spark_build.py's), each table written in one statement."""
+    Spark engine passes warehouse/engines/spark_build.py's), written as the local batches are."""
     ensure_schemas(con)
-    records = _plain(resolution_input(con))
+    records = resolution_input(con)
     previous = previous_links(con)
-    previous = None if previous is None else _plain(previous)
     links, described = resolver(records[list(INPUT_COLUMNS)], judgements_path(), previous)
     entity_records = (
         described.merge(links[["record_id", "company_id"]], on="record_id", how="left")
@@ -193,21 +186,10 @@ def build_with_resolver(con: duckdb.DuckDBPyConnection, resolver: Resolver) -> d
     )
     entity_records = _fill_region_from_hint(entity_records, records.set_index("record_id")["region_hint"])
     links = links[LINK_COLUMNS]
-    entity_records = entity_records.reindex(columns=ENTITY_RECORD_COLUMNS)
-    try:
-        with transaction(con):
-            con.register("links_frame", links)
-            con.register("records_frame", entity_records)
-            con.execute(
-                "CREATE OR REPLACE TABLE core.entity_links AS "
-                "SELECT record_id, company_id, rule, CAST(score AS DOUBLE) AS score, CAST(features AS JSON) AS features, "
-                "nullif(matched_record, '') AS matched_record, parent_company_id "
-                "FROM links_frame ORDER BY record_id"
-            )
-            con.execute("CREATE OR REPLACE TABLE core.entity_records AS SELECT * FROM records_frame ORDER BY record_id")
-    finally:
-        con.unregister("links_frame")
-        con.unregister("records_frame")
+    with transaction(con):
+        _create_tables(con, "_batches")
+        _append_batch(con, "_batches", links, entity_records.reindex(columns=ENTITY_RECORD_COLUMNS))
+        _swap_in(con, "_batches")
     changed = 0
     if previous is not None and len(previous):
         before = previous.drop_duplicates("record_id").set_index("record_id")["company_id"]
@@ -230,7 +212,7 @@ def build_entity_links(con: duckdb.DuckDBPyConnection, batch_records: int | None
     records = resolution_input(con)
     previous = previous_links(con)
     side = records[["industry", "source", "region_hint"]]
-    resolver_input = records[["record_id", "source", "name", "uscc", "address"]]
+    resolver_input = records[list(INPUT_COLUMNS)]
     del records
     settings = load_engine_config().resolve
     batches = resolve_batches(resolver_input, judgements=judgements_path(), previous=previous,
@@ -263,13 +245,13 @@ def _fill_region_from_hint(frame: pd.DataFrame, region_hint: pd.Series) -> pd.Da
     the conflicting-evidence check leaves it out."""
     from warehouse.regions import resolve_region_hint
 
-    hints = frame["record_id"].map(region_hint)
+    hints = frame["record_id"].map(region_hint).astype(object)  # Arrow strings map missing to pd.NA
     missing = frame["city"].isna() & hints.notna()
     frame["region_from_hint"] = False
     if missing.any():
         resolved = hints[missing].map(resolve_region_hint)
         frame.loc[resolved.index[resolved.notna().to_numpy()], "region_from_hint"] = True
         for column in ("province", "city", "district"):
-            values = resolved.map(lambda r, c=column: (r or {}).get(c))
+            values = resolved.map(lambda r, c=column: r.get(c) if isinstance(r, dict) else None)
             frame.loc[missing, column] = frame.loc[missing, column].fillna(values)
     return frame

@@ -98,6 +98,11 @@ class LazyNameIndex:
         self._lock = threading.Lock()
         self._index: NameIndex | None = None
 
+    @classmethod
+    def for_catalog(cls, catalog) -> LazyNameIndex:
+        """The index slot of the file `catalog` describes (a file published before the masks has none)."""
+        return cls(all(catalog.has_column(NAMES_TABLE, c) for c in MASK_COLUMNS))
+
     def get(self, cur) -> NameIndex | None:
         if not self.has_masks:
             return None

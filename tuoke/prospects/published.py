@@ -19,7 +19,7 @@ import duckdb
 from kernel.errors import UserError
 from kernel.paths import DataPaths
 from tuoke.prospects.catalog import Catalog
-from tuoke.prospects.name_search import MASK_COLUMNS, NAMES_TABLE, LazyNameIndex
+from tuoke.prospects.name_search import LazyNameIndex
 from tuoke.prospects.reader import ProspectReader
 
 SWAP_WAIT = 10.0
@@ -67,7 +67,7 @@ class PublishedWarehouse:
             con.close()
             raise WarehouseMissing(f"{self.path} has no marts.prospects_ranked yet; run `tuoke build` first") from None
         self._con, self._catalog, self._identity = con, catalog, identity
-        self._names = LazyNameIndex(all(catalog.has_column(NAMES_TABLE, c) for c in MASK_COLUMNS))
+        self._names = LazyNameIndex.for_catalog(catalog)
         self.opened += 1
 
     @contextmanager
