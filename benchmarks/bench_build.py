@@ -48,7 +48,7 @@ class PeakRss(threading.Thread):
     def __init__(self, spill: Path | None = None) -> None:
         super().__init__(daemon=True)
         self.stop_event = threading.Event()
-        self.peak = 0
+        self.peak, self.peak_pss = 0, 0
         self.spill, self.peak_spill = spill, 0
         self.samples: list[tuple[float, int, float]] = []  # (time.time(), rss bytes, CPU seconds so far)
 
@@ -62,6 +62,19 @@ class PeakRss(threading.Thread):
                 continue
         times = me.cpu_times()  # reaped children (the resolver's parse workers) count too
         return rss, cpu + times.children_user + times.children_system
+
+    @staticmethod
+    def _pss(pids: list[int]) -> int:
+        """Summed proportional set size: a page a forked parse worker shares with this process is
+        counted once, where summed RSS counts it in both."""
+        total = 0
+        for pid in pids:
+            try:
+                with open(f"/proc/{pid}/smaps_rollup", encoding="ascii") as handle:
+                    total += next((int(line.split()[1]) * 1024 for line in handle if line.startswith("Pss:")), 0)
+            except OSError:  # not Linux, or a worker that just exited
+                continue
+        return total
 
     def _spill_bytes(self) -> int:
         if self.spill is None or not self.spill.exists():
@@ -78,6 +91,12 @@ class PeakRss(threading.Thread):
                 rss, cpu = 0, self.samples[-1][2] if self.samples else 0.0
             self.peak = max(self.peak, rss)
             self.samples.append((time.time(), rss, cpu))
+            if n % 4 == 0:  # PSS walks the page tables: 5 times a second is enough
+                try:
+                    pids = [me.pid] + [c.pid for c in me.children(recursive=True)]
+                except psutil.Error:
+                    pids = [me.pid]
+                self.peak_pss = max(self.peak_pss, self._pss(pids))
             if n % 20 == 0:
                 self.peak_spill = max(self.peak_spill, self._spill_bytes())
             n += 1
@@ -148,10 +167,12 @@ def report_lines(args, generated: dict, result: dict, outcome, steps, watcher: P
         f"{generated['registry_rows']:,} registry rows, "
         f"{generated['companies_meant']:,} companies meant; generated in {result['generate_seconds']:.1f} s (not timed)",
         f"- machine: {os.cpu_count()} CPUs, shared; load average (1/5/15) before | after: {' | '.join(result['loads'])}",
+        f"- engine: {os.environ.get('TUOKE_ENGINE') or 'duckdb'}",
         f"- DuckDB (configs/engine.yaml): memory_limit {engine.memory_limit}, temp_directory {engine.temp_directory} "
         f"(under the data root), max_temp_directory_size {engine.max_temp_directory_size}, threads "
         f"{engine.threads or 'one per core'}; largest spill seen {result['spill'] / 2**20:,.0f} MiB",
-        f"- **`tuoke build` wall {wall:.1f} s, peak RSS {peak / 2**30:.2f} GiB** (process + children; "
+        f"- **`tuoke build` wall {wall:.1f} s, peak RSS {peak / 2**30:.2f} GiB** (process + children, summed; "
+        f"peak PSS {result.get('peak_pss', 0) / 2**30:.2f} GiB, where a page forked workers share counts once; "
         f"main-process CPU {result['cpu']:.1f} s, children {result['child_cpu']:.1f} s) — {verdict} the target "
         f"({SECONDS_PER_MILLION:.0f} s and {GIB_PER_MILLION:.0f} GiB per million mentions); success: {outcome.success}",
         f"- result: {', '.join(f'{k} {v:,}' if isinstance(v, int) else f'{k}: {v}' for k, v in counts.items())}",
@@ -165,7 +186,37 @@ def report_lines(args, generated: dict, result: dict, outcome, steps, watcher: P
     lines += ["", f"Sum of step times: {sum(end - start for _, start, end, _ in steps):.1f} s (steps run one at a "
               "time in process; the rest of the wall time is Dagster's own overhead). Peak RSS and CPU per step: "
               "this process and its children, sampled every 50 ms between the step's start and end events.", ""]
-    return lines
+    return lines + resolution_profile_lines(steps, watcher)
+
+
+def resolution_windows(steps, spans: dict) -> list[tuple[str, float, float]]:
+    """(part, start, end) of the entity-links step: the query of its input, the resolver's steps
+    (warehouse/resolve/run.py's StepClock spans; several batches: the last batch's) and the writing
+    of core.entity_links / core.entity_records after them."""
+    window = next(((start, end) for key, start, end, _ in steps if key == "build_entity_links"), None)
+    if window is None or not spans:
+        return []
+    ordered = sorted(spans.items(), key=lambda item: item[1][0])
+    parts = [("read staging (DuckDB query)", window[0], ordered[0][1][0])]
+    parts += [(f"resolve: {name}", start, end) for name, (start, end) in ordered]
+    parts.append(("write links and records", ordered[-1][1][1], window[1]))
+    return parts
+
+
+def resolution_profile_lines(steps, watcher: PeakRss) -> list[str]:
+    """Where build_entity_links spends its time and memory, part by part (issue 23's memory profile)."""
+    from warehouse.resolve import LAST_STATS
+
+    spans = {**LAST_STATS.get("shared_spans", {}), **LAST_STATS.get("spans", {})}
+    parts = resolution_windows(steps, spans)
+    if not parts:
+        return []
+    lines = ["## build_entity_links, part by part", "",
+             "| part | seconds | CPU s | peak RSS GiB (process + children) |", "|---|---:|---:|---:|"]
+    for name, start, end in parts:
+        peak, cpu = watcher.window(start, end)
+        lines.append(f"| {name} | {end - start:.2f} | {cpu:.1f} | {peak / 2**30:.2f} |")
+    return lines + [""]
 
 
 def _parse_args() -> argparse.Namespace:
@@ -176,6 +227,8 @@ def _parse_args() -> argparse.Namespace:
     parser.add_argument("--label", default="", help="a word for the report title, e.g. before / after")
     parser.add_argument("--out", type=Path, default=OUT)
     parser.add_argument("--keep", action="store_true", help="keep the temporary data dir (path printed)")
+    parser.add_argument("--engine", choices=("duckdb", "spark"), default=None,
+                        help="the build's engine (TUOKE_ENGINE; default duckdb); spark: local mode, configs/engine.yaml")
     return parser.parse_args()
 
 
@@ -212,12 +265,16 @@ def measured_build(data: Path) -> tuple[object, PeakRss, dict]:
     peak = watcher.stop()
     loads.append(_loadavg())
     result = {"wall": wall, "cpu": cpu, "child_cpu": children.children_user + children.children_system, "peak": peak,
-              "loads": loads, "engine": engine, "spill": watcher.peak_spill}
+              "loads": loads, "engine": engine, "spill": watcher.peak_spill, "peak_pss": watcher.peak_pss}
     return outcome, watcher, result
 
 
 def main() -> None:
     args = _parse_args()
+    if args.engine:
+        from pipelines.resources import ENGINE_ENV
+
+        os.environ[ENGINE_ENV] = args.engine
     tmp, data = _isolated_data_dir()
     t0 = time.monotonic()
     generated = generate_data(data, args.mentions, args.feed_rows, registry_rows=args.registry_rows)

@@ -18,6 +18,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import duckdb
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 
@@ -26,6 +27,7 @@ from kernel.paths import configs_dir
 from warehouse.db import ensure_schemas, table_exists, transaction
 from warehouse.resolve import merge_stats, resolve_batches
 from warehouse.resolve.describe import describe
+from warehouse.resolve.link_rows import LINK_COLUMNS
 from warehouse.resolve.records import INPUT_COLUMNS, release_arrow_memory, release_heap
 
 log = logging.getLogger(__name__)
@@ -37,7 +39,6 @@ ENTITY_RECORD_COLUMNS = [
     "district", "is_branch", "parent_match_key", "is_non_enterprise", "uscc", "uscc_valid", "street_key",
     "registry_uscc", "region_from_hint", "industry", "source_id",
 ]
-LINK_COLUMNS = ["record_id", "company_id", "rule", "score", "features", "matched_record", "parent_company_id"]
 LINK_TYPES = {"record_id": "VARCHAR", "company_id": "VARCHAR", "rule": "VARCHAR", "score": "DOUBLE", "features": "JSON",
               "matched_record": "VARCHAR", "parent_company_id": "VARCHAR"}
 _FLAGS = ("is_branch", "is_non_enterprise", "uscc_valid", "region_from_hint")
@@ -152,23 +153,31 @@ def _append_batch(con: duckdb.DuckDBPyConnection, suffix: str, links: pd.DataFra
         del frames
 
 
-def _entity_records(resolution, side: pd.DataFrame) -> pd.DataFrame:
-    """core.entity_records' rows of one batch: the parsed fields, the company and the side columns
-    (`side`: the batch's rows of industry, source and region_hint, in the same order)."""
-    frame = describe(resolution.features, resolution.lent)
-    frame["company_id"] = resolution.links["company_id"].to_numpy()
-    frame["industry"] = side["industry"].to_numpy(dtype=object, na_value=None)
-    frame["source_id"] = side["source"].to_numpy(dtype=object, na_value=None)
-    region_hint = pd.Series(side["region_hint"].to_numpy(dtype=object, na_value=None), index=frame["record_id"].to_numpy())
-    return _fill_region_from_hint(frame, region_hint).reindex(columns=ENTITY_RECORD_COLUMNS)
+def _entity_records(resolution, side: pd.DataFrame, rows: slice) -> pd.DataFrame:
+    """core.entity_records' rows of the batch's records at `rows`: the parsed fields, the company
+    and the side columns (`side`: the batch's rows of industry, source and region_hint, in order)."""
+    frame = describe(resolution.features, resolution.lent, rows)
+    frame["company_id"] = resolution.link_rows.company_id[rows]
+    part = side.iloc[rows]
+    frame["industry"] = part["industry"].to_numpy(dtype=object, na_value=None)
+    frame["source_id"] = part["source"].to_numpy(dtype=object, na_value=None)
+    return _fill_region_from_hint(frame, part["region_hint"].to_numpy(dtype=object, na_value=None)
+                                  ).reindex(columns=ENTITY_RECORD_COLUMNS)
 
 
 # (records, judgements file, previous links) -> (links, described): an engine's resolver
 Resolver = Callable[[pd.DataFrame, Path | None, pd.DataFrame | None], tuple[pd.DataFrame, pd.DataFrame]]
 
 
-def _swap_in(con: duckdb.DuckDBPyConnection, suffix: str) -> None:
+def _swap_in(con: duckdb.DuckDBPyConnection, suffix: str, in_order: bool = False) -> None:
+    """The batch tables become core.entity_links / core.entity_records in record_id order: renamed
+    when their rows were appended in that order already (one batch: a sort of two million rows
+    saved), else copied sorted."""
     for table in ("entity_links", "entity_records"):
+        if in_order:
+            con.execute(f"DROP TABLE IF EXISTS core.{table}")
+            con.execute(f"ALTER TABLE core.{table}{suffix} RENAME TO {table}")
+            continue
         con.execute(f"CREATE OR REPLACE TABLE core.{table} AS SELECT * FROM core.{table}{suffix} ORDER BY record_id")
         con.execute(f"DROP TABLE core.{table}{suffix}")
 
@@ -184,8 +193,9 @@ def build_with_resolver(con: duckdb.DuckDBPyConnection, resolver: Resolver) -> d
         described.merge(links[["record_id", "company_id"]], on="record_id", how="left")
         .merge(records[["record_id", "industry", "source"]].rename(columns={"source": "source_id"}), on="record_id")
     )
-    entity_records = _fill_region_from_hint(entity_records, records.set_index("record_id")["region_hint"])
-    links = links[LINK_COLUMNS]
+    hints = entity_records["record_id"].map(records.set_index("record_id")["region_hint"])
+    entity_records = _fill_region_from_hint(entity_records, hints.to_numpy(dtype=object, na_value=None))
+    links = links[list(LINK_COLUMNS)]
     with transaction(con):
         _create_tables(con, "_batches")
         _append_batch(con, "_batches", links, entity_records.reindex(columns=ENTITY_RECORD_COLUMNS))
@@ -219,19 +229,26 @@ def build_entity_links(con: duckdb.DuckDBPyConnection, batch_records: int | None
                               batch_records=settings.batch_records if batch_records is None else batch_records)
     n_previous = 0 if previous is None else len(previous)
     del resolver_input, previous
-    suffix, stats, n_links = "_batches", {}, 0
+    suffix, stats, n_links, in_order = "_batches", {}, 0, True
+    # The batch tables are scratch (a failed run leaves the core tables as they were, and the next
+    # run replaces the scratch): each slice is committed as it is written, so DuckDB holds no
+    # uncommitted appends (they grew the process by 0.1 GiB per 200k rows). The swap is one transaction.
+    _create_tables(con, suffix)
+    with duckdb_memory_limit(con, settings.duckdb_memory_limit):
+        for batch in batches:
+            in_order = in_order and bool(np.array_equal(batch.rows, np.arange(n_links, n_links + len(batch.rows))))
+            link_rows, batch_side = batch.resolution.link_rows, side.iloc[batch.rows]
+            for start in range(0, len(link_rows), WRITE_ROWS):
+                rows = slice(start, start + WRITE_ROWS)
+                _append_batch(con, suffix, link_rows.frame(rows), _entity_records(batch.resolution, batch_side, rows))
+                release_heap()  # the slice's strings and Arrow copies, before the next slice is made
+            n_links += len(link_rows)
+            stats = merge_stats(stats, batch.resolution.stats)
+            del batch, link_rows, batch_side
+        del batches
+        release_heap()
     with transaction(con):
-        _create_tables(con, suffix)
-        with duckdb_memory_limit(con, settings.duckdb_memory_limit):
-            for batch in batches:
-                links = batch.resolution.links[LINK_COLUMNS]
-                _append_batch(con, suffix, links, _entity_records(batch.resolution, side.iloc[batch.rows]))
-                n_links += len(links)
-                stats = merge_stats(stats, batch.resolution.stats)
-                del batch, links
-            del batches
-            release_heap()
-        _swap_in(con, suffix)
+        _swap_in(con, suffix, in_order)
     release_heap()
     log.info("entity links: %s", stats)
     return {"records": int(n_links), "companies": int(stats.get("companies", 0)), "ids_changed": int(stats.get("ids_changed", 0)),
@@ -239,19 +256,23 @@ def build_entity_links(con: duckdb.DuckDBPyConnection, batch_records: int | None
             "batches": stats.get("batches", 0), "largest_component": stats.get("largest_component", 0)}
 
 
-def _fill_region_from_hint(frame: pd.DataFrame, region_hint: pd.Series) -> pd.DataFrame:
-    """A directory's district tag (慈溪) or a source's region (浙江省) fills a region the name lacks.
-    Such a region is the source's, not evidence the resolver weighed: `region_from_hint` marks it, and
-    the conflicting-evidence check leaves it out."""
+def _fill_region_from_hint(frame: pd.DataFrame, hints: np.ndarray) -> pd.DataFrame:
+    """A directory's district tag (慈溪) or a source's region (浙江省) fills a region the name lacks
+    (`hints`: one per row of `frame`, None where none). Such a region is the source's, not evidence
+    the resolver weighed: `region_from_hint` marks it, and the conflicting-evidence check leaves it
+    out. Each distinct hint is resolved once (a source has a handful, its records millions)."""
     from warehouse.regions import resolve_region_hint
 
-    hints = frame["record_id"].map(region_hint).astype(object)  # Arrow strings map missing to pd.NA
-    missing = frame["city"].isna() & hints.notna()
     frame["region_from_hint"] = False
-    if missing.any():
-        resolved = hints[missing].map(resolve_region_hint)
-        frame.loc[resolved.index[resolved.notna().to_numpy()], "region_from_hint"] = True
-        for column in ("province", "city", "district"):
-            values = resolved.map(lambda r, c=column: r.get(c) if isinstance(r, dict) else None)
-            frame.loc[missing, column] = frame.loc[missing, column].fillna(values)
+    missing = np.flatnonzero(frame["city"].isna().to_numpy() & pd.notna(hints))
+    if not len(missing):
+        return frame
+    codes, distinct = pd.factorize(hints[missing])
+    resolved = [resolve_region_hint(hint) for hint in distinct]
+    found = np.array([isinstance(r, dict) for r in resolved], dtype=bool)[codes]
+    frame.loc[frame.index[missing[found]], "region_from_hint"] = True
+    for column in ("province", "city", "district"):
+        values = np.array([r.get(column) if isinstance(r, dict) else None for r in resolved] + [None], dtype=object)[codes]
+        at = frame.index[missing]
+        frame.loc[at, column] = frame.loc[at, column].fillna(pd.Series(values, index=at, dtype=object))
     return frame

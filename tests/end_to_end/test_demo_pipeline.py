@@ -182,6 +182,10 @@ def test_entity_links_in_small_batches_equal_one_batch_on_the_demo(demo_build, t
             stats = build_entity_links(con, batch_records=batch_records)
             tables[label] = {t: con.execute(f"SELECT * FROM core.{t} ORDER BY record_id").fetchall()
                              for t in ("entity_links", "entity_records")}
+            for t in ("entity_links", "entity_records"):  # stored in record_id order, however it was written
+                stored = [r[0] for r in con.execute(f"SELECT record_id FROM core.{t} ORDER BY rowid").fetchall()]
+                assert stored == sorted(stored, key=lambda v: v.encode()), (label, t)
+            assert not con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name LIKE '%_batches'").fetchone()[0]
         finally:
             con.close()
         if label == "many":

@@ -88,7 +88,8 @@ def resolve_batches(df: pd.DataFrame, judgements: Judgements = None, previous: p
         yield batch
 
 
-_LAST_VALUE = ("batch", "batches", "largest_component", "shared_seconds", "shared_cpu_seconds", "shared_peak_rss_mb")
+_LAST_VALUE = ("batch", "batches", "largest_component", "shared_seconds", "shared_cpu_seconds", "shared_peak_rss_mb",
+               "spans", "shared_spans")
 
 
 def merge_stats(total: dict, batch: dict, maximum: bool = False) -> dict:

@@ -95,5 +95,5 @@ def resolve_in_batches(df: pd.DataFrame, judgements: list[Judgement], config: Re
                                   batch_clock, describe, shared=True)
         result.stats.update(batch=number, batches=len(batches), largest_component=largest,
                             shared_seconds=clock.seconds, shared_cpu_seconds=clock.cpu_seconds,
-                            shared_peak_rss_mb=clock.peak_rss_mb)
+                            shared_peak_rss_mb=clock.peak_rss_mb, shared_spans=clock.spans)
         yield Batch(rows=rows, resolution=result)

@@ -36,26 +36,34 @@ def _blank_is_none(values: np.ndarray) -> np.ndarray:
     return np.where(values == "", None, values)
 
 
-def describe(features: Features, lent: LentCodes) -> pd.DataFrame:
-    province, city, district = region_names(features.region)
+def describe(features: Features, lent: LentCodes, rows: slice = slice(None)) -> pd.DataFrame:
+    """The described rows of the records at `rows` (default all): the build writes a slice at a
+    time, so the frame of every record is never held at once."""
+    province, city, district = region_names(features.region[rows])
     names = features.names
     display = names.display if names.display is not None else np.array(
         [None] * len(names), dtype=object)
-    idx = features.name_idx
+    idx = features.name_idx[rows]
+    uscc = features.records.uscc.codes[rows]
+    streets = np.append(features.streets.astype(object), None)
+
+    def name_column(field: str) -> np.ndarray:
+        return names.column(field)[idx]
+
     return pd.DataFrame({
-        "record_id": features.records.record_id,
+        "record_id": features.records.record_id.iloc[rows].reset_index(drop=True),
         "display_name": pd.Series(display[idx], dtype=object),
-        "match_key": pd.Series(features.name_column("match_key"), dtype=object),
-        "core_name": pd.Series(features.name_column("core"), dtype=object),
-        "legal_form": pd.Series(_blank_is_none(features.name_column("legal_form")), dtype=object),
+        "match_key": pd.Series(name_column("match_key"), dtype=object),
+        "core_name": pd.Series(name_column("core"), dtype=object),
+        "legal_form": pd.Series(_blank_is_none(name_column("legal_form")), dtype=object),
         "province": pd.Series(province, dtype=object),
         "city": pd.Series(city, dtype=object),
         "district": pd.Series(district, dtype=object),
-        "is_branch": features.name_column("is_branch"),
-        "parent_match_key": pd.Series(features.name_column("parent_key"), dtype=object),
-        "is_non_enterprise": features.name_column("is_non_enterprise"),
-        "uscc": pd.Series(_blank_is_none(features.uscc_clean), dtype=object),
-        "uscc_valid": features.uscc_valid,
-        "street_key": pd.Series(features.street_key(), dtype=object),
-        "registry_uscc": pd.Series(lent_code_texts(features, lent), dtype=object),
+        "is_branch": name_column("is_branch"),
+        "parent_match_key": pd.Series(name_column("parent_key"), dtype=object),
+        "is_non_enterprise": name_column("is_non_enterprise"),
+        "uscc": pd.Series(_blank_is_none(features.codes.code[uscc]), dtype=object),
+        "uscc_valid": features.codes.valid[uscc],
+        "street_key": pd.Series(streets[features.street_id[rows]], dtype=object),
+        "registry_uscc": pd.Series(lent_code_texts(features, lent)[rows], dtype=object),
     })

@@ -3,7 +3,8 @@
 A record's link is the edge (or USCC, or judgement) that attached its node, else — for the other
 records of a node — `same_key` to the node's first record; the first record of a node nobody
 attached it to is `canonical`. A record a registry name vouches for (authority.py) is linked by
-`registry_name` to the authority record of that name. Features are kernel.link_features.LinkFeatures, encoded in bulk.
+`registry_name` to the authority record of that name. Features are kernel.link_features.LinkFeatures,
+encoded in bulk for a slice of records at a time (link_rows.py).
 """
 
 from __future__ import annotations
@@ -11,7 +12,6 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from kernel.link_features import encode_link_features
 from kernel.resolution_config import ResolutionConfig
 from warehouse.resolve.authority import RULE as REGISTRY_NAME
 from warehouse.resolve.authority import LentCodes
@@ -19,11 +19,10 @@ from warehouse.resolve.blocking import RULES
 from warehouse.resolve.clustering import EDGE, USCC, Clusters
 from warehouse.resolve.compare import Edges, agreed_lists
 from warehouse.resolve.ids import IdResult
+from warehouse.resolve.link_rows import NO_RECORD, LinkRows
 from warehouse.resolve.nodes import Nodes
 from warehouse.resolve.pair_rules import LEVELS
 from warehouse.resolve.prepare import Features
-
-LINK_COLUMNS = ("record_id", "company_id", "rule", "score", "features", "matched_record", "parent_company_id")
 
 
 def _objects(values) -> np.ndarray:
@@ -33,29 +32,24 @@ def _objects(values) -> np.ndarray:
     return out
 
 
-def _record_ids(features: Features, positions: np.ndarray) -> np.ndarray:
-    """record_id of the given record positions, without making a Python string for every record."""
-    return features.records.record_id.take(positions).to_numpy(dtype=object)
-
-
 def _node_links(features: Features, nodes: Nodes, clusters: Clusters, edges: Edges, config: ResolutionConfig,
                 n_per_node: np.ndarray) -> tuple[np.ndarray, ...]:
-    """(rule, score, matched_record, features JSON) per node; None features for a node nobody attached."""
+    """Per node: rule, score, the matched record's position, and its row in the link columns (-1:
+    nobody attached it); and those columns (LinkFeatures fields, a row per attached node)."""
     n_nodes, first = len(nodes), nodes.first_record
     rule = np.full(n_nodes, "same_key", dtype=object)
     score = np.ones(n_nodes)
-    matched = np.full(n_nodes, None, dtype=object)
-    texts = np.full(n_nodes, None, dtype=object)
+    matched = np.full(n_nodes, NO_RECORD, dtype=np.int64)
     multi = np.flatnonzero(n_per_node > 1)
-    matched[multi] = _record_ids(features, first[multi])
-    texts[multi] = encode_link_features(len(multi), rule="same_key", strength="strong", agreed=("match_key",),
-                                        matched_record=matched[multi])
+    matched[multi] = first[multi]
+    link_of_node = np.full(n_nodes, -1, dtype=np.int64)
     linked = np.flatnonzero(clusters.link_kind > 0)
     if not len(linked):
-        return rule, score, matched, texts
+        return rule, score, matched, link_of_node, {}
+    link_of_node[linked] = np.arange(len(linked))
     kinds = clusters.link_kind[linked]
     edge, other = clusters.link_edge[linked], clusters.link_other[linked]
-    matched[linked] = _record_ids(features, first[other])
+    matched[linked] = first[other]
     is_edge = kinds == EDGE
     rules = np.where(kinds == USCC, "uscc", "judgement").astype(object)
     columns = {"strength": np.where(kinds == USCC, "strong", "judgement").astype(object), "similarity": np.ones(len(linked)),
@@ -77,43 +71,32 @@ def _node_links(features: Features, nodes: Nodes, clusters: Clusters, edges: Edg
         columns["threshold"][is_edge] = [config.threshold(LEVELS[i].threshold) if LEVELS[i].threshold else None
                                          for i in level.tolist()]
     rule[linked], score[linked] = rules, scores
-    texts[linked] = encode_link_features(len(linked), rule=rules, matched_record=matched[linked], **columns)
-    return rule, score, matched, texts
+    columns["rule"] = rules
+    return rule, score, matched, link_of_node, columns
 
 
 def explain_links(features: Features, node: np.ndarray, nodes: Nodes, clusters: Clusters, edges: Edges,
                   ids: IdResult, parent_ids: np.ndarray, config: ResolutionConfig,
-                  lent: LentCodes | None = None) -> pd.DataFrame:
-    """rule/score/features per record (see the module doc)."""
+                  lent: LentCodes | None = None) -> LinkRows:
+    """rule/score/features per record (see the module doc), the texts written when asked for."""
     n_per_node = np.bincount(node, minlength=len(nodes))
-    rule, score, matched, texts = (x[node] for x in _node_links(features, nodes, clusters, edges, config, n_per_node))
+    node_rule, node_score, node_matched, link_of_node, columns = _node_links(
+        features, nodes, clusters, edges, config, n_per_node)
+    rule, score, matched = node_rule[node], node_score[node], node_matched[node]
     canonical = np.zeros(len(node), dtype=bool)
     canonical[nodes.first_record] = True
     canonical[nodes.first_record[clusters.link_kind > 0]] = False
+    registry = np.zeros(len(node), dtype=bool)
     if lent is not None and len(lent):
         vouched = ~canonical[lent.record]
         at, authority = lent.record[vouched], lent.authority[vouched]
-        rule[at], score[at] = REGISTRY_NAME, 1.0
-        matched[at] = _record_ids(features, authority)
-        texts[at] = encode_link_features(len(at), rule=REGISTRY_NAME, strength="strong",
-                                         agreed=("match_key", "registry_uscc"), matched_record=matched[at])
+        rule[at], score[at], matched[at], registry[at] = REGISTRY_NAME, 1.0, authority, True
     rule[canonical] = "canonical"
-    matched[canonical] = ""
-    texts[canonical] = encode_link_features(1, rule="canonical", strength="canonical")[0]
-    changed = np.flatnonzero(pd.notna(ids.change))
-    if len(changed):  # the id a record had in the last build, and why it changed
-        from kernel.link_features import decode_link_features
-
-        for i in changed.tolist():
-            old = decode_link_features(texts[i])
-            fields = {k: getattr(old, k) for k in old.__dataclass_fields__}
-            fields.update(previous_company_id=ids.previous_id[i], id_change=ids.change[i])
-            texts[i] = encode_link_features(1, **fields)[0]
-    return pd.DataFrame({
-        "record_id": features.records.record_id, "company_id": pd.Series(ids.company_id, dtype=object),
-        "rule": pd.Series(rule, dtype=object), "score": score, "features": pd.Series(texts, dtype=object),
-        "matched_record": pd.Series(matched, dtype=object), "parent_company_id": pd.Series(parent_ids, dtype=object),
-    })
+    return LinkRows(record_id=features.records.record_id, company_id=np.asarray(ids.company_id, dtype=object),
+                    parent_company_id=np.asarray(parent_ids, dtype=object), rule=rule, score=score, matched=matched,
+                    node=node, multi=n_per_node > 1, link_of_node=link_of_node, linked_columns=columns,
+                    canonical=canonical, registry=registry, registry_rule=REGISTRY_NAME,
+                    previous_id=ids.previous_id, change=ids.change)
 
 
 def parent_company_ids(features: Features, company_id: np.ndarray, cluster_of: np.ndarray) -> np.ndarray:

@@ -30,6 +30,7 @@ from warehouse.resolve.compare import compare_pairs
 from warehouse.resolve.explain import explain_links, parent_company_ids
 from warehouse.resolve.ids import company_ids
 from warehouse.resolve.judgements import Judgement, judged_records, judgement_node_pairs
+from warehouse.resolve.link_rows import LinkRows
 from warehouse.resolve.nodes import assign_nodes
 from warehouse.resolve.prepare import Features, record_features
 from warehouse.resolve.records import read_records
@@ -51,13 +52,15 @@ class StepClock:
     seconds: dict[str, float] = field(default_factory=dict)
     cpu_seconds: dict[str, float] = field(default_factory=dict)
     peak_rss_mb: dict[str, int] = field(default_factory=dict)
+    spans: dict[str, tuple[float, float]] = field(default_factory=dict)  # epoch seconds: a memory profile's windows
 
     @contextlib.contextmanager
     def step(self, name: str):
         if self.progress is not None and name in STEPS:
             self.progress(name, STEPS.index(name), len(STEPS))
-        wall, cpu = time.perf_counter(), _cpu_seconds()
+        wall, cpu, began = time.perf_counter(), _cpu_seconds(), time.time()
         yield
+        self.spans[name] = (began, time.time())
         self.seconds[name] = round(time.perf_counter() - wall, 2)
         self.cpu_seconds[name] = round(_cpu_seconds() - cpu, 2)
         self.peak_rss_mb[name] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
@@ -65,10 +68,15 @@ class StepClock:
 
 @dataclass
 class Resolution:
-    links: pd.DataFrame  # record_id, company_id, rule, score, features, matched_record, parent_company_id
+    link_rows: LinkRows  # the links, columnar: `.frame(rows)` writes a slice of them
     features: Features
     lent: LentCodes  # the records a registry name vouches for (authority.py)
     stats: dict
+
+    @property
+    def links(self) -> pd.DataFrame:
+        """Every record's link: record_id, company_id, rule, score, features, matched_record, parent_company_id."""
+        return self.link_rows.frame()
 
 
 @contextlib.contextmanager
@@ -134,7 +142,7 @@ def resolve_features(features: Features, judgements: list[Judgement], config: Re
                 for name in ("core", "trade_name", "industry", "legal_class", "match_hash", "parent_hash"):
                     features.names.keys.pop(name, None)
         with clock.step("explain"):
-            links = explain_links(features, node, nodes, clusters, edges, ids, parents, config, lent)
+            link_rows = explain_links(features, node, nodes, clusters, edges, ids, parents, config, lent)
     if progress is not None:
         progress("done", len(STEPS), len(STEPS))
     stats = {
@@ -142,7 +150,7 @@ def resolve_features(features: Features, judgements: list[Judgement], config: Re
         **edge_counts,
         "companies": len(set(ids.company_id[np.unique(cluster_of, return_index=True)[1]].tolist())), "ids_changed": int(pd.notna(ids.change).sum()),
         "refused_judgements": clusters.refused_judgements, "seconds": clock.seconds,
-        "cpu_seconds": clock.cpu_seconds, "peak_rss_mb": clock.peak_rss_mb,
+        "cpu_seconds": clock.cpu_seconds, "peak_rss_mb": clock.peak_rss_mb, "spans": clock.spans,
     }
     log.info("resolve: %s", stats)
-    return Resolution(links=links, features=features, lent=lent, stats=stats)
+    return Resolution(link_rows=link_rows, features=features, lent=lent, stats=stats)
