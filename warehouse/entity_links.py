@@ -116,13 +116,18 @@ def judgements_path() -> Path | None:
 @contextlib.contextmanager
 def duckdb_memory_limit(con: duckdb.DuckDBPyConnection, limit: str):
     """DuckDB's memory_limit set to `limit` for the block (it evicts cached blocks down to it, so
-    the memory goes to the Python resolver), and back to what it was after."""
-    before = con.execute("SELECT current_setting('memory_limit')").fetchone()[0]
-    con.execute(f"SET memory_limit = '{limit}'")
+    the memory goes to the Python resolver), and back to what it was after. The WAL is not
+    checkpointed on every commit in the block (each written slice is one): the build's own
+    checkpoint folds it in once (a checkpoint per slice cost 6 s and 0.2 GiB at 1.9M records)."""
+    settings = {"memory_limit": limit, "checkpoint_threshold": "16GB"}
+    before = {name: con.execute(f"SELECT current_setting('{name}')").fetchall()[0][0] for name in settings}
+    for name, value in settings.items():
+        con.execute(f"SET {name} = '{value}'")
     try:
         yield
     finally:
-        con.execute(f"SET memory_limit = '{before}'")
+        for name, value in before.items():
+            con.execute(f"SET {name} = '{value}'")
 
 
 def _create_tables(con: duckdb.DuckDBPyConnection, suffix: str) -> None:
