@@ -52,3 +52,14 @@ def test_a_traditional_name_with_a_mainland_address_is_no_other_registry():
     got = companies(["豐東信息技術有限公司", "黄冈丰东信息技术有限公司"], address=["湖北省黄冈市", ""])
     assert got == [0, 0]
     assert companies(["豐東信息技術有限公司", "黄冈丰东信息技术有限公司"]) == [0, 1]
+
+
+# ---------------------------------------------------------------- a typo needs evidence of its own
+def test_one_district_and_industry_is_no_evidence_for_a_look_alike_trade_name():
+    # issue 19's shape: 会云 and 汇云医疗科技 are two companies of one district, each at its own street.
+    # A mention that names the district, without USCC or address, belongs to neither by its typo;
+    # it joins the company whose 字号 it spells (the exact core outranks the look-alike).
+    names = ["北京会云医疗科技有限公司", "海淀区汇云医疗科技有限公司", "汇云医疗科技有限公司"]
+    got = companies(names, uscc=["", "", "91110108MA01A1B2C3"],
+                    address=["北京市海淀区中关村大街1号", "", "北京市海淀区学院路9号"])
+    assert got[0] != got[1] and got[1] == got[2]

@@ -120,13 +120,6 @@ def _address_similarity(f: PairFrame, at):
     return out
 
 
-@feature("same_district_industry")
-def _same_district_industry(f: PairFrame, at):
-    a, b = f.sides(at)
-    ra, rb = f.nodes.region[a], f.nodes.region[b]
-    return (ra[:, 2] > 0) & (ra[:, 2] == rb[:, 2]) & (f.nodes.industry_id[a] == f.nodes.industry_id[b])
-
-
 # ---------------------------------------------------------------- legal form, branch
 @feature("branch_mismatch")
 def _branch_mismatch(f: PairFrame, at):
