@@ -18,7 +18,7 @@ import re
 from functools import lru_cache
 from typing import NamedTuple
 
-from warehouse.lookups import read_rows
+from warehouse.lookups import read_rows, read_words
 
 MUNICIPALITIES = {"11", "12", "31", "50"}
 _PROVINCE_SUFFIX = re.compile(r"(壮族自治区|回族自治区|维吾尔自治区|自治区|特别行政区|省|市)$")
@@ -51,6 +51,19 @@ class Region(NamedTuple):
 EMPTY = _EMPTY = Region()  # NamedTuple construction costs ~1 µs: hot paths share this one
 
 
+SHORT_CITY_SUFFIXES = ("市", "地区")  # city-level divisions whose short form names the place
+SHORTS_NOT_PLACES = frozenset(read_words("region_shorts_not_places.csv"))
+PLACE_LIKE_WORDS = tuple(read_words("place_like_words.csv"))  # 和田玉: no place at the front of a name
+
+try:  # the conversion name_text applies before any region is read (warehouse.resolve.name_text)
+    import opencc
+
+    _simplified = opencc.OpenCC("t2s.json").convert
+except Exception:  # pragma: no cover - opencc is a declared dependency
+    def _simplified(text: str) -> str:
+        return text
+
+
 class _Table:
     def __init__(self) -> None:
         self.names: dict[str, str] = {}
@@ -78,13 +91,15 @@ class _Table:
         self.last = {c: tuple(sorted(v, reverse=True)) for c, v in last.items()}
 
     def _add(self, name: str, level: int, code: str, suffix: re.Pattern) -> None:
-        self.index.setdefault(name, []).append((level, code, False))
-        short = suffix.sub("", name)
-        # 阿里地区 / 海西州 short forms are ordinary words (阿里巴巴): only 市-cities get a short form
-        if level == 1 and not name.endswith("市"):
-            return
-        if short != name and len(short) >= 2:
-            self.index.setdefault(short, []).append((level, code, True))
+        for spelling in dict.fromkeys((name, _simplified(name))):  # names are read after t2s: 乾安县 -> 干安县
+            self.index.setdefault(spelling, []).append((level, code, False))
+            short = suffix.sub("", spelling)
+            # 市-cities and 地区 prefectures are written by their short form (昆明, 喀什); a 自治州 or 盟's
+            # is a trade word or a county's (海西, 兴安), and some prefectures' are too (阿里巴巴)
+            if level == 1 and (not spelling.endswith(SHORT_CITY_SUFFIXES) or short in SHORTS_NOT_PLACES):
+                continue
+            if short != spelling and len(short) >= 2:
+                self.index.setdefault(short, []).append((level, code, True))
 
 
 _TABLE = _Table()
@@ -182,6 +197,8 @@ def match_region_prefix(text: str, keep: int = 2, allow_short_district: bool = F
     region = _EMPTY
     pos = 0
     limit = len(text) - keep
+    if PLACE_LIKE_WORDS and text.startswith(PLACE_LIKE_WORDS):
+        return 0, region
     first, index = _FIRST, INDEX
     while pos < limit:
         lengths = first.get(text[pos])

@@ -85,13 +85,10 @@ def test_branches_sharing_trade_name():
 
 
 def test_typo_without_evidence_and_its_address_threshold():
-    features = dict(uscc=[0, 1, 0, 0, 0], streets=[0, 0, 1, 0, 0], address_similarity=[-1, -1, -1, 90, 80],
-                    same_district_industry=[False, False, False, False, False])
+    features = dict(uscc=[0, 1, 0, 0, 0], streets=[0, 0, 1, 0, 0], address_similarity=[-1, -1, -1, 90, 80])
     assert verdict_of("typo_without_evidence", **features) == [True, False, False, False, True]
     strict = ResolutionConfig.model_validate({"comparison": {"address_similarity": 95}})
     assert verdict_of("typo_without_evidence", strict, **features) == [True, False, False, True, True]
-    assert verdict_of("typo_without_evidence", uscc=[0], streets=[0], address_similarity=[-1],
-                      same_district_industry=[True]) == [False]
 
 
 def test_typo_between_non_names():
@@ -185,7 +182,7 @@ def _decide(columns: dict, candidates: list[int]) -> list[str]:
 NEUTRAL = dict(uscc=[0], branch_mismatch=[False], legal_forms_differ=[False], regions_compatible=[True],
                parent_regions_compatible=[True], is_branch=[False], names_in_other_places=[False],
                county_apart=[False], streets=[0], address_similarity=[-1.0], prefix_is_short=[True],
-               same_district_industry=[False], names_valid=[True], parent_regions_equal=[True],
+               names_valid=[True], parent_regions_equal=[True],
                name_regions_equal=[False], regions_agree=[False], crowded_short=[False], short_forms=[1],
                same_legal_class=[True], same_name_place=[False], one_name_without_place=[False],
                places_in_one_city=[False], industry_dropped=[False], stock_short_against_other=[False],

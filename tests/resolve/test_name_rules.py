@@ -74,7 +74,8 @@ def test_whitespace_of_every_kind():
 
 def test_one_character_typo_where_the_address_agrees():
     assert companies(["昆明华信科技有限公司", "昆明华兴科技有限公司"], address=[ADDRESS, ADDRESS]) == [0, 0]
-    assert companies(["五华区华信科技有限公司", "五华区华兴科技有限公司"]) == [0, 0]  # same district + industry
+    # one district and industry is no evidence: two look-alike 字号 there are as likely two companies (会云 / 汇云)
+    assert companies(["五华区华信科技有限公司", "五华区华兴科技有限公司"]) == [0, 1]
 
 
 # ---------------------------------------------------------------- precision classes

@@ -120,13 +120,6 @@ def _address_similarity(f: PairFrame, at):
     return out
 
 
-@feature("same_district_industry")
-def _same_district_industry(f: PairFrame, at):
-    a, b = f.sides(at)
-    ra, rb = f.nodes.region[a], f.nodes.region[b]
-    return (ra[:, 2] > 0) & (ra[:, 2] == rb[:, 2]) & (f.nodes.industry_id[a] == f.nodes.industry_id[b])
-
-
 # ---------------------------------------------------------------- legal form, branch
 @feature("branch_mismatch")
 def _branch_mismatch(f: PairFrame, at):
@@ -233,6 +226,7 @@ def _other_script_registry(f: PairFrame, at):
     script only: two registries (TWSE 光寶科技股份有限公司 / NEEQ 光宝科技), not one name written twice."""
     a, b = f.sides(at)
     traditional, placeless = f.nodes.traditional, f.nodes.name_key == 0
+    placeless = placeless & ~_mainland(f.nodes.region[:, 0])  # an address or USCC in the mainland: its registry
     out = np.zeros(len(at), dtype=bool)
     maybe = np.flatnonzero((traditional[a] & placeless[a] & ~traditional[b]) | (traditional[b] & placeless[b] & ~traditional[a]))
     if len(maybe):  # only then is the costly script test needed: is the other side simplified-only?
@@ -241,6 +235,13 @@ def _other_script_registry(f: PairFrame, at):
         scripts = f.per_node("script", lambda raw: _SCRIPTS[script(raw)], other, dtype=np.int8)
         out[maybe] = scripts[other] == _SIMPLIFIED
     return out
+
+
+OTHER_REGISTRIES = (71, 81, 82)  # GB/T 2260 province codes of 台湾, 香港, 澳门: registries of their own
+
+
+def _mainland(province: np.ndarray) -> np.ndarray:
+    return (province > 0) & ~np.isin(province, OTHER_REGISTRIES)
 
 
 @feature("industry_dropped")

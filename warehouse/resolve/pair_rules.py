@@ -71,10 +71,10 @@ LEVELS: tuple[Level, ...] = (
           only=(PREFIX,)),
     Level("branches_sharing_trade_name", ("is_branch",), "apart", lambda g, c: g("is_branch"),
           doc="branches of one parent share its trade name", only=NAME_ONLY),
-    Level("typo_without_evidence", ("uscc", "streets", "address_similarity", "same_district_industry"), "apart",
-          lambda g, c: ~((g("uscc") == 1) | _alike(g, c) | g("same_district_industry")),
-          threshold="comparison.address_similarity",
-          doc="look/sound-alike 字号 (华信/华兴) without the same USCC, address, or district and industry", only=(TYPO,)),
+    Level("typo_without_evidence", ("uscc", "streets", "address_similarity"), "apart",
+          lambda g, c: ~((g("uscc") == 1) | _alike(g, c)), threshold="comparison.address_similarity",
+          doc="look/sound-alike 字号 (华信/华兴) without the same USCC or address (one district and industry is "
+              "no evidence: 会云 / 汇云医疗科技 are two companies there)", only=(TYPO,)),
     Level("typo_between_non_names", ("names_valid",), "apart", lambda g, c: ~g("names_valid"),
           doc="a look-alike string that fails organisation-name validation", only=(TYPO,)),
     # ---- strong: evidence beyond the name agrees

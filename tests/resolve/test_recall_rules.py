@@ -1,0 +1,65 @@
+"""Recall rules of issue 19 found on the 1M benchmark, each pinned on its own (real names from
+../shared/real-names where the corpus has the shape)."""
+
+from __future__ import annotations
+
+from warehouse.regions import match_region_prefix
+from warehouse.resolve.name_parts import parse_company_name
+
+from .test_name_rules import companies
+from .test_real_name_pairs import _feature_of
+
+
+# ---------------------------------------------------------------- places the names are read with
+def test_a_prefecture_is_written_by_its_short_form():
+    # real names: NEEQ-837527 和田维吾尔药业股份有限公司, NEEQ-871122 喀什银行, TAX 大兴安岭泰华医药连锁有限公司
+    for name, city in (("和田维吾尔药业股份有限公司", "6532"), ("喀什银行", "6531"),
+                       ("大兴安岭泰华医药连锁有限公司", "2327")):
+        assert parse_company_name(name).city == city, name
+    assert parse_company_name("喀什银行").core == "6531:银行"  # an industry word alone keeps its place
+
+
+def test_a_prefecture_short_form_that_is_a_trade_word_is_no_place():
+    assert parse_company_name("阿里巴巴网络技术有限公司").province is None  # 阿里地区's short form
+    assert parse_company_name("和田玉珠宝有限公司").core == "和田玉珠宝"  # jade, sold everywhere
+    assert parse_company_name("深圳和田玉珠宝有限公司").city == "4403"
+
+
+def test_a_branch_label_may_be_a_prefecture():
+    # the parent without its legal form ends where the branch's own place starts
+    parsed = parse_company_name("温州博卓科技塔城分公司")
+    assert (parsed.core, parsed.city, parsed.parent_city) == ("博卓科技#分公司", "6542", "3303")
+    assert companies(["温州博卓科技塔城分公司", "温州博卓科技有限公司塔城分公司"]) == [0, 0]
+
+
+def test_place_names_are_read_in_the_spelling_names_get_after_simplification():
+    # OpenCC t2s writes 乾 as 干: 乾安县 must still be a county of 松原 (and 乾县 one of 咸阳)
+    assert match_region_prefix("干安县芯瑞龙信息技术", 2)[1].district == "220723"
+    assert parse_company_name("乾安县芯瑞龙信息技术有限公司").district == "220723"
+    assert parse_company_name("乾县宏达建材有限公司").district == "610424"
+    assert parse_company_name("乾安县芯瑞龙信息技术有限公司").core == "芯瑞龙信息技术"
+
+
+# ---------------------------------------------------------------- two registries, unless the record says where
+def test_a_traditional_name_with_a_mainland_address_is_no_other_registry():
+    # TWSE-2301 光寶科技股份有限公司 against NEEQ-870027's 光宝科技: two registries on the names alone
+    assert _feature_of("光寶科技股份有限公司", "光宝科技", "other_script_registry")
+    assert companies(["光寶科技股份有限公司", "光宝科技"]) == [0, 1]
+    # written in traditional script at a mainland address, the name is a mainland company's
+    got = companies(["豐東信息技術有限公司", "黄冈丰东信息技术有限公司"],
+                    address=["湖北省黄冈市黄州区东门路12号", "湖北省黄冈市黄州区东门路12号"])
+    assert got == [0, 0]
+    got = companies(["豐東信息技術有限公司", "黄冈丰东信息技术有限公司"], address=["湖北省黄冈市", ""])
+    assert got == [0, 0]
+    assert companies(["豐東信息技術有限公司", "黄冈丰东信息技术有限公司"]) == [0, 1]
+
+
+# ---------------------------------------------------------------- a typo needs evidence of its own
+def test_one_district_and_industry_is_no_evidence_for_a_look_alike_trade_name():
+    # issue 19's shape: 会云 and 汇云医疗科技 are two companies of one district, each at its own street.
+    # A mention that names the district, without USCC or address, belongs to neither by its typo;
+    # it joins the company whose 字号 it spells (the exact core outranks the look-alike).
+    names = ["北京会云医疗科技有限公司", "海淀区汇云医疗科技有限公司", "汇云医疗科技有限公司"]
+    got = companies(names, uscc=["", "", "91110108MA01A1B2C3"],
+                    address=["北京市海淀区中关村大街1号", "", "北京市海淀区学院路9号"])
+    assert got[0] != got[1] and got[1] == got[2]
