@@ -14,8 +14,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tuoke.prospects import ProspectFilter, PublishedWarehouse, Scope
-from tuoke.prospects import name_search
+from tuoke.prospects import ProspectFilter, PublishedWarehouse, Scope, name_search
 from tuoke.prospects.name_search import MAX_CANDIDATE_SHARE, NAMES_TABLE, NameIndex
 from warehouse.serving import gram_masks_of, gram_masks_sql
 
