@@ -122,6 +122,24 @@ def gram_masks_sql(text: str) -> str:
     return ", ".join(f"{gram_mask_sql(text, n, window)} AS {column}" for column, n, window in GRAM_MASKS)
 
 
+def gram_masks_of(con, texts: list[str]) -> list[tuple[int, ...]]:
+    """GRAM_MASKS of each string of `texts`, the same as `gram_masks_sql` gives: DuckDB hashes the
+    n-grams, the bits are chosen here (one flat query: `gram_masks_sql` of one search string costs
+    about 2.4 ms of CPU to bind its six list lambdas, this about 0.3 ms)."""
+    grams = sorted({text[i:i + n] for text in texts for _, n, _ in GRAM_MASKS for i in range(len(text) - n + 1)})
+    hashes = dict(con.execute("SELECT g, hash(g) FROM unnest(?::VARCHAR[]) AS t(g)", [grams]).fetchall())
+    masks = []
+    for text in texts:
+        row = []
+        for _, n, window in GRAM_MASKS:
+            mask = 0
+            for i in range(len(text) - n + 1):
+                mask |= 1 << ((hashes[text[i:i + n]] >> (16 * window)) % 64)
+            row.append(mask)
+        masks.append(tuple(row))
+    return masks
+
+
 def build_prospect_list(con: duckdb.DuckDBPyConnection) -> bool:
     """serving.signal_bits, serving.product_bits and serving.prospect_list (see module docstring);
     False when the warehouse lacks a table they need."""

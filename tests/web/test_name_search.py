@@ -1,18 +1,22 @@
 """The in-memory name search (tuoke/prospects/name_search.py) answers exactly what the scan of the
 names answers: every name holding the search, in scope and branch, in the default order — for any
 substring of any listed name, for strings no name holds, and for names the masks could trip on
-(one character, none, characters outside the BMP, combining marks, no branch)."""
+(one character, none, characters outside the BMP, combining marks, no branch) — and the first
+hits of a search are the first of all its hits; a search string's masks are those publish stores."""
 
 from __future__ import annotations
+
+import csv
+from pathlib import Path
 
 import duckdb
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tuoke.prospects import ProspectFilter, PublishedWarehouse, Scope
+from tuoke.prospects import ProspectFilter, PublishedWarehouse, Scope, name_search
 from tuoke.prospects.name_search import MAX_CANDIDATE_SHARE, NAMES_TABLE, NameIndex
-from warehouse.serving import gram_masks_sql
+from warehouse.serving import gram_masks_of, gram_masks_sql
 
 # real names' shapes (../shared/real-names) and the awkward ones
 NAMES = [
@@ -93,3 +97,50 @@ def test_the_published_file_searches_through_the_index(small_site):
             assert page.total == len(_scan(reader.cursor, word, None)) and all(word in r["name"] for r in page.rows)
     finally:
         warehouse.close()
+
+
+REAL_SAMPLE = Path(__file__).resolve().parents[1] / "fixtures" / "real_names_sample.csv"  # from ../shared/real-names
+
+
+def _real_names() -> list[str]:
+    with REAL_SAMPLE.open(encoding="utf-8") as handle:
+        return [row["name"] for row in csv.DictReader(handle)]
+
+
+def test_a_search_strings_masks_are_the_ones_publish_stores(names_db):
+    texts = _real_names() + [n for n in NAMES if n is not None]
+    assert len(texts) > 400
+    stored = [tuple(int(m) for m in row) for row in names_db.execute(
+        f"SELECT {gram_masks_sql('t.name')} FROM unnest(?::VARCHAR[]) WITH ORDINALITY AS t(name, i) ORDER BY i",
+        [texts]).fetchall()]
+    assert gram_masks_of(names_db, texts) == stored
+
+
+@pytest.fixture(scope="module")
+def real_names_db(tmp_path_factory):
+    """Six thousand real names (the sample, repeated) over three branches: enough that a rarer word
+    is searched through the index, and many chunks of names when a chunk is one word."""
+    path = tmp_path_factory.mktemp("real-names") / "names.duckdb"
+    con = duckdb.connect(str(path))
+    con.execute("CREATE SCHEMA serving")
+    names = _real_names() * 15
+    con.execute(f"CREATE TABLE {NAMES_TABLE} AS SELECT CAST(i AS INTEGER) AS pos, "
+                "(['杭州分行', '宁波分行', '温州分行'])[i % 3 + 1] AS branch, name, NULL::VARCHAR AS uscc, "
+                f"'c' || i AS company_id, {gram_masks_sql('name')} "
+                "FROM unnest(?::VARCHAR[]) WITH ORDINALITY AS t(name, i) ORDER BY i", [names])
+    con.close()
+    con = duckdb.connect(str(path), read_only=True)
+    yield con
+    con.close()
+
+
+@pytest.mark.parametrize("q", ["技术股份", "信息技术", "中国", "浙江", "电子"])
+def test_the_first_hits_of_a_search_are_the_first_of_all_its_hits(real_names_db, monkeypatch, q):
+    monkeypatch.setattr(name_search, "CHUNK_WORDS", 1)  # 64 names per step: many steps to stop between
+    index = NameIndex.load(real_names_db)
+    for branches in (None, {"宁波分行"}):
+        every = _scan(real_names_db, q, branches)
+        assert index.search(real_names_db, q, branches) == every  # answered by the index, not the scan
+        assert every[0] // 64 < every[-1] // 64  # hits in more than one step
+        for first in (1, 7, 50, len(every), len(every) + 5):
+            assert index.search(real_names_db, q, branches, first) == every[:first]

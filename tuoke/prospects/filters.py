@@ -69,6 +69,10 @@ class ProspectFilter:
     def ranks_by_fit(self) -> bool:
         return self.sort == "fit" and self.product is not None
 
+    def choosing_rows(self) -> ProspectFilter:
+        """This filter without its order and page: what decides which rows match (and how many)."""
+        return replace(self, sort="rank", page=1, page_size=DEFAULT_PAGE_SIZE)
+
     @property
     def offset(self) -> int:
         return (self.page - 1) * self.page_size

@@ -19,6 +19,7 @@ import pandas as pd
 
 from tuoke.prospects.catalog import Catalog
 from tuoke.prospects.columns import PAGE_COLUMNS, with_derived
+from tuoke.prospects.counts import ListCounts
 from tuoke.prospects.filters import ProspectFilter
 from tuoke.prospects.name_search import NAMES_TABLE, LazyNameIndex, may_be_code
 from tuoke.prospects.scope import Scope
@@ -75,16 +76,18 @@ def _filters(where: Where, catalog: Catalog, scope: Scope, f: ProspectFilter, *,
     return where
 
 
-def _name_hits(cur, scope: Scope, f: ProspectFilter, names: LazyNameIndex | None = None) -> list[int]:
+def _name_hits(cur, scope: Scope, f: ProspectFilter, names: LazyNameIndex | None = None,
+               first: int | None = None) -> list[int]:
     """Positions in scope (and in `f.branch`) whose name contains `f.q`, or whose USCC or
-    company_id is `f.q`, in the default order: from the file's name index (name_search.py), else
-    one scan of the uncompressed names (serving.prospect_names)."""
+    company_id is `f.q`, in the default order: from the file's name index (name_search.py: only
+    the `first` of them, when given), else one scan of the uncompressed names (all of them,
+    serving.prospect_names)."""
     index = names.get(cur) if names is not None else None
     if index is not None:
         branches = set(scope.branches) if scope.branches is not None else None
         if f.branch:
             branches = {f.branch} & branches if branches is not None else {f.branch}
-        found = index.search(cur, f.q, branches)
+        found = index.search(cur, f.q, branches, first)
         if found is not None:
             return found
     where = Where().add_condition(scope.condition("n.branch"))
@@ -96,6 +99,21 @@ def _name_hits(cur, scope: Scope, f: ProspectFilter, names: LazyNameIndex | None
         where.add("contains(n.name, ?)", f.q)
     return [r[0] for r in cur.execute(f"SELECT n.pos FROM {NAMES_TABLE} AS n WHERE {where.sql}",
                                       where.params).fetchall()]
+
+
+def _searched_page(cur, scope: Scope, f: ProspectFilter, names: LazyNameIndex | None, counts: ListCounts | None,
+                   offset: int, limit: int) -> tuple[int, list[int]]:
+    """How many names hold the search (every hit, counted once per file when `counts` remembers
+    it) and the positions of the page's hits (the first offset + limit hits only, once counted)."""
+    every: list[list[int]] = []
+
+    def count() -> int:
+        every.append(_name_hits(cur, scope, f, names))
+        return len(every[0])
+
+    total = counts.total(scope, f, count) if counts is not None else count()
+    hits = every[0] if every else _name_hits(cur, scope, f, names, first=offset + limit)
+    return total, hits[offset:offset + limit]
 
 
 def _searched_only(f: ProspectFilter) -> bool:
@@ -125,21 +143,26 @@ def _fit_column(catalog: Catalog, f: ProspectFilter, masks: bool) -> tuple[str, 
 
 
 def read_page(cur, catalog: Catalog, scope: Scope, f: ProspectFilter, limit: int | None = None,
-              offset: int | None = None, names: LazyNameIndex | None = None) -> ProspectList:
+              offset: int | None = None, names: LazyNameIndex | None = None,
+              counts: ListCounts | None = None) -> ProspectList:
     """One page under the scope and filter (`limit`/`offset` override the filter's page; `names`
-    the file's name index, for a search)."""
+    the file's name index, for a search; `counts` the file's remembered totals, counts.py)."""
     masks = catalog.serving
     table = "serving.prospect_list" if masks else "marts.prospects_ranked"
-    hits = _name_hits(cur, scope, f, names) if masks and f.q else None
     limit = f.page_size if limit is None else limit
     offset = f.offset if offset is None else offset
-    if hits is not None and _searched_only(f):  # count and page from the one scan of the names
-        total, hits = len(hits), hits[offset:offset + limit]
-        f_page, offset = replace(f, branch=None), 0
-        where = _filters(Where(), catalog, Scope.everything(), f_page, masks=masks, name_hits=hits)
+    if masks and f.q and _searched_only(f):  # count and page from the names, without the list
+        total, hits = _searched_page(cur, scope, f, names, counts, offset, limit)
+        where = _filters(Where(), catalog, Scope.everything(), replace(f, branch=None), masks=masks, name_hits=hits)
+        offset = 0
     else:
+        hits = _name_hits(cur, scope, f, names) if masks and f.q else None
         where = _filters(Where(), catalog, scope, f, masks=masks, name_hits=hits)
-        total = cur.execute(f"SELECT count(*) FROM {table} AS p WHERE {where.sql}", where.params).fetchone()[0]
+
+        def count() -> int:
+            return cur.execute(f"SELECT count(*) FROM {table} AS p WHERE {where.sql}", where.params).fetchone()[0]
+
+        total = counts.total(scope, f, count) if counts is not None else count()
     order, order_params = _page_order(catalog, f, masks)
     fit, fit_params = _fit_column(catalog, f, masks)
     cursor = cur.execute(

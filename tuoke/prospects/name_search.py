@@ -3,9 +3,10 @@
 `contains(name, q)` over every ranked name is one scan of the uncompressed names: about 20 ms of
 CPU at a million companies, per search. The publish step stores 64-bit masks of each name's bigrams
 and trigrams (`warehouse.serving.gram_mask_sql`, a Bloom filter). A name that contains the search
-string holds every n-gram of it, so its masks hold the search's masks: comparing masks (numpy, a few bit
-operations per name) keeps every match and drops most other names, and only the survivors are
-tested with `in`. The answer is exactly the scan's; a search of one character, one that may be a
+string holds every n-gram of it, so its masks hold the search's masks: keeping the names whose masks
+hold every bit of the search's keeps every match and drops most other names, and only the survivors
+are tested with `in`. The masks are kept turned on their side (`bit_slices`: per bit, a bitset over
+the names), so a search ANDs a dozen bitsets of 125 kB rather than comparing a million masks. The answer is exactly the scan's; a search of one character, one that may be a
 code (USCC, company id), or a file published without masks is left to the scan (None).
 
 The index is loaded on the first search of a file (the names, their branches and masks: about
@@ -18,7 +19,7 @@ import threading
 
 import numpy as np
 
-from warehouse.serving import GRAM_MASKS, gram_masks_sql
+from warehouse.serving import GRAM_MASKS, gram_masks_of
 
 MASK_COLUMNS = tuple(column for column, _, _ in GRAM_MASKS)
 
@@ -33,6 +34,30 @@ def may_be_code(q: str) -> bool:
     return q.isascii() and q.replace("-", "").isalnum()
 
 
+MASK_BITS = 64
+CHUNK_WORDS = 1024  # names tested per step of a search: 65,536
+
+
+def bit_slices(masks: np.ndarray) -> np.ndarray:
+    """The masks of every name turned on their side: row b is a bitset over the names (bit j of
+    word w: name 64w + j) of the names whose mask has bit b. A search ANDs the rows of its bits
+    (a few 125 kB rows at a million names) instead of comparing every name's mask."""
+    n = len(masks)
+    bits = np.unpackbits(masks.astype("<u8").view(np.uint8).reshape(n, 8), axis=1, bitorder="little")
+    packed = np.packbits(bits, axis=0, bitorder="little")  # (ceil(n / 8), 64): names 8r … 8r + 7 in row r
+    padded = np.zeros((MASK_BITS, -(-n // 64) * 8), dtype=np.uint8)
+    padded[:, :packed.shape[0]] = packed.T
+    return padded.view("<u8")
+
+
+def _set_bits(words: np.ndarray) -> np.ndarray:
+    """The numbers of the set bits of a bitset, in order."""
+    nonzero = np.flatnonzero(words)
+    bits = np.unpackbits(words[nonzero].astype("<u8").view(np.uint8).reshape(-1, 8), axis=1, bitorder="little")
+    rows, columns = np.nonzero(bits)
+    return nonzero[rows] * 64 + columns
+
+
 class NameIndex:
     def __init__(self, positions: np.ndarray, branch_codes: np.ndarray, branches: tuple[str, ...], text: str,
                  starts: np.ndarray, masks: tuple[np.ndarray, ...]):
@@ -41,7 +66,7 @@ class NameIndex:
         self.branches = branches
         self.text = text  # every name, one after another: name i is text[starts[i]:starts[i + 1]]
         self.starts = starts
-        self.masks = masks  # MASK_COLUMNS
+        self.slices = tuple(bit_slices(mask) for mask in masks)  # MASK_COLUMNS, one bitset per bit
 
     @classmethod
     def load(cls, cur) -> NameIndex | None:
@@ -60,33 +85,35 @@ class NameIndex:
         return cls(np.asarray(frame["pos"], dtype=np.int64), np.asarray(frame["branch_code"], dtype=np.int32),
                    branches, text, starts, tuple(np.asarray(frame[c], dtype=np.uint64) for c in MASK_COLUMNS))
 
-    def search(self, cur, q: str, branches: set[str] | None) -> list[int] | None:
+    def search(self, cur, q: str, branches: set[str] | None, first: int | None = None) -> list[int] | None:
         """Positions (default order) of the names containing `q` whose branch is in `branches`
-        (None: any); None when the scan must answer (see the module docstring)."""
+        (None: any), only the `first` of them when given; None when the scan must answer (see the
+        module docstring)."""
         if len(q) < 2 or may_be_code(q):
             return None
-        wanted = cur.execute(f"SELECT {gram_masks_sql('t.q')} FROM (SELECT ?::VARCHAR AS q) AS t", [q]).fetchone()
-        limit = len(self.positions) * MAX_CANDIDATE_SHARE
-        candidates = None  # the masks with most bits to match first, then only their survivors
-        for mask, want in sorted(zip(self.masks, wanted), key=lambda pair: -int(pair[1]).bit_count()):
-            if not want:
-                continue
-            want = np.uint64(want)
-            if candidates is None:
-                candidates = np.flatnonzero((mask & want) == want)
-            else:
-                candidates = candidates[(mask[candidates] & want) == want]
-            if len(candidates) > limit * 4:  # a common word: no use going on
-                return None
-        if candidates is None or len(candidates) > limit:
-            return None  # testing them would cost more than the scan
-        if branches is not None:
-            allowed = [i for i, b in enumerate(self.branches) if b in branches]
-            candidates = candidates[np.isin(self.branch_codes[candidates], allowed)]
-        text = self.text
-        found = [i for i, a, b in zip(candidates.tolist(), self.starts[candidates].tolist(),
-                                      self.starts[candidates + 1].tolist()) if q in text[a:b]]
-        return self.positions[found].tolist()
+        words = self._holding(gram_masks_of(cur, [q])[0])
+        if words is None or int(np.bitwise_count(words).sum()) > len(self.positions) * MAX_CANDIDATE_SHARE:
+            return None  # nothing to look for, or a common word: testing the candidates would cost more than the scan
+        allowed = None if branches is None else [i for i, b in enumerate(self.branches) if b in branches]
+        text, starts, found = self.text, self.starts, []
+        for offset in range(0, len(words), CHUNK_WORDS):  # in order, so a page of hits stops early
+            candidates = _set_bits(words[offset:offset + CHUNK_WORDS]) + offset * MASK_BITS
+            if allowed is not None:
+                candidates = candidates[np.isin(self.branch_codes[candidates], allowed)]
+            found += [i for i, a, b in zip(candidates.tolist(), starts[candidates].tolist(),
+                                           starts[candidates + 1].tolist()) if q in text[a:b]]
+            if first is not None and len(found) >= first:
+                break
+        return self.positions[found[:first]].tolist()
+
+    def _holding(self, wanted: tuple[int, ...]) -> np.ndarray | None:
+        """The bitset of the names whose masks hold every bit of `wanted` (None: no bit wanted)."""
+        words = None
+        for slices, want in zip(self.slices, wanted):
+            for bit in range(MASK_BITS):
+                if want >> bit & 1:
+                    words = slices[bit].copy() if words is None else np.bitwise_and(words, slices[bit], out=words)
+        return words
 
 
 class LazyNameIndex:

@@ -1,5 +1,6 @@
 """The published warehouse as every face opens it: read-only, reopened when a build publishes,
-with the build's catalog read once per file.
+with the build's catalog read once per file (and, kept with it, the file's name index and the
+totals of its filters: name_search.py, counts.py).
 
 A build replaces `data/tuoke.duckdb` by renaming a new file onto it (warehouse/publish.py), so the
 path keeps its name but changes inode. Each request (or CLI command) takes a reader with
@@ -19,6 +20,7 @@ import duckdb
 from kernel.errors import UserError
 from kernel.paths import DataPaths
 from tuoke.prospects.catalog import Catalog
+from tuoke.prospects.counts import ListCounts
 from tuoke.prospects.name_search import LazyNameIndex
 from tuoke.prospects.reader import ProspectReader
 
@@ -37,6 +39,7 @@ class PublishedWarehouse:
         self._con: duckdb.DuckDBPyConnection | None = None
         self._catalog: Catalog | None = None
         self._names: LazyNameIndex | None = None
+        self._counts: ListCounts | None = None
         self._identity: tuple | None = None
         self._readers = 0
         self.opened = 0  # how many times a file was opened
@@ -68,6 +71,7 @@ class PublishedWarehouse:
             raise WarehouseMissing(f"{self.path} has no marts.prospects_ranked yet; run `tuoke build` first") from None
         self._con, self._catalog, self._identity = con, catalog, identity
         self._names = LazyNameIndex.for_catalog(catalog)
+        self._counts = ListCounts()  # the totals of this file's filters, never of the file before
         self.opened += 1
 
     @contextmanager
@@ -84,10 +88,10 @@ class PublishedWarehouse:
                 self._close()
                 self._open(identity)
             cursor = self._con.cursor()
-            catalog, names = self._catalog, self._names
+            catalog, names, counts = self._catalog, self._names, self._counts
             self._readers += 1
         try:
-            yield ProspectReader(cursor, catalog, names)
+            yield ProspectReader(cursor, catalog, names, counts)
         finally:
             cursor.close()
             with self._changed:
@@ -97,7 +101,7 @@ class PublishedWarehouse:
     def _close(self) -> None:
         if self._con is not None:
             self._con.close()
-        self._con, self._catalog, self._identity, self._names = None, None, None, None
+        self._con, self._catalog, self._identity, self._names, self._counts = None, None, None, None, None
 
     def close(self) -> None:
         with self._changed:

@@ -8,6 +8,7 @@ import pandas as pd
 
 from tuoke.prospects.alerts import read_new_signals
 from tuoke.prospects.catalog import Catalog
+from tuoke.prospects.counts import ListCounts
 from tuoke.prospects.dashboard import read_dashboard
 from tuoke.prospects.filters import ProspectFilter
 from tuoke.prospects.find import find_company
@@ -18,10 +19,13 @@ from tuoke.prospects.view import ProspectView, read_company, read_prospect
 
 
 class ProspectReader:
-    def __init__(self, cursor, catalog: Catalog, names: LazyNameIndex | None = None):
+    def __init__(self, cursor, catalog: Catalog, names: LazyNameIndex | None = None,
+                 counts: ListCounts | None = None):
         self.cursor = cursor
         self.catalog = catalog
-        self.names = names  # the file's name index (kept by PublishedWarehouse while the file is open)
+        # what PublishedWarehouse keeps of the open file: its name index and the totals of its filters
+        self.names = names
+        self.counts = counts
 
     def checked(self, f: ProspectFilter) -> ProspectFilter:
         """`f`, after refusing a product or signal type this build does not know (FilterError)."""
@@ -30,7 +34,8 @@ class ProspectReader:
 
     def page(self, scope: Scope, f: ProspectFilter, limit: int | None = None, offset: int | None = None
              ) -> ProspectList:
-        return read_page(self.cursor, self.catalog, scope, self.checked(f), limit, offset, self.names)
+        return read_page(self.cursor, self.catalog, scope, self.checked(f), limit, offset, self.names,
+                         self.counts)
 
     def frame(self, scope: Scope, f: ProspectFilter, limit: int | None = None) -> pd.DataFrame:
         return read_frame(self.cursor, self.catalog, scope, self.checked(f), limit)
