@@ -18,6 +18,7 @@ FILTERS = [
     ProspectFilter(new_only=True), ProspectFilter(q="测试1"), ProspectFilter(q="测试1", branch="杭州分行"),
     ProspectFilter(q="uscc-91330100MA2B000001"), ProspectFilter(min_score=5, sort="score"),
     ProspectFilter(sort="name", page=2, page_size=25), ProspectFilter(page=2, page_size=25),
+    ProspectFilter(include_held=True), ProspectFilter(include_held=True, q="测试1", page_size=100),
 ]
 SCOPES = [Scope.everything(), Scope(("杭州分行",)), Scope(("宁波分行",))]
 
@@ -40,6 +41,17 @@ def test_served_and_unserved_lists_agree(readers, f, scope):
     assert a.total == b.total
     assert [r["company_id"] for r in a.rows] == [r["company_id"] for r in b.rows]
     assert all(scope.allows(r["branch"]) for r in a.rows)
+
+
+def test_held_companies_are_on_a_page_that_includes_them(readers):
+    """serving.prospect_list holds ranked rows only: a page with the held ones reads the marts."""
+    served, _ = readers
+    ranked = served.page(Scope.everything(), ProspectFilter()).total
+    first = served.page(Scope.everything(), ProspectFilter(include_held=True, page_size=100))
+    rows = [r for page in range(1, first.pages + 1)
+            for r in served.page(Scope.everything(), ProspectFilter(include_held=True, page_size=100, page=page)).rows]
+    assert first.total > ranked and len(rows) == first.total
+    assert sum(r["rank"] is None for r in rows) == first.total - ranked
 
 
 def test_within_one_branch_the_default_order_is_the_rank_order(readers):

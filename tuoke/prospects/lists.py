@@ -147,7 +147,7 @@ def read_page(cur, catalog: Catalog, scope: Scope, f: ProspectFilter, limit: int
               counts: ListCounts | None = None) -> ProspectList:
     """One page under the scope and filter (`limit`/`offset` override the filter's page; `names`
     the file's name index, for a search; `counts` the file's remembered totals, counts.py)."""
-    masks = catalog.serving
+    masks = catalog.serving and not f.include_held  # serving.prospect_list holds the ranked rows only
     table = "serving.prospect_list" if masks else "marts.prospects_ranked"
     limit = f.page_size if limit is None else limit
     offset = f.offset if offset is None else offset
