@@ -1,4 +1,4 @@
-"""Entity resolution on Spark (components by min-label propagation in Spark SQL, each partition of
+"""Entity resolution on Spark (components by FastSV in Spark SQL, each partition of
 components resolved by applyInPandas over the local resolver) gives the same core.entity_links as
 the single-process build, row for row: on the demo, and on 100k generated records."""
 
@@ -12,13 +12,15 @@ import pytest
 
 pytest.importorskip("pyspark", reason="the `scale` extra is not installed")
 
+import numpy as np
+
 from benchmarks.resolve.generate import generate
 from warehouse.engines.spark import spark_session
 from warehouse.engines.spark_build import SparkBuild
-from warehouse.engines.spark_resolve import resolve_on_spark
+from warehouse.engines.spark_resolve import resolve_on_spark, spark_components
 from warehouse.entity_links import judgements_path, resolution_input
 from warehouse.resolve import resolve_and_describe
-from warehouse.resolve.components import ordered_links
+from warehouse.resolve.components import ComponentGraph, min_label_components, ordered_links
 
 pytestmark = [
     pytest.mark.scaleout,
@@ -40,6 +42,20 @@ def spark(tmp_path_factory):
 def _differences(con: duckdb.DuckDBPyConnection, left: str, right: str) -> tuple[int, int]:
     count = lambda sql: con.execute(f"SELECT count(*) FROM ({sql})").fetchone()[0]  # noqa: E731
     return count(f"{left} EXCEPT ALL {right}"), count(f"{right} EXCEPT ALL {left}")
+
+
+def test_spark_components_equal_the_local_twin_on_a_long_path_and_random_islands(spark, tmp_path):
+    """A 20k-vertex path numbered at random (a label must cross it) and 300 random small graphs."""
+    rng = np.random.default_rng(11)
+    path = rng.permutation(20_000)
+    islands = 20_000 + rng.integers(0, 3_000, size=(1_500, 2))
+    src = np.concatenate([path[:-1], islands[:, 0]]).astype(np.int64)
+    dst = np.concatenate([path[1:], islands[:, 1]]).astype(np.int64)
+    graph = ComponentGraph(23_000, 23_000, src, dst)
+    labels, rounds = spark_components(spark, graph.edge_frame(), graph.n_vertices, tmp_path)
+    local = min_label_components(graph)
+    assert labels.sort_values("v")["label"].tolist() == local.tolist()
+    assert (local[:20_000][path] == path.min()).all() and rounds <= 30
 
 
 def test_demo_links_on_spark_equal_the_build_row_for_row(demo_warehouse, spark, tmp_path):

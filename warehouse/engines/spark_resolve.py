@@ -2,9 +2,9 @@
 
 1. Resolution components (warehouse/resolve/components.py): the graph of every relation the
    resolver could act on (node, core-name pair, USCC, judgement, parent name) goes to Spark as an
-   edge table; its connected components are found in Spark SQL by iterative min-label
-   propagation (each vertex takes the smallest label among itself and its neighbours until no
-   label changes).
+   edge table; its connected components are found in Spark SQL by FastSV (hooking a vertex and
+   its parent to the least grandparent among its neighbours', then shortcutting, until no
+   grandparent changes; the local `min_label_components` is the same algorithm).
 2. Records are keyed by their component's partition (label modulo `partitions`) and each
    partition is resolved by `applyInPandas` over the same Python function that resolves locally
    (`warehouse.resolve.resolve_records`), with the judgements and the previous ids of its records.
@@ -38,37 +38,60 @@ def under(workdir: Path | str, name: str) -> str:
 
 def spark_components(spark, edges: pd.DataFrame, n_vertices: int, workdir: Path | str,
                      max_rounds: int = 200) -> tuple[pd.DataFrame, int]:
-    """(vertex, label) for every vertex, and the rounds it took: min-label propagation in Spark SQL
-    (the label is the smallest vertex id of the component, as `min_label_components` gives locally)."""
+    """(vertex, label) for every vertex, and the rounds it took: FastSV in Spark SQL, the algorithm
+    of `min_label_components` (the label is the smallest vertex id of the component)."""
     both = pd.concat([edges, edges.rename(columns={"src": "dst", "dst": "src"})], ignore_index=True)
-    # each round's labels go to Parquet and are read back: the lineage stays one round long and
+    # each round's parents go to Parquet and are read back: the lineage stays one round long and
     # nothing piles up in executor memory (in-memory checkpoints ran out of it at 100k records)
     spark.createDataFrame(both.astype("int64")).write.mode("overwrite").parquet(under(workdir, "edges"))
     spark.read.parquet(under(workdir, "edges")).createOrReplaceTempView("cc_edges")
-    labels = spark.range(n_vertices).selectExpr("id AS v", "id AS label")
+    parents = spark.range(n_vertices).selectExpr("id AS v", "id AS f", "id AS gf_before")
     for rounds in range(1, max_rounds + 1):
-        labels.createOrReplaceTempView("cc_labels")
-        step = spark.sql("""
-            WITH hop AS (  -- the smallest label among a vertex and its neighbours
-                SELECT l.v, least(l.label, coalesce(min(n.label), l.label)) AS label, l.label AS before
-                FROM cc_labels AS l
-                LEFT JOIN cc_edges AS e ON e.src = l.v
-                LEFT JOIN cc_labels AS n ON n.v = e.dst
-                GROUP BY l.v, l.label
-            )
-            -- pointer jumping: a vertex also takes its label's label, so the rounds grow with the
-            -- logarithm of a component's diameter rather than with the diameter
-            SELECT h.v, least(h.label, j.label) AS label, h.before
-            FROM hop AS h JOIN hop AS j ON j.v = h.label
-        """)
-        target = under(workdir, f"labels-{rounds}")
+        parents.createOrReplaceTempView("cc_parents")
+        step = spark.sql(FASTSV_ROUND)
+        target = under(workdir, f"parents-{rounds}")
         step.write.mode("overwrite").parquet(target)
-        step = spark.read.parquet(target)
-        changed = step.where("label < before").count()
-        labels = step.select("v", "label")
-        if changed == 0:
-            return labels.toPandas(), rounds
+        parents = spark.read.parquet(target)
+        parents.createOrReplaceTempView("cc_parents")
+        if spark.sql(GRANDPARENT_CHANGED).count() == 0:
+            return _flattened_on_spark(spark, parents, workdir).toPandas(), rounds
     raise RuntimeError(f"connected components did not converge in {max_rounds} rounds")
+
+
+# One FastSV round: with f the parent and gf the grandparent, over every edge (u, v) both ways
+# f[f[u]] and f[u] take min(gf[v]) (stochastic and aggressive hooking), and f[u] takes gf[u]
+# (shortcutting); all from the round's old values. gf_before keeps gf for the convergence test.
+FASTSV_ROUND = """
+WITH g AS (
+    SELECT p.v, p.f, q.f AS gf FROM cc_parents AS p JOIN cc_parents AS q ON q.v = p.f
+),
+hooks AS (
+    SELECT explode(array(gu.f, e.src)) AS target, gv.gf AS value
+    FROM cc_edges AS e JOIN g AS gu ON gu.v = e.src JOIN g AS gv ON gv.v = e.dst
+),
+best AS (
+    SELECT target, min(value) AS value FROM hooks GROUP BY target
+)
+SELECT g.v, least(g.f, g.gf, coalesce(b.value, g.f)) AS f, g.gf AS gf_before
+FROM g LEFT JOIN best AS b ON b.target = g.v
+"""
+
+GRANDPARENT_CHANGED = """
+SELECT p.v FROM cc_parents AS p JOIN cc_parents AS q ON q.v = p.f WHERE q.f <> p.gf_before
+"""
+
+
+def _flattened_on_spark(spark, parents, workdir: Path | str):
+    """(v, label): every vertex pointing at its tree's root, as `components._flattened` does."""
+    for jumps in range(1, 64):
+        parents.createOrReplaceTempView("cc_parents")
+        jumped = spark.sql("SELECT p.v, q.f AS f, p.f AS f_before FROM cc_parents AS p JOIN cc_parents AS q ON q.v = p.f")
+        target = under(workdir, f"flat-{jumps}")
+        jumped.write.mode("overwrite").parquet(target)
+        parents = spark.read.parquet(target)
+        if parents.where("f <> f_before").count() == 0:
+            return parents.selectExpr("v", "f AS label")
+    raise RuntimeError("component trees did not flatten")
 
 
 def _resolver(judgements, previous: pd.DataFrame | None):

@@ -16,7 +16,8 @@ parent id is given only when exactly one company has that name.
 `component_edges` reuses the resolver's own parse, nodes and blocking, beside them in this package,
 so a change to the resolver's steps is made here too.
 `components` labels every record with the smallest record position of its component by
-iterative min-label propagation, the same algorithm the Spark path runs in Spark SQL.
+FastSV (hooking and shortcutting, `min_label_components`), the same algorithm the Spark path
+runs in Spark SQL.
 """
 
 from __future__ import annotations
@@ -113,20 +114,35 @@ def component_graph(features: Features, rules: list, config: ResolutionConfig,
 
 
 def min_label_components(graph: ComponentGraph, max_rounds: int = 10_000) -> np.ndarray:
-    """Component label per vertex: the smallest vertex id reachable (min-label propagation with
-    pointer jumping, so the rounds grow with log of the diameter, not the diameter)."""
-    label = np.arange(graph.n_vertices, dtype=np.int64)
-    src, dst = graph.src, graph.dst
+    """Component label per vertex: the smallest vertex id in its component, by FastSV (Zhang, Azad
+    and Hu, 2020): each round hooks a vertex *and its parent* to the least grandparent among its
+    neighbours' and shortcuts, until no grandparent changes. Hooking the parent as well moves whole
+    trees at once: on the build benchmark's 1M-mention graph, where one component holds 83 % of the
+    records, plain min-label propagation with one jump a round had not converged after 30 rounds."""
+    parent = np.arange(graph.n_vertices, dtype=np.int64)
+    u = np.concatenate([graph.src, graph.dst])
+    v = np.concatenate([graph.dst, graph.src])
+    grand = parent.copy()
     for _ in range(max_rounds):
-        low = np.minimum(label[src], label[dst])
-        new = label.copy()
-        np.minimum.at(new, src, low)
-        np.minimum.at(new, dst, low)
-        new = new[new]  # jump: a vertex takes its label's label
-        if np.array_equal(new, label):
-            return label
-        label = new
+        least = grand[v]
+        new = np.minimum(parent, grand)  # shortcutting
+        np.minimum.at(new, parent[u], least)  # stochastic hooking: u's parent
+        np.minimum.at(new, u, least)  # aggressive hooking: u itself
+        parent = new
+        regrand = parent[parent]
+        if np.array_equal(regrand, grand):
+            return _flattened(parent)
+        grand = regrand
     raise RuntimeError("connected components did not converge")
+
+
+def _flattened(parent: np.ndarray) -> np.ndarray:
+    """Every vertex pointing at its tree's root (the smallest id in the component)."""
+    while True:
+        jumped = parent[parent]
+        if np.array_equal(jumped, parent):
+            return parent
+        parent = jumped
 
 
 def components(df: pd.DataFrame, judgements=None, workers: int | None = None) -> np.ndarray:
