@@ -54,6 +54,15 @@ def test_a_traditional_name_with_a_mainland_address_is_no_other_registry():
     assert companies(["豐東信息技術有限公司", "黄冈丰东信息技术有限公司"]) == [0, 1]
 
 
+def test_a_traditional_name_with_a_mainland_only_legal_form_is_no_other_registry():
+    # 有限責任公司, 門市部: Taiwan's Company Act, Hong Kong and Macau give none of them
+    assert not _feature_of("月信恆軟件有限責任公司", "深圳市月信恒软件有限责任公司", "other_script_registry")
+    assert companies(["月信恆軟件有限責任公司", "深圳市月信恒软件有限责任公司"]) == [0, 0]
+    assert companies(["麗海星茶葉門市部", "昆明市丽海星茶叶门市部"]) == [0, 0]
+    # a form other registries give too (Taiwan's and Hong Kong's 有限公司, 股份有限公司) still says nothing
+    assert _feature_of("豐東信息技術有限公司", "黄冈丰东信息技术有限公司", "other_script_registry")
+
+
 # ---------------------------------------------------------------- a typo needs evidence of its own
 def test_one_district_and_industry_is_no_evidence_for_a_look_alike_trade_name():
     # issue 19's shape: 会云 and 汇云医疗科技 are two companies of one district, each at its own street.
