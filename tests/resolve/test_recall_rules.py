@@ -72,3 +72,14 @@ def test_one_district_and_industry_is_no_evidence_for_a_look_alike_trade_name():
     got = companies(names, uscc=["", "", "91110108MA01A1B2C3"],
                     address=["北京市海淀区中关村大街1号", "", "北京市海淀区学院路9号"])
     assert got[0] != got[1] and got[1] == got[2]
+
+
+# ---------------------------------------------------------------- a 字号 alone is not a whole name
+def test_two_names_without_industry_words_share_only_a_trade_name():
+    # 业锋有限公司 and 温州市业锋有限公司 both dropped their industry: their equal cores are the 字号 alone,
+    # which 业锋塑料制品 of 温州 and 业锋医疗器械 of 苏州 both hold. The placeless one has three candidates
+    # and stays alone; the 温州 one has one compatible company, and joins it.
+    names = ["温州业锋塑料制品有限公司", "苏州业锋医疗器械有限公司", "业锋有限公司", "温州市业锋有限公司"]
+    address = ["浙江省温州市平阳县黄技路47号", "江苏省苏州市吴中区工胜路825号", "", ""]
+    got = companies(names, address=address)
+    assert got[3] == got[0] and got[2] not in (got[0], got[1]) and got[0] != got[1]
