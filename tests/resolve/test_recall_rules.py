@@ -83,3 +83,17 @@ def test_two_names_without_industry_words_share_only_a_trade_name():
     address = ["浙江省温州市平阳县黄技路47号", "江苏省苏州市吴中区工胜路825号", "", ""]
     got = companies(names, address=address)
     assert got[3] == got[0] and got[2] not in (got[0], got[1]) and got[0] != got[1]
+
+
+# ---------------------------------------------------------------- the code names the registering authority
+def test_a_code_issued_in_the_place_another_name_names_is_that_company():
+    # a province-named name with a code of 郾城区 (4111 03) against the name of 郾城区: the authority that
+    # registered 普克物流 there registers that 字号 and industry once
+    names = ["河南省普克物流有限公司", "郾城区普克物流有限公司"]
+    assert companies(names, uscc=["91411103MA9GX4P17A", ""]) == [0, 0]
+    # without the code the names alone are two registrations (黑龙江九州通医药 / 哈尔滨九州通医药, real names)
+    assert companies(names) == [0, 1]
+    assert companies(["黑龙江九州通医药有限公司", "哈尔滨九州通医药有限公司"]) == [0, 1]
+    # a code of the province's own authority (2300 00) says nothing about the city's name
+    got = companies(["黑龙江九州通医药有限公司", "哈尔滨九州通医药有限公司"], uscc=["91230000MA1BX0N177", ""])
+    assert got == [0, 1]

@@ -190,6 +190,21 @@ def _regions_agree(f: PairFrame, at):
     return ~named & (ra[:, 0] > 0) & ((ra == rb).all(axis=1) | ((ra[:, 1] > 0) & (ra[:, 1] == rb[:, 1])))
 
 
+@feature("code_in_named_place")
+def _code_in_named_place(f: PairFrame, at):
+    """One side has a valid USCC, and its region (completed by that code) lies in the city, or the
+    district, the other side's name names (河南省普克物流 coded 411103 / 郾城区普克物流): the code says
+    which authority registered the company, and one authority registers a 字号 and industry once."""
+    a, b = f.sides(at)
+    return _coded_within(f.nodes, a, b) | _coded_within(f.nodes, b, a)
+
+
+def _coded_within(nodes: Nodes, coded: np.ndarray, named: np.ndarray) -> np.ndarray:
+    place, region = nodes.name_region[named], nodes.region[coded]
+    district = (place[:, 2] == 0) | (place[:, 2] == region[:, 2])
+    return (nodes.uscc[coded] >= 0) & (place[:, 1] > 0) & (region[:, 1] == place[:, 1]) & district
+
+
 @feature("no_region")
 def _no_region(f: PairFrame, at):
     return (f.nodes.region[f.a[at], 0] == 0) & (f.nodes.region[f.b[at], 0] == 0)
