@@ -117,6 +117,12 @@ def test_regions_agree_to_city():
     assert verdict_of("regions_agree_to_city", regions_agree=[True, False]) == [True, False]
 
 
+def test_code_issued_in_named_place():
+    got = verdict_of("code_issued_in_named_place", code_in_named_place=[True, True, False],
+                     same_legal_class=[True, False, True])
+    assert got == [True, False, False]
+
+
 def test_crowded_short_name():
     assert verdict_of("crowded_short_name", crowded_short=[True, False]) == [True, False]
 
@@ -188,7 +194,7 @@ NEUTRAL = dict(uscc=[0], branch_mismatch=[False], legal_forms_differ=[False], re
                places_in_one_city=[False], industry_dropped=[False], stock_short_against_other=[False],
                bare_short_name=[False], other_script_registry=[False], joint_stock_against_other=[False],
                short_names_other_industry=[False], mainland_listing_against_taiwan=[False],
-               group_short_against_non_group=[False])
+               group_short_against_non_group=[False], code_in_named_place=[False])
 
 
 def test_the_first_level_that_holds_decides():
@@ -198,6 +204,10 @@ def test_the_first_level_that_holds_decides():
     # a level applies to the candidate rules it names: a shared trade name is never strong by place
     assert _decide({**NEUTRAL, "name_regions_equal": [True]}, [TRADE_NAME]) == ["name_in_the_same_place"]
     assert _decide(NEUTRAL, [TYPO]) == ["typo_without_evidence"]
+    # a code of the named place is strong for one whole core only, and before two registrations are apart
+    assert _decide({**NEUTRAL, "code_in_named_place": [True], "short_forms": [0]}, [SAME_CORE]) == [
+        "code_issued_in_named_place"]
+    assert _decide({**NEUTRAL, "code_in_named_place": [True]}, [TRADE_NAME]) == ["one_candidate_only"]
     assert _decide({**NEUTRAL, "streets": [1]}, [TYPO]) == ["typo_with_evidence"]
     assert _decide({**NEUTRAL, "prefix_is_short": [False]}, [PREFIX]) == ["prefix_of_a_registered_name"]
     # a 股份有限公司 against another legal form is apart before any place can make the pair strong

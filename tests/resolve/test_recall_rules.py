@@ -54,6 +54,15 @@ def test_a_traditional_name_with_a_mainland_address_is_no_other_registry():
     assert companies(["豐東信息技術有限公司", "黄冈丰东信息技术有限公司"]) == [0, 1]
 
 
+def test_a_traditional_name_with_a_mainland_only_legal_form_is_no_other_registry():
+    # 有限責任公司, 門市部: Taiwan's Company Act, Hong Kong and Macau give none of them
+    assert not _feature_of("月信恆軟件有限責任公司", "深圳市月信恒软件有限责任公司", "other_script_registry")
+    assert companies(["月信恆軟件有限責任公司", "深圳市月信恒软件有限责任公司"]) == [0, 0]
+    assert companies(["麗海星茶葉門市部", "昆明市丽海星茶叶门市部"]) == [0, 0]
+    # a form other registries give too (Taiwan's and Hong Kong's 有限公司, 股份有限公司) still says nothing
+    assert _feature_of("豐東信息技術有限公司", "黄冈丰东信息技术有限公司", "other_script_registry")
+
+
 # ---------------------------------------------------------------- a typo needs evidence of its own
 def test_one_district_and_industry_is_no_evidence_for_a_look_alike_trade_name():
     # issue 19's shape: 会云 and 汇云医疗科技 are two companies of one district, each at its own street.
@@ -63,3 +72,28 @@ def test_one_district_and_industry_is_no_evidence_for_a_look_alike_trade_name():
     got = companies(names, uscc=["", "", "91110108MA01A1B2C3"],
                     address=["北京市海淀区中关村大街1号", "", "北京市海淀区学院路9号"])
     assert got[0] != got[1] and got[1] == got[2]
+
+
+# ---------------------------------------------------------------- a 字号 alone is not a whole name
+def test_two_names_without_industry_words_share_only_a_trade_name():
+    # 业锋有限公司 and 温州市业锋有限公司 both dropped their industry: their equal cores are the 字号 alone,
+    # which 业锋塑料制品 of 温州 and 业锋医疗器械 of 苏州 both hold. The placeless one has three candidates
+    # and stays alone; the 温州 one has one compatible company, and joins it.
+    names = ["温州业锋塑料制品有限公司", "苏州业锋医疗器械有限公司", "业锋有限公司", "温州市业锋有限公司"]
+    address = ["浙江省温州市平阳县黄技路47号", "江苏省苏州市吴中区工胜路825号", "", ""]
+    got = companies(names, address=address)
+    assert got[3] == got[0] and got[2] not in (got[0], got[1]) and got[0] != got[1]
+
+
+# ---------------------------------------------------------------- the code names the registering authority
+def test_a_code_issued_in_the_place_another_name_names_is_that_company():
+    # a province-named name with a code of 郾城区 (4111 03) against the name of 郾城区: the authority that
+    # registered 普克物流 there registers that 字号 and industry once
+    names = ["河南省普克物流有限公司", "郾城区普克物流有限公司"]
+    assert companies(names, uscc=["91411103MA9GX4P17A", ""]) == [0, 0]
+    # without the code the names alone are two registrations (黑龙江九州通医药 / 哈尔滨九州通医药, real names)
+    assert companies(names) == [0, 1]
+    assert companies(["黑龙江九州通医药有限公司", "哈尔滨九州通医药有限公司"]) == [0, 1]
+    # a code of the province's own authority (2300 00) says nothing about the city's name
+    got = companies(["黑龙江九州通医药有限公司", "哈尔滨九州通医药有限公司"], uscc=["91230000MA1BX0N177", ""])
+    assert got == [0, 1]

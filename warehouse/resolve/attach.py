@@ -10,7 +10,8 @@ Sources and targets, on the clusters as the strong edges left them:
 Support is, in order: a strong level before a weak one; the candidate rule (same core, then typo,
 then trade name or prefix: a region-less 宏达机械设备 joins the one 宏达机械设备 there is even when a
 宏达机械 exists elsewhere, but stays apart when two cities each have a 宏达机械设备; an exact core
-beats a look-alike one); the level's position in pair_rules. Candidates the source cannot merge with (conflicting evidence, `not_same`) do not
+beats a look-alike one — but two names that both dropped their industry words share only a 字号, so
+their equal cores count as a trade name); the level's position in pair_rules. Candidates the source cannot merge with (conflicting evidence, `not_same`) do not
 count. Every choice is made on the clusters as they were before any attachment, so attachments do
 not chain through a freshly attached mention; later rounds let a cluster whose candidates have
 since become one (云南X had 昆明市X and 呈贡区X, which the first round joined) join them.
@@ -20,6 +21,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from warehouse.resolve.blocking import SAME_CORE, TRADE_NAME
 from warehouse.resolve.bulk_join import join_pairs
 from warehouse.resolve.compare import Edges
 from warehouse.resolve.nodes import GROUP_SHORT, JOINT_STOCK, NO_FORM, STOCK_SHORT, Nodes
@@ -54,7 +56,7 @@ def _candidate_rows(c, nodes: Nodes, edges: Edges, order: np.ndarray):
     forward = np.where(same_status, ~strong & weak_forward, ~has[ra] & has[rb])
     backward = np.where(same_status, ~strong & weak_backward, has[ra] & ~has[rb])
     level = edges.level[idx]
-    tier = (STRENGTH_RANK[level] * RULE_TIERS + _RULE_TIER[edges.candidates[idx]]) * len(SUPPORT_RANK) + SUPPORT_RANK[level]
+    tier = (STRENGTH_RANK[level] * RULE_TIERS + _rule_tiers(nodes, edges, idx, ea, eb)) * len(SUPPORT_RANK) + SUPPORT_RANK[level]
     seq = np.arange(len(idx), dtype=np.int64) * 2
     # a cluster that holds a registered name joins another that holds one only along an edge between
     # two registered names (which the comparison levels judged); through an abbreviation it would
@@ -72,6 +74,15 @@ def _candidate_rows(c, nodes: Nodes, edges: Edges, order: np.ndarray):
         return rows
     first = np.r_[True, (rows[0][1:] != rows[0][:-1]) | (rows[1][1:] != rows[1][:-1])]
     return [r[first] for r in rows]  # the best-supported edge per (source, target)
+
+
+def _rule_tiers(nodes: Nodes, edges: Edges, idx: np.ndarray, ea: np.ndarray, eb: np.ndarray) -> np.ndarray:
+    """The candidate rule's support tier per edge. Two names that both dropped their industry words
+    share no more than a 字号 when their cores are equal (业锋有限公司 / 温州市业锋有限公司 may be
+    业锋塑料制品's or 业锋医疗器械's): such a same-core edge supports as much as a shared trade name."""
+    candidates = edges.candidates[idx]
+    bare = (candidates == SAME_CORE) & nodes.no_industry[ea] & nodes.no_industry[eb]
+    return np.where(bare, _RULE_TIER[TRADE_NAME], _RULE_TIER[candidates])
 
 
 def _single_best(src: np.ndarray, dst: np.ndarray, tier: np.ndarray) -> np.ndarray:

@@ -16,9 +16,10 @@ from rapidfuzz import fuzz, process
 
 from kernel.name_validation import is_org_name
 from kernel.resolution_config import ResolutionConfig
+from warehouse.lookups import read_rows
 from warehouse.regions import COUNTY_CODES
 from warehouse.resolve.blocking import NAME_ONLY, CorePairs, NodePairs
-from warehouse.resolve.name_text import display_name, script
+from warehouse.resolve.name_text import display_name, name_key, script
 from warehouse.resolve.nodes import GROUP_SHORT, NO_FORM, OTHER_FORM, STOCK_SHORT, Nodes
 from warehouse.resolve.prepare import compatible
 
@@ -189,6 +190,21 @@ def _regions_agree(f: PairFrame, at):
     return ~named & (ra[:, 0] > 0) & ((ra == rb).all(axis=1) | ((ra[:, 1] > 0) & (ra[:, 1] == rb[:, 1])))
 
 
+@feature("code_in_named_place")
+def _code_in_named_place(f: PairFrame, at):
+    """One side has a valid USCC, and its region (completed by that code) lies in the city, or the
+    district, the other side's name names (河南省普克物流 coded 411103 / 郾城区普克物流): the code says
+    which authority registered the company, and one authority registers a 字号 and industry once."""
+    a, b = f.sides(at)
+    return _coded_within(f.nodes, a, b) | _coded_within(f.nodes, b, a)
+
+
+def _coded_within(nodes: Nodes, coded: np.ndarray, named: np.ndarray) -> np.ndarray:
+    place, region = nodes.name_region[named], nodes.region[coded]
+    district = (place[:, 2] == 0) | (place[:, 2] == region[:, 2])
+    return (nodes.uscc[coded] >= 0) & (place[:, 1] > 0) & (region[:, 1] == place[:, 1]) & district
+
+
 @feature("no_region")
 def _no_region(f: PairFrame, at):
     return (f.nodes.region[f.a[at], 0] == 0) & (f.nodes.region[f.b[at], 0] == 0)
@@ -222,19 +238,31 @@ def _same_legal_class(f: PairFrame, at):
 
 @feature("other_script_registry")
 def _other_script_registry(f: PairFrame, at):
-    """One name is in traditional script only, without a mainland place, and the other in simplified
-    script only: two registries (TWSE 光寶科技股份有限公司 / NEEQ 光宝科技), not one name written twice."""
+    """One name is in traditional script only, without a mainland place or a mainland-only legal form,
+    and the other in simplified script only: two registries (TWSE 光寶科技股份有限公司 / NEEQ 光宝科技),
+    not one name written twice. 有限責任公司 or 門市部 is no Taiwan, Hong Kong or Macau form: such a
+    name is a mainland company's, in traditional script."""
     a, b = f.sides(at)
     traditional, placeless = f.nodes.traditional, f.nodes.name_key == 0
     placeless = placeless & ~_mainland(f.nodes.region[:, 0])  # an address or USCC in the mainland: its registry
     out = np.zeros(len(at), dtype=bool)
     maybe = np.flatnonzero((traditional[a] & placeless[a] & ~traditional[b]) | (traditional[b] & placeless[b] & ~traditional[a]))
-    if len(maybe):  # only then is the costly script test needed: is the other side simplified-only?
+    if len(maybe):  # only then are the costly tests needed: is the other side simplified-only?
         x, y = a[maybe], b[maybe]
-        other = np.where(traditional[x], y, x)
+        other, written = np.where(traditional[x], y, x), np.where(traditional[x], x, y)
         scripts = f.per_node("script", lambda raw: _SCRIPTS[script(raw)], other, dtype=np.int8)
-        out[maybe] = scripts[other] == _SIMPLIFIED
+        # a form only a mainland registry gives (有限責任公司, 門市部) names its registry, like a mainland place
+        mainland_form = f.per_node("mainland_form", _mainland_form, written)
+        out[maybe] = (scripts[other] == _SIMPLIFIED) & ~mainland_form[written]
     return out
+
+
+MAINLAND_FORMS = tuple(r["form"] for r in read_rows("legal_forms.csv") if r.get("registry") == "mainland")
+
+
+def _mainland_form(raw: str) -> bool:
+    """The name ends in a legal form only mainland registries give (lookups/legal_forms.csv `registry`)."""
+    return name_key(display_name(raw)).endswith(MAINLAND_FORMS)
 
 
 OTHER_REGISTRIES = (71, 81, 82)  # GB/T 2260 province codes of 台湾, 香港, 澳门: registries of their own

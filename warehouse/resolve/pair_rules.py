@@ -90,6 +90,11 @@ LEVELS: tuple[Level, ...] = (
           doc="both names carry the same place", only=WHOLE_NAME),
     Level("regions_agree_to_city", ("regions_agree",), "strong", lambda g, c: g("regions_agree"),
           doc="regions from names, addresses and codes agree to the city", only=WHOLE_NAME),
+    Level("code_issued_in_named_place", ("code_in_named_place", "same_legal_class"), "strong",
+          lambda g, c: g("code_in_named_place") & g("same_legal_class"),
+          doc="one side's USCC was issued in the city or district the other's name names (河南省普克物流 coded "
+              "411103 / 郾城区普克物流): one registration authority registers a 字号 and industry once",
+          only=(SAME_CORE,)),
     # ---- soft: a name-only link that says too little
     Level("crowded_short_name", ("crowded_short",), "apart", lambda g, c: g("crowded_short"),
           threshold="blocking.max_block",
