@@ -28,7 +28,8 @@ from warehouse.db import ensure_schemas, table_exists, transaction
 from warehouse.resolve import merge_stats, resolve_batches
 from warehouse.resolve.describe import describe
 from warehouse.resolve.link_rows import LINK_COLUMNS
-from warehouse.resolve.records import INPUT_COLUMNS, release_arrow_memory, release_heap
+from warehouse.resolve.heap import bound_heap, release_arrow_memory, release_heap
+from warehouse.resolve.records import INPUT_COLUMNS
 
 log = logging.getLogger(__name__)
 
@@ -221,6 +222,7 @@ def build_entity_links(con: duckdb.DuckDBPyConnection, batch_records: int | None
     batches.py; `batch_records` default: configs/engine.yaml), each batch's links and records
     written before the next is resolved; the tables replace the old ones in one transaction, in
     record_id order. With `resolver` (another engine's), through it (`build_with_resolver`)."""
+    bound_heap()  # the query's and the resolver's large arrays are given back when freed (resolve/heap.py)
     if resolver is not None:
         return build_with_resolver(con, resolver)
     ensure_schemas(con)
