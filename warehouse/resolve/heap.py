@@ -23,14 +23,13 @@ MMAP_THRESHOLD_BYTES = 256 * 1024  # above this an array gets its own mapping (g
 def _libc() -> ctypes.CDLL | None:
     """glibc, loaded once: ctypes.util.find_library runs `ldconfig -p` in a child process each
     time, and a forked child of a 3 GiB process was counted again in the build's summed RSS."""
-    for name in ("libc.so.6", ctypes.util.find_library("c")):
-        if not name:
-            continue
+    for find in (lambda: "libc.so.6", lambda: ctypes.util.find_library("c")):  # the search only if needed
+        name = find()
         try:
-            libc = ctypes.CDLL(name)
+            libc = ctypes.CDLL(name) if name else None
         except OSError:
             continue
-        if hasattr(libc, "malloc_trim") and hasattr(libc, "mallopt"):
+        if libc is not None and hasattr(libc, "malloc_trim") and hasattr(libc, "mallopt"):
             return libc
     return None  # not glibc (macOS, musl): nothing to tune
 
