@@ -27,8 +27,8 @@ from kernel.paths import configs_dir
 from warehouse.db import ensure_schemas, table_exists, transaction
 from warehouse.resolve import merge_stats, resolve_batches
 from warehouse.resolve.describe import describe
-from warehouse.resolve.link_rows import LINK_COLUMNS
 from warehouse.resolve.heap import bound_heap, release_arrow_memory, release_heap
+from warehouse.resolve.link_rows import LINK_COLUMNS
 from warehouse.resolve.records import INPUT_COLUMNS
 
 log = logging.getLogger(__name__)

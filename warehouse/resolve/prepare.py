@@ -15,8 +15,8 @@ import numpy as np
 import pandas as pd
 
 from warehouse.regions import AMBIGUOUS_DISTRICTS
-from warehouse.resolve.parse_bulk import AMBIGUOUS_PLACES, ParsedCodes, ParsedNames, parse_distinct
 from warehouse.resolve.heap import release_arrow_memory
+from warehouse.resolve.parse_bulk import AMBIGUOUS_PLACES, ParsedCodes, ParsedNames, parse_distinct
 from warehouse.resolve.records import Records
 
 
