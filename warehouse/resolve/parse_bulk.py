@@ -18,8 +18,10 @@ from dataclasses import dataclass
 import numpy as np
 import pyarrow as pa
 
-from warehouse.codes import parse_codes
+from warehouse import regions
+from warehouse.codes import parse_code, parse_codes
 from warehouse.regions import AMBIGUOUS_DISTRICTS, NAMES
+from warehouse.resolve import name_parts
 from warehouse.resolve.addresses import parse_addresses
 from warehouse.resolve.name_parts import KEY_FIELDS, parse_key
 from warehouse.resolve.name_text import displays_and_keys
@@ -199,6 +201,18 @@ def parse_codes_chunk(codes: list) -> ParsedCodes:
                        region=np.asarray(parsed.region, dtype=np.int32).reshape(-1, 3))
 
 
+PARSE_CACHES = (name_parts.parse_company_name, name_parts._split_industry, regions.match_region_prefix,
+                regions.lookup_region, regions.match_region_suffix, regions.division_region, parse_code)
+
+
+def clear_parse_caches() -> None:
+    """Empty the parsers' lru caches once every distinct value is parsed: each value was parsed once,
+    so what they hold (100k 字号 splits, 25k parsed names at 1.9M records: about 60 MB) would only
+    stay in the build process for its remaining steps."""
+    for cached in PARSE_CACHES:
+        cached.cache_clear()
+
+
 def parse_distinct(names: np.ndarray, addresses: np.ndarray, codes: np.ndarray, workers: int | None = None,
                    with_display: bool = False) -> tuple[ParsedNames, ParsedAddresses, ParsedCodes]:
     """Parsed names, addresses and codes (one entry per distinct value given)."""
@@ -210,6 +224,7 @@ def parse_distinct(names: np.ndarray, addresses: np.ndarray, codes: np.ndarray, 
     }
     parallel = len(names) + len(addresses) // 4 >= PARALLEL_MIN
     done = run_jobs(jobs, workers, parallel)
+    clear_parse_caches()
     addr = done["addresses"] or [parse_addresses_chunk([])]
     code = done["codes"] or [parse_codes_chunk([])]
     return (_concat_names(done["names"], with_display),
