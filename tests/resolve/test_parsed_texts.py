@@ -43,3 +43,11 @@ def test_chunks_and_subsets_of_arrow_texts_are_the_whole(monkeypatch):
     for field in ("match_key", "parent_key", "core"):
         assert part.column(field).tolist() == whole.column(field)[used].tolist(), field
     assert part.display_at(np.arange(len(used))).tolist() == whole.display_at(used).tolist()
+
+
+def test_the_parsers_caches_are_empty_once_everything_is_parsed(monkeypatch):
+    names = _parse(monkeypatch, 16_000)
+    assert len(names) == len(NAMES)
+    assert all(cached.cache_info().currsize == 0 for cached in parse_bulk.PARSE_CACHES)
+    again = _parse(monkeypatch, 16_000)  # parsing again without the caches gives the same
+    assert again.column("match_key").tolist() == names.column("match_key").tolist()
