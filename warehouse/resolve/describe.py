@@ -19,6 +19,9 @@ DESCRIBED_COLUMNS = ("record_id", "display_name", "match_key", "core_name", "leg
                      "district", "is_branch", "parent_match_key", "is_non_enterprise", "uscc", "uscc_valid",
                      "street_key", "registry_uscc")
 
+DESCRIBED_KEYS = ("match_key", "core", "legal_form", "is_branch", "parent_key", "is_non_enterprise")  # parsed-name
+# columns describe reads: the resolver keeps them to the end when it describes (run.py)
+
 
 def region_names(region: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Province, city and district names of (n, 3) region codes (None where unknown)."""

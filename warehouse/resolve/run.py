@@ -27,6 +27,7 @@ from warehouse.resolve.authority import LentCodes, lend, registry_codes
 from warehouse.resolve.blocking import candidate_pairs
 from warehouse.resolve.clustering import EDGE, cluster
 from warehouse.resolve.compare import compare_pairs
+from warehouse.resolve.describe import DESCRIBED_KEYS
 from warehouse.resolve.explain import explain_links, parent_company_ids
 from warehouse.resolve.heap import bound_heap
 from warehouse.resolve.ids import company_ids
@@ -104,9 +105,6 @@ def resolve(df: pd.DataFrame, judgements: list[Judgement], config: ResolutionCon
         with clock.step("parse"):
             features = record_features(records, workers, with_display=describe)
         return resolve_features(features, judgements, config, previous, clock, describe)
-
-
-DESCRIBED_KEYS = ("match_key", "core", "legal_form", "is_branch", "parent_key", "is_non_enterprise")  # describe.py's
 
 
 def _drop_keys(features: Features, names: tuple[str, ...], kept: tuple[str, ...]) -> None:
