@@ -250,7 +250,7 @@ def measured_build(data: Path) -> tuple[object, PeakRss, dict]:
 
     from kernel.engine_config import load_engine_config
     from pipelines.runner import run_build
-    from warehouse.resolve.records import release_heap
+    from warehouse.resolve.heap import release_heap
 
     gc.collect()
     release_heap()  # what generating the data left in this process's heap is not the build's

@@ -48,6 +48,18 @@ def test_batches_of_whole_components_give_the_links_of_one_run():
     _assert_same(described, whole_described.sort_values("record_id", kind="stable").reset_index(drop=True))
 
 
+def test_one_batch_drops_parsed_columns_and_describes_as_one_run():
+    records = _records(6_000, seed=5)
+    whole_links, whole_described = resolve_and_describe(records)
+    links, described, batches = _batched(records, batch_records=0)  # the build's path: columns dropped as read
+    assert batches == 1
+    _assert_same(links, whole_links)
+    _assert_same(described, whole_described)
+    batched_links, batched_described, _ = _batched(records, batch_records=700)  # shared names: nothing dropped
+    _assert_same(described, batched_described)
+    _assert_same(links, batched_links)
+
+
 def test_batches_keep_the_previous_ids_as_one_run_does_even_when_a_company_splits():
     records = _records(12_000, seed=8)
     first = resolve_and_describe(records)[0]

@@ -21,6 +21,7 @@ import pandas as pd
 
 from kernel.resolution_config import ResolutionConfig
 from warehouse.resolve.components import component_graph, min_label_components
+from warehouse.resolve.heap import bound_heap
 from warehouse.resolve.ids import previous_ids_per_record
 from warehouse.resolve.judgements import Judgement
 from warehouse.resolve.prepare import Features, record_features
@@ -69,6 +70,7 @@ def resolve_in_batches(df: pd.DataFrame, judgements: list[Judgement], config: Re
                        describe: bool = False, progress: Progress | None = None) -> Iterator[Batch]:
     """Each batch's resolution in turn (see the module doc); `stats["batches"]` of the first says
     how many there are."""
+    bound_heap()  # per-record temporaries in mappings of their own (heap.py)
     clock = StepClock(progress)
     with no_cyclic_gc():
         with clock.step("input"):
@@ -92,7 +94,7 @@ def resolve_in_batches(df: pd.DataFrame, judgements: list[Judgement], config: Re
         part = features if len(batches) == 1 else features.subset(rows)
         batch_clock = StepClock(progress if number == 0 else None)
         result = resolve_features(part, judgements, config, _previous_frame(part, None if prev is None else prev[rows]),
-                                  batch_clock, describe, shared=True)
+                                  batch_clock, describe, shared=len(batches) > 1)
         result.stats.update(batch=number, batches=len(batches), largest_component=largest,
                             shared_seconds=clock.seconds, shared_cpu_seconds=clock.cpu_seconds,
                             shared_peak_rss_mb=clock.peak_rss_mb, shared_spans=clock.spans)

@@ -19,6 +19,9 @@ DESCRIBED_COLUMNS = ("record_id", "display_name", "match_key", "core_name", "leg
                      "district", "is_branch", "parent_match_key", "is_non_enterprise", "uscc", "uscc_valid",
                      "street_key", "registry_uscc")
 
+DESCRIBED_KEYS = ("match_key", "core", "legal_form", "is_branch", "parent_key", "is_non_enterprise")  # parsed-name
+# columns describe reads: the resolver keeps them to the end when it describes (run.py)
+
 
 def region_names(region: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Province, city and district names of (n, 3) region codes (None where unknown)."""
@@ -41,18 +44,16 @@ def describe(features: Features, lent: LentCodes, rows: slice = slice(None)) -> 
     time, so the frame of every record is never held at once."""
     province, city, district = region_names(features.region[rows])
     names = features.names
-    display = names.display if names.display is not None else np.array(
-        [None] * len(names), dtype=object)
     idx = features.name_idx[rows]
     uscc = features.records.uscc.codes[rows]
     streets = np.append(features.streets.astype(object), None)
 
     def name_column(field: str) -> np.ndarray:
-        return names.column(field)[idx]
+        return names.text_at(field, idx)
 
     return pd.DataFrame({
         "record_id": features.records.record_id.iloc[rows].reset_index(drop=True),
-        "display_name": pd.Series(display[idx], dtype=object),
+        "display_name": pd.Series(names.display_at(idx), dtype=object),
         "match_key": pd.Series(name_column("match_key"), dtype=object),
         "core_name": pd.Series(name_column("core"), dtype=object),
         "legal_form": pd.Series(_blank_is_none(name_column("legal_form")), dtype=object),

@@ -15,8 +15,9 @@ import numpy as np
 import pandas as pd
 
 from warehouse.regions import AMBIGUOUS_DISTRICTS
+from warehouse.resolve.heap import release_arrow_memory
 from warehouse.resolve.parse_bulk import AMBIGUOUS_PLACES, ParsedCodes, ParsedNames, parse_distinct
-from warehouse.resolve.records import Records, release_arrow_memory
+from warehouse.resolve.records import Records
 
 
 @dataclass
@@ -96,11 +97,14 @@ def record_features(records: Records, workers: int | None = None, with_display: 
     settle_ambiguous_places(name_region, names.column("ambiguous_place")[records.name.codes],
                             address_region, code_region)
     region = derive_region(name_region, address_region, code_region)
+    parent_region = names.column("parent_region")[records.name.codes]
+    for field in ("region", "parent_region", "ambiguous_place"):  # per record from here on: read no more
+        names.keys.pop(field, None)
     return Features(
         records=records, names=names, codes=codes,
         uscc_id=code_id[records.uscc.codes], uscc_codes=valid_codes.astype(str) if len(valid_codes) else valid_codes,
         street_id=street_of_address[addr], streets=streets, address_id=text_of_address[addr], addresses=texts,
-        name_region=name_region, region=region, parent_region=names.column("parent_region")[records.name.codes],
+        name_region=name_region, region=region, parent_region=parent_region,
     )
 
 

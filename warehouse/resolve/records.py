@@ -16,6 +16,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from warehouse.resolve.heap import release_arrow_memory
+
 INPUT_COLUMNS = ("record_id", "source", "name", "uscc", "address")
 
 
@@ -83,16 +85,6 @@ def text_column(values: pd.Series) -> TextColumn:
     return TextColumn(codes=codes, values=distinct)
 
 
-def release_arrow_memory() -> None:
-    """Hand the memory Arrow's pool keeps after a factorize or a code check back to the system."""
-    try:
-        import pyarrow
-
-        pyarrow.default_memory_pool().release_unused()
-    except (ImportError, AttributeError):  # pragma: no cover - pyarrow is a dependency of pandas here
-        pass
-
-
 def read_records(df: pd.DataFrame) -> Records:
     """The input frame as Records; a missing column is a ValueError naming it."""
     missing = [c for c in INPUT_COLUMNS if c not in df.columns]
@@ -104,18 +96,3 @@ def read_records(df: pd.DataFrame) -> Records:
     records = Records(record_id=record_id, **{c: text_column(df[c].reset_index(drop=True)) for c in INPUT_COLUMNS[1:]})
     release_arrow_memory()
     return records
-
-
-def release_heap() -> None:
-    """Hand the C heap's free pages back to the system (glibc's malloc_trim): after resolution the
-    freed arrays and strings would otherwise stay in this process's resident memory for the rest of
-    the build."""
-    import ctypes
-    import ctypes.util
-
-    release_arrow_memory()
-    try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
-        libc.malloc_trim(0)
-    except (OSError, AttributeError):  # not glibc (macOS, musl): nothing to trim
-        pass

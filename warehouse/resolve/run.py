@@ -27,7 +27,9 @@ from warehouse.resolve.authority import LentCodes, lend, registry_codes
 from warehouse.resolve.blocking import candidate_pairs
 from warehouse.resolve.clustering import EDGE, cluster
 from warehouse.resolve.compare import compare_pairs
+from warehouse.resolve.describe import DESCRIBED_KEYS
 from warehouse.resolve.explain import explain_links, parent_company_ids
+from warehouse.resolve.heap import bound_heap
 from warehouse.resolve.ids import company_ids
 from warehouse.resolve.judgements import Judgement, judged_records, judgement_node_pairs
 from warehouse.resolve.link_rows import LinkRows
@@ -95,6 +97,7 @@ def no_cyclic_gc():
 def resolve(df: pd.DataFrame, judgements: list[Judgement], config: ResolutionConfig, previous: pd.DataFrame | None,
             workers: int | None, progress: Progress | None = None, describe: bool = False) -> Resolution:
     """Every step in order (see the module doc)."""
+    bound_heap()  # per-record temporaries in mappings of their own (heap.py)
     clock = StepClock(progress)
     with no_cyclic_gc():
         with clock.step("input"):
@@ -104,6 +107,12 @@ def resolve(df: pd.DataFrame, judgements: list[Judgement], config: ResolutionCon
         return resolve_features(features, judgements, config, previous, clock, describe)
 
 
+def _drop_keys(features: Features, names: tuple[str, ...], kept: tuple[str, ...]) -> None:
+    for name in names:
+        if name not in kept:
+            features.names.keys.pop(name, None)
+
+
 def resolve_features(features: Features, judgements: list[Judgement], config: ResolutionConfig,
                      previous: pd.DataFrame | None, clock: StepClock, describe: bool = False,
                      shared: bool = False) -> Resolution:
@@ -111,15 +120,17 @@ def resolve_features(features: Features, judgements: list[Judgement], config: Re
     too (warehouse/resolve/batches.py), so no parsed column is dropped on the way."""
     progress = clock.progress
     records = features.records
-    release = not describe and not shared
+    # a parsed column no later step reads is dropped as soon as it is read for the last time
+    # (trade names and industries once the nodes hold them; the legal class and hashes after ids),
+    # unless the names serve other batches; describe's columns stay for core.entity_records
+    kept = DESCRIBED_KEYS if describe else ()
     with no_cyclic_gc():
         with clock.step("nodes"):
             lent = registry_codes(features, config.authority.sources)
             lend(features, lent)
             node, nodes = assign_nodes(features, judged_records(judgements))
-            if release:  # the nodes hold the distinct cores, 字号 and industries now
-                for name in ("trade_name", "industry"):
-                    features.names.keys.pop(name, None)
+            if not shared:  # the nodes hold the distinct cores, 字号 and industries now
+                _drop_keys(features, ("trade_name", "industry"), kept)
         with clock.step("block"):
             core_pairs, pairs, blocking = candidate_pairs(nodes, config.blocking, config.comparison.trade_name_weight)
         with clock.step("compare"):
@@ -138,9 +149,8 @@ def resolve_features(features: Features, judgements: list[Judgement], config: Re
         with clock.step("ids"):
             ids = company_ids(cluster_of, features, previous)
             parents = parent_company_ids(features, ids.company_id, cluster_of)
-            if release:  # what only core.entity_records reads
-                for name in ("core", "trade_name", "industry", "legal_class", "match_hash", "parent_hash"):
-                    features.names.keys.pop(name, None)
+            if not shared:  # what only core.entity_records reads
+                _drop_keys(features, ("core", "legal_class", "match_hash", "parent_hash"), kept)
         with clock.step("explain"):
             link_rows = explain_links(features, node, nodes, clusters, edges, ids, parents, config, lent)
     if progress is not None:
