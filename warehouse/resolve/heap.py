@@ -16,7 +16,9 @@ import ctypes.util
 import functools
 
 M_MMAP_THRESHOLD = -3  # mallopt's parameter number (malloc.h)
-MMAP_THRESHOLD_BYTES = 256 * 1024  # above this an array gets its own mapping (glibc's start value is 128 KiB)
+# above this an array gets its own mapping (glibc starts at 128 KiB). At 1M records 256 KiB gave 1,317 MB
+# and 26.7 s, 1 MiB 1,333 MB and 23.5 s, 4 MiB 1,420 MB and 22.6 s (docs/benchmarks.md)
+MMAP_THRESHOLD_BYTES = 2**20
 
 
 @functools.cache
