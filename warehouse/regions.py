@@ -18,6 +18,7 @@ import re
 from functools import lru_cache
 from typing import NamedTuple
 
+from kernel.chinese_script import to_simplified
 from warehouse.lookups import read_rows, read_words
 
 MUNICIPALITIES = {"11", "12", "31", "50"}
@@ -55,14 +56,6 @@ SHORT_CITY_SUFFIXES = ("市", "地区")  # city-level divisions whose short form
 SHORTS_NOT_PLACES = frozenset(read_words("region_shorts_not_places.csv"))
 PLACE_LIKE_WORDS = tuple(read_words("place_like_words.csv"))  # 和田玉: no place at the front of a name
 
-try:  # the conversion name_text applies before any region is read (warehouse.resolve.name_text)
-    import opencc
-
-    _simplified = opencc.OpenCC("t2s.json").convert
-except Exception:  # pragma: no cover - opencc is a declared dependency
-    def _simplified(text: str) -> str:
-        return text
-
 
 class _Table:
     def __init__(self) -> None:
@@ -91,7 +84,7 @@ class _Table:
         self.last = {c: tuple(sorted(v, reverse=True)) for c, v in last.items()}
 
     def _add(self, name: str, level: int, code: str, suffix: re.Pattern) -> None:
-        for spelling in dict.fromkeys((name, _simplified(name))):  # names are read after t2s: 乾安县 -> 干安县
+        for spelling in dict.fromkeys((name, to_simplified(name))):  # names are read after t2s: 乾安县 -> 干安县
             self.index.setdefault(spelling, []).append((level, code, False))
             short = suffix.sub("", spelling)
             # 市-cities and 地区 prefectures are written by their short form (昆明, 喀什); a 自治州 or 盟's

@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import re
 
+from kernel.chinese_script import to_simplified
 from scrapers.extract import orgspans
 from scrapers.extract.codes import find_usccs
 from scrapers.extract.labels import field_for
@@ -91,13 +92,6 @@ def _endings() -> tuple[str, ...]:
     return tuple(dict.fromkeys((*orgspans.endings(), *words("org_suffixes"), *words("org_endings"))))
 
 
-@functools.cache
-def _t2s():
-    import opencc
-
-    return opencc.OpenCC("t2s.json")
-
-
 @functools.lru_cache(maxsize=8192)
 def _simplified(text: str) -> str:
-    return _t2s().convert(text)
+    return to_simplified(text)

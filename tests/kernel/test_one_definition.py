@@ -46,6 +46,11 @@ def test_the_uscc_check_is_written_once():
     assert defined_in("uscc", r"^\s*(import|from) stdnum") == set()  # stdnum is the tests' oracle
 
 
+def test_one_opencc_converter_serves_every_reader_of_a_name():
+    """Names are compared after t2s: the region index and the extractor must convert as they do."""
+    assert defined_in("opencc", r"OpenCC\(") == {"kernel/chinese_script.py"}
+
+
 def test_segment_labels_are_defined_once():
     for label in SEGMENT_LABELS.values():
         assert defined_in("segment labels", re.escape(f'"{label}"'), (".py", ".html")) == {"kernel/contracts.py"}

@@ -14,13 +14,9 @@ from __future__ import annotations
 import re
 import unicodedata
 
-try:  # the C++ binding; called below without the Python wrapper's extra frame
-    import opencc
-
-    _OPENCC = opencc.OpenCC("t2s.json")
-    _T2S = type(_OPENCC).__mro__[1].convert  # the pybind11 method: (self, utf-8 bytes, length)
-except Exception:  # pragma: no cover - opencc is a declared dependency
-    _OPENCC = _T2S = None
+from kernel.chinese_script import AVAILABLE as _CONVERTS
+from kernel.chinese_script import to_simplified as _simplified
+from kernel.chinese_script import to_traditional
 
 INVISIBLE = re.compile("[\u200b-\u200f\u2060\ufeff\u00ad\u180e\u2028\u2029]")
 OPEN_BRACKETS = "（【〔［[{｛〖《<＜"
@@ -44,13 +40,6 @@ def to_text(raw: object) -> str:
     if raw is None or (isinstance(raw, float) and raw != raw):
         return ""
     return str(raw)
-
-
-def _simplified(text: str) -> str:
-    if _T2S is None or text.isascii():
-        return text
-    data = text.encode("utf-8")
-    return _T2S(_OPENCC, data, len(data))
 
 
 def _nfkc_keeping_brackets(text: str) -> str:
@@ -109,18 +98,12 @@ def displays_and_keys(raws: list[str], traditional: list | None = None) -> tuple
     return displays, keys
 
 
-_S2T = None  # simplified -> traditional, made on first use (only the script test needs it)
-
-
 def script(raw: object) -> str:
     """"traditional" (臺灣水泥: simplifying changes it), "simplified" (熊猫: only traditionalising
     changes it) or "both" (京鼎, 大江: either script writes it so)."""
-    global _S2T
     text = to_text(raw)
-    if _T2S is None or text.isascii():
+    if not _CONVERTS or text.isascii():
         return "both"
     if _simplified(text) != text:
         return "traditional"
-    if _S2T is None:
-        _S2T = opencc.OpenCC("s2t.json")
-    return "simplified" if _S2T.convert(text) != text else "both"
+    return "simplified" if to_traditional(text) != text else "both"
