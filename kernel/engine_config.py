@@ -85,10 +85,19 @@ class ResolveSettings(ConfigModel):
         return DuckDBSettings._size(value)
 
 
+class ServeSettings(ConfigModel):
+    """`tuoke serve`'s read-only connection to the published file (tuoke/prospects/published.py)."""
+
+    duckdb_threads: int | None = Field(1, ge=1, le=1024, description="DuckDB threads of the page's connection; "
+                                       "null: one per core. Concurrent requests are the parallelism: one thread per "
+                                       "query cut list p95 from 98-99 to 93-96 ms (8 clients, 2 cores, 1M companies)")
+
+
 class EngineConfig(ConfigModel):
     duckdb: DuckDBSettings = DuckDBSettings()
     resolve: ResolveSettings = ResolveSettings()
     spark: SparkSettings = SparkSettings()
+    serve: ServeSettings = ServeSettings()
 
 
 def load_engine_config(path: Path | None = None) -> EngineConfig:

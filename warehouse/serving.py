@@ -89,7 +89,8 @@ new_this_build AS (
     SELECT DISTINCT company_id FROM marts.new_signals
 )
 SELECT CAST(row_number() OVER (ORDER BY p.score DESC, p.rank, p.branch) AS INTEGER) AS pos, p.*,
-       coalesce(s.signal_mask, 0::UBIGINT) AS signal_mask, coalesce(m.product_mask, 0::UBIGINT) AS product_mask,
+       CAST(coalesce(s.signal_mask, 0) AS UBIGINT) AS signal_mask,
+       CAST(coalesce(m.product_mask, 0) AS UBIGINT) AS product_mask,
        n.company_id IS NOT NULL AS is_new{fit_columns}
 FROM marts.prospects_ranked AS p
 LEFT JOIN signal_masks AS s USING (company_id)
@@ -150,7 +151,9 @@ def build_prospect_list(con: duckdb.DuckDBPyConnection) -> bool:
     con.execute("CREATE SCHEMA IF NOT EXISTS serving")
     for table, name, names in BIT_TABLES:
         con.execute(
-            f"CREATE OR REPLACE TABLE {table} AS SELECT {name}, bit, CAST(1 AS UBIGINT) << bit AS mask FROM ("
+            # DuckDB widens `UBIGINT << INTEGER` to HUGEINT: a 128-bit mask made every masked page scan
+            # do 128-bit arithmetic (signal filter 5.2 -> 3.5 ms CPU at 1M rows once cast back)
+            f"CREATE OR REPLACE TABLE {table} AS SELECT {name}, bit, CAST(CAST(1 AS UBIGINT) << bit AS UBIGINT) AS mask FROM ("
             f"SELECT {name}, CAST(row_number() OVER (ORDER BY {name}) - 1 AS INTEGER) AS bit FROM ({names}) "
             f"WHERE {name} IS NOT NULL) WHERE bit < {MAX_BITS} ORDER BY bit")
     fits = "".join(f",\n       p.product_fit[{_literal(product)}] AS fit_{bit}" for product, bit in

@@ -131,3 +131,29 @@ def test_a_prospect_page_reads_its_tables_through_their_indexes(readers, scope):
     # signals and their points in one lookup of serving.prospect_signals: no points table, no key lookup
     assert not any("signal_points_rows" in sql or "company_segments" in sql for sql, _ in recorder.sent)
     assert {table for table, kind in scans if kind != "Index Scan" and not table.startswith("ref.")} == set(), scans
+
+
+def test_served_masks_are_64_bit(readers):
+    """DuckDB widens `UBIGINT << INTEGER` to HUGEINT; a 128-bit mask costs every masked page scan."""
+    served, _ = readers
+    types = dict(served.cursor.execute(
+        "SELECT table_name || '.' || column_name, data_type FROM information_schema.columns "
+        "WHERE table_schema = 'serving' AND column_name IN ('mask', 'signal_mask', 'product_mask')").fetchall())
+    assert set(types) == {"signal_bits.mask", "product_bits.mask", "prospect_list.signal_mask",
+                          "prospect_list.product_mask"}
+    assert set(types.values()) == {"UBIGINT"}
+
+
+def test_the_page_reads_with_the_configured_duckdb_threads(small_site, monkeypatch):
+    """configs/engine.yaml's serve.duckdb_threads reaches the page's connection (concurrent requests
+    are the parallelism; docs/benchmarks.md)."""
+    from kernel.engine_config import load_engine_config
+    from tuoke.web.site import Site, WebSettings
+
+    monkeypatch.setenv("TUOKE_WEB_SECRET", "test-secret")
+    settings = WebSettings.from_configs(paths=small_site, secure_cookies=False)
+    assert settings.duckdb_threads == load_engine_config().serve.duckdb_threads == 1
+    site = Site(settings)
+    with site.warehouse.reading() as reader:
+        assert reader.cursor.execute("SELECT current_setting('threads')").fetchone()[0] == 1
+    site.warehouse.close()

@@ -57,13 +57,15 @@ class PublishedWarehouse:
         return (st.st_ino, st.st_size, st.st_mtime_ns)
 
     def _open(self, identity: tuple) -> None:
-        config = {"threads": self.threads} if self.threads else {}
         try:
-            con = duckdb.connect(str(self.path), read_only=True, config=config)
+            con = duckdb.connect(str(self.path), read_only=True)
         except duckdb.Error as exc:
             raise WarehouseMissing(f"cannot open the published warehouse {self.path}: {exc}") from None
         try:
             con.execute("SET enable_progress_bar = false")
+            if self.threads:  # SET, not a connect config: a second reader of the file in this process
+                # with another config would be refused ("different configuration than existing connections")
+                con.execute(f"SET threads = {int(self.threads)}")
             con.execute("SELECT 1 FROM marts.prospects_ranked LIMIT 1")
             catalog = Catalog.read(con)
         except duckdb.Error:

@@ -15,6 +15,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, PlainTextResponse, RedirectResponse
 
 from kernel.contracts import SEGMENT_LABELS
+from kernel.engine_config import load_engine_config
 from kernel.paths import DataPaths
 from kernel.territories import TerritoriesConfig, load_territories_config
 from kernel.users import User, UsersConfig, load_users_config
@@ -42,6 +43,7 @@ class WebSettings:
 
     @classmethod
     def from_configs(cls, paths: DataPaths | None = None, **kwargs) -> WebSettings:
+        kwargs.setdefault("duckdb_threads", load_engine_config().serve.duckdb_threads)
         return cls(paths=paths or DataPaths.from_env(), users=load_users_config(),
                    territories=load_territories_config(), **kwargs)
 
