@@ -13,7 +13,8 @@ holds the ranked rows (every column of marts.prospects_ranked, so a new column r
 without a change here) with bit masks of the company's signal types and products
 (`serving.signal_bits`, `serving.product_bits`: name, bit, mask), an is_new flag, and `pos`, its
 place in the default order (score, then rank, then branch), stored in that order, and `fit_<bit>`,
-the fit of each product (sorting by a product's fit reads one integer column, not a map). A page
+the fit of each product, with `fit_order_<bit>`, its place in that product's fit order (sorting
+by a product's fit is a top-N of one integer column, not of a map or a pair). A page
 of the default order reads the first rows that pass the filter, a scan of narrow columns.
 `serving.prospect_names(pos, branch, name, uscc, company_id, <n-gram masks>)`, stored
 uncompressed, answers a name search: the read model keeps the names and masks of a file in memory
@@ -74,6 +75,8 @@ BIT_TABLES = (
 
 PROSPECT_LIST_SQL = """
 CREATE OR REPLACE TABLE serving.prospect_list AS
+SELECT *{fit_orders}
+FROM (
 WITH signal_masks AS (
     SELECT s.company_id, bit_or(b.mask) AS signal_mask
     FROM core.company_signals AS s JOIN serving.signal_bits AS b USING (signal)
@@ -97,8 +100,26 @@ LEFT JOIN signal_masks AS s USING (company_id)
 LEFT JOIN product_masks AS m USING (company_id)
 LEFT JOIN new_this_build AS n USING (company_id)
 WHERE p.rank IS NOT NULL
+)
 ORDER BY pos
 """
+
+
+def fit_order_column(bit: int) -> str:
+    """The column whose ascending order is product `bit`'s fit order (fit first, NULL last, then
+    pos): a page sorted by fit is a top-N of one integer (7.4 -> 4.0 ms at 1M rows, against the
+    fit and pos pair). An order over all rows is the order of any filtered subset."""
+    return f"fit_order_{int(bit)}"
+
+
+FIT_LIMIT = 1 << 28  # |fit| is a score of a few hundred at most; clamped, it cannot reach the NULL band
+
+
+def fit_order_sql(fit: str) -> str:
+    """(fit descending, NULL last) in the high 32 bits, pos in the low ones, as one BIGINT: computed
+    per row (a window sort per product cost 13 s at 1M rows). Placed after pos is computed."""
+    return (f"CAST(((CASE WHEN {fit} IS NULL THEN {2 * (FIT_LIMIT << 1)} ELSE {FIT_LIMIT << 1} - "
+            f"greatest(least({fit}, {FIT_LIMIT}), -{FIT_LIMIT}) END)::BIGINT << 32) + pos AS BIGINT)")
 
 
 # (column, n, which 16-bit window of the hash picks the bit): two 64-bit masks of a name's bigrams
@@ -156,9 +177,10 @@ def build_prospect_list(con: duckdb.DuckDBPyConnection) -> bool:
             f"CREATE OR REPLACE TABLE {table} AS SELECT {name}, bit, CAST(CAST(1 AS UBIGINT) << bit AS UBIGINT) AS mask FROM ("
             f"SELECT {name}, CAST(row_number() OVER (ORDER BY {name}) - 1 AS INTEGER) AS bit FROM ({names}) "
             f"WHERE {name} IS NOT NULL) WHERE bit < {MAX_BITS} ORDER BY bit")
-    fits = "".join(f",\n       p.product_fit[{_literal(product)}] AS fit_{bit}" for product, bit in
-                   con.execute("SELECT product, bit FROM serving.product_bits ORDER BY bit").fetchall())
-    con.execute(PROSPECT_LIST_SQL.format(fit_columns=fits))
+    bits = con.execute("SELECT product, bit FROM serving.product_bits ORDER BY bit").fetchall()
+    fits = "".join(f",\n       p.product_fit[{_literal(product)}] AS fit_{bit}" for product, bit in bits)
+    orders = "".join(f",\n       {fit_order_sql(f'fit_{bit}')} AS {fit_order_column(bit)}" for _, bit in bits)
+    con.execute(PROSPECT_LIST_SQL.format(fit_columns=fits, fit_orders=orders))
     # contains() on FSST-compressed names decompresses every row; uncompressed it reads ~half the time
     con.execute("SET force_compression = 'uncompressed'")
     try:

@@ -19,6 +19,8 @@ FILTERS = [
     ProspectFilter(q="uscc-91330100MA2B000001"), ProspectFilter(min_score=5, sort="score"),
     ProspectFilter(sort="name", page=2, page_size=25), ProspectFilter(page=2, page_size=25),
     ProspectFilter(include_held=True), ProspectFilter(include_held=True, q="测试1", page_size=100),
+    ProspectFilter(product="政采贷", sort="fit", page=2, page_size=25),
+    ProspectFilter(product="政采贷", sort="fit", branch="杭州分行", page_size=25),
 ]
 SCOPES = [Scope.everything(), Scope(("杭州分行",)), Scope(("宁波分行",))]
 
@@ -157,3 +159,16 @@ def test_the_page_reads_with_the_configured_duckdb_threads(small_site, monkeypat
     with site.warehouse.reading() as reader:
         assert reader.cursor.execute("SELECT current_setting('threads')").fetchone()[0] == 1
     site.warehouse.close()
+
+
+def test_a_page_sorted_by_fit_reads_the_served_fit_order(readers):
+    """serving.prospect_list carries each product's fit order; the served fit pages above agree
+    with the marts' `product_fit[...] DESC, score` order because of it."""
+    from tuoke.prospects.lists import _page_order
+    from warehouse.serving import fit_order_column
+
+    served, _ = readers
+    bit = served.catalog.product_bits["政采贷"]
+    assert served.catalog.has_column("serving.prospect_list", fit_order_column(bit))
+    order, _ = _page_order(served.catalog, ProspectFilter(product="政采贷", sort="fit"), masks=True)
+    assert order == f"p.{fit_order_column(bit)}"

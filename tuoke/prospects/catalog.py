@@ -16,7 +16,8 @@ from warehouse.serving import has_fill_reason
 
 RISK = "risk"
 # the tables whose columns the read model asks for by name (the list row, the company's place)
-COLUMN_TABLES = ("marts.prospects_ranked", "core.companies", "serving.prospect_signals", "serving.prospect_names")
+COLUMN_TABLES = ("marts.prospects_ranked", "core.companies", "serving.prospect_list", "serving.prospect_signals",
+                 "serving.prospect_names")
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,7 @@ from tuoke.prospects.filters import ProspectFilter
 from tuoke.prospects.name_search import NAMES_TABLE, LazyNameIndex, may_be_code
 from tuoke.prospects.scope import Scope
 from tuoke.prospects.where import Where
+from warehouse.serving import fit_order_column
 
 EXPORT_LIMIT = 50_000  # rows of one download from the page
 # the default order: what serving.prospect_list's `pos` numbers (ties broken by rank, then branch)
@@ -125,7 +126,10 @@ def _searched_only(f: ProspectFilter) -> bool:
 def _page_order(catalog: Catalog, f: ProspectFilter, masks: bool) -> tuple[str, list]:
     default = "p.pos" if masks else DEFAULT_ORDER
     if f.ranks_by_fit and masks and f.product in catalog.product_bits:
-        return f"p.fit_{int(catalog.product_bits[f.product])} DESC NULLS LAST, {default}", []
+        bit = int(catalog.product_bits[f.product])
+        if catalog.has_column("serving.prospect_list", fit_order_column(bit)):
+            return f"p.{fit_order_column(bit)}", []
+        return f"p.fit_{bit} DESC NULLS LAST, {default}", []  # a file published before the fit order
     if f.ranks_by_fit:
         return f"p.product_fit[?] DESC NULLS LAST, {default}", [f.product]
     if f.sort == "name":
