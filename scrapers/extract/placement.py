@@ -139,7 +139,9 @@ def _party_spans(line: str) -> list[OrgSpan]:
     values = []  # (start, end, field) of each labelled value in the line
     cursor = 0
     for pair in line_pairs(line) if ("：" in line or ":" in line) else ():
-        start = line.find(pair.value, cursor) if pair.value else -1
+        # the value is looked for after its label: "X，地址：X" holds the value's text twice
+        label_at = line.find(pair.label, cursor) if pair.label else -1
+        start = line.find(pair.value, max(cursor, label_at + len(pair.label))) if pair.value else -1
         if start >= 0:
             values.append((start, start + len(pair.value), pair.field))
             cursor = start + len(pair.value)

@@ -230,3 +230,11 @@ def test_structure_gives_the_winner_role_to_the_value_of_a_label_with_an_award_w
 def test_structure_gives_no_role_without_evidence():
     # batch2/09: a complaint office under its label is found, given no role, reported
     assert _placed("<p>投诉受理部门：崇左市住房和城乡建设委员会</p><p>崇左市中医壮医医院</p>") == []
+
+
+def test_structure_finds_a_leading_name_whose_text_repeats_as_a_later_labelled_value():
+    # batch1/03_ccgp_award_2016_7658375: the winner's address field repeats its name; the value of
+    # 地址 is the second occurrence, so the leading name is not inside a place's value
+    body = ("<p>四、成交信息</p><p>成交日期：2016年11月30日</p><p>成交供应商名称、地址及成交金额：</p>"
+            "<p>重庆维普资讯有限公司，地址：重庆维普资讯有限公司，成交金额：陆万肆仟元（￥64000.00）</p>")
+    assert _placed(body) == [("重庆维普资讯有限公司", "winner_section")]
