@@ -63,10 +63,22 @@ def label_role(label: str) -> Role | None:
 
 
 def _under_a_supplier_label(page: Page, index: int, line: str, span: OrgSpan) -> Role | None:
-    """The name is the whole value of a label with an award word or a candidate rank."""
+    """The name is the whole value of a label with an award word or a candidate rank — or of a
+    supplier label ("供应商名称") that an award heading opens the same line with ("五、中标（成交）信息
+    供应商名称：X": a page flattened into long lines keeps its heading inline)."""
+    cursor = 0  # where the previous pair's value ended: the text from there to a label is its heading
     for pair in line_pairs(line) if ("：" in line or ":" in line) else ():
-        if pair.value.strip(" ;；,，。") == span.name:
-            return label_role(pair.label)
+        label_at = line.find(pair.label, cursor) if pair.label else -1
+        before = line[cursor:label_at] if label_at >= 0 else ""
+        if label_at >= 0:
+            value_at = line.find(pair.value, label_at + len(pair.label)) if pair.value else -1
+            cursor = value_at + len(pair.value) if value_at >= 0 else label_at + len(pair.label)
+        if pair.value.strip(" ;；,，。") != span.name:
+            continue
+        role = label_role(pair.label)
+        if role is None and words_pattern("supplier_nouns").search(pair.label) and label_role(before) == WINNER:
+            return WINNER
+        return role
     return None
 
 

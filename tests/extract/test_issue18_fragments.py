@@ -238,3 +238,17 @@ def test_structure_finds_a_leading_name_whose_text_repeats_as_a_later_labelled_v
     body = ("<p>四、成交信息</p><p>成交日期：2016年11月30日</p><p>成交供应商名称、地址及成交金额：</p>"
             "<p>重庆维普资讯有限公司，地址：重庆维普资讯有限公司，成交金额：陆万肆仟元（￥64000.00）</p>")
     assert _placed(body) == [("重庆维普资讯有限公司", "winner_section")]
+
+
+def test_structure_reads_an_award_heading_kept_inline_before_a_supplier_label():
+    # batch2/01_ccgp_detail_2025_zbgg_shenzhen_longhua: the page is flattened into long lines
+    line = ("五、中标（成交）信息 供应商名称：深圳市金龙空调电器有限公司 供应商地址：深圳市南山区桃源街道西丽留仙大道1201号"
+            "创客小镇13栋3楼东 中标（成交）金额：6687920.0元 六、主要标的信息")
+    assert _placed(f"<p>{line}</p>") == [("深圳市金龙空调电器有限公司", "supplier_label")]
+
+
+def test_an_inline_heading_speaks_only_for_the_label_right_after_it():
+    # the purchaser label after the heading names no supplier; the supplier label further on has
+    # the purchaser's value, not the heading, before it: nothing is placed
+    line = "五、中标（成交）信息 采购人名称：深圳市龙华科技实验高级中学 供应商名称：深圳市金龙空调电器有限公司"
+    assert _placed(f"<p>{line}</p>") == []
