@@ -307,18 +307,24 @@ class _Walker:
                         # the row label (a rank, rowspan-repeated) only says whose name the value is.
                         if inner[0].field in ENTITY_FIELDS:
                             self.add_pair(Pair(text.strip(), inner[0].value, field, unit, origin="cell"))
+                            self.cell_line(f"{text.strip()}：{inner[0].value}")
                         else:
                             self.emit_lines(row[index + 1][1])
                         index += 2
                         continue
                     self.add_pair(Pair(text.strip(), nxt.strip(), field, unit, origin="cell"))
-                    self.page.lines.append(f"{text}：{nxt}")
-                    self.page.line_roles.append(self.section)
+                    self.cell_line(f"{text}：{nxt}")
                     index += 2
                     continue
             else:
                 self.emit_lines(lines)
             index += 1
+
+    def cell_line(self, line: str) -> None:
+        """The text of a label and value read from cells, as a line of the page (its pair is already
+        an event): the names-first pass reads lines, and a name no line holds is never found."""
+        self.page.lines.append(line)
+        self.page.line_roles.append(self.section)
 
     def emit_lines(self, lines: list[str]) -> None:
         for line in lines:

@@ -252,3 +252,26 @@ def test_an_inline_heading_speaks_only_for_the_label_right_after_it():
     # the purchaser's value, not the heading, before it: nothing is placed
     line = "五、中标（成交）信息 采购人名称：深圳市龙华科技实验高级中学 供应商名称：深圳市金龙空调电器有限公司"
     assert _placed(f"<p>{line}</p>") == []
+
+
+RANKED_CELLS = """<table>
+<tr><td rowspan="2" align="center">第一名</td><td colspan="4">单位名称：
+  新疆东方工程管理有限公司</td></tr>
+<tr><td colspan="4">投标报价（万元）：
+  23.48</td></tr>
+<tr><td rowspan="2" align="center">第二名</td><td colspan="4">单位名称：
+  新疆中厦建设工程项目管理有限公司</td></tr>
+<tr><td colspan="4">投标报价（万元）：
+  26.24</td></tr>
+</table>"""
+
+
+def test_a_name_read_from_a_ranked_cell_is_a_line_of_the_page_too():
+    # batch1/29_frag-xj_candidate_2016_td4: "第一名 (rowspan) | 单位名称：X" was an event but no line,
+    # so the names-first pass never found the candidates
+    from scrapers.extract.dom import parse_html
+
+    lines = parse_html(_page(RANKED_CELLS).decode()).lines
+    assert "第一名：新疆东方工程管理有限公司" in lines
+    assert _placed(RANKED_CELLS) == [("新疆东方工程管理有限公司", "supplier_label"),
+                                     ("新疆中厦建设工程项目管理有限公司", "supplier_label")]
