@@ -288,6 +288,8 @@ class _Walker:
             nxt = row[index + 1][0] if index + 1 < len(row) else None
             if group and nxt is not None and field_for(text)[0] == "name":
                 self.add_pair(Pair(rank_label, nxt.strip(), group, origin="cell"))
+                # the line keeps the row's labels before the value ("中标候选人情况 | 第二中标候选人 | 单位名称")
+                self.cell_line(" ".join([rank_label, *(c[0].strip() for c in row[:index]), text.strip()]) + f"：{nxt.strip()}")
                 index += 2
                 continue
             if nxt is not None and is_label_cell(text) and not is_known_label_cell(nxt):

@@ -63,9 +63,10 @@ def label_role(label: str) -> Role | None:
 
 
 def _under_a_supplier_label(page: Page, index: int, line: str, span: OrgSpan) -> Role | None:
-    """The name is the whole value of a label with an award word or a candidate rank — or of a
-    supplier label ("供应商名称") that an award heading opens the same line with ("五、中标（成交）信息
-    供应商名称：X": a page flattened into long lines keeps its heading inline)."""
+    """The name is the whole value of a label with an award word or a candidate rank — or of a label
+    naming a supplier ("单位名称", "供应商名称") after words on the same line that give the role: a rank
+    from the row's cells ("第一名 单位名称：X") or an award heading kept inline by a page flattened into
+    long lines ("五、中标（成交）信息 供应商名称：X")."""
     cursor = 0  # where the previous pair's value ended: the text from there to a label is its heading
     for pair in line_pairs(line) if ("：" in line or ":" in line) else ():
         label_at = line.find(pair.label, cursor) if pair.label else -1
@@ -76,10 +77,19 @@ def _under_a_supplier_label(page: Page, index: int, line: str, span: OrgSpan) ->
         if pair.value.strip(" ;；,，。") != span.name:
             continue
         role = label_role(pair.label)
-        if role is None and words_pattern("supplier_nouns").search(pair.label) and label_role(before) == WINNER:
-            return WINNER
+        if role is None and _names_a_supplier(pair):
+            role = label_role(before)  # "第一名 单位名称：X", "五、中标（成交）信息 供应商名称：X"
         return role
     return None
+
+
+def _names_a_supplier(pair) -> bool:
+    """A label that names an organisation and may name a supplier ("单位名称", "供应商名称"), not a
+    purchaser or agent (采购人名称, 招标代理机构) and not a bidder or candidate list."""
+    if pair.field in _PRINCIPAL_FIELDS or words_pattern("agent_words").search(pair.label) \
+            or words_pattern("candidate_words").search(pair.label):
+        return False
+    return bool(words_pattern("supplier_nouns").search(pair.label) or words_pattern("name_headers").search(pair.label))
 
 
 # Evidence that a name is a supplier, in order; the first that holds gives the role.

@@ -275,3 +275,24 @@ def test_a_name_read_from_a_ranked_cell_is_a_line_of_the_page_too():
     assert "第一名：新疆东方工程管理有限公司" in lines
     assert _placed(RANKED_CELLS) == [("新疆东方工程管理有限公司", "supplier_label"),
                                      ("新疆中厦建设工程项目管理有限公司", "supplier_label")]
+
+
+GROUPED_RANK_ROWS = """<table>
+<tr><td rowspan="4">中标候选人情况</td><td rowspan="2">第一中标<br>候选人</td><td>单位名称</td><td colspan="3">广西壮族自治区冶金建设公司</td></tr>
+<tr><td>投标报价</td><td colspan="3">（￥28293076.46）</td></tr>
+<tr><td rowspan="2">第二中标<br>候选人</td><td>单位名称</td><td colspan="3">广西建工集团第一建筑工程有限责任公司</td></tr>
+<tr><td>投标报价</td><td colspan="3">（￥28320604.19）</td></tr>
+</table>"""
+
+
+def test_the_rank_of_a_grouped_row_reaches_the_structure_pass():
+    # batch2/09_guangxi_zbhxr_gs_2017_yunlong: 中标候选人情况 | 第二中标候选人 | 单位名称 | X, each
+    # label a cell of its own; the line keeps them, so the rank gives the candidate its place
+    from scrapers.extract.dom import parse_html
+    from scrapers.extract.placement import place_names
+    from scrapers.extract.result import PageResult
+
+    result = PageResult()
+    place_names(parse_html(_page(GROUPED_RANK_ROWS).decode()), result, "candidate_notice", "http://x/1", None)
+    assert [(m["role"], m["rank"], m["name"]) for m in result.mentions] == [
+        ("candidate", 1, "广西壮族自治区冶金建设公司"), ("candidate", 2, "广西建工集团第一建筑工程有限责任公司")]
