@@ -6,6 +6,9 @@ import re
 
 import cn2an
 
+# A lot written before what it is about ("A包", "第2标段", "标项1"): a name never starts with one
+LOT_MARKER = re.compile(r"(?:第\s*)?(?:[A-Za-z]|[一二三四五六七八九十\d]{1,3})\s*(?:包|标段|标包|分包|标项)"
+                        r"|(?:包|标段|标项)\s*[A-Za-z\d一二三四五六七八九十]{1,3}")
 _RANK = re.compile(r"第?\s*([一二三四五六七八九十\d]{1,3})\s*(?:名|中标|候选|成交|$)")
 
 

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 import yaml
 
 from scrapers.extract.lookups import LOOKUP_DIR
+from scrapers.extract.lots import LOT_MARKER
 
 _NAME_CHAR = re.compile(r"[\u4e00-\u9fffA-Za-z（）()·&]")
 _MAX_HEAD = 40  # characters a name may run before its first ending
@@ -171,6 +172,7 @@ def _span(text: str, floor: int, first_start: int, end: int) -> OrgSpan | None:
     if text[left:left + 1] in _lead_chars() and first_start - left >= 2:
         left += 1
     left = _after_lead_before_region(text, left, first_start)
+    left = _after_lot_marker(text, left, first_start)
     left = _balance(text, left, end)
     name = text[left:end]
     head = text[left:first_start]
@@ -185,6 +187,26 @@ def _after_lead_before_region(text: str, left: int, first_start: int) -> int:
     for index in range(left + 1, first_start - 1):
         if text[index - 1] in leads and _starts_with_region(text[index:first_start]):
             return index
+    return left
+
+
+_PLACES_AFTER_BAO = ("头", "河区")  # 包头(市), 包河区: a 包 that starts a place, not a lot (包 + 河南 is one)
+
+
+def _after_lot_marker(text: str, left: int, first_start: int) -> int:
+    """"A包三门峡某某公司为第一成交候选供应商": a lot marker that leads the run is no part of the name —
+    when a region starts right after it, or when the marker cannot start a registered name (a Latin
+    letter or 第: names are written in Chinese characters) and no place (包头, 包河) goes on from its 包."""
+    for start in range(max(0, left - 4), left + 1):  # "第2标段…": the marker may begin before the run
+        marker = LOT_MARKER.match(text, start, first_start)
+        if not marker or marker.end() <= left:
+            continue
+        rest = text[marker.end():first_start]
+        if marker.group().endswith("包") and rest.startswith(_PLACES_AFTER_BAO):
+            continue
+        unnameable = text[marker.start()].isascii() or text[marker.start()] == "第"
+        if unnameable or _starts_with_region(rest):
+            return marker.end()
     return left
 
 

@@ -50,6 +50,22 @@ def _followed_by_award_verb(page: Page, index: int, line: str, span: OrgSpan) ->
     return None
 
 
+_COPULA = ("被确定为", "确定为", "推荐为", "为")
+_CLAUSE_END = "，,。；;：:（("
+
+
+def _named_by_copula(page: Page, index: int, line: str, span: OrgSpan) -> Role | None:
+    """"X为第一成交候选供应商": the words after 为 name the role as a label would (a rank with a
+    candidate word, an award word)."""
+    after = line[span.end:span.end + 24]
+    copula = next((c for c in _COPULA if after.startswith(c)), None)
+    if copula is None:
+        return None
+    phrase = after[len(copula):]
+    cut = min((phrase.find(c) for c in _CLAUSE_END if c in phrase), default=len(phrase))
+    return label_role(phrase[:cut]) if cut <= 16 else None
+
+
 def label_role(label: str) -> Role | None:
     """The supplier role a label gives the name it holds, whether or not labels.yaml knows the label:
     a rank with a candidate word ("第一中标（选）候选人", "第二名") -> candidate of that rank; an award word
@@ -97,6 +113,7 @@ SUPPLIER_EVIDENCE: tuple[tuple[str, Callable[[Page, int, str, OrgSpan], Role | N
     ("supplier_label", _under_a_supplier_label),
     ("winner_section", _in_winner_section),
     ("award_verb", _followed_by_award_verb),
+    ("copula_role", _named_by_copula),
 )
 
 

@@ -296,3 +296,22 @@ def test_the_rank_of_a_grouped_row_reaches_the_structure_pass():
     place_names(parse_html(_page(GROUPED_RANK_ROWS).decode()), result, "candidate_notice", "http://x/1", None)
     assert [(m["role"], m["rank"], m["name"]) for m in result.mentions] == [
         ("candidate", 1, "广西壮族自治区冶金建设公司"), ("candidate", 2, "广西建工集团第一建筑工程有限责任公司")]
+
+
+@pytest.mark.parametrize("text, name", [
+    # batch1/27_ccgp_award_2013_td2: lots A/B/C lead the names in one sentence each
+    ("经谈判小组一致评审认定： A包三门峡龙飞生物工程有限公司为第一成交候选供应商", "三门峡龙飞生物工程有限公司"),
+    ("C包河南宝融生物科技有限公司为第一成交候选供应商", "河南宝融生物科技有限公司"),
+    ("第2标段杭州宏达建设有限公司", "杭州宏达建设有限公司"),
+    ("A包包头市钢铁设计研究院有限公司中标", "包头市钢铁设计研究院有限公司"),  # the lot goes, 包头 stays
+    ("一包装饰工程有限公司中标", "一包装饰工程有限公司"),  # a 字号, no lot
+])
+def test_a_lot_marker_that_leads_a_name_is_no_part_of_it(text, name):
+    assert [s.name for s in find_orgs(text)] == [name]
+
+
+def test_structure_reads_the_role_a_copula_gives():
+    # batch1/27: "X为第一成交候选供应商" on an award page with no winner named: the first is the winner
+    body = "<p>经谈判小组一致评审认定： A包三门峡龙飞生物工程有限公司为第一成交候选供应商，谈判报价为290000元人民币。</p>"
+    assert _placed(body) == [("三门峡龙飞生物工程有限公司", "copula_role")]
+    assert _placed("<p>崇左市中医壮医医院为本项目采购人。</p>") == []
