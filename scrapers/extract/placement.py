@@ -99,6 +99,11 @@ def _under_a_supplier_label(page: Page, index: int, line: str, span: OrgSpan) ->
     return None
 
 
+def _supplier_header(header: str) -> bool:
+    """A column header that names suppliers ("供应商", "中标单位"), not bidders or candidates."""
+    return bool(words_pattern("supplier_nouns").search(header)) and not words_pattern("candidate_words").search(header)
+
+
 def _names_a_supplier(pair) -> bool:
     """A label that names an organisation and may name a supplier ("单位名称", "供应商名称"), not a
     purchaser or agent (采购人名称, 招标代理机构) and not a bidder or candidate list."""
@@ -121,6 +126,8 @@ def grid_roles(grid: Grid) -> dict[str, tuple[Role | None, str]]:
     """Each organisation that fills a table cell whole, with the role its column header gives it (a rank
     column of the row makes a candidate of that rank), or None where the header gives none."""
     rank_col = next((i for i, f in enumerate(grid.fields) if f == "rank"), None)
+    # "项目名 | 成交金额(元) | 供应商": a column of the row's award (its amount) says what the supplier column holds
+    award_grid = any(label_role(header) == WINNER for header in grid.header)
     found: dict[str, tuple[Role | None, str]] = {}
     for row in grid.rows:
         for col, cell in enumerate(row[:len(grid.header)]):
@@ -128,6 +135,8 @@ def grid_roles(grid: Grid) -> dict[str, tuple[Role | None, str]]:
             if len(spans) != 1 or spans[0].name != cell.strip():
                 continue
             role = label_role(grid.header[col])
+            if role is None and award_grid and _supplier_header(grid.header[col]):
+                role = WINNER
             if rank_col is not None and rank_col < len(row) and rank_of(row[rank_col]) and (role is None or role == WINNER):
                 role = ("candidate", rank_of(row[rank_col])) if role or words_pattern("name_headers").search(grid.header[col]) else None
             found.setdefault(spans[0].name, (role, "column_header"))

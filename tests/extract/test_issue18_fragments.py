@@ -315,3 +315,12 @@ def test_structure_reads_the_role_a_copula_gives():
     body = "<p>经谈判小组一致评审认定： A包三门峡龙飞生物工程有限公司为第一成交候选供应商，谈判报价为290000元人民币。</p>"
     assert _placed(body) == [("三门峡龙飞生物工程有限公司", "copula_role")]
     assert _placed("<p>崇左市中医壮医医院为本项目采购人。</p>") == []
+
+
+def test_an_award_column_makes_the_supplier_column_of_its_grid_winners():
+    # batch1/22_cqgp_award_2014_test2: "项目名 | 成交金额(元) | 供应商", no award word over the names
+    grid = ("<table><tr><td>项目名</td><td>成交金额(元)</td><td>供应商</td></tr>"
+            "<tr><td>网络安全设备采购</td><td>128000</td><td>重庆网安信息技术有限公司</td></tr></table>")
+    assert _placed(grid) == [("重庆网安信息技术有限公司", "column_header")]
+    bidders = grid.replace("<td>供应商</td>", "<td>投标供应商</td>")
+    assert _placed(bidders) == []
