@@ -42,7 +42,9 @@ from scrapers.extract.decode import decode_body
 
 _PARSER = etree.HTMLParser(recover=True, remove_comments=True)
 _BRACKETS = str.maketrans("（）【】［］", "()()()")
-STRUCTURE_RUNS = ("identity", "combined")  # also scored with the label rules off (structure_only)
+# every transform is also scored with the label rules off (structure_only): what each layout change
+# does to the fallback an unseen layout degrades to
+STRUCTURE_RUNS = tuple(t.name for t in TRANSFORMS)
 IDENTITY = Transform("identity", "the page parsed and written back unchanged (the harness itself)", lambda root: 1)
 
 

@@ -16,6 +16,7 @@ their fallback and their report (issue 18):
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from scrapers.extract.fields import PARTY_FIELDS
@@ -90,13 +91,21 @@ def _under_a_supplier_label(page: Page, index: int, line: str, span: OrgSpan) ->
         if label_at >= 0:
             value_at = line.find(pair.value, label_at + len(pair.label)) if pair.value else -1
             cursor = value_at + len(pair.value) if value_at >= 0 else label_at + len(pair.label)
-        if pair.value.strip(" ;；,，。") != span.name:
+        label, field, value = pair.label, pair.field, pair.value.strip(" ;；,，。")
+        inner = _NESTED_LABEL.match(value)
+        if value != span.name and inner and inner.group(2).strip(" ;；,，。") == span.name:
+            # "第一名：单位名称：X" (a table read as lines): the outer label is the words before the inner one
+            before, label, field, value = f"{before}{label} ", inner.group(1), None, span.name
+        if value != span.name:
             continue
-        role = label_role(pair.label)
-        if role is None and _names_a_supplier(pair):
+        role = label_role(label)
+        if role is None and _names_a_supplier(label, field):
             role = label_role(before)  # "第一名 单位名称：X", "五、中标（成交）信息 供应商名称：X"
         return role
     return None
+
+
+_NESTED_LABEL = re.compile(r"^([^：:]{1,10})[：:]\s*(.+)$")
 
 
 def _supplier_header(header: str) -> bool:
@@ -104,13 +113,13 @@ def _supplier_header(header: str) -> bool:
     return bool(words_pattern("supplier_nouns").search(header)) and not words_pattern("candidate_words").search(header)
 
 
-def _names_a_supplier(pair) -> bool:
+def _names_a_supplier(label: str, field: str | None) -> bool:
     """A label that names an organisation and may name a supplier ("单位名称", "供应商名称"), not a
     purchaser or agent (采购人名称, 招标代理机构) and not a bidder or candidate list."""
-    if pair.field in _PRINCIPAL_FIELDS or words_pattern("agent_words").search(pair.label) \
-            or words_pattern("candidate_words").search(pair.label):
+    if field in _PRINCIPAL_FIELDS or words_pattern("agent_words").search(label) \
+            or words_pattern("candidate_words").search(label) or words_pattern("purchaser_words").search(label):
         return False
-    return bool(words_pattern("supplier_nouns").search(pair.label) or words_pattern("name_headers").search(pair.label))
+    return bool(words_pattern("supplier_nouns").search(label) or words_pattern("name_headers").search(label))
 
 
 # Evidence that a name is a supplier, in order; the first that holds gives the role.
@@ -147,7 +156,7 @@ def place_names(page: Page, result: PageResult, kind: str, url: str | None, regi
     """Report the names no mention carries; give a supplier role from structure where none was found."""
     carried = {m["name"] for m in result.mentions}
     found: dict[str, tuple[Role | None, str]] = {}
-    lines: dict[str, tuple[int, str, OrgSpan]] = {}
+    lines: dict[str, tuple[int, str, OrgSpan]] = {}  # the first line a name stands on
     for index, line in enumerate(page.lines):
         for span in _party_spans(line):
             lines.setdefault(span.name, (index, line, span))
@@ -163,7 +172,7 @@ def place_names(page: Page, result: PageResult, kind: str, url: str | None, regi
         for name in unplaced:
             role, rule = found[name]
             if role is None and name in lines:
-                role, rule = next(((r, rule) for rule, holds in SUPPLIER_EVIDENCE if (r := holds(page, *lines[name]))), (None, ""))
+                role, rule = _evidence(page, lines[name])
             if role is not None:
                 placed.append((name, role, rule))
         has_winner = any(role == WINNER for _, role, _ in placed)
@@ -177,6 +186,17 @@ def place_names(page: Page, result: PageResult, kind: str, url: str | None, regi
         if placed:
             result.problems[:] = [p for p in result.problems if p[0] not in ("no_winner", "no_candidate")]
     result.unplaced_names = unplaced
+
+
+def _evidence(page: Page, place: tuple[int, str, OrgSpan]) -> tuple[Role | None, str]:
+    """The role the first line of the name gives, by the rules in order. Only the first: reading
+    every line gave agents a supplier role from their signature under the award section (5 false
+    suppliers on the real pages)."""
+    index, line, span = place
+    for rule, holds in SUPPLIER_EVIDENCE:
+        if (role := holds(page, index, line, span)) is not None:
+            return role, rule
+    return None, ""
 
 
 def _party_spans(line: str) -> list[OrgSpan]:

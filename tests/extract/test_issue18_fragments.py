@@ -324,3 +324,11 @@ def test_an_award_column_makes_the_supplier_column_of_its_grid_winners():
     assert _placed(grid) == [("重庆网安信息技术有限公司", "column_header")]
     bidders = grid.replace("<td>供应商</td>", "<td>投标供应商</td>")
     assert _placed(bidders) == []
+
+
+def test_structure_reads_a_label_nested_in_a_labels_value():
+    # batch1/29 with its table read as lines ("第一名：单位名称： X"): the outer label gives the rank
+    body = "<p>第一名：单位名称： 新疆东方工程管理有限公司</p><p>投标报价（万元）： 23.48</p>"
+    result_names = _placed(body)
+    assert result_names == [("新疆东方工程管理有限公司", "supplier_label")]
+    assert _placed("<p>采购人：单位名称： 崇左市中医壮医医院</p>") == []
