@@ -156,10 +156,10 @@ def place_names(page: Page, result: PageResult, kind: str, url: str | None, regi
     """Report the names no mention carries; give a supplier role from structure where none was found."""
     carried = {m["name"] for m in result.mentions}
     found: dict[str, tuple[Role | None, str]] = {}
-    lines: dict[str, tuple[int, str, OrgSpan]] = {}  # the first line a name stands on
+    lines: dict[str, list[tuple[int, str, OrgSpan]]] = {}  # the lines a name stands on, in page order
     for index, line in enumerate(page.lines):
         for span in _party_spans(line):
-            lines.setdefault(span.name, (index, line, span))
+            lines.setdefault(span.name, []).append((index, line, span))
     for grid in page.grids:
         for name, evidence in grid_roles(grid).items():
             found.setdefault(name, evidence)
@@ -188,14 +188,18 @@ def place_names(page: Page, result: PageResult, kind: str, url: str | None, regi
     result.unplaced_names = unplaced
 
 
-def _evidence(page: Page, place: tuple[int, str, OrgSpan]) -> tuple[Role | None, str]:
-    """The role the first line of the name gives, by the rules in order. Only the first: reading
-    every line gave agents a supplier role from their signature under the award section (5 false
-    suppliers on the real pages)."""
-    index, line, span = place
+def _evidence(page: Page, places: list[tuple[int, str, OrgSpan]]) -> tuple[Role | None, str]:
+    """The role the name's first line gives, by the rules in order; else the first later line where
+    a label gives it (`supplier_label`). The other rules read the first line only: on every line they
+    gave agents a supplier role from their signature under the award section (5 false suppliers on
+    the real pages)."""
+    index, line, span = places[0]
     for rule, holds in SUPPLIER_EVIDENCE:
         if (role := holds(page, index, line, span)) is not None:
             return role, rule
+    for index, line, span in places[1:]:
+        if (role := _under_a_supplier_label(page, index, line, span)) is not None:
+            return role, "supplier_label"
     return None, ""
 
 

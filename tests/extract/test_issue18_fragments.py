@@ -332,3 +332,11 @@ def test_structure_reads_a_label_nested_in_a_labels_value():
     result_names = _placed(body)
     assert result_names == [("新疆东方工程管理有限公司", "supplier_label")]
     assert _placed("<p>采购人：单位名称： 崇左市中医壮医医院</p>") == []
+
+
+def test_a_label_on_a_later_line_gives_the_role_the_first_line_does_not():
+    # batch2/01 with its grids read as lines: the winner stands first in the bidder list, and its
+    # award line comes after
+    body = ("<p>三、投标供应商名称及报价：</p><p>投标供应商：深圳市金龙空调电器有限公司</p><p>报价（元）：6687920.0</p>"
+            "<p>五、中标（成交）信息 供应商名称：深圳市金龙空调电器有限公司 中标（成交）金额：6687920.0元</p>")
+    assert _placed(body) == [("深圳市金龙空调电器有限公司", "supplier_label")]
