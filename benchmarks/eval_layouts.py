@@ -44,7 +44,7 @@ _PARSER = etree.HTMLParser(recover=True, remove_comments=True)
 _BRACKETS = str.maketrans("（）【】［］", "()()()")
 # every transform is also scored with the label rules off (structure_only): what each layout change
 # does to the fallback an unseen layout degrades to
-STRUCTURE_RUNS = tuple(t.name for t in TRANSFORMS)
+STRUCTURE_RUNS = ("identity", *(t.name for t in TRANSFORMS))
 IDENTITY = Transform("identity", "the page parsed and written back unchanged (the harness itself)", lambda root: 1)
 
 

@@ -29,6 +29,7 @@ from scrapers.extract.pairs import line_pairs
 from scrapers.extract.result import PageResult
 
 SUPPLIER_KINDS = ("procurement_award", "candidate_notice")
+NOTICE_KINDS = (*SUPPLIER_KINDS, "tender_notice")  # pages with a purchaser and an agent
 _PRINCIPAL_FIELDS = ("purchaser_name", "agent_name")
 
 
@@ -185,7 +186,40 @@ def place_names(page: Page, result: PageResult, kind: str, url: str | None, regi
             unplaced.remove(name)
         if placed:
             result.problems[:] = [p for p in result.problems if p[0] not in ("no_winner", "no_candidate")]
+    if kind in NOTICE_KINDS:
+        _place_principals(lines, unplaced, result, url, region)
     result.unplaced_names = unplaced
+
+
+PRINCIPALS = (("purchaser", "purchaser_words"), ("agent", "agent_label_words"))
+
+
+def _place_principals(lines: dict[str, list[tuple[int, str, OrgSpan]]], unplaced: list[str], result: PageResult,
+                      url: str | None, region: str | None) -> None:
+    """A page with no purchaser (agent) mention gets the first unplaced name that is the whole value
+    of a label with a purchaser (agent) word ("采购单位名称：X", "招标代理：X"), on any of its lines."""
+    for role, words in PRINCIPALS:
+        if any(m["role"] == role for m in result.mentions):
+            continue
+        name = next((n for n in unplaced if any(_principal_label(line, span) == role for _, line, span in lines.get(n, ()))),
+                    None)
+        if name is not None:
+            result.add(url, region, role=role, name=name, from_text=True, role_from=f"{role}_label")
+            unplaced.remove(name)
+
+
+def _principal_label(line: str, span: OrgSpan) -> str | None:
+    """purchaser or agent when the name is the whole value of a label with such words (an agent word
+    wins: 采购代理机构 is the agent's label, not the purchaser's)."""
+    for pair in line_pairs(line) if ("：" in line or ":" in line) else ():
+        if pair.value.strip(" ;；,，。") != span.name:
+            continue
+        if words_pattern("agent_label_words").search(pair.label):
+            return "agent"
+        if words_pattern("purchaser_words").search(pair.label) and not words_pattern("supplier_nouns").search(pair.label):
+            return "purchaser"
+        return None
+    return None
 
 
 def _evidence(page: Page, places: list[tuple[int, str, OrgSpan]]) -> tuple[Role | None, str]:

@@ -209,7 +209,7 @@ def _placed(body: str) -> list[tuple[str, str]]:
 
     result = PageResult()
     place_names(parse_html(_page(body).decode()), result, "procurement_award", "http://x/1", None)
-    return [(m["name"], m["extra"]["role_from"]) for m in result.mentions]
+    return [(m["name"], m["extra"]["role_from"]) for m in result.mentions if m["role"] in ("winner", "candidate")]
 
 
 def test_structure_gives_the_winner_role_to_a_name_leading_a_line_under_a_winner_heading():
@@ -252,6 +252,7 @@ def test_an_inline_heading_speaks_only_for_the_label_right_after_it():
     # the purchaser's value, not the heading, before it: nothing is placed
     line = "五、中标（成交）信息 采购人名称：深圳市龙华科技实验高级中学 供应商名称：深圳市金龙空调电器有限公司"
     assert _placed(f"<p>{line}</p>") == []
+    assert _principals(f"<p>{line}</p>") == [("purchaser", "深圳市龙华科技实验高级中学")]
 
 
 RANKED_CELLS = """<table>
@@ -340,3 +341,24 @@ def test_a_label_on_a_later_line_gives_the_role_the_first_line_does_not():
     body = ("<p>三、投标供应商名称及报价：</p><p>投标供应商：深圳市金龙空调电器有限公司</p><p>报价（元）：6687920.0</p>"
             "<p>五、中标（成交）信息 供应商名称：深圳市金龙空调电器有限公司 中标（成交）金额：6687920.0元</p>")
     assert _placed(body) == [("深圳市金龙空调电器有限公司", "supplier_label")]
+
+
+def _principals(body: str, kind: str = "procurement_award") -> list[tuple[str, str]]:
+    from scrapers.extract.dom import parse_html
+    from scrapers.extract.placement import place_names
+    from scrapers.extract.result import PageResult
+
+    result = PageResult()
+    place_names(parse_html(_page(body).decode()), result, kind, "http://x/1", None)
+    return [(m["role"], m["name"]) for m in result.mentions if m["role"] in ("purchaser", "agent")]
+
+
+def test_structure_gives_purchaser_and_agent_from_their_label_words():
+    # batch1/03_ccgp_award_2016_7658375: the purchaser is named in the title first, its label later
+    body = ("<p>贺州市公共资源交易中心关于贺州学院维普采购单一来源结果公告</p><p>采购单位名称：贺州学院</p>"
+            "<p>采购代理机构全称：贺州市公共资源交易中心</p>")
+    assert _principals(body) == [("purchaser", "贺州学院"), ("agent", "贺州市公共资源交易中心")]
+
+
+def test_no_principal_is_placed_on_a_list_or_directory_page():
+    assert _principals("<p>采购单位名称：贺州学院</p>", kind="directory") == []
