@@ -191,14 +191,14 @@ def place_names(page: Page, result: PageResult, kind: str, url: str | None, regi
     result.unplaced_names = unplaced
 
 
-PRINCIPALS = (("purchaser", "purchaser_words"), ("agent", "agent_label_words"))
+PRINCIPALS = ("purchaser", "agent")  # their label words: _principal_label
 
 
 def _place_principals(lines: dict[str, list[tuple[int, str, OrgSpan]]], unplaced: list[str], result: PageResult,
                       url: str | None, region: str | None) -> None:
     """A page with no purchaser (agent) mention gets the first unplaced name that is the whole value
     of a label with a purchaser (agent) word ("采购单位名称：X", "招标代理：X"), on any of its lines."""
-    for role, words in PRINCIPALS:
+    for role in PRINCIPALS:
         if any(m["role"] == role for m in result.mentions):
             continue
         name = next((n for n in unplaced if any(_principal_label(line, span) == role for _, line, span in lines.get(n, ()))),
