@@ -90,7 +90,8 @@ class ServeSettings(ConfigModel):
 
     duckdb_threads: int | None = Field(1, ge=1, le=1024, description="DuckDB threads of the page's connection; "
                                        "null: one per core. Concurrent requests are the parallelism: one thread per "
-                                       "query cut list p95 from 98-99 to 93-96 ms (8 clients, 2 cores, 1M companies)")
+                                       "query cut server CPU per list request from 8.9-9.7 to 7.9-9.1 ms, p95 within "
+                                       "noise (8 clients, 2 cores, 1M companies; docs/benchmarks.md)")
 
 
 class EngineConfig(ConfigModel):

@@ -13,8 +13,9 @@ or — after `tuoke build --fresh` — of the published one beside it) is passed
 from __future__ import annotations
 
 import contextlib
+import functools
 import logging
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import duckdb
@@ -163,7 +164,7 @@ LINKS_SCHEMA = _arrow_schema(LINK_TYPES)
 RECORDS_SCHEMA = _arrow_schema(ENTITY_RECORD_TYPES)
 
 
-def _stream(frames: Iterator[pd.DataFrame], schema: pa.Schema) -> pa.RecordBatchReader:
+def _stream(frames: Iterable[pd.DataFrame], schema: pa.Schema) -> pa.RecordBatchReader:
     """`frames` as one Arrow stream, converted a slice at a time as DuckDB reads it. One INSERT of
     the whole stream writes whole row groups straight to the file: at 1.9M rows, an INSERT per
     50k-row slice wrote 0.24 GiB of WAL that the checkpoint then wrote again, and took twice the time."""
@@ -176,25 +177,25 @@ def _stream(frames: Iterator[pd.DataFrame], schema: pa.Schema) -> pa.RecordBatch
     return pa.RecordBatchReader.from_batches(schema, batches())
 
 
-LINKS_INSERT = ("INSERT INTO core.entity_links{suffix} SELECT record_id, company_id, rule, score, CAST(features AS JSON), "
-                "nullif(matched_record, ''), parent_company_id FROM {source}")
-RECORDS_INSERT = "INSERT INTO core.entity_records{suffix} BY NAME SELECT * FROM {source}"
+# each table's statement and schema: the links cast their score and features on the way in
+TABLE_WRITES = (
+    ("INSERT INTO core.entity_links{suffix} SELECT record_id, company_id, rule, score, CAST(features AS JSON), "
+     "nullif(matched_record, ''), parent_company_id FROM stream_frame", LINKS_SCHEMA),
+    ("INSERT INTO core.entity_records{suffix} BY NAME SELECT * FROM stream_frame", RECORDS_SCHEMA),
+)
 
 
-def _insert_stream(con: duckdb.DuckDBPyConnection, statement: str, suffix: str, stream: pa.RecordBatchReader) -> None:
-    con.register("stream_frame", stream)
-    try:
-        con.execute(statement.format(suffix=suffix, source="stream_frame"))
-    finally:
-        con.unregister("stream_frame")
-
-
-def _append_batch(con: duckdb.DuckDBPyConnection, suffix: str, links: pd.DataFrame, records: pd.DataFrame) -> None:
-    """Links and records held as frames (another engine's resolver) into the batch tables."""
-    slices = range(0, len(links), WRITE_ROWS)
-    _insert_stream(con, LINKS_INSERT, suffix, _stream((links.iloc[i:i + WRITE_ROWS] for i in slices), LINKS_SCHEMA))
-    _insert_stream(con, RECORDS_INSERT, suffix,
-                   _stream((records.iloc[i:i + WRITE_ROWS] for i in slices), RECORDS_SCHEMA))
+def _write_tables(con: duckdb.DuckDBPyConnection, suffix: str, n_rows: int,
+                  links_at: Callable[[slice], pd.DataFrame], records_at: Callable[[slice], pd.DataFrame]) -> None:
+    """`n_rows` links and records into the batch tables, made WRITE_ROWS rows at a time by
+    `links_at(rows)` and `records_at(rows)`: one Arrow stream and one INSERT per table."""
+    slices = [slice(start, start + WRITE_ROWS) for start in range(0, n_rows, WRITE_ROWS)]
+    for (statement, schema), frame_at in zip(TABLE_WRITES, (links_at, records_at)):
+        con.register("stream_frame", _stream(map(frame_at, slices), schema))
+        try:
+            con.execute(statement.format(suffix=suffix))
+        finally:
+            con.unregister("stream_frame")
 
 
 def _entity_records(resolution, side: pd.DataFrame, rows: slice) -> pd.DataFrame:
@@ -242,7 +243,8 @@ def build_with_resolver(con: duckdb.DuckDBPyConnection, resolver: Resolver) -> d
     links = links[list(LINK_COLUMNS)]
     with transaction(con):
         _create_tables(con, "_batches")
-        _append_batch(con, "_batches", links, entity_records.reindex(columns=ENTITY_RECORD_COLUMNS))
+        entity_records = entity_records.reindex(columns=ENTITY_RECORD_COLUMNS)
+        _write_tables(con, "_batches", len(links), lambda rows: links.iloc[rows], lambda rows: entity_records.iloc[rows])
         _swap_in(con, "_batches")
     changed = 0
     if previous is not None and len(previous):
@@ -283,10 +285,8 @@ def build_entity_links(con: duckdb.DuckDBPyConnection, batch_records: int | None
         for batch in batches:
             in_order = in_order and bool(np.array_equal(batch.rows, np.arange(n_links, n_links + len(batch.rows))))
             link_rows, batch_side = batch.resolution.link_rows, side.iloc[batch.rows]
-            slices = [slice(start, start + WRITE_ROWS) for start in range(0, len(link_rows), WRITE_ROWS)]
-            _insert_stream(con, LINKS_INSERT, suffix, _stream((link_rows.frame(rows) for rows in slices), LINKS_SCHEMA))
-            _insert_stream(con, RECORDS_INSERT, suffix, _stream(
-                (_entity_records(batch.resolution, batch_side, rows) for rows in slices), RECORDS_SCHEMA))
+            _write_tables(con, suffix, len(link_rows), link_rows.frame,
+                          functools.partial(_entity_records, batch.resolution, batch_side))
             n_links += len(link_rows)
             stats = merge_stats(stats, batch.resolution.stats)
             del batch, link_rows, batch_side

@@ -6,9 +6,11 @@ import re
 
 import cn2an
 
-# A lot written before what it is about ("A包", "第2标段", "标项1"): a name never starts with one
-LOT_MARKER = re.compile(r"(?:第\s*)?(?:[A-Za-z]|[一二三四五六七八九十\d]{1,3})\s*(?:包|标段|标包|分包|标项)"
-                        r"|(?:包|标段|标项)\s*[A-Za-z\d一二三四五六七八九十]{1,3}")
+# A lot written before what it is about: its designator first ("A包", "第2标段") or after ("标项1").
+# A name never starts with one (orgspans); a sentence may ("A包某某公司为第一成交候选供应商", prose).
+LOT_DESIGNATOR_FIRST = r"(?:第\s*)?(?:[A-Za-z]|[一二三四五六七八九十\d]{1,3})\s*(?:包|标段|标包|分包|标项)"
+LOT_WORD_FIRST = r"(?:包|标段|标项)\s*[A-Za-z\d一二三四五六七八九十]{1,3}"
+LOT_MARKER = re.compile(f"{LOT_DESIGNATOR_FIRST}|{LOT_WORD_FIRST}")
 _RANK = re.compile(r"第?\s*([一二三四五六七八九十\d]{1,3})\s*(?:名|中标|候选|成交|$)")
 
 

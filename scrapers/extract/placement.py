@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from scrapers.extract.fields import PARTY_FIELDS
 from scrapers.extract.labels import IGNORED
@@ -25,7 +26,7 @@ from scrapers.extract.lookups import words_pattern
 from scrapers.extract.lots import rank_of
 from scrapers.extract.orgspans import OrgSpan, find_orgs
 from scrapers.extract.page_model import Grid, Page
-from scrapers.extract.pairs import line_pairs
+from scrapers.extract.pairs import Pair, line_pairs
 from scrapers.extract.result import PageResult
 
 SUPPLIER_KINDS = ("procurement_award", "candidate_notice")
@@ -80,21 +81,47 @@ def label_role(label: str) -> Role | None:
     return None
 
 
+@dataclass(frozen=True)
+class _LinePair:
+    """A label and value of a line, with where the value stands and the words before the label."""
+
+    pair: Pair
+    before: str  # the line's text from the previous value's end to this label: a heading, a row's rank
+    start: int  # where the value starts in the line (-1: not found)
+
+    @property
+    def value(self) -> str:
+        return self.pair.value.strip(_VALUE_TRIM)
+
+
+_VALUE_TRIM = " ;；,，。"
+
+
+def _line_pairs(line: str) -> list[_LinePair]:
+    """The line's pairs, each value looked for after its own label: "X，地址：X" holds the value's
+    text twice, and the first X is no address."""
+    pairs, cursor = [], 0
+    for pair in line_pairs(line) if ("：" in line or ":" in line) else ():
+        label_at = line.find(pair.label, cursor) if pair.label else -1
+        before = line[cursor:label_at] if label_at >= 0 else ""
+        start = line.find(pair.value, max(cursor, label_at + len(pair.label))) if pair.value else -1
+        if start >= 0:
+            cursor = start + len(pair.value)
+        elif label_at >= 0:
+            cursor = label_at + len(pair.label)
+        pairs.append(_LinePair(pair, before, start))
+    return pairs
+
+
 def _under_a_supplier_label(page: Page, index: int, line: str, span: OrgSpan) -> Role | None:
     """The name is the whole value of a label with an award word or a candidate rank — or of a label
     naming a supplier ("单位名称", "供应商名称") after words on the same line that give the role: a rank
     from the row's cells ("第一名 单位名称：X") or an award heading kept inline by a page flattened into
     long lines ("五、中标（成交）信息 供应商名称：X")."""
-    cursor = 0  # where the previous pair's value ended: the text from there to a label is its heading
-    for pair in line_pairs(line) if ("：" in line or ":" in line) else ():
-        label_at = line.find(pair.label, cursor) if pair.label else -1
-        before = line[cursor:label_at] if label_at >= 0 else ""
-        if label_at >= 0:
-            value_at = line.find(pair.value, label_at + len(pair.label)) if pair.value else -1
-            cursor = value_at + len(pair.value) if value_at >= 0 else label_at + len(pair.label)
-        label, field, value = pair.label, pair.field, pair.value.strip(" ;；,，。")
+    for located in _line_pairs(line):
+        before, label, field, value = located.before, located.pair.label, located.pair.field, located.value
         inner = _NESTED_LABEL.match(value)
-        if value != span.name and inner and inner.group(2).strip(" ;；,，。") == span.name:
+        if value != span.name and inner and inner.group(2).strip(_VALUE_TRIM) == span.name:
             # "第一名：单位名称：X" (a table read as lines): the outer label is the words before the inner one
             before, label, field, value = f"{before}{label} ", inner.group(1), None, span.name
         if value != span.name:
@@ -109,18 +136,21 @@ def _under_a_supplier_label(page: Page, index: int, line: str, span: OrgSpan) ->
 _NESTED_LABEL = re.compile(r"^([^：:]{1,10})[：:]\s*(.+)$")
 
 
+def _no_supplier_label(label: str, field: str | None) -> bool:
+    """A label of the purchaser or agent (采购人名称, 招标代理机构) or of a bidder or candidate list."""
+    return field in _PRINCIPAL_FIELDS or any(words_pattern(words).search(label) for words in
+                                             ("agent_words", "candidate_words", "purchaser_words"))
+
+
 def _supplier_header(header: str) -> bool:
     """A column header that names suppliers ("供应商", "中标单位"), not bidders or candidates."""
-    return bool(words_pattern("supplier_nouns").search(header)) and not words_pattern("candidate_words").search(header)
+    return bool(words_pattern("supplier_nouns").search(header)) and not _no_supplier_label(header, None)
 
 
 def _names_a_supplier(label: str, field: str | None) -> bool:
-    """A label that names an organisation and may name a supplier ("单位名称", "供应商名称"), not a
-    purchaser or agent (采购人名称, 招标代理机构) and not a bidder or candidate list."""
-    if field in _PRINCIPAL_FIELDS or words_pattern("agent_words").search(label) \
-            or words_pattern("candidate_words").search(label) or words_pattern("purchaser_words").search(label):
-        return False
-    return bool(words_pattern("supplier_nouns").search(label) or words_pattern("name_headers").search(label))
+    """A label that names an organisation and may name a supplier ("单位名称", "供应商名称")."""
+    return not _no_supplier_label(label, field) and bool(
+        words_pattern("supplier_nouns").search(label) or words_pattern("name_headers").search(label))
 
 
 # Evidence that a name is a supplier, in order; the first that holds gives the role.
@@ -211,14 +241,13 @@ def _place_principals(lines: dict[str, list[tuple[int, str, OrgSpan]]], unplaced
 def _principal_label(line: str, span: OrgSpan) -> str | None:
     """purchaser or agent when the name is the whole value of a label with such words (an agent word
     wins: 采购代理机构 is the agent's label, not the purchaser's)."""
-    for pair in line_pairs(line) if ("：" in line or ":" in line) else ():
-        if pair.value.strip(" ;；,，。") != span.name:
-            continue
-        if words_pattern("agent_label_words").search(pair.label):
-            return "agent"
-        if words_pattern("purchaser_words").search(pair.label) and not words_pattern("supplier_nouns").search(pair.label):
-            return "purchaser"
+    label = next((p.pair.label for p in _line_pairs(line) if p.value == span.name), None)
+    if label is None:
         return None
+    if words_pattern("agent_label_words").search(label):
+        return "agent"
+    if words_pattern("purchaser_words").search(label) and not words_pattern("supplier_nouns").search(label):
+        return "purchaser"
     return None
 
 
@@ -242,15 +271,7 @@ def _party_spans(line: str) -> list[OrgSpan]:
     spans = find_orgs(line)
     if not spans:
         return []
-    values = []  # (start, end, field) of each labelled value in the line
-    cursor = 0
-    for pair in line_pairs(line) if ("：" in line or ":" in line) else ():
-        # the value is looked for after its label: "X，地址：X" holds the value's text twice
-        label_at = line.find(pair.label, cursor) if pair.label else -1
-        start = line.find(pair.value, max(cursor, label_at + len(pair.label))) if pair.value else -1
-        if start >= 0:
-            values.append((start, start + len(pair.value), pair.field))
-            cursor = start + len(pair.value)
+    values = [(p.start, p.start + len(p.pair.value), p.pair.field) for p in _line_pairs(line) if p.start >= 0]
     kept = []
     for span in spans:
         field = next((f for a, b, f in values if a <= span.start < b), None)

@@ -18,6 +18,7 @@ from scrapers.extract.dates import parse_date
 from scrapers.extract.fields import SUPPLIER_FIELDS
 from scrapers.extract.labels import IGNORED, field_for
 from scrapers.extract.lookups import words, words_pattern
+from scrapers.extract.lots import LOT_DESIGNATOR_FIRST, LOT_WORD_FIRST
 from scrapers.extract.org_names import clean_name, looks_like_org, name_problem
 from scrapers.extract.orgspans import find_orgs, lead_org
 from scrapers.extract.pairs import Pair, line_events
@@ -25,7 +26,7 @@ from scrapers.extract.pairs import Pair, line_events
 _STOP = "\\s，,。；;：:、“”\"！!？?"
 _NAME = rf"[^{_STOP}]{{4,60}}"
 _AFTER_STOP = rf"(?:^|(?<=[{_STOP}]))"
-_LOT = r"(?P<lot>(?:第\s*)?(?:[A-Za-z]|[一二三四五六七八九十\d]{1,3})\s*(?:包|标段|标包|分包|标项)|(?:包|标段|标项)\s*[A-Za-z\d一二三四五六七八九十]{1,3}\s*[:：]?)"
+_LOT = rf"(?P<lot>{LOT_DESIGNATOR_FIRST}|{LOT_WORD_FIRST}\s*[:：]?)"
 _RANKED = re.compile(
     rf"{_AFTER_STOP}\s*(?:(?:确定|推荐|选定|由)\s*)?{_LOT}?\s*(?P<name>{_NAME}?)\s*(?:被)?(?:确定|推荐)?为\s*(?:本(?:项目|次|标段|包)的?)?\s*"
     r"(?:(?P<first>第\s*(?P<rank>[一二三四五六七八九十\d]{1,2})\s*(?:名)?)\s*)?(?P<what>中标|成交|中选|入围)\s*(?P<cand>候选)?\s*(?:供应商|人|单位|候选人)"
