@@ -56,6 +56,8 @@ class PublishResult:
     bytes: int
     tables: tuple[str, ...]
     seconds: float
+    copied: str = "bytes"  # how write_copy copied: "bytes", or "rewrite" when the formats differ
+
 
     def as_dict(self) -> dict:
         return {
@@ -64,6 +66,7 @@ class PublishResult:
             "tables": list(self.tables),
             "table_count": len(self.tables),
             "seconds": round(self.seconds, 3),
+            "copied": self.copied,
         }
 
 
@@ -180,7 +183,7 @@ def publish(working: Path | str, published: Path | str, prepare: Callable[[Path]
 
     temp = published.with_name(f".{published.name}{TEMP_MARKER}{os.getpid()}-{uuid.uuid4().hex[:8]}")
     try:
-        write_copy(working, temp, storage_version or publish_storage_version())
+        copied = write_copy(working, temp, storage_version or publish_storage_version())
         if prepare is not None:
             prepare(temp)
         with open(temp, "rb+") as copy:
@@ -202,4 +205,5 @@ def publish(working: Path | str, published: Path | str, prepare: Callable[[Path]
         bytes=published.stat().st_size,
         tables=tables,
         seconds=time.monotonic() - started,
+        copied=copied,
     )

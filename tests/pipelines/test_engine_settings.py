@@ -24,3 +24,22 @@ def test_build_connections_spill_under_the_data_root_within_the_limit(tmp_path):
     assert limit == read_limit == expected != default
     assert spill == str(tmp_path / "data" / settings.temp_directory)
     assert (tmp_path / "data" / settings.temp_directory).is_dir()
+
+
+def test_the_working_file_a_build_creates_is_at_the_published_storage_version(tmp_path, monkeypatch):
+    """Publish copies bytes only when the working file has the published format; the build's own
+    connection once created it at DuckDB's newest format, so every publish was a logical rewrite."""
+    from warehouse.db import DEFAULT_STORAGE_VERSION
+    from warehouse.publish import publish
+
+    monkeypatch.delenv("TUOKE_PUBLISH_STORAGE_VERSION", raising=False)
+    warehouse = TuokeWarehouse(data_dir=str(tmp_path / "data"))
+    with warehouse.open_write() as con:
+        con.execute("CREATE TABLE marts.t AS SELECT range AS n FROM range(3)")
+    working = warehouse.paths().working_db
+    with duckdb.connect() as con:
+        con.execute(f"ATTACH '{working}' AS w (READ_ONLY)")
+        version = con.execute("SELECT tags['storage_version'] FROM duckdb_databases() WHERE database_name = 'w'").fetchone()[0]
+    assert version == DEFAULT_STORAGE_VERSION + "+"
+    result = publish(working, tmp_path / "published.duckdb")
+    assert result.copied == "bytes"
