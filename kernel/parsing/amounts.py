@@ -98,12 +98,22 @@ def parse_amount(text: str | None, unit_hint: str | None = None) -> Amount:
 _CELL = re.compile(r"(-)?\s*(?:¥|\$|RMB|CNY|人民币)?\s*(-)?\s*" + _NUMBER + r"\s*(亿元|万元|亿|万|元)?", re.IGNORECASE)
 
 
+_PLAIN_CELL = re.compile(r"[0-9]+(?:\.[0-9]+)?")
+
+
 def parse_amount_cell(text: str) -> float:
     """A cell that must hold one amount and nothing else ("1,234.5", "¥1234", "31.2万", "-80元").
 
     Stricter than `parse_amount`, which finds a value inside prose: a bank export cell with other
     words in it is a bad value, not a number to guess. Raises ValueError.
     """
+    if _PLAIN_CELL.fullmatch(text):  # most export cells ("12345", "880.5"): what any_amount_cell gives them
+        return float(text)
+    return any_amount_cell(text)
+
+
+def any_amount_cell(text: str) -> float:
+    """parse_amount_cell without its shortcut for plain numbers (tests hold the two equal)."""
     match = _CELL.fullmatch(re.sub(r"\s+", "", fold(text)))  # "1 234": exports space thousands
     if not match:
         raise ValueError(f"{text!r} is not a number")

@@ -60,3 +60,26 @@ def test_damage_anywhere_in_a_real_name_is_refused(name, at, damage):
 def test_a_formula_start_on_a_real_name_is_refused(name, start):
     assume(not name.startswith(start))
     assert org_name_problem(start + name).reason == "formula_prefix"
+
+
+# the shortcut for plain names (Chinese characters, digits, brackets) must say what every check says
+_PLAIN_PARTS = st.one_of(st.text(alphabet="()（）0123456789", max_size=3),
+                         st.text(alphabet=st.characters(min_codepoint=0x4E00, max_codepoint=0x9FFF), max_size=12))
+
+
+@given(st.one_of(st.lists(_PLAIN_PARTS, min_size=1, max_size=8).map("".join), ANY_NAME))
+def test_the_plain_name_shortcut_agrees_with_every_check(name):
+    from kernel.name_validation import every_check
+
+    assume(name.strip())
+    assert org_name_problem(name) == every_check(name)
+
+
+@pytest.mark.skipif(not REAL_NAMES.exists(), reason="../shared/real-names is not present")
+def test_the_plain_name_shortcut_agrees_with_every_check_on_every_real_name():
+    from kernel.name_validation import _PLAIN_NAME, every_check
+
+    with REAL_NAMES.open(encoding="utf-8") as handle:
+        names = [row["name"] for row in csv.DictReader(handle) if row["name"].strip()]
+    assert sum(bool(_PLAIN_NAME.fullmatch(n)) for n in names) > len(names) // 2  # the shortcut is the common case
+    assert [org_name_problem(n) for n in names] == [every_check(n) for n in names]
