@@ -170,7 +170,9 @@ def _stream(frames: Iterable[pd.DataFrame], schema: pa.Schema) -> pa.RecordBatch
     50k-row slice wrote 0.24 GiB of WAL that the checkpoint then wrote again, and took twice the time."""
     def batches():
         for frame in frames:
-            yield from pa.Table.from_pandas(frame, schema=schema, preserve_index=False).to_batches()
+            # one thread: the columns are Python strings, so pyarrow's pool only waits on the GIL
+            # (400k records: 0.24 s against 0.36-0.68 s with the pool)
+            yield from pa.Table.from_pandas(frame, schema=schema, preserve_index=False, nthreads=1).to_batches()
             del frame
             release_heap()  # the slice's strings and Arrow copies, before the next slice is made
 
