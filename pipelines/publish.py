@@ -42,6 +42,10 @@ def build_publish_asset(upstream: Iterable[dg.AssetKey]) -> dg.AssetsDefinition:
         # the published copy (only) gets what tuoke serve reads fast: lookup indexes, the prospect list
         result = publish(paths.working_db, paths.published_db, prepare=prepare_published_copy)
         context.log.info(f"published {len(result.tables)} tables to {result.published} ({result.copied} copy)")
+        if result.copied == "rewrite":
+            context.log.warning("publish rewrote the warehouse because the working file's storage format is not "
+                                "the published one (made by an older tuoke, or TUOKE_PUBLISH_STORAGE_VERSION changed since); "
+                                "`tuoke build --fresh` starts a working file that publish copies byte for byte")
         return dg.MaterializeResult(
             metadata={
                 "path": dg.MetadataValue.path(str(result.published)),
