@@ -13,7 +13,7 @@ import duckdb
 
 from kernel.contracts import MENTION_COLUMNS, RUN_STATS_COLUMNS
 from kernel.paths import DataPaths
-from warehouse.db import ensure_schemas, transaction
+from warehouse.db import ensure_schemas, one_checkpoint, transaction
 
 
 def create_raw_tables(con: duckdb.DuckDBPyConnection) -> None:
@@ -102,12 +102,13 @@ def load_landing(con: duckdb.DuckDBPyConnection, paths: DataPaths | None = None)
     }
     files = sorted(paths.landing.glob("*/*.jsonl")) if paths.landing.exists() else []
     new_files, new_rows = 0, 0
-    for path in files:
-        name = _relative(path, paths)
-        if loaded.get(name) == path.stat().st_size:
-            continue
-        new_rows += _load_one(con, path, name)
-        new_files += 1
+    with one_checkpoint(con):
+        for path in files:
+            name = _relative(path, paths)
+            if loaded.get(name) == path.stat().st_size:
+                continue
+            new_rows += _load_one(con, path, name)
+            new_files += 1
     for stats_path in sorted(paths.landing.glob("*/*.stats.json")) if paths.landing.exists() else []:
         _load_stats(con, stats_path, _relative(stats_path, paths))
     total = con.execute("SELECT count(*) FROM raw.mentions").fetchone()[0]
