@@ -58,7 +58,6 @@ class PublishResult:
     seconds: float
     copied: str = "bytes"  # how write_copy copied: "bytes", or "rewrite" when the formats differ
 
-
     def as_dict(self) -> dict:
         return {
             "published": str(self.published),

@@ -16,7 +16,14 @@ import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from kernel.name_validation import FORMULA_STARTS, MAX_NAME_LENGTH, REPLACEMENT_CHARACTER, org_name_problem
+from kernel.name_validation import (
+    _PLAIN_NAME,
+    FORMULA_STARTS,
+    MAX_NAME_LENGTH,
+    REPLACEMENT_CHARACTER,
+    every_check,
+    org_name_problem,
+)
 
 pytestmark = pytest.mark.fuzz
 
@@ -69,16 +76,12 @@ _PLAIN_PARTS = st.one_of(st.text(alphabet="()（）0123456789", max_size=3),
 
 @given(st.one_of(st.lists(_PLAIN_PARTS, min_size=1, max_size=8).map("".join), ANY_NAME))
 def test_the_plain_name_shortcut_agrees_with_every_check(name):
-    from kernel.name_validation import every_check
-
     assume(name.strip())
     assert org_name_problem(name) == every_check(name)
 
 
 @pytest.mark.skipif(not REAL_NAMES.exists(), reason="../shared/real-names is not present")
 def test_the_plain_name_shortcut_agrees_with_every_check_on_every_real_name():
-    from kernel.name_validation import _PLAIN_NAME, every_check
-
     with REAL_NAMES.open(encoding="utf-8") as handle:
         names = [row["name"] for row in csv.DictReader(handle) if row["name"].strip()]
     assert sum(bool(_PLAIN_NAME.fullmatch(n)) for n in names) > len(names) // 2  # the shortcut is the common case

@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 
 from kernel.limits import MAX_AWARD_YUAN
 from kernel.parsing import decode_report, parse_amount, parse_amount_cell
+from kernel.parsing.amounts import any_amount_cell
 
 pytestmark = pytest.mark.fuzz
 
@@ -98,8 +99,6 @@ def test_a_page_in_a_unicode_encoding_or_gb18030_reads_back_exactly(html, encodi
 @given(st.one_of(st.from_regex(r"[0-9]{1,12}(\.[0-9]{1,6})?", fullmatch=True),
                  st.text(alphabet="0123456789.,-万元¥ ", max_size=14)))
 def test_the_plain_number_shortcut_agrees_with_the_general_cell_parse(cell):
-    from kernel.parsing.amounts import any_amount_cell
-
     try:
         expected = any_amount_cell(cell)
     except ValueError:
