@@ -51,6 +51,7 @@ class PeakRss(threading.Thread):
         self.peak, self.peak_pss = 0, 0
         self.spill, self.peak_spill = spill, 0
         self.samples: list[tuple[float, int, float]] = []  # (time.time(), rss bytes, CPU seconds so far)
+        self.pss_samples: list[tuple[float, int]] = []  # (time.time(), summed PSS bytes)
 
     def _sample(self, me: psutil.Process) -> tuple[int, float]:
         rss, cpu = me.memory_info().rss, sum(me.cpu_times()[:2])
@@ -96,7 +97,9 @@ class PeakRss(threading.Thread):
                     pids = [me.pid] + [c.pid for c in me.children(recursive=True)]
                 except psutil.Error:
                     pids = [me.pid]
-                self.peak_pss = max(self.peak_pss, self._pss(pids))
+                pss = self._pss(pids)
+                self.peak_pss = max(self.peak_pss, pss)
+                self.pss_samples.append((time.time(), pss))
             if n % 20 == 0:
                 self.peak_spill = max(self.peak_spill, self._spill_bytes())
             n += 1
@@ -114,6 +117,13 @@ class PeakRss(threading.Thread):
         after = [s for s in self.samples if s[0] >= end][:1] or self.samples[-1:]
         peak = max((s[1] for s in inside + before + after), default=0)
         return peak, (after[0][2] - before[0][2]) if before and after else 0.0
+
+    def peak_pss_in(self, start: float, end: float) -> int:
+        """Peak summed PSS between two wall-clock times (sampled 5 times a second; the sample just
+        before `start` counts, so a step shorter than a sample still gets one)."""
+        inside = [p for t, p in self.pss_samples if start <= t <= end]
+        before = [p for t, p in self.pss_samples if t <= start][-1:]
+        return max(inside + before, default=0)
 
 
 def step_times(run_id: str) -> list[tuple[str, float, float, str]]:
@@ -179,13 +189,15 @@ def report_lines(args, generated: dict, result: dict, outcome, steps, watcher: P
     ]
     if failed:
         lines.append(f"- failed steps: {'; '.join(failed)}")
-    lines += ["", "| step | seconds | CPU s | peak RSS GiB | outcome |", "|---|---:|---:|---:|---|"]
+    lines += ["", "| step | seconds | CPU s | peak RSS GiB | peak PSS GiB | outcome |", "|---|---:|---:|---:|---:|---|"]
     for key, start, end, outcome_word in steps:
         step_peak, step_cpu = watcher.window(start, end)
-        lines.append(f"| {key} | {end - start:.2f} | {step_cpu:.1f} | {step_peak / 2**30:.2f} | {outcome_word} |")
+        lines.append(f"| {key} | {end - start:.2f} | {step_cpu:.1f} | {step_peak / 2**30:.2f} | "
+                     f"{watcher.peak_pss_in(start, end) / 2**30:.2f} | {outcome_word} |")
     lines += ["", f"Sum of step times: {sum(end - start for _, start, end, _ in steps):.1f} s (steps run one at a "
               "time in process; the rest of the wall time is Dagster's own overhead). Peak RSS and CPU per step: "
-              "this process and its children, sampled every 50 ms between the step's start and end events.", ""]
+              "this process and its children, sampled every 50 ms between the step's start and end events; "
+              "peak PSS (pages shared with forked workers counted once) sampled every 200 ms.", ""]
     return lines + resolution_profile_lines(steps, watcher)
 
 
@@ -212,10 +224,11 @@ def resolution_profile_lines(steps, watcher: PeakRss) -> list[str]:
     if not parts:
         return []
     lines = ["## build_entity_links, part by part", "",
-             "| part | seconds | CPU s | peak RSS GiB (process + children) |", "|---|---:|---:|---:|"]
+             "| part | seconds | CPU s | peak RSS GiB (process + children) | peak PSS GiB |", "|---|---:|---:|---:|---:|"]
     for name, start, end in parts:
         peak, cpu = watcher.window(start, end)
-        lines.append(f"| {name} | {end - start:.2f} | {cpu:.1f} | {peak / 2**30:.2f} |")
+        lines.append(f"| {name} | {end - start:.2f} | {cpu:.1f} | {peak / 2**30:.2f} | "
+                     f"{watcher.peak_pss_in(start, end) / 2**30:.2f} |")
     return lines + [""]
 
 

@@ -30,7 +30,7 @@ class EngineConfigError(UserError):
 class DuckDBSettings(ConfigModel):
     """Settings every read-write DuckDB connection of a build gets (warehouse/db.py)."""
 
-    memory_limit: str = Field("2GB", description="DuckDB buffer manager limit, e.g. 2GB; beyond it DuckDB spills")
+    memory_limit: str = Field("1.5GB", description="DuckDB buffer manager limit, e.g. 1.5GB; beyond it DuckDB spills")
     temp_directory: str = Field("work/spill", description="spill folder; relative paths are under the data root")
     max_temp_directory_size: str = Field("100GB", description="the most spill files may take on disk")
     threads: int | None = Field(None, ge=1, le=1024, description="worker threads; default: one per core")
