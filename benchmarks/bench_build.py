@@ -112,18 +112,23 @@ class PeakRss(threading.Thread):
 
     def window(self, start: float, end: float) -> tuple[int, float]:
         """(peak RSS, CPU seconds) between two wall-clock times."""
-        inside = [s for s in self.samples if start <= s[0] <= end]
-        before = [s for s in self.samples if s[0] <= start][-1:] or self.samples[:1]
-        after = [s for s in self.samples if s[0] >= end][:1] or self.samples[-1:]
+        before, inside, after = _around(self.samples, start, end)
+        before, after = before or self.samples[:1], after or self.samples[-1:]
         peak = max((s[1] for s in inside + before + after), default=0)
         return peak, (after[0][2] - before[0][2]) if before and after else 0.0
 
     def peak_pss_in(self, start: float, end: float) -> int:
         """Peak summed PSS between two wall-clock times (sampled 5 times a second; the sample just
         before `start` counts, so a step shorter than a sample still gets one)."""
-        inside = [p for t, p in self.pss_samples if start <= t <= end]
-        before = [p for t, p in self.pss_samples if t <= start][-1:]
-        return max(inside + before, default=0)
+        before, inside, _ = _around(self.pss_samples, start, end)
+        return max((s[1] for s in before + inside), default=0)
+
+
+def _around(samples: list[tuple], start: float, end: float) -> tuple[list, list, list]:
+    """Of time-stamped samples (time first): the last at or before `start`, those inside, and the
+    first at or after `end` (each list empty when there is none)."""
+    inside = [s for s in samples if start <= s[0] <= end]
+    return [s for s in samples if s[0] <= start][-1:], inside, [s for s in samples if s[0] >= end][:1]
 
 
 def step_times(run_id: str) -> list[tuple[str, float, float, str]]:
