@@ -5,7 +5,7 @@ job: load, resolve, score, marts, checks, publish) exactly as the CLI runs it.
     .venv/bin/python -m benchmarks.bench_build [--mentions 1000000] [--feed-rows 1000000]
                                                [--registry-rows 1000000] [--out FILE]
 
-Reports wall time, peak RSS (this process and its children, sampled every 50 ms), the per-step
+Reports wall time, peak PSS and summed RSS (this process and its children), the per-step
 breakdown from the run's Dagster step events (STEP_START → STEP_SUCCESS/FAILURE) and the load
 average (the machine may be shared). Names, codes and addresses come from the resolution
 benchmark's generator (benchmarks/resolve/generate.py), so mentions and feed rows name the same
@@ -171,7 +171,10 @@ SECONDS_PER_MILLION = 120.0
 def report_lines(args, generated: dict, result: dict, outcome, steps, watcher: PeakRss, counts: dict) -> list[str]:
     wall, peak, engine = result["wall"], result["peak"], result["engine"]
     millions = max(generated["mentions"], 1) / 1e6
-    verdict = ("meets" if wall <= SECONDS_PER_MILLION * millions and peak <= GIB_PER_MILLION * millions * 2**30
+    # the verdict reads PSS: with two forked parse children, summed RSS counts the build's pages
+    # they share three times (3.68 GiB summed against 2.52 GiB PSS at stop 32)
+    pss = result.get("peak_pss", 0)
+    verdict = ("meets" if wall <= SECONDS_PER_MILLION * millions and pss <= GIB_PER_MILLION * millions * 2**30
                else "MISSES")
     failed = [f"{k}: {outcome.failures.get(k, '')}" for k in outcome.failed_steps]
     lines = [
@@ -186,8 +189,8 @@ def report_lines(args, generated: dict, result: dict, outcome, steps, watcher: P
         f"- DuckDB (configs/engine.yaml): memory_limit {engine.memory_limit}, temp_directory {engine.temp_directory} "
         f"(under the data root), max_temp_directory_size {engine.max_temp_directory_size}, threads "
         f"{engine.threads or 'one per core'}; largest spill seen {result['spill'] / 2**20:,.0f} MiB",
-        f"- **`tuoke build` wall {wall:.1f} s, peak RSS {peak / 2**30:.2f} GiB** (process + children, summed; "
-        f"peak PSS {result.get('peak_pss', 0) / 2**30:.2f} GiB, where a page forked workers share counts once; "
+        f"- **`tuoke build` wall {wall:.1f} s, peak PSS {pss / 2**30:.2f} GiB** (process + children, a page "
+        f"forked workers share counted once; summed RSS {peak / 2**30:.2f} GiB; "
         f"main-process CPU {result['cpu']:.1f} s, children {result['child_cpu']:.1f} s) — {verdict} the target "
         f"({SECONDS_PER_MILLION:.0f} s and {GIB_PER_MILLION:.0f} GiB per million mentions); success: {outcome.success}",
         f"- result: {', '.join(f'{k} {v:,}' if isinstance(v, int) else f'{k}: {v}' for k, v in counts.items())}",

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from warehouse.regions import AMBIGUOUS_DISTRICTS
-from warehouse.resolve.heap import release_arrow_memory
+from warehouse.resolve.heap import release_arrow_memory, release_heap
 from warehouse.resolve.parse_bulk import AMBIGUOUS_PLACES, ParsedCodes, ParsedNames, parse_distinct
 from warehouse.resolve.records import Records
 
@@ -100,6 +100,7 @@ def record_features(records: Records, workers: int | None = None, with_display: 
     parent_region = names.column("parent_region")[records.name.codes]
     for field in ("region", "parent_region", "ambiguous_place"):  # per record from here on: read no more
         names.keys.pop(field, None)
+    release_heap()  # the parse's temporaries (its joined chunks, their Arrow buffers): 0.1 GiB at 1.9M records
     return Features(
         records=records, names=names, codes=codes,
         uscc_id=code_id[records.uscc.codes], uscc_codes=valid_codes.astype(str) if len(valid_codes) else valid_codes,
