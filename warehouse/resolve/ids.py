@@ -26,6 +26,7 @@ import numpy as np
 import pandas as pd
 
 from warehouse.resolve.prepare import Features
+from warehouse.resolve.records import texts_at
 
 
 @dataclass
@@ -136,12 +137,13 @@ def _keep_previous(prev: np.ndarray, clus: np.ndarray, size: np.ndarray, best_ra
 
 def _hash_order(name_hash: np.ndarray, raw_names: np.ndarray) -> np.ndarray:
     """The order of the raw names' SHA-1 hex digests, sorted as text. Their first 16 hex digits
-    (name_hash, read as one unsigned integer) sort the same way and decide unless two are equal."""
+    (name_hash, read as one unsigned integer) sort the same way and decide unless two are equal.
+    `raw_names`: the distinct raw names, an object array or Arrow strings."""
     if not len(name_hash):
         return np.empty(0, dtype=np.int64)
     order = np.argsort(name_hash, kind="stable")
     if (name_hash[order][1:] == name_hash[order][:-1]).any():  # astronomically rare: settle it on the full digests
-        full = np.array([_sha(str(r)) for r in raw_names.tolist()], dtype=object)
+        full = np.array([_sha(str(r)) for r in texts_at(raw_names, np.arange(len(raw_names))).tolist()], dtype=object)
         return np.argsort(full.astype(str), kind="stable")
     return order
 
@@ -176,7 +178,7 @@ def _fallback_ids(clusters: np.ndarray, clus: np.ndarray, features: Features, ta
     """Ids for clusters whose name hash is taken: hash name|source|uscc|address, then the record_id."""
     records = features.records
     rows = np.flatnonzero(np.isin(clus, clusters))
-    raw_name, source = records.name.values[records.name.codes[rows]], records.source.values[records.source.codes[rows]]
+    raw_name, source = records.name[rows], records.source.values[records.source.codes[rows]]
     uscc_raw, address = records.uscc.values[records.uscc.codes[rows]], records.address.values[records.address.codes[rows]]
     record_id = records.record_id.to_numpy()[rows]
     frame = pd.DataFrame({

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from warehouse.resolve.prepare import Features, region_key
+from warehouse.resolve.records import TextColumn
 
 # legal classes that can describe the same company in a mention (有限公司 for a 股份有限公司)
 LEGAL_GROUP = {"company": "C", "joint_stock": "C", "group": "C", "": ""}
@@ -44,7 +45,7 @@ class Nodes:
     street: np.ndarray  # street id; -1 none; MANY_STREETS (coded nodes only)
     address_id: np.ndarray  # -1 none (smallest normalised address among the node's records)
     first_record: np.ndarray  # record position of the node's first record (input order)
-    raw_name: np.ndarray  # the first record's name as written (checked by the typo rule)
+    raw_name: np.ndarray | TextColumn  # the first record's name as written (checked by the typo rule); [nodes] gives str
     abbreviated: np.ndarray  # bool: no legal form, or a short form's (东华公司, 华信股份)
     form: np.ndarray  # int8: NO_FORM, STOCK_SHORT (股份), JOINT_STOCK, OTHER_FORM, GROUP_SHORT (集团)
     no_industry: np.ndarray  # bool: a 有限公司 name without industry words (佛山市东华有限公司)
@@ -184,7 +185,7 @@ def assign_nodes(features: Features, split_records: set | None = None) -> tuple[
         region=features.region[first], parent_region=features.parent_region[first],
         street=_node_streets(node, n_nodes, features.street_id),
         address_id=_per_node_min(node, n_nodes, features.address_id), first_record=first,
-        raw_name=features.records.name.values[name_at],
+        raw_name=TextColumn(codes=name_at, values=features.records.name.values),
         abbreviated=abbreviated(np.asarray(cores, dtype=object)[core_of_name[name_at]],
                                 np.asarray(industries, dtype=object)[industry_of_name[name_at]], legal_form),
         form=forms(legal_form, names.column("legal_class")[name_at]),

@@ -28,6 +28,7 @@ from warehouse.resolve.addresses import parse_addresses
 from warehouse.resolve.name_parts import KEY_FIELDS, parse_key
 from warehouse.resolve.name_text import displays_and_keys
 from warehouse.resolve.parallel import Job, default_workers, run_jobs
+from warehouse.resolve.records import texts_at
 
 TEXT_FIELDS = ("match_key", "core", "trade_name", "industry", "legal_form", "legal_class", "parent_key")
 SHARED_FIELDS = ("core", "trade_name", "industry", "legal_form", "legal_class")
@@ -58,13 +59,13 @@ class ParsedNames:
     def text_at(self, field: str, names: np.ndarray | slice) -> np.ndarray:
         """A key column (object) of the distinct names at `names`: Arrow columns are read only there."""
         column, rows = self.keys[field], self.key_idx[names]
-        return _texts(column, rows) if isinstance(column, pa.Array) else column[rows]
+        return texts_at(column, rows)
 
     def display_at(self, names: np.ndarray) -> np.ndarray:
         """The display names (object) at `names`; None each when they were not parsed."""
         if self.display is None:
             return np.full(len(names), None, dtype=object)
-        return _texts(self.display, names)
+        return texts_at(self.display, names)
 
     def __len__(self) -> int:
         return len(self.key_idx)
@@ -77,11 +78,6 @@ class ParsedNames:
                            display=None if self.display is None else self.display.take(pa.array(used)),
                            keys={f: column.take(pa.array(rows)) if isinstance(column, pa.Array) else column[rows]
                                  for f, column in self.keys.items()})
-
-
-def _texts(column: pa.Array, rows: np.ndarray) -> np.ndarray:
-    """Python strings (None for null) of an Arrow string column at `rows`."""
-    return column.take(pa.array(np.asarray(rows, dtype=np.int64))).to_numpy(zero_copy_only=False)
 
 
 def _arrow_text(values) -> pa.Array:
@@ -141,7 +137,9 @@ def _key_table(keys: list[str], with_text: bool = True) -> dict[str, np.ndarray]
     return table
 
 
-def parse_names_chunk(raws: list, with_display: bool = False) -> ParsedNames:
+def parse_names_chunk(raws: list | pa.Array, with_display: bool = False) -> ParsedNames:
+    if isinstance(raws, pa.Array):  # a slice of the distinct names: their Python strings are made here, in the child
+        raws = raws.to_pylist()
     traditional: list = []
     displays, keys = displays_and_keys([r if isinstance(r, str) else str(r) for r in raws], traditional)
     key_of: dict[str, int] = {}
@@ -211,12 +209,13 @@ def clear_parse_caches() -> None:
         cached.cache_clear()
 
 
-def parse_distinct(names: np.ndarray, addresses: np.ndarray, codes: np.ndarray, workers: int | None = None,
+def parse_distinct(names: np.ndarray | pa.Array, addresses: np.ndarray, codes: np.ndarray, workers: int | None = None,
                    with_display: bool = False) -> tuple[ParsedNames, ParsedAddresses, ParsedCodes]:
     """Parsed names, addresses and codes (one entry per distinct value given)."""
     workers = default_workers() if workers is None else workers
     jobs = {
-        "names": Job(lambda chunk: parse_names_chunk(chunk, with_display), list(names), CHUNK["names"]),
+        "names": Job(lambda chunk: parse_names_chunk(chunk, with_display),
+                     names if isinstance(names, pa.Array) else list(names), CHUNK["names"]),
         "addresses": Job(parse_addresses_chunk, list(addresses), CHUNK["addresses"]),
         "codes": Job(parse_codes_chunk, list(codes), CHUNK["codes"]),
     }
