@@ -5,9 +5,9 @@ by other load simply takes fewer); children read their input from memory inherit
 send back only their results. The parent parses nothing while it has children: it takes their
 results as they come and hands out more at once (on the 1M build's 1.54M distinct names, the parent
 parsing beside one child took 42-45 s, two children with the parent only collecting 29-36 s;
-docs/benchmarks.md, stop 32). A
-child that dies costs time, not results: its chunks are parsed again here. Fork is Linux-only;
-elsewhere, or with one worker, everything runs in this process (`TUOKE_RESOLVE_WORKERS=1` forces it).
+docs/benchmarks.md, stop 32). A child that dies costs time, not results: its chunks are parsed
+again here. Fork is Linux-only; elsewhere, or with one worker, everything runs in this process
+(`TUOKE_RESOLVE_WORKERS=1` forces it).
 """
 
 from __future__ import annotations
