@@ -6,7 +6,7 @@ import pyarrow as pa
 from hypothesis import given
 from hypothesis import strategies as st
 
-from warehouse.resolve.records import arrow_text_column, text_column, texts_at
+from warehouse.resolve.records import arrow_text_column, take_values, text_column, texts_at
 
 TEXTS = st.lists(st.one_of(st.none(), st.sampled_from(["", "宏达机械有限公司", "宏達機械", "华信", "a b"]), st.text(max_size=6)),
                  max_size=40)
@@ -45,3 +45,12 @@ def test_texts_at_reads_one_position_or_many_and_a_compact_take_keeps_arrow():
     part, used = column.take(np.array([3, 1]), compact=True)
     assert isinstance(part.values, pa.Array) and part.per_record().tolist() == ["", "乙"]
     assert texts_at(column.values, used).tolist() == part.values.to_pylist()
+
+
+def test_take_values_keeps_the_kind_and_reads_a_mask_as_positions():
+    objects = np.array(["甲", "乙", "丙"], dtype=object)
+    arrow = pa.array(objects.tolist(), type=pa.string())
+    mask = np.array([True, False, True])
+    assert take_values(objects, mask).tolist() == ["甲", "丙"]
+    assert isinstance(take_values(arrow, mask), pa.Array) and take_values(arrow, mask).to_pylist() == ["甲", "丙"]
+    assert take_values(arrow, np.array([2, 2])).to_pylist() == ["丙", "丙"]

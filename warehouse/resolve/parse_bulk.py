@@ -28,7 +28,7 @@ from warehouse.resolve.addresses import parse_addresses
 from warehouse.resolve.name_parts import KEY_FIELDS, parse_key
 from warehouse.resolve.name_text import displays_and_keys
 from warehouse.resolve.parallel import Job, default_workers, run_jobs
-from warehouse.resolve.records import texts_at
+from warehouse.resolve.records import take_values, texts_at
 
 TEXT_FIELDS = ("match_key", "core", "trade_name", "industry", "legal_form", "legal_class", "parent_key")
 SHARED_FIELDS = ("core", "trade_name", "industry", "legal_form", "legal_class")
@@ -54,7 +54,7 @@ class ParsedNames:
 
     def column(self, field: str) -> np.ndarray:
         """A key column per distinct raw name."""
-        return self.text_at(field, slice(None)) if isinstance(self.keys[field], pa.Array) else self.keys[field][self.key_idx]
+        return self.text_at(field, slice(None))
 
     def text_at(self, field: str, names: np.ndarray | slice) -> np.ndarray:
         """A key column (object) of the distinct names at `names`: Arrow columns are read only there."""
@@ -75,9 +75,8 @@ class ParsedNames:
         rows, key_idx = np.unique(self.key_idx[used], return_inverse=True)
         return ParsedNames(key_idx=key_idx.astype(np.int64), hash64=self.hash64[used],
                            traditional=self.traditional[used],
-                           display=None if self.display is None else self.display.take(pa.array(used)),
-                           keys={f: column.take(pa.array(rows)) if isinstance(column, pa.Array) else column[rows]
-                                 for f, column in self.keys.items()})
+                           display=None if self.display is None else take_values(self.display, used),
+                           keys={f: take_values(column, rows) for f, column in self.keys.items()})
 
 
 def _arrow_text(values) -> pa.Array:

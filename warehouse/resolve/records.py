@@ -20,6 +20,7 @@ import pyarrow as pa
 from warehouse.resolve.heap import release_arrow_memory
 
 INPUT_COLUMNS = ("record_id", "source", "name", "uscc", "address")
+ARROW_TEXT_COLUMNS = ("name",)  # distinct values kept as Arrow text: nearly one per record, read in few places
 
 
 def texts_at(values: np.ndarray | pa.Array, at):
@@ -29,7 +30,15 @@ def texts_at(values: np.ndarray | pa.Array, at):
         return values[at]
     if np.ndim(at) == 0:
         return values[int(at)].as_py()
-    return values.take(pa.array(np.asarray(at, dtype=np.int64))).to_numpy(zero_copy_only=False)
+    return take_values(values, at).to_numpy(zero_copy_only=False)
+
+
+def take_values(values: np.ndarray | pa.Array, at) -> np.ndarray | pa.Array:
+    """`values` at positions (or a mask) `at`, of the same kind: an Arrow array stays Arrow."""
+    if not isinstance(values, pa.Array):
+        return values[at]
+    at = np.asarray(at)
+    return values.take(pa.array(np.flatnonzero(at) if at.dtype == bool else at.astype(np.int64)))
 
 
 @dataclass(frozen=True)
@@ -55,8 +64,7 @@ class TextColumn:
         if not compact:
             return TextColumn(codes=codes, values=self.values), None
         used, inverse = np.unique(codes, return_inverse=True)
-        values = self.values.take(pa.array(used)) if isinstance(self.values, pa.Array) else self.values[used]
-        return TextColumn(codes=inverse.astype(np.int64), values=values), used
+        return TextColumn(codes=inverse.astype(np.int64), values=take_values(self.values, used)), used
 
     def __len__(self) -> int:
         return len(self.codes)
@@ -134,7 +142,8 @@ def read_records(df: pd.DataFrame) -> Records:
     record_id = df["record_id"].reset_index(drop=True)
     if record_id.isna().any() or not pd.api.types.is_string_dtype(record_id):
         record_id = record_id.astype(object).where(record_id.notna(), "").astype(str)
-    records = Records(record_id=record_id, **{c: (arrow_text_column if c == "name" else text_column)(df[c].reset_index(drop=True))
-                                              for c in INPUT_COLUMNS[1:]})
+    columns = {c: (arrow_text_column if c in ARROW_TEXT_COLUMNS else text_column)(df[c].reset_index(drop=True))
+               for c in INPUT_COLUMNS[1:]}
+    records = Records(record_id=record_id, **columns)
     release_arrow_memory()
     return records
