@@ -8,7 +8,7 @@ from rapidfuzz.distance import Levenshtein
 from warehouse.resolve import blocking, typo_pairs
 from warehouse.resolve.blocking import CorePairs
 from warehouse.resolve.nodes import Nodes
-from warehouse.resolve.typo_pairs import _SHAPE_PAIRS, SHAPE, SOUND, sound_of
+from warehouse.resolve.typo_pairs import _SHAPE_PAIRS, SHAPE, SOUND, sounds_of
 
 CHARS = list("宏达逹弘洪鸿红华信新鑫源泰恒瑞己已巳未末科技机械设备贸易")
 
@@ -47,7 +47,7 @@ def test_typo_pairs_are_exactly_the_confusable_substitutions_and_missing_charact
                     x, y = cores[i][diff[0]], cores[j][diff[0]]
                     if (x, y) in shape:
                         expected[(i, j)] = SHAPE
-                    elif sound_of(x) and sound_of(x) == sound_of(y):
+                    elif set(sounds_of(x)) & set(sounds_of(y)):
                         expected[(i, j)] = SOUND
             if length >= 6:
                 expected_missing |= {(min(i, j), max(i, j)) for j in by_length.get(length - 1, [])
@@ -137,3 +137,15 @@ def test_a_worker_that_dies_costs_time_not_results(monkeypatch, caplog):
     monkeypatch.setattr(parse_bulk, "parse_names_chunk", dies_in_a_child)
     _same(expected, _parse(2))
     assert "died" in caplog.text
+
+
+def test_a_polyphone_sounds_alike_in_any_of_its_readings():
+    """长 reads zhang first but chang in 长城 (长/常), 盛 sheng first but also cheng (盛/成): a
+    typist types the reading in mind, so each reading is a sound class of its own."""
+    assert "can" in sounds_of("长") and "cen" in sounds_of("盛")  # folded: ch -> c, -ng -> -n
+    cores = np.array(["长城机械", "常城机械", "盛达贸易", "成达贸易", "东达贸易"], dtype=object)
+    a, b, detail, _ = typo_pairs.substitution_pairs(cores, np.arange(len(cores)), max_group=100)
+    found = {tuple(sorted((cores[x], cores[y]))): d for x, y, d in zip(a.tolist(), b.tolist(), detail.tolist())}
+    assert found.get(("常城机械", "长城机械")) == SOUND
+    assert found.get(("成达贸易", "盛达贸易")) == SOUND
+    assert not any("东达贸易" in pair for pair in found)

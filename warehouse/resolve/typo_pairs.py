@@ -1,9 +1,9 @@
 """Look-alike and sound-alike core pairs, found without comparing every pair of cores.
 
 - substitution: two cores of one length that differ in one position where the characters look
-  alike (lookups/confusable_chars.csv, 形近字) or sound alike (pypinyin, with zh/z, ch/c, sh/s, n/l,
-  -ng/-n folded): grouped on (hash of the core with that position deleted, position, confusion
-  class), so only confusable substitutions are ever paired;
+  alike (lookups/confusable_chars.csv, 形近字) or sound alike in any of their readings (pypinyin,
+  with zh/z, ch/c, sh/s, n/l, -ng/-n folded): grouped on (hash of the core with that position
+  deleted, position, confusion class), so only confusable substitutions are ever paired;
 - missing character: a core that is another core with one character missing (the shorter one
   has at least `missing_min` characters).
 Cores are read as fixed-width code-point matrices (at most TYPO_MAX characters).
@@ -29,9 +29,9 @@ _SHAPE_PAIRS = tuple(
 )
 
 try:
-    from pypinyin import Style, lazy_pinyin
+    from pypinyin import Style, pinyin
 except ImportError:  # pragma: no cover - optional: without it only the 形近字 table is used
-    lazy_pinyin = None
+    pinyin = None
 
 
 # ---------------------------------------------------------------- characters
@@ -48,28 +48,31 @@ def fold_sound(syllable: str) -> str:
     return s
 
 
-def sound_of(char: str) -> str:
-    """The folded reading of a CJK character; none for a numeral (see NUMERALS)."""
-    if lazy_pinyin is None or not ("\u4e00" <= char <= "\u9fff") or char in NUMERALS:
-        return ""
-    reading = lazy_pinyin(char, style=Style.NORMAL, errors="ignore")
-    return fold_sound(reading[0]) if reading and reading[0] else ""
+def sounds_of(char: str) -> tuple[str, ...]:
+    """Every folded reading of a CJK character (none for a numeral, see NUMERALS). A typist types
+    the reading they have in mind, and a polyphone's is often not its commonest: 长 is zhang first,
+    but 长城 is chang (长/常/昌); 盛 is sheng first, but also cheng (盛/成)."""
+    if pinyin is None or not ("\u4e00" <= char <= "\u9fff") or char in NUMERALS:
+        return ()
+    readings = pinyin(char, style=Style.NORMAL, heteronym=True, errors="ignore")
+    return tuple(dict.fromkeys(fold_sound(r) for r in (readings[0] if readings else ()) if r))
 
 
-def _char_classes(codepoints: np.ndarray) -> tuple[np.ndarray, np.ndarray, dict]:
-    """Distinct code points (sorted), their sound class (-1 none), and code point -> shape pair ids."""
-    chars = np.unique(codepoints)
+def _char_classes(codepoints: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(code point, confusion class) entries sorted by code point, for the distinct code points
+    given: a class is a sound (even: 2 × sound id) or a 形近 pair (odd: 2 × pair id + 1), and a
+    character may be in several (a polyphone's readings, the pairs it looks like)."""
+    present = np.unique(codepoints).tolist()
+    entries: set[tuple[int, int]] = set()
     sounds: dict[str, int] = {}
-    sound = np.full(len(chars), -1, dtype=np.int64)
-    for i, cp in enumerate(chars.tolist()):
-        s = sound_of(chr(cp))
-        if s:
-            sound[i] = sounds.setdefault(s, len(sounds))
-    shapes: dict[int, list[int]] = {}
-    for pair_id, (x, y) in enumerate(_SHAPE_PAIRS):
-        shapes.setdefault(ord(x), []).append(pair_id)
-        shapes.setdefault(ord(y), []).append(pair_id)
-    return chars, sound, shapes
+    for cp in present:
+        entries.update((cp, 2 * sounds.setdefault(s, len(sounds))) for s in sounds_of(chr(cp)))
+    present = set(present)
+    for pair_id, pair in enumerate(_SHAPE_PAIRS):
+        entries.update((ord(c), 2 * pair_id + 1) for c in pair if ord(c) in present)
+    ordered = sorted(entries)
+    return (np.array([cp for cp, _ in ordered], dtype=np.uint64),
+            np.array([cls for _, cls in ordered], dtype=np.int64))
 
 
 _RNG = np.random.default_rng(20240611)
@@ -95,12 +98,8 @@ def _weighted_sum(matrix: np.ndarray, first: int = 0) -> np.ndarray:
 def substitution_pairs(cores: np.ndarray, ids: np.ndarray, max_group: int):
     """Core pairs of equal length that differ in one position by a confusable character."""
     matrix, lengths = _char_matrix(cores[ids])
-    chars, sound, shapes = _char_classes(matrix[matrix > 0])
+    entry_cp, entry_class = _char_classes(matrix[matrix > 0])
     full = _weighted_sum(matrix)  # uint64, wraps
-    # every (character, shape pair) entry, sorted by character: a character may be in several pairs
-    entries = sorted((cp, pair_id) for cp, ids_ in shapes.items() for pair_id in ids_)
-    shape_cp = np.array([e[0] for e in entries], dtype=np.uint64)
-    shape_pair = np.array([e[1] for e in entries], dtype=np.int64)
     out_a, out_b, out_detail, capped = [], [], [], 0
     for pos in range(TYPO_MAX):  # keys of one position never group with another's: one at a time
         at = np.flatnonzero(lengths > pos)
@@ -109,18 +108,12 @@ def substitution_pairs(cores: np.ndarray, ids: np.ndarray, max_group: int):
         char = matrix[at, pos].astype(np.uint64)
         h = full[at] - char * _MULT[pos]
         tag_base = lengths[at].astype(np.int64) * 32 + pos  # < 1024 (length and position <= 16)
-        cls = sound[np.searchsorted(chars, char)]
-        has = cls >= 0
-        rows_h, rows_tag, rows_core = [h[has]], [(cls[has] * 2) * 1024 + tag_base[has]], [at[has]]
-        lo = np.searchsorted(shape_cp, char, side="left")
-        n = np.searchsorted(shape_cp, char, side="right") - lo
-        if n.any():
-            rep = np.repeat(np.arange(len(at)), n)
-            entry = np.repeat(lo, n) + (np.arange(int(n.sum())) - np.repeat(np.cumsum(n) - n, n))
-            rows_h.append(h[rep])
-            rows_tag.append((shape_pair[entry] * 2 + 1) * 1024 + tag_base[rep])
-            rows_core.append(at[rep])
-        key_h, tag, row = np.concatenate(rows_h), np.concatenate(rows_tag).astype(np.int64), np.concatenate(rows_core)
+        # a row per (core, class of its character here): the classes it can be confused within
+        lo = np.searchsorted(entry_cp, char, side="left")
+        n = np.searchsorted(entry_cp, char, side="right") - lo
+        rep = np.repeat(np.arange(len(at)), n)
+        entry = np.repeat(lo, n) + (np.arange(int(n.sum())) - np.repeat(np.cumsum(n) - n, n))
+        key_h, tag, row = h[rep], entry_class[entry] * 1024 + tag_base[rep], at[rep]
         order, start, size = groups(tag, key_h)
         x, y = pairs_in_groups(order, start, size, max_group)
         capped += int((size > max_group).sum())
