@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DOCS_SITE := site
 
-.PHONY: demo test dev lint fuzz docs bench clean constraints eval-pages eval-layouts eval-names
+.PHONY: demo test dev lint fuzz docs bench clean constraints eval-pages eval-layouts eval-names eval-name-variants
 
 $(STAMP): pyproject.toml constraints.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -67,6 +67,10 @@ eval-layouts: $(STAMP)
 # Resolution on the real-names corpus (../shared/real-names or $$TUOKE_REAL_NAMES): P/R by kind, baseline.
 eval-names: $(STAMP)
 	$(BIN)/python -m benchmarks.eval_names
+
+# The corpus's real full names written again as mentions write them (place shortened, dropped, bracketed; no form...).
+eval-name-variants: $(STAMP)
+	$(BIN)/python -m benchmarks.eval_name_variants
 
 clean:
 	rm -rf data demo/site $(DOCS_SITE) .pytest_cache

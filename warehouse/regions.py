@@ -145,10 +145,12 @@ def _extend(region: Region, level: int, code: str) -> Region:
     return Region(code[:2], city, code)
 
 
-def _pick(region: Region, candidates: list, allow_short_district: bool) -> tuple[int, str] | None:
+def _pick(region: Region, candidates: list, allow_short_district: bool,
+          allow_short_county: bool = False) -> tuple[int, str] | None:
     fitting = []
     for level, code, is_short in candidates:
-        if level == 2 and is_short and region.empty and not allow_short_district:
+        if level == 2 and is_short and region.empty and not allow_short_district and not (
+                allow_short_county and int(code) in COUNTY_CODES):
             continue
         if _fits(region, level, code):
             fitting.append((level, code))
@@ -166,17 +168,17 @@ def _pick(region: Region, candidates: list, allow_short_district: bool) -> tuple
     return fitting[0]
 
 
-_STEP: dict[tuple, Region | None] = {}  # (region so far, name, short districts allowed) -> region after it
+_STEP: dict[tuple, Region | None] = {}  # (region so far, name, short districts / counties allowed) -> region after it
 
 
-def _step(region: Region, piece: str, allow_short_district: bool) -> Region | None:
+def _step(region: Region, piece: str, allow_short_district: bool, allow_short_county: bool = False) -> Region | None:
     """The region after reading one more name (None: the name does not continue the chain)."""
-    key = (region, piece, allow_short_district)
+    key = (region, piece, allow_short_district, allow_short_county)
     try:
         return _STEP[key]
     except KeyError:
         pass
-    pick = _pick(region, INDEX[piece], allow_short_district)
+    pick = _pick(region, INDEX[piece], allow_short_district, allow_short_county)
     after = _extend(region, *pick) if pick else None
     if len(_STEP) > 500_000:  # states x names actually met stay few; this only bounds a pathological input
         _STEP.clear()
@@ -185,8 +187,11 @@ def _step(region: Region, piece: str, allow_short_district: bool) -> Region | No
 
 
 @lru_cache(maxsize=200_000)
-def match_region_prefix(text: str, keep: int = 2, allow_short_district: bool = False) -> tuple[int, Region]:
-    """Longest province → city → district chain at the front of text, leaving >= keep characters."""
+def match_region_prefix(text: str, keep: int = 2, allow_short_district: bool = False,
+                        allow_short_county: bool = False) -> tuple[int, Region]:
+    """Longest province → city → district chain at the front of text, leaving >= keep characters.
+    Alone at the front, a district's short form is a place only with `allow_short_district`, and a
+    county's (县, 旗, county-level 市: 张家港, 大余) with `allow_short_county` too."""
     region = _EMPTY
     pos = 0
     limit = len(text) - keep
@@ -205,7 +210,7 @@ def match_region_prefix(text: str, keep: int = 2, allow_short_district: bool = F
                 continue
             piece = text[pos:pos + length]
             if piece in index:
-                after = _step(region, piece, allow)
+                after = _step(region, piece, allow, allow_short_county)
                 if after is not None:
                     found = length, after
                     break

@@ -97,3 +97,37 @@ def test_a_code_issued_in_the_place_another_name_names_is_that_company():
     # a code of the province's own authority (2300 00) says nothing about the city's name
     got = companies(["黑龙江九州通医药有限公司", "哈尔滨九州通医药有限公司"], uscc=["91230000MA1BX0N177", ""])
     assert got == [0, 1]
+
+
+# ---------------------------------------------------------------- a county's short form at the front
+def test_a_registered_name_may_start_with_its_countys_short_form():
+    # real names: NEEQ 张家港汉龙新能源科技股份有限公司 / 汉龙科技, 昆山三景科技股份有限公司 / 三景科技
+    parsed = parse_company_name("张家港汉龙新能源科技股份有限公司")
+    assert (parsed.district, parsed.core) == ("320582", "汉龙新能源科技")
+    assert companies(["张家港汉龙新能源科技股份有限公司", "汉龙科技"]) == [0, 0]
+    assert companies(["昆山三景科技股份有限公司", "三景科技"]) == [0, 0]
+    # the same small firm with and without its county's suffix (TAX 大余县京桥混凝土有限公司)
+    assert companies(["大余县京桥混凝土有限公司", "大余京桥混凝土有限公司"]) == [0, 0]
+
+
+def test_a_countys_characters_that_leave_no_trade_name_are_the_trade_name():
+    # 东方市, 兴业县, 方正县 are counties; SSE 东方电气 / 兴业银行 / 方正证券 are their own 字号
+    for full, short in (("东方电气股份有限公司", "东方电气"), ("兴业银行股份有限公司", "兴业银行"),
+                        ("方正证券股份有限公司", "方正证券")):
+        assert parse_company_name(full).province is None, full
+        assert companies([full, short]) == [0, 0], full
+
+
+def test_a_short_name_reads_a_countys_characters_as_its_trade_name():
+    # 证券简称 and merchant names keep the 字号 whole: 安达物流 (天津安达物流股份有限公司), 神木药业
+    for short in ("安达物流", "神木药业", "固安信通", "东方金钰"):
+        assert parse_company_name(short).province is None, short
+    # the registered name written without its legal form keeps its industry words, and its place
+    assert parse_company_name("大余京桥混凝土").district == "360723"
+
+
+def test_a_traditional_script_name_reads_no_countys_short_form():
+    # TWSE 德昌營造股份有限公司 is no company of 德昌县 (四川), and stays apart from SSE 德昌股份
+    assert parse_company_name("德昌營造股份有限公司").province is None
+    assert parse_company_name("德昌营造股份有限公司").district == "513424"  # the mainland spelling would be
+    assert companies(["德昌營造股份有限公司", "德昌股份"]) == [0, 1]

@@ -46,7 +46,7 @@ from warehouse.regions import (
 from warehouse.regions import (
     merge as merge_region,
 )
-from warehouse.resolve.name_text import display_text, name_key, to_text
+from warehouse.resolve.name_text import display_text, name_key, script, to_text
 
 _AMBIGUOUS_LENGTHS = sorted({len(name) for name in AMBIGUOUS_DISTRICTS}, reverse=True)
 
@@ -105,6 +105,7 @@ _INDUSTRY_WORDS = frozenset(read_words("industry_words.csv"))
 _ENTERPRISE_CLASSES = {"company", "joint_stock", "partnership", "sole", "coop", "group"}
 _COMPANY_FORMS_INSIDE = re.compile(r"(股份有限公司|有限责任公司|有限公司|公司|合伙企业\([^()]*\)|合伙企业|个人独资企业)")
 _GROUP_MARK = re.compile(r"\(集团\)|\(控股\)")
+ABBREVIATED_FORMS = ("", "公司", "股份", "集团")  # endings of short forms (东华公司, 华信股份, 海汽集团)
 SHORT_PARENT_CORE = 2  # a parent core this short (银行, 烟草) names no company without its place
 
 
@@ -132,15 +133,18 @@ def parse_name_fields(raw: str) -> tuple:
     """The CompanyName fields as a plain tuple (in FIELDS order), uncached."""
     raw_text = to_text(raw)
     display = display_text(raw_text)
-    return (raw_text, display, *parse_key(name_key(display)))
+    return (raw_text, display, *parse_key(name_key(display), script(raw_text) != "traditional"))
 
 
-def parse_key(key: str) -> tuple:
-    """The KEY_FIELDS of a normalised name (name_text.name_key), uncached."""
+def parse_key(key: str, county_shorts: bool = True) -> tuple:
+    """The KEY_FIELDS of a normalised name (name_text.name_key), uncached. `county_shorts`: a
+    county's short form at the front may be the place (_county_prefix); not for a name written in
+    traditional script, which Taiwan's registry writes without mainland places (德昌營造 is no
+    company of 德昌县), and whose key cannot tell it from a mainland name."""
     branch = _split_branch(key)
     if branch is not None:
-        return _branch_name(key, *branch)
-    return _parse_plain(key)
+        return _branch_name(key, *branch, county_shorts)
+    return _parse_plain(key, county_shorts)
 
 
 # Stock-list markers around a 证券简称 (ST华信, *ST中达, S上石化, 大名城B, 黄山B股, 长白5, 水仙A5): never part of
@@ -165,7 +169,7 @@ def _legal_form(key: str) -> tuple[str, str, str, str]:
     return form, legal_class, form_key, rest
 
 
-def _parse_plain(key: str) -> tuple:
+def _parse_plain(key: str, county_shorts: bool = True) -> tuple:
     if (key[-1:] in _STOCK_LAST or key[:1] in _STOCK_FIRST) and STOCK_MARKS.search(key) and _suffix(key, _LEGAL) is None:
         key = STOCK_MARKS.sub("", key)
     legal_form, legal_class, form_key, rest = _legal_form(key)
@@ -173,7 +177,7 @@ def _parse_plain(key: str) -> tuple:
     non_enterprise = legal_class not in _ENTERPRISE_CLASSES and _suffix(key, _NON_ENTERPRISE) is not None
     if "(" in rest:
         rest = _GROUP_MARK.sub("", rest)
-    core, region_text, region = _strip_region(rest)
+    core, region_text, region = _strip_region(rest, legal_form not in ABBREVIATED_FORMS, county_shorts)
     if "(" in core or ")" in core:
         core = _BRACKET_CHARS.sub("", core)
     if not core:
@@ -188,8 +192,11 @@ def _parse_plain(key: str) -> tuple:
             legal_form, legal_class, False, None, "", non_enterprise, None, None, None)
 
 
-def _strip_region(rest: str) -> tuple[str, str, Region]:
+def _strip_region(rest: str, registered: bool = False, county_shorts: bool = True) -> tuple[str, str, Region]:
     """Remove the region from the front, from brackets and before the legal form.
+
+    A county's short form at the front (张家港, 大余) is read as the place when it leaves a name:
+    see _county_prefix.
 
     The regions found are reconciled: one that names a part of another refines it (黑龙江省烟草
     公司哈尔滨市公司 is in Harbin); a bracketed region that contradicts the front one means the
@@ -202,6 +209,8 @@ def _strip_region(rest: str) -> tuple[str, str, Region]:
             break
     else:
         consumed, region = _region_prefix(rest, 2)
+        if county_shorts:
+            consumed, region = _county_prefix(rest, consumed, region, registered)
     prefix = rest[:consumed]
     if consumed:
         found.append(prefix)
@@ -237,6 +246,23 @@ def _strip_region(rest: str) -> tuple[str, str, Region]:
             rest = rest[:-length]
             region = merge_region(region, tail)
     return rest, "".join(found), region
+
+
+def _county_prefix(rest: str, consumed: int, region: Region, registered: bool) -> tuple[int, Region]:
+    """The front place, with a county's short form read too (张家港汉龙新能源科技, 大余京桥混凝土) when
+    what it leaves is a name. Registration puts the place first (行政区划 + 字号 + 行业 + 组织形式),
+    and a name needs a 字号: when the county's characters would leave industry words alone, they are
+    the 字号 (东方电气, 兴业银行, 方正证券). A name without a registered legal form (`registered`:
+    one that is not a short form's, ABBREVIATED_FORMS) keeps its industry words when it is the
+    registered name written short (张家港汉龙新能源科技); a 证券简称 or a merchant's short name often
+    has none, and there the characters are the 字号 (固安信通, 东方金钰, 安达物流)."""
+    wider, place = _region_prefix(rest, 2, False, True)
+    if wider <= consumed:
+        return consumed, region
+    trade, industry = _split_industry(_BRACKET_CHARS.sub("", _BRACKET_GROUP.sub("", rest[wider:])))
+    if len(trade) < 2 or trade in _INDUSTRY_WORDS or not (registered or industry):
+        return consumed, region
+    return wider, place
 
 
 @lru_cache(maxsize=100_000)  # one core has many raw spellings (region forms, brackets, legal forms)
@@ -299,11 +325,17 @@ def _sub_unit(key: str) -> tuple[str, str, str] | None:
     return key[: last.end()], key[last.end():], ""
 
 
-def _branch_name(key: str, parent: str, label: str, word: str) -> tuple:
+@lru_cache(maxsize=50_000)
+def _parent_name(parent: str, county_shorts: bool) -> CompanyName:
+    """A branch's parent, parsed as the branch's script allows (parse_key)."""
+    return CompanyName(parent, parent, *parse_key(parent, county_shorts))
+
+
+def _branch_name(key: str, parent: str, label: str, word: str, county_shorts: bool = True) -> tuple:
     """A branch: its parent's core plus its own place. The parent's region is kept apart (so the
     parent written with or without it, bracketed or as a province, is one parent) unless the
     parent's core is too short to name a company alone (内蒙古银行 / 营口银行 哈尔滨分行)."""
-    parent_name = parse_company_name(parent)
+    parent_name = _parent_name(parent, county_shorts)
     consumed, region = match_region_prefix(label, 0, True) if label else (0, EMPTY_REGION)
     if consumed == 0 and label:
         consumed, region = match_region_prefix(label, 0, False)

@@ -14,12 +14,12 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from warehouse.resolve.name_parts import ABBREVIATED_FORMS
 from warehouse.resolve.prepare import Features, region_key
 from warehouse.resolve.records import TextColumn
 
 # legal classes that can describe the same company in a mention (有限公司 for a 股份有限公司)
 LEGAL_GROUP = {"company": "C", "joint_stock": "C", "group": "C", "": ""}
-ABBREVIATED_FORMS = ("", "公司", "股份", "集团")  # endings of short forms (东华公司, 华信股份, 海汽集团)
 NO_FORM, STOCK_SHORT, JOINT_STOCK, OTHER_FORM, GROUP_SHORT = 0, 1, 2, 3, 4
 N_FORMS = 5
 MANY_STREETS = -2  # a coded node whose records give several streets (its USCC vouches for them)

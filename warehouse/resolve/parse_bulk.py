@@ -1,8 +1,9 @@
 """Parse many distinct names, addresses and codes at once, in worker processes (`parse_distinct`).
 
 Names: every chunk is normalised in one pass over its joined text (name_text.displays_and_keys),
-then each distinct normalised key is parsed once (name_parts.parse_key: one name's spellings —
-whitespace, traditional characters, bracket widths, zero-width characters — share a key). A name
+then each distinct normalised key is parsed once per script (name_parts.parse_key: one name's
+spellings — whitespace, traditional characters, bracket widths, zero-width characters — share a
+key, but a traditional-script one reads no county's short form as its place). A name
 keeps only the SHA-1 of its raw text (the first 8 bytes: what company ids are made of) and the
 row of its key. Addresses give a region and a street key (addresses.py), codes their check
 (warehouse.codes, vectorised). The texts only core.entity_records reads (the display name, the
@@ -118,8 +119,8 @@ def _hashes(values: tuple) -> np.ndarray:
     return np.fromiter((match_hash(v) for v in values), dtype=np.uint64, count=len(values))
 
 
-def _key_table(keys: list[str], with_text: bool = True) -> dict[str, np.ndarray]:
-    rows = [parse_key(k) for k in keys]
+def _key_table(keys: list[tuple[str, bool]], with_text: bool = True) -> dict[str, np.ndarray]:
+    rows = [parse_key(k, county_shorts) for k, county_shorts in keys]
     columns = list(zip(*rows)) if rows else [()] * len(KEY_FIELDS)
     kept = TEXT_FIELDS if with_text else tuple(f for f in TEXT_FIELDS if f not in DESCRIBE_ONLY)
     # every text leaves a chunk as Arrow; the shared ones become str objects once, in _concat_names
@@ -141,8 +142,9 @@ def parse_names_chunk(raws: list | pa.Array, with_display: bool = False) -> Pars
         raws = raws.to_pylist()
     traditional: list = []
     displays, keys = displays_and_keys([r if isinstance(r, str) else str(r) for r in raws], traditional)
-    key_of: dict[str, int] = {}
-    key_idx = np.fromiter((key_of.setdefault(k, len(key_of)) for k in keys), dtype=np.int64, count=len(keys))
+    key_of: dict[tuple[str, bool], int] = {}  # a key is parsed once per script (parse_key's county_shorts)
+    key_idx = np.fromiter((key_of.setdefault((k, not t), len(key_of)) for k, t in zip(keys, traditional)),
+                          dtype=np.int64, count=len(keys))
     digests = b"".join(hashlib.sha1(r.encode("utf-8", "surrogatepass")).digest()[:8] for r in raws)
     return ParsedNames(key_idx=key_idx, hash64=np.frombuffer(digests, dtype=">u8").astype(np.uint64),
                        traditional=np.array(traditional, dtype=bool),
@@ -196,7 +198,7 @@ def parse_codes_chunk(codes: list) -> ParsedCodes:
                        region=np.asarray(parsed.region, dtype=np.int32).reshape(-1, 3))
 
 
-PARSE_CACHES = (name_parts.parse_company_name, name_parts._split_industry, regions.match_region_prefix,
+PARSE_CACHES = (name_parts.parse_company_name, name_parts._parent_name, name_parts._split_industry, regions.match_region_prefix,
                 regions.lookup_region, regions.match_region_suffix, regions.division_region, parse_code)
 
 
