@@ -107,6 +107,12 @@ _LAST = _TABLE.last
 COUNTY_CODES = frozenset(int(code) for code, name in NAMES.items() if len(code) == 6 and not name.endswith("区"))
 
 
+# A county's short forms (张家港, 大余): the front of most names is none, so a second read is rare
+COUNTY_SHORTS = frozenset(name for name, entries in INDEX.items()
+                          if any(level == 2 and short and int(code) in COUNTY_CODES for level, code, short in entries))
+COUNTY_SHORT_LENGTHS = tuple(sorted({len(name) for name in COUNTY_SHORTS}))
+
+
 # District names (full form) that several divisions carry (朝阳区: Beijing, Changchun; 鼓楼区: five
 # cities): alone at the front of a name they say "one of these", which an address or USCC can settle
 AMBIGUOUS_DISTRICTS: dict[str, tuple[int, ...]] = {

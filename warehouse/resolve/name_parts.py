@@ -29,6 +29,8 @@ from warehouse.regions import (
 )
 from warehouse.regions import (
     AMBIGUOUS_DISTRICTS,
+    COUNTY_SHORT_LENGTHS,
+    COUNTY_SHORTS,
     Region,
     lookup_region,
     match_region_prefix,
@@ -256,6 +258,8 @@ def _county_prefix(rest: str, consumed: int, region: Region, registered: bool) -
     one that is not a short form's, ABBREVIATED_FORMS) keeps its industry words when it is the
     registered name written short (张家港汉龙新能源科技); a 证券简称 or a merchant's short name often
     has none, and there the characters are the 字号 (固安信通, 东方金钰, 安达物流)."""
+    if consumed or not any(rest[:length] in COUNTY_SHORTS for length in COUNTY_SHORT_LENGTHS):
+        return consumed, region  # after a province or city a county's short form is read anyway
     wider, place = _region_prefix(rest, 2, False, True)
     if wider <= consumed:
         return consumed, region
