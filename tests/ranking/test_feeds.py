@@ -17,6 +17,7 @@ from kernel.feeds import FeedColumn, FeedSpec, load_feeds_config
 from kernel.paths import DataPaths
 from warehouse.db import connect, ensure_schemas
 from warehouse.feeds import FeedContractError, load_feeds
+from warehouse.feeds import check as feeds_check
 from warehouse.feeds import load as feeds_module
 from warehouse.feeds.columns import COLUMN_KINDS
 from warehouse.pii import hash_pii
@@ -172,10 +173,10 @@ def row_by_row(spec, found, headers, numbered_rows, feed_file, seen_ids=None):
             values[column.name] = value
         if bad:
             quarantined.append({"feed": spec.feed, "file": feed_file, "row_number": number, "reason": bad[0],
-                                "detail": bad[1], "row": feeds_module._quarantine_row(spec, found, headers, raw)})
+                                "detail": bad[1], "row": feeds_check._quarantine_row(spec, found, headers, raw)})
             continue
         raw_for_id = [hash_pii(cell, personal[i]) or "" if i in personal else cell.strip() for i, cell in enumerate(raw)]
-        values["record_id"] = feeds_module._record_id(spec.feed, feed_file, raw_for_id, seen_ids)
+        values["record_id"] = feeds_check._record_id(spec.feed, feed_file, raw_for_id, seen_ids)
         values["row_issues"] = ",".join(issues)
         values["row_number"] = number
         flagged += bool(issues)
@@ -232,11 +233,11 @@ def feed_batches(draw):
 
 
 @pytest.mark.fuzz
-@given(feed_batches(), st.one_of(st.integers(1, 4), st.just(feeds_module.DISTINCT_CHUNK_CELLS)))
+@given(feed_batches(), st.one_of(st.integers(1, 4), st.just(feeds_check.DISTINCT_CHUNK_CELLS)))
 def test_rows_checked_column_by_column_come_out_as_row_by_row(case, chunk):
     spec, found, headers, batches = case
     seen_ids, reference_ids, start = {}, {}, 1
-    with mock.patch.object(feeds_module, "DISTINCT_CHUNK_CELLS", chunk):  # texts repeat across chunks too
+    with mock.patch.object(feeds_check, "DISTINCT_CHUNK_CELLS", chunk):  # texts repeat across chunks too
         for rows in batches:
             numbered = list(enumerate(rows, start=start))
             start += len(rows)
@@ -262,7 +263,7 @@ def test_a_row_bad_in_two_columns_is_quarantined_for_the_first_in_feeds_yaml_ord
 def test_a_bad_cell_repeated_in_many_rows_quarantines_every_one_of_them():
     spec, found, headers = open_applications()
     rows = [["2026-10-08", "商户贷", f"甲{i}公司", ""] if i % 3 else ["昨天", "商户贷", "乙公司", ""] for i in range(30)]
-    with mock.patch.object(feeds_module, "DISTINCT_CHUNK_CELLS", 4):
+    with mock.patch.object(feeds_check, "DISTINCT_CHUNK_CELLS", 4):
         good, quarantined, _ = feeds_module.checked_rows(spec, found, headers, enumerate(rows, 1), "a/a.csv")
     assert [q["row_number"] for q in quarantined] == list(range(1, 31, 3))
     assert {q["detail"] for q in quarantined} == {"applied_at: '昨天' is not a date (YYYY-MM-DD)"}

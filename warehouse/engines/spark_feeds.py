@@ -3,7 +3,7 @@
 The file-level contract (empty, unreadable, zip bomb, missing columns: the file is refused) is
 decided where the file is read, by `warehouse.feeds.load.load_feed_file`, for both engines. What
 this module moves to Spark is the per-row work: each partition of a file's rows goes through
-`warehouse.feeds.load.checked_rows` (mapInPandas), the very function the DuckDB engine calls, so a
+`warehouse.feeds.check.checked_rows` (mapInPandas), the very function the DuckDB engine calls, so a
 quarantined row, its reason, a flagged row and a record id come out identical.
 
 One thing ties rows together: two identical rows get ids apart by their occurrence in the file. So
@@ -20,8 +20,9 @@ from collections.abc import Iterable, Iterator
 import pandas as pd
 
 from kernel.feeds import FeedSpec
+from warehouse.feeds.check import checked_rows
 from warehouse.feeds.columns import COLUMN_KINDS
-from warehouse.feeds.load import RowChecker, checked_rows
+from warehouse.feeds.load import RowChecker
 
 CHECKED_SCHEMA = "row_number long, kind string, payload string"  # kind: good | quarantined
 
