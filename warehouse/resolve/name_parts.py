@@ -261,7 +261,7 @@ def _county_prefix(rest: str, consumed: int, region: Region, registered: bool) -
     if consumed or not any(rest[:length] in COUNTY_SHORTS for length in COUNTY_SHORT_LENGTHS):
         return consumed, region  # after a province or city a county's short form is read anyway
     wider, place = _region_prefix(rest, 2, False, True)
-    if wider <= consumed:
+    if not wider:
         return consumed, region
     trade, industry = _split_industry(_BRACKET_CHARS.sub("", _BRACKET_GROUP.sub("", rest[wider:])))
     if len(trade) < 2 or trade in _INDUSTRY_WORDS or not (registered or industry):
